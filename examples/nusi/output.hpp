@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: MIT
+// Output helpers of the nusi tool: full-precision numbers, a flat JSON object writer, aligned tables.
+#pragma once
+
+#include <cmath>
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nusi::cli {
+
+/// A number as text with 17 significant digits; JSON has no Inf/NaN, so those become null.
+inline std::string number_text(double x) {
+  if (!std::isfinite(x)) return "null";
+  std::ostringstream os;
+  os << std::setprecision(17) << x;
+  return os.str();
+}
+
+inline std::string json_string(const std::string& s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    if (c == '\n') { out += "\\n"; continue; }
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// One flat JSON object, keys in insertion order.
+class json_object {
+ public:
+  json_object& add(const std::string& key, double value) { return raw(key, number_text(value)); }
+  json_object& add(const std::string& key, const std::string& value) { return raw(key, json_string(value)); }
+  json_object& add(const std::string& key, const char* value) { return raw(key, json_string(value)); }
+  json_object& add(const std::string& key, bool value) { return raw(key, value ? "true" : "false"); }
+  json_object& raw(const std::string& key, const std::string& json) {
+    fields_.emplace_back(key, json);
+    return *this;
+  }
+  std::string str() const {
+    std::string s = "{";
+    for (std::size_t i = 0; i < fields_.size(); ++i)
+      s += (i ? ", " : "") + json_string(fields_[i].first) + ": " + fields_[i].second;
+    return s + "}";
+  }
+
+ private:
+  std::vector<std::pair<std::string, std::string>> fields_;
+};
+
+/// A JSON array of objects, one per line.
+inline std::string json_array(const std::vector<json_object>& items) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) s += (i ? ",\n " : "") + items[i].str();
+  return s + "]";
+}
+
+/// "name  value  unit" lines for the default table output.
+inline void print_row(std::ostream& os, const std::string& name, double value, const std::string& unit = "") {
+  os << std::left << std::setw(34) << name << std::right << std::setw(24) << number_text(value);
+  if (!unit.empty()) os << "  " << unit;
+  os << "\n";
+}
+
+}  // namespace nusi::cli

@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+// Umbrella header: everything nusi offers. Include the single headers to compile less.
+#pragma once
+
+#include "cross_sections.hpp"
+#include "errors.hpp"
+#include "spectra.hpp"
+#include "units.hpp"
