@@ -4,5 +4,6 @@
 
 #include "cross_sections.hpp"
 #include "errors.hpp"
+#include "propagation_setup.hpp"
 #include "spectra.hpp"
 #include "units.hpp"
