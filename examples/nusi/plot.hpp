@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Turning CSV written by the examples and the tool into PNG: runs a matplotlib script from
+// examples/plot/ (Debian's python3-matplotlib). Not part of the library API.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#ifndef NUSI_PLOT_DIR
+#define NUSI_PLOT_DIR "examples/plot"
+#endif
+
+namespace nusi::cli {
+
+/// Quotes one argument for /bin/sh.
+inline std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+/// Runs `python3 NUSI_PLOT_DIR/<script> <args...>`; returns true on success.
+inline bool run_plot_script(const std::string& script, const std::vector<std::string>& args) {
+  std::string command = "python3 ";
+  command += shell_quote(std::string(NUSI_PLOT_DIR) + "/" + script);
+  for (const auto& a : args) {
+    command += ' ';
+    command += shell_quote(a);
+  }
+  return std::system(command.c_str()) == 0;
+}
+
+}  // namespace nusi::cli
