@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: MIT
+// Progress of long scans on stderr: a percentage with an estimate of the time left. Silent when
+// --quiet was given or stderr is not a terminal. Not part of the library API.
+#pragma once
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+namespace nusi::cli {
+
+class progress {
+ public:
+  progress(std::string what, std::size_t total, bool quiet)
+      : what_(std::move(what)), total_(total), enabled_(!quiet && total > 0 && isatty(STDERR_FILENO)),
+        start_(std::chrono::steady_clock::now()) {}
+  ~progress() { finish(); }
+  progress(const progress&) = delete;
+  progress& operator=(const progress&) = delete;
+
+  /// Reports that `done` of the total items are complete (call from one thread).
+  void update(std::size_t done) {
+    if (!enabled_) return;
+    const auto now = std::chrono::steady_clock::now();
+    if (done < total_ && now - last_ < std::chrono::milliseconds(100)) return;
+    last_ = now;
+    const double elapsed = std::chrono::duration<double>(now - start_).count();
+    const double fraction = double(done) / double(total_);
+    const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
+    std::fprintf(stderr, "\r%s: %5.1f%% (%zu/%zu), %.0f s left   ", what_.c_str(), 100 * fraction, done, total_, left);
+    std::fflush(stderr);
+  }
+  void finish() {
+    if (!enabled_) return;
+    update(total_);
+    std::fprintf(stderr, "\n");
+    enabled_ = false;
+  }
+
+ private:
+  std::string what_;
+  std::size_t total_;
+  bool enabled_;
+  std::chrono::steady_clock::time_point start_, last_{};
+};
+
+}  // namespace nusi::cli
