@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -23,9 +24,18 @@ inline std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+/// The Python that has matplotlib: Debian's /usr/bin/python3 (python3-matplotlib) before any other
+/// python3 on PATH (a pyenv or virtualenv interpreter usually lacks it); NUSI_PYTHON overrides.
+inline std::string plot_python() {
+  if (const char* env = std::getenv("NUSI_PYTHON"); env && *env) return env;
+  if (std::filesystem::exists("/usr/bin/python3")) return "/usr/bin/python3";
+  return "python3";
+}
+
 /// Runs `python3 NUSI_PLOT_DIR/<script> <args...>`; returns true on success.
 inline bool run_plot_script(const std::string& script, const std::vector<std::string>& args) {
-  std::string command = "python3 ";
+  std::string command = shell_quote(plot_python());
+  command += ' ';
   command += shell_quote(std::string(NUSI_PLOT_DIR) + "/" + script);
   for (const auto& a : args) {
     command += ' ';
