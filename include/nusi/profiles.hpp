@@ -22,6 +22,23 @@
 
 namespace nusi {
 
+namespace detail {
+/// Concatenates text and numbers (numbers via to_text) without `"literal" + std::string`, which
+/// trips g++ 12's false -Wrestrict.
+inline void append_text(std::string& s, std::string_view part) { s += part; }
+template <class T>
+  requires(!std::convertible_to<const T&, std::string_view>)
+void append_text(std::string& s, const T& part) {
+  s += to_text(part);
+}
+template <class... T>
+std::string concat_text(const T&... parts) {
+  std::string s;
+  (append_text(s, parts), ...);
+  return s;
+}
+}  // namespace detail
+
 /// A radial profile of the supernova core. Radii in cm; evaluated on [R_min, R_max] of the walk.
 ///
 /// | expression                       | result | meaning                                           |
@@ -254,19 +271,18 @@ class tabulated_profile {
     const std::size_t n = radius_cm.size();
     if (n < 2) detail::throw_invalid(fn, "radius_cm.size()", ">= 2 (rows)", n);
     if (density_g_per_cm3.size() != n)
-      detail::throw_invalid(fn, "density_g_per_cm3.size()", "== radius_cm.size() = " + detail::to_text(n),
+      detail::throw_invalid(fn, "density_g_per_cm3.size()", detail::concat_text("== radius_cm.size() = ", n),
                             density_g_per_cm3.size());
     if (temperature_MeV.size() != n)
-      detail::throw_invalid(fn, "temperature_MeV.size()", "== radius_cm.size() = " + detail::to_text(n),
+      detail::throw_invalid(fn, "temperature_MeV.size()", detail::concat_text("== radius_cm.size() = ", n),
                             temperature_MeV.size());
     for (std::size_t i = 0; i < n; ++i) {
-      const std::string row = "[" + std::to_string(i) + "]";
-      detail::require_positive(fn, "radius_cm" + row, radius_cm[i]);
-      detail::require_positive(fn, "density_g_per_cm3" + row, density_g_per_cm3[i]);
-      detail::require_positive(fn, "temperature_MeV" + row, temperature_MeV[i]);
+      detail::require_positive(fn, detail::concat_text("radius_cm[", i, "]"), radius_cm[i]);
+      detail::require_positive(fn, detail::concat_text("density_g_per_cm3[", i, "]"), density_g_per_cm3[i]);
+      detail::require_positive(fn, detail::concat_text("temperature_MeV[", i, "]"), temperature_MeV[i]);
       if (i > 0 && !(radius_cm[i] > radius_cm[i - 1]))
-        detail::throw_invalid(fn, "radius_cm" + row, "> radius_cm[" + std::to_string(i - 1) + "] = " +
-                                                         detail::to_text(radius_cm[i - 1]) + " (strictly increasing)",
+        detail::throw_invalid(fn, detail::concat_text("radius_cm[", i, "]"),
+                              detail::concat_text("> radius_cm[", i - 1, "] = ", radius_cm[i - 1], " (strictly increasing)"),
                               radius_cm[i]);
     }
     build(std::move(radius_cm), density_g_per_cm3, temperature_MeV);
@@ -278,24 +294,13 @@ class tabulated_profile {
   /// non-positive value or radii that do not increase strictly.
   static tabulated_profile from_csv(const std::string& path, const neutrino_density_model<Real>& neutrinos = {}) {
     std::ifstream in(path);
-    if (!in) {
-      std::string msg = "nusi::tabulated_profile::from_csv: cannot open profile file '";
-      msg += path;
-      msg += "'";
-      throw nusi::invalid_argument(msg);
-    }
+    if (!in) throw nusi::invalid_argument(detail::concat_text("nusi::tabulated_profile::from_csv: cannot open profile file '", path, "'"));
     std::vector<Real> r, rho, T;
     std::string line;
     std::size_t line_number = 0;
     bool seen_row = false;
     auto fail = [&](const std::string& what) -> void {
-      std::string msg = "nusi::tabulated_profile::from_csv: ";
-      msg += path;
-      msg += ':';
-      msg += std::to_string(line_number);
-      msg += ": ";
-      msg += what;
-      throw nusi::invalid_argument(msg);
+      throw nusi::invalid_argument(detail::concat_text("nusi::tabulated_profile::from_csv: ", path, ":", line_number, ": ", what));
     };
     while (std::getline(in, line)) {
       ++line_number;
@@ -311,30 +316,26 @@ class tabulated_profile {
       }
       seen_row = true;
       if (fields.size() != 3)
-        fail("expected 3 comma-separated numbers (radius_km, density_g_per_cm3, temperature_MeV), got " +
-             std::to_string(fields.size()) + " fields");
+        fail(detail::concat_text("expected 3 comma-separated numbers (radius_km, density_g_per_cm3, temperature_MeV), got ",
+                                 fields.size(), " fields"));
       static constexpr const char* names[3] = {"radius_km", "density_g_per_cm3", "temperature_MeV"};
       Real values[3];
       for (int c = 0; c < 3; ++c) {
         if (!parse(fields[static_cast<std::size_t>(c)], values[c]))
-          fail(std::string(names[c]) + " is not a number: '" + fields[static_cast<std::size_t>(c)] + "'");
+          fail(detail::concat_text(names[c], " is not a number: '", fields[static_cast<std::size_t>(c)], "'"));
         if (!detail::is_finite(values[c]) || !(values[c] > Real(0)))
-          fail(std::string(names[c]) + " must be finite and > 0, got " + fields[static_cast<std::size_t>(c)]);
+          fail(detail::concat_text(names[c], " must be finite and > 0, got ", fields[static_cast<std::size_t>(c)]));
       }
       if (!r.empty() && !(km(values[0]) > r.back()))
-        fail("radius_km must increase strictly from row to row, got " + fields[0] + " after " +
-             detail::to_text(r.back() / km_cm<Real>));
+        fail(detail::concat_text("radius_km must increase strictly from row to row, got ", fields[0], " after ",
+                                 r.back() / km_cm<Real>));
       r.push_back(km(values[0]));
       rho.push_back(values[1]);
       T.push_back(values[2]);
     }
-    if (r.size() < 2) {
-      std::string msg = "nusi::tabulated_profile::from_csv: ";
-      msg += path;
-      msg += ": needs at least 2 rows, found ";
-      msg += std::to_string(r.size());
-      throw nusi::invalid_argument(msg);
-    }
+    if (r.size() < 2)
+      throw nusi::invalid_argument(
+          detail::concat_text("nusi::tabulated_profile::from_csv: ", path, ": needs at least 2 rows, found ", r.size()));
     return tabulated_profile(std::move(r), std::move(rho), std::move(T), neutrinos);
   }
 

@@ -171,18 +171,12 @@ integral_result<Real> adaptive_integral(F f, const std::vector<Real>& partition,
   };
   for (;;) {
     const integral_result<Real> t = total();
-    if (!is_finite(t.value) || !is_finite(t.error)) {
-      std::string msg(what);
-      msg += ": the integrand is not finite (non-finite profile or cross-section value)";
-      throw nusi::numerical_error(msg);
-    }
+    if (!is_finite(t.value) || !is_finite(t.error))
+      throw nusi::numerical_error(concat_text(what, ": the integrand is not finite (non-finite profile or cross-section value)"));
     if (t.error <= tol * t.L1) return t;
-    if (pieces.size() >= max_intervals) {
-      std::string msg(what);
-      msg += ": adaptive quadrature did not reach relative error " + to_text(tol) + " in " +
-             to_text(max_intervals) + " intervals (error " + to_text(t.error) + ", value " + to_text(t.value) + ")";
-      throw nusi::numerical_error(msg);
-    }
+    if (pieces.size() >= max_intervals)
+      throw nusi::numerical_error(concat_text(what, ": adaptive quadrature did not reach relative error ", tol, " in ",
+                                              max_intervals, " intervals (error ", t.error, ", value ", t.value, ")"));
     auto worst = std::max_element(pieces.begin(), pieces.end(),
                                   [](const piece& p, const piece& q) { return p.r.error < q.r.error; });
     const Real a = worst->a, b = worst->b, m = (a + b) / 2;
@@ -231,10 +225,10 @@ class random_walk {
     if constexpr (requires { profile.min_radius_cm(); profile.max_radius_cm(); }) {
       const Real lo = profile.min_radius_cm(), hi = profile.max_radius_cm();
       if (region.R_min_cm < lo)
-        detail::throw_invalid(fn, "region.R_min_cm", ">= the profile's smallest radius " + detail::to_text(lo),
+        detail::throw_invalid(fn, "region.R_min_cm", detail::concat_text(">= the profile's smallest radius ", lo),
                               region.R_min_cm);
       if (region.R_max_cm > hi)
-        detail::throw_invalid(fn, "region.R_max_cm", "<= the profile's largest radius " + detail::to_text(hi),
+        detail::throw_invalid(fn, "region.R_max_cm", detail::concat_text("<= the profile's largest radius ", hi),
                               region.R_max_cm);
     }
     mean_energy_per_temperature_ = unit_spectrum_.mean_energy_MeV();
@@ -331,12 +325,9 @@ class random_walk {
   }
   Real checked_mean_energy(Real r_cm) const {
     const Real E = static_cast<Real>(profile_.mean_energy_MeV(r_cm));
-    if (!detail::is_finite(E) || !(E > 0)) {
-      std::string parameter = "profile.mean_energy_MeV(r_cm = ";
-      parameter += detail::to_text(r_cm);
-      parameter += ")";
-      detail::throw_invalid("nusi::random_walk", parameter, "finite and > 0", E);
-    }
+    if (!detail::is_finite(E) || !(E > 0))
+      detail::throw_invalid("nusi::random_walk", detail::concat_text("profile.mean_energy_MeV(r_cm = ", r_cm, ")"),
+                            "finite and > 0", E);
     return E;
   }
   point point_at(Real r_cm, const thermal_state<Real>& s, Real averaged) const {
@@ -347,12 +338,8 @@ class random_walk {
     return {r_cm, s, averaged, n_N, n_nu, n_N * averaged};
   }
   [[noreturn]] static void throw_profile_value(std::string_view member, Real r_cm, Real value) {
-    std::string parameter = "profile.";
-    parameter += member;
-    parameter += "(r_cm = ";
-    parameter += detail::to_text(r_cm);
-    parameter += ")";
-    detail::throw_invalid("nusi::random_walk", parameter, "finite and >= 0", value);
+    detail::throw_invalid("nusi::random_walk", detail::concat_text("profile.", member, "(r_cm = ", r_cm, ")"),
+                          "finite and >= 0", value);
   }
   thermal_state<Real> state_from_mean_energy(Real E) const {
     const Real T = E / mean_energy_per_temperature_;
