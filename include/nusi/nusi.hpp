@@ -2,8 +2,11 @@
 // Umbrella header: everything nusi offers. Include the single headers to compile less.
 #pragma once
 
+#include "core_bound.hpp"
 #include "cross_sections.hpp"
 #include "errors.hpp"
+#include "profiles.hpp"
 #include "propagation_setup.hpp"
+#include "random_walk.hpp"
 #include "spectra.hpp"
 #include "units.hpp"
