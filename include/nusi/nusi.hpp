@@ -4,6 +4,7 @@
 
 #include "cross_sections.hpp"
 #include "errors.hpp"
+#include "monte_carlo.hpp"
 #include "propagation_setup.hpp"
 #include "spectra.hpp"
 #include "units.hpp"
