@@ -195,6 +195,29 @@ TEST_CASE("a mono-energetic beam arrives unscattered with probability exp(-tau)"
   }
 }
 
+TEST_CASE("at small optical depth F follows first-order transport: dF/dtau = (E0 - 2T)/E0 for a beam") {
+  // A beam at E0 > T scatters once with probability 1 - exp(-tau0); E_f uniform on [E_f,min, E0] then
+  // leaves c = [(E0 - T) + (E0 + m - T - E_f,min)]/(E0 - E_f,min) neutrinos above T on average (the
+  // down-scattered one and the relic recoil). Rescattering of a product changes the count by at most
+  // one, with probability <= tau(E) (1 - x) <= tau0/2 on average (sigma ~ E^2 far below E_res = 1 GeV,
+  // x uniform): the first-order value is exact up to tau0^2.
+  const double m = 5e-8, tau0 = 0.02;
+  for (double E0 : {40.0, 8.0}) {  // above 2T the count grows (F > 1), between T and 2T it falls
+    CAPTURE(E0);
+    auto setup = setup_at(-2.0, -1.0);
+    setup.distance_cm = tau0 / (setup.relic.target_density_per_cm3() * setup.cross_section().sigma_total_cm2(E0));
+    const auto r = nusi::monte_carlo_propagation(setup, mono_energetic{E0},
+                                                 nusi::monte_carlo_options<double>{.primaries = 200000, .seed = 9});
+    const double T = setup.threshold_MeV, lo = setup.cross_section().min_final_energy_MeV(E0);
+    const double c = ((E0 - T) + (E0 + m - T - lo)) / (E0 - lo);
+    const double first_order = std::exp(-tau0) + (1 - std::exp(-tau0)) * c;
+    CHECK(std::abs(r.fraction_above_threshold - first_order) < 4 * r.fraction_above_threshold_error + tau0 * tau0);
+    // The effect itself is resolved: |F - 1| is many times the tolerance at E0 = 40 MeV.
+    if (E0 > 2 * T) CHECK(r.fraction_above_threshold > 1 + 5 * r.fraction_above_threshold_error);
+    if (E0 < 2 * T) CHECK(r.fraction_above_threshold < 1 - 5 * r.fraction_above_threshold_error);
+  }
+}
+
 TEST_CASE("tracking every neutrino: arrivals = primaries + scatterings and the energy budget closes") {
   // E_res = 100 MeV: sigma ~ E^2 below it, so the cascade dies out quickly at low energy.
   const auto setup = setup_at(-2.5, -1.6);
