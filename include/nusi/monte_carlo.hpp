@@ -170,8 +170,9 @@ template <class Real>
 struct monte_carlo_options {
   std::uint64_t primaries = 10000;  ///< neutrinos drawn from the emission spectrum
   std::uint64_t seed = 1;           ///< seeds std::mt19937_64: the result is a function of the seed
-  /// Keep tracking neutrinos at or below the threshold. They cannot bring counts back above it (energy
-  /// only decreases, see docs/physics.md), so false gives the same F and makes large optical depths cheap.
+  /// Keep tracking neutrinos at or below the threshold. Energies only decrease along a cascade (up to
+  /// m_nu/2 per generation, see docs/physics.md), so false gives the same F and makes large optical
+  /// depths cheap; below-threshold neutrinos draw from their own stream, so F is identical per seed.
   bool track_below_threshold = false;
   angle_model angles = angle_model::three_dimensional;
   /// Bound on work: total scatterings in the run; exceeding it throws nusi::numerical_error.
