@@ -5,6 +5,7 @@
 #include "core_bound.hpp"
 #include "cross_sections.hpp"
 #include "errors.hpp"
+#include "monte_carlo.hpp"
 #include "profiles.hpp"
 #include "propagation_setup.hpp"
 #include "random_walk.hpp"
