@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// The pieces of `nusi figures`: each writes one figure's CSV and PNG and adds its headline numbers to
+// the summary (ours beside the paper's). Not part of the library API.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace nusi::cli {
+
+/// One headline number of the summary: what, our value, the paper's, and why they differ.
+struct summary_row {
+  std::string quantity;
+  std::string ours;
+  std::string paper;
+  std::string note;
+};
+
+/// Shared settings of the figure writers.
+struct figure_context {
+  std::filesystem::path out_dir;
+  bool quiet = false;
+  unsigned threads = 0;  // 0: all cores
+  std::vector<std::string> written;  // files written, for the final listing
+  std::vector<std::string> failures;  // plots that could not be drawn
+  std::vector<summary_row> summary;
+  std::filesystem::path file(const std::string& name) {
+    written.push_back(name);
+    return out_dir / name;
+  }
+};
+
+/// Fig. 2 (core map, both presets and cases) and the core bound curves for Fig. 1.
+void write_core_figures(figure_context& ctx);
+
+}  // namespace nusi::cli
