@@ -3,6 +3,7 @@
 #pragma once
 
 #include "cross_sections.hpp"
+#include "detection.hpp"
 #include "errors.hpp"
 #include "propagation_setup.hpp"
 #include "spectra.hpp"
