@@ -161,3 +161,32 @@ TEST_CASE("detector responses and spectra reject bad input naming the parameter"
   det.efficiency = [](R) { return 1.5; };
   CHECK_THROWS_WITH_AS(nusi::detector_response<R>{det}, doctest::Contains("detector.efficiency"), nusi::invalid_argument);
 }
+
+TEST_CASE_TEMPLATE("expected counts are the same in double and long double", Real, double, long double) {
+  // float is out: 5e52 erg exceeds its range and cm^2 cross sections (1e-42) are subnormal in it.
+  const nusi::supernova_emission<Real> sn{};
+  const nusi::detector_response<Real> response(nusi::kamiokande_ii<Real>());
+  const double reference = nusi::expected_events(nusi::detector_response<double>(nusi::kamiokande_ii<double>()),
+                                                 nusi::supernova_emission<double>{});
+  CHECK(double(nusi::expected_events(response, sn)) == doctest::Approx(reference).epsilon(1e-12));  // double rounding
+}
+
+TEST_CASE("float cannot hold a supernova energy in erg and says so") {
+  const nusi::supernova_emission<float> sn{};  // 5e52 erg -> +inf in float
+  CHECK_THROWS_WITH_AS(sn.number_per_cm2(), doctest::Contains("emission.energy_erg"), nusi::invalid_argument);
+}
+
+TEST_CASE("a response gives the same counts for a binned spectrum on first and repeated use") {
+  // The nodes split at a spectrum's bin edges are cached: a second call, a different grid, and a copy
+  // of the response must all give what a fresh response gives.
+  const nusi::supernova_emission<R> sn{};
+  const nusi::binned_spectrum<R> a({0.0, 10.0, 20.0, 40.0}, {0.3, 0.5, 0.2});
+  const nusi::binned_spectrum<R> b({0.0, 15.0, 60.0}, {0.6, 0.4});
+  const nusi::detector_response<R> response(nusi::imb<R>());
+  const double first = response.expected_events(a, sn.number_per_cm2());
+  CHECK(response.expected_events(b, sn.number_per_cm2()) ==
+        nusi::detector_response<R>(nusi::imb<R>()).expected_events(b, sn.number_per_cm2()));
+  const nusi::detector_response<R> copy = response;
+  CHECK(copy.expected_events(a, sn.number_per_cm2()) == first);
+  CHECK(response.expected_events(a, sn.number_per_cm2()) == first);
+}

@@ -2,6 +2,7 @@
 // Detector models for supernova neutrinos: targets, channel, threshold, resolution and efficiency of
 // Kamiokande-II, IMB and Baksan (SN 1987A) and of Super-K, Hyper-K, JUNO and DUNE (a Galactic
 // supernova). Sources and choices are in docs/physics.md, "Detection and SN 1987A events".
+// Throws nusi::invalid_argument.
 #pragma once
 
 #include <array>

@@ -2,12 +2,15 @@
 // Expected supernova-neutrino events in a detector, given the spectrum at Earth (without secret
 // interactions: the emitted pinched spectrum of paper Sec. IV; with them: any spectrum handed in by the
 // propagation code), in bins of measured visible energy and in total above threshold.
+// Throws nusi::invalid_argument (bad input, a negative spectrum or an efficiency outside [0, 1]).
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
+#include <memory>
+#include <mutex>
 #include <ranges>
 #include <span>
 #include <string_view>
@@ -308,20 +311,39 @@ class detector_response {
     return nodes;
   }
 
+  /// Nodes split at a spectrum's breakpoints; the last set is cached, since a likelihood scan hands in
+  /// spectra on one grid many times (thread-safe; copies of a response share the cache).
+  std::shared_ptr<const std::vector<node>> nodes_with_breakpoints(std::vector<Real> cuts) const {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (!cache_->nodes || cache_->breakpoints != cuts) {
+      cache_->nodes = std::make_shared<const std::vector<node>>(build_nodes(cuts));
+      cache_->breakpoints = std::move(cuts);
+    }
+    return cache_->nodes;
+  }
+
   template <class S, class F>
   void for_each_node(const S& s, F&& f) const {
     if constexpr (detail::has_breakpoints<S>) {
       std::vector<Real> cuts;
       for (const auto& e : s.breakpoints_MeV()) cuts.push_back(static_cast<Real>(e));
-      for (const node& n : build_nodes(std::move(cuts))) f(n, n.weight * detail::spectrum_value<Real>(s, n.E_nu));
+      const auto nodes = nodes_with_breakpoints(std::move(cuts));
+      for (const node& n : *nodes) f(n, n.weight * detail::spectrum_value<Real>(s, n.E_nu));
     } else {
       for (const node& n : nodes_) f(n, n.weight * detail::spectrum_value<Real>(s, n.E_nu));
     }
   }
 
+  struct breakpoint_cache {
+    std::mutex mutex;
+    std::vector<Real> breakpoints;
+    std::shared_ptr<const std::vector<node>> nodes;
+  };
+
   detector<Real> det_;
   energy_quadrature<Real> quad_;
   std::vector<node> nodes_;
+  std::shared_ptr<breakpoint_cache> cache_ = std::make_shared<breakpoint_cache>();
 };
 
 /// Expected events above threshold without secret interactions: the emitted pinched spectrum of

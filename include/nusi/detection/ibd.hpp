@@ -2,6 +2,7 @@
 // Inverse beta decay, anti-nu_e + p -> n + e+: the full Strumia-Vissani cross section (Phys. Lett. B
 // 564 (2003) 42, astro-ph/0302055, Eqs. 3-14) and their approximate fit (Eq. 25). Detection of the
 // supernova anti-nu_e in water and scintillator (detectors.hpp) goes through these functions.
+// Throws nusi::invalid_argument. Use double or wider: 1e-42 cm^2 is subnormal in float.
 #pragma once
 
 #include <cmath>

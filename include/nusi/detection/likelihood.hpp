@@ -2,6 +2,7 @@
 // Likelihoods of observed supernova-neutrino events: Poisson in total or binned counts, and the
 // extended unbinned likelihood of Loredo & Lamb (PRD 65, 063002, 2002) with measured energies and
 // background; and the exclusion of a coupling g at fixed M against the no-interaction hypothesis.
+// Throws nusi::invalid_argument, and nusi::numerical_error for a NaN log-likelihood ratio.
 #pragma once
 
 #include <cmath>

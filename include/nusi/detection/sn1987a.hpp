@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The SN 1987A events of Kamiokande-II, IMB and Baksan (data/sn1987a/sn1987a_events.csv; sources in
 // data/sn1987a/README.md): a reader that takes the file path, event selections, and the conversion
-// to observed_event for the likelihoods of likelihood.hpp.
+// to observed_event for the likelihoods of likelihood.hpp. Throws nusi::invalid_argument (naming the
+// file, line and column of a malformed table).
 #pragma once
 
 #include <array>
