@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -157,6 +158,24 @@ std::vector<sn1987a_event<Real>> select_sn1987a_events(const std::vector<sn1987a
     out.push_back(e);
   }
   return out;
+}
+
+/// Selected events of a detector counted in bins [edges[i], edges[i+1]) of measured energy [MeV], for
+/// poisson_log_likelihood against detector_response::expected_events_in_bins. Throws
+/// nusi::invalid_argument unless edges increase (the last may be +infinity).
+template <class Real>
+std::vector<unsigned> sn1987a_counts_in_bins(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
+                                             std::span<const Real> edges_MeV,
+                                             sn1987a_selection selection = sn1987a_selection::exclude_likely_background) {
+  constexpr std::string_view fn = "nusi::sn1987a_counts_in_bins";
+  if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
+  for (std::size_t i = 1; i < edges_MeV.size(); ++i)
+    if (!(edges_MeV[i] > edges_MeV[i - 1])) detail::throw_invalid(fn, "edges_MeV[" + std::to_string(i) + "]", "increasing", edges_MeV[i]);
+  std::vector<unsigned> counts(edges_MeV.size() - 1, 0u);
+  for (const auto& e : select_sn1987a_events(events, detector, selection))
+    for (std::size_t i = 0; i + 1 < edges_MeV.size(); ++i)
+      if (e.energy_MeV >= edges_MeV[i] && e.energy_MeV < edges_MeV[i + 1]) ++counts[i];
+  return counts;
 }
 
 /// The selected events of a detector as observed_event for extended_log_likelihood: background density
