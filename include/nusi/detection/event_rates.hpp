@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: MIT
+// Expected supernova-neutrino events in a detector, given the spectrum at Earth (without secret
+// interactions: the emitted pinched spectrum of paper Sec. IV; with them: any spectrum handed in by the
+// propagation code), in bins of measured visible energy and in total above threshold.
+// Throws nusi::invalid_argument (bad input, a negative spectrum or an efficiency outside [0, 1]).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <concepts>
+#include <cstddef>
+#include <memory>
+#include <mutex>
+#include <ranges>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include <boost/math/constants/constants.hpp>
+#include <boost/math/quadrature/gauss.hpp>
+
+#include "../errors.hpp"
+#include "../spectra.hpp"
+#include "../units.hpp"
+#include "detectors.hpp"
+
+namespace nusi {
+
+/// A spectrum at Earth per emitted neutrino: dN/dE [1/MeV] at E [MeV], >= 0, per neutrino emitted in
+/// the flavour (it integrates to 1 without secret interactions; to F-like fractions with them).
+///
+/// | expression                          | result | meaning                                      |
+/// |-------------------------------------|--------|----------------------------------------------|
+/// | s(E) or s.probability_density_per_MeV(E) | Real | dN/dE per emitted neutrino [1/MeV]       |
+/// | s.breakpoints_MeV() (optional)      | range  | energies where dN/dE jumps (bin edges)       |
+template <class S, class Real>
+concept spectrum_at_earth = energy_spectrum<S, Real> || std::is_invocable_r_v<Real, const S&, Real>;
+
+namespace detail {
+template <class S>
+concept has_breakpoints = requires(const S& s) {
+  { s.breakpoints_MeV() } -> std::ranges::range;
+};
+
+/// dN/dE of a spectrum_at_earth; throws nusi::invalid_argument if negative or not finite.
+template <class Real, class S>
+Real spectrum_value(const S& s, Real E_MeV) {
+  Real value;
+  if constexpr (energy_spectrum<S, Real>)
+    value = static_cast<Real>(s.probability_density_per_MeV(E_MeV));
+  else
+    value = static_cast<Real>(s(E_MeV));
+  if (!is_finite(value) || value < 0)
+    throw_invalid("nusi::detector_response", "spectrum_at_earth(E) at E = " + to_text(E_MeV) + " MeV",
+                  "finite and >= 0", value);
+  return value;
+}
+
+/// Standard normal cumulative distribution Phi(x).
+template <class Real>
+Real normal_cdf(Real x) {
+  using std::erfc;
+  return erfc(-x / boost::math::constants::root_two<Real>()) / 2;
+}
+}  // namespace detail
+
+/// A spectrum at Earth tabulated on energy bins: number_per_primary[i] neutrinos (per emitted one) in
+/// [edges_MeV[i], edges_MeV[i+1]), spread flat over the bin. Satisfies spectrum_at_earth.
+template <class Real>
+class binned_spectrum {
+ public:
+  /// Throws nusi::invalid_argument unless edges increase strictly, are finite and >= 0, and
+  /// number_per_primary has one entry per bin, each finite and >= 0.
+  binned_spectrum(std::vector<Real> edges_MeV, std::vector<Real> number_per_primary)
+      : edges_(std::move(edges_MeV)), numbers_(std::move(number_per_primary)) {
+    constexpr std::string_view fn = "nusi::binned_spectrum";
+    if (edges_.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_.size());
+    if (numbers_.size() + 1 != edges_.size())
+      detail::throw_invalid(fn, "number_per_primary.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_.size() - 1),
+                            numbers_.size());
+    detail::require_non_negative(fn, "edges_MeV[0]", edges_[0]);
+    for (std::size_t i = 1; i < edges_.size(); ++i)
+      if (!detail::is_finite(edges_[i]) || !(edges_[i] > edges_[i - 1]))
+        detail::throw_invalid(fn, "edges_MeV[" + std::to_string(i) + "]",
+                              "finite and > edges_MeV[" + std::to_string(i - 1) + "] = " + detail::to_text(edges_[i - 1]),
+                              edges_[i]);
+    for (std::size_t i = 0; i < numbers_.size(); ++i)
+      detail::require_non_negative(fn, "number_per_primary[" + std::to_string(i) + "]", numbers_[i]);
+  }
+  /// dN/dE per emitted neutrino [1/MeV]: the bin content over its width; 0 outside the table.
+  Real operator()(Real E_MeV) const {
+    if (!(E_MeV >= edges_.front()) || !(E_MeV < edges_.back())) return Real(0);
+    const auto it = std::upper_bound(edges_.begin(), edges_.end(), E_MeV);
+    const std::size_t i = static_cast<std::size_t>(it - edges_.begin()) - 1;
+    return numbers_[i] / (edges_[i + 1] - edges_[i]);
+  }
+  /// The bin edges [MeV], where dN/dE jumps (quadrature splits its panels there).
+  const std::vector<Real>& breakpoints_MeV() const { return edges_; }
+  /// Neutrinos per emitted neutrino in the table (sum of the bins).
+  Real total_per_primary() const {
+    Real sum = 0;
+    for (Real n : numbers_) sum += n;
+    return sum;
+  }
+
+ private:
+  std::vector<Real> edges_, numbers_;
+};
+
+/// The supernova source of one flavour (paper Sec. IV): energy emitted in it, pinched spectrum with
+/// moments <E>, <E^2>, distance. Defaults: 5e52 erg, the paper's <E> = 15 MeV and <E^2> = 290 MeV^2, 50 kpc.
+template <class Real>
+struct supernova_emission {
+  Real energy_erg = Real(5e52L);
+  Real mean_energy_MeV = Real(15);
+  Real mean_square_energy_MeV2 = Real(290);
+  Real distance_cm = kpc(Real(50));
+
+  /// Throws nusi::invalid_argument naming the first bad member.
+  void validate(std::string_view function) const {
+    detail::require_positive(function, "emission.energy_erg", energy_erg);
+    detail::require_positive(function, "emission.mean_energy_MeV", mean_energy_MeV);
+    detail::require_positive(function, "emission.mean_square_energy_MeV2", mean_square_energy_MeV2);
+    if (!(mean_square_energy_MeV2 > mean_energy_MeV * mean_energy_MeV))
+      detail::throw_invalid(function, "emission.mean_square_energy_MeV2",
+                            "> mean_energy_MeV^2 = " + detail::to_text(mean_energy_MeV * mean_energy_MeV),
+                            mean_square_energy_MeV2);
+    detail::require_positive(function, "emission.distance_cm", distance_cm);
+  }
+  /// Number of neutrinos emitted in the flavour, energy / <E>.
+  Real emitted_number() const {
+    validate("nusi::supernova_emission::emitted_number");
+    return energy_erg * erg_MeV<Real> / mean_energy_MeV;
+  }
+  /// Emitted number per unit area at Earth [cm^-2], N / (4 pi D^2): multiplies a spectrum per primary.
+  Real number_per_cm2() const {
+    const Real pi = boost::math::constants::pi<Real>();
+    return emitted_number() / (4 * pi * distance_cm * distance_cm);
+  }
+  /// The emitted spectrum, normalised to one neutrino (without secret interactions, also the one at Earth).
+  pinched_spectrum<Real> spectrum() const {
+    validate("nusi::supernova_emission::spectrum");
+    return pinched_spectrum<Real>::from_moments(mean_energy_MeV, mean_square_energy_MeV2);
+  }
+  /// Time-integrated fluence dPhi/dE at Earth [cm^-2 MeV^-1] without secret interactions.
+  Real fluence_per_cm2_per_MeV(Real E_MeV) const { return number_per_cm2() * spectrum().probability_density_per_MeV(E_MeV); }
+};
+
+/// Energy quadrature of detector_response: Gauss-Legendre panels (8 nodes each) no wider than
+/// panel_width_MeV from the channel threshold to max_energy_MeV, also split at a spectrum's breakpoints.
+template <class Real>
+struct energy_quadrature {
+  Real max_energy_MeV = Real(200);
+  Real panel_width_MeV = Real(0.25L);
+};
+
+/// A detector with its cross section, efficiency and threshold evaluated once on an energy quadrature;
+/// folds any spectrum at Earth into expected event counts. Counts are N_targets * (N / 4 pi D^2) *
+/// integral of dN/dE sigma(E) eta(E_vis) P(measured in the bin | E_vis) dE.
+template <class Real>
+class detector_response {
+ public:
+  /// Throws nusi::invalid_argument on a bad detector or quadrature.
+  explicit detector_response(detector<Real> det, energy_quadrature<Real> quadrature = {})
+      : det_(std::move(det)), quad_(quadrature) {
+    constexpr std::string_view fn = "nusi::detector_response";
+    det_.validate(fn);
+    detail::require_positive(fn, "quadrature.panel_width_MeV", quad_.panel_width_MeV);
+    const Real lo = channel_threshold_MeV<Real>(det_.channel);
+    if (!(quad_.max_energy_MeV > lo))
+      detail::throw_invalid(fn, "quadrature.max_energy_MeV", "> the channel threshold " + detail::to_text(lo),
+                            quad_.max_energy_MeV);
+    if (!detail::is_finite(quad_.max_energy_MeV)) detail::throw_invalid(fn, "quadrature.max_energy_MeV", "finite", quad_.max_energy_MeV);
+    nodes_ = build_nodes(std::vector<Real>{});
+  }
+
+  const detector<Real>& model() const { return det_; }
+  const energy_quadrature<Real>& quadrature() const { return quad_; }
+
+  /// True visible energy [MeV] at neutrino energy E_nu: lepton energy plus the detector offset.
+  Real visible_energy_MeV(Real E_nu_MeV) const {
+    return channel_lepton_energy_MeV(det_.channel, E_nu_MeV) + det_.visible_energy_offset_MeV;
+  }
+  /// Probability that an event at E_nu is recorded above threshold: eta(E_vis) Phi((E_vis - E_thr)/sigma),
+  /// the threshold smearing (1 + erf((E - E_thr)/(sqrt2 sigma)))/2 of Vissani 2015.
+  Real detection_probability(Real E_nu_MeV) const {
+    detail::require_non_negative("nusi::detector_response::detection_probability", "E_nu_MeV", E_nu_MeV);
+    const node n = make_node(E_nu_MeV, Real(0));
+    return n.eta * n.above_threshold;
+  }
+
+  /// Expected events above threshold for spectrum s (per emitted neutrino) and number_per_cm2 =
+  /// N / (4 pi D^2). Throws nusi::invalid_argument on bad input.
+  template <class S>
+    requires spectrum_at_earth<S, Real>
+  Real expected_events(const S& s, Real number_per_cm2) const {
+    detail::require_non_negative("nusi::detector_response::expected_events", "number_per_cm2", number_per_cm2);
+    Real sum = 0;
+    for_each_node(s, [&](const node& n, Real weight_f) { sum += weight_f * n.sigma * n.eta * n.above_threshold; });
+    return det_.targets * number_per_cm2 * sum;
+  }
+
+  /// Expected events in bins of measured visible energy [edges[i], edges[i+1]), counting only the part
+  /// above threshold; the last edge may be +infinity. Throws nusi::invalid_argument on bad edges.
+  template <class S>
+    requires spectrum_at_earth<S, Real>
+  std::vector<Real> expected_events_in_bins(const S& s, Real number_per_cm2, std::span<const Real> edges_MeV) const {
+    constexpr std::string_view fn = "nusi::detector_response::expected_events_in_bins";
+    detail::require_non_negative(fn, "number_per_cm2", number_per_cm2);
+    if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
+    for (std::size_t i = 0; i < edges_MeV.size(); ++i) {
+      const bool last = i + 1 == edges_MeV.size();
+      using std::isnan;
+      if (isnan(edges_MeV[i]) || (!last && !detail::is_finite(edges_MeV[i])) || (i > 0 && !(edges_MeV[i] > edges_MeV[i - 1])))
+        detail::throw_invalid(fn, "edges_MeV[" + std::to_string(i) + "]", "finite (the last may be +inf) and increasing",
+                              edges_MeV[i]);
+    }
+    std::vector<Real> counts(edges_MeV.size() - 1, Real(0));
+    std::vector<Real> clipped(edges_MeV.begin(), edges_MeV.end());
+    for (Real& e : clipped) e = std::max(e, det_.threshold_MeV);
+    for_each_node(s, [&](const node& n, Real weight_f) {
+      const Real base = weight_f * n.sigma * n.eta;
+      if (base == 0) return;
+      Real previous = below(n, clipped[0]);
+      for (std::size_t j = 0; j + 1 < clipped.size(); ++j) {
+        const Real next = below(n, clipped[j + 1]);
+        counts[j] += base * (next - previous);
+        previous = next;
+      }
+    });
+    for (Real& c : counts) c *= det_.targets * number_per_cm2;
+    return counts;
+  }
+
+  /// Signal density [events/MeV] at a measured energy with its own Gaussian error (Loredo & Lamb 2002):
+  /// N_T (N/4 pi D^2) integral dN/dE sigma eta(E_vis) G(measured - E_vis; error) dE. The event is taken as
+  /// recorded, so no threshold factor. Throws nusi::invalid_argument on bad input.
+  template <class S>
+    requires spectrum_at_earth<S, Real>
+  Real event_density_per_MeV(const S& s, Real number_per_cm2, Real measured_MeV, Real measured_error_MeV) const {
+    using std::exp;
+    using std::sqrt;
+    constexpr std::string_view fn = "nusi::detector_response::event_density_per_MeV";
+    detail::require_non_negative(fn, "number_per_cm2", number_per_cm2);
+    detail::require_finite(fn, "measured_MeV", measured_MeV);
+    detail::require_positive(fn, "measured_error_MeV", measured_error_MeV);
+    const Real norm = 1 / (measured_error_MeV * sqrt(2 * boost::math::constants::pi<Real>()));
+    Real sum = 0;
+    for_each_node(s, [&](const node& n, Real weight_f) {
+      const Real z = (measured_MeV - n.E_vis) / measured_error_MeV;
+      if (z * z > Real(100)) return;  // beyond 10 sigma: below 2e-22 of the peak
+      sum += weight_f * n.sigma * n.eta * norm * exp(-z * z / 2);
+    });
+    return det_.targets * number_per_cm2 * sum;
+  }
+
+ private:
+  struct node {
+    Real E_nu, weight, sigma, E_vis, eta, sigma_res, above_threshold;
+  };
+
+  node make_node(Real E_nu, Real weight) const {
+    node n{};
+    n.E_nu = E_nu;
+    n.weight = weight;
+    n.sigma = channel_cross_section_cm2(det_.channel, E_nu);
+    n.E_vis = visible_energy_MeV(E_nu);
+    Real eta = det_.efficiency ? det_.efficiency(n.E_vis) : Real(1);
+    if (!detail::is_finite(eta) || eta < 0 || eta > 1)
+      detail::throw_invalid("nusi::detector_response", "detector.efficiency(E) at E = " + detail::to_text(n.E_vis) + " MeV",
+                            "in [0, 1]", eta);
+    n.eta = eta;
+    n.sigma_res = det_.resolution.sigma_MeV(n.E_vis);
+    n.above_threshold = Real(1) - below(n, det_.threshold_MeV);
+    return n;
+  }
+
+  /// Probability that the measured energy of an event at n lies below E (Gaussian; a step at zero width).
+  static Real below(const node& n, Real E_MeV) {
+    using std::isinf;
+    if (isinf(E_MeV)) return E_MeV > 0 ? Real(1) : Real(0);
+    if (!(n.sigma_res > 0)) return n.E_vis < E_MeV ? Real(1) : Real(0);
+    return detail::normal_cdf((E_MeV - n.E_vis) / n.sigma_res);
+  }
+
+  std::vector<node> build_nodes(std::vector<Real> breakpoints) const {
+    using std::ceil;
+    const Real lo = channel_threshold_MeV<Real>(det_.channel), hi = quad_.max_energy_MeV;
+    breakpoints.push_back(lo);
+    breakpoints.push_back(hi);
+    std::sort(breakpoints.begin(), breakpoints.end());
+    std::vector<node> nodes;
+    using rule = boost::math::quadrature::gauss<Real, 8>;
+    for (std::size_t k = 0; k + 1 < breakpoints.size(); ++k) {
+      const Real a = std::max(breakpoints[k], lo), b = std::min(breakpoints[k + 1], hi);
+      if (!(b > a)) continue;
+      const auto panels = static_cast<std::size_t>(std::max(Real(1), ceil((b - a) / quad_.panel_width_MeV)));
+      const Real h = (b - a) / Real(panels);
+      for (std::size_t p = 0; p < panels; ++p) {
+        const Real mid = a + (Real(p) + Real(0.5L)) * h, half = h / 2;
+        const auto& x = rule::abscissa();
+        const auto& w = rule::weights();
+        for (std::size_t i = 0; i < x.size(); ++i) {  // 8 points: x[0] = 0 is absent (even rule)
+          nodes.push_back(make_node(mid - half * x[i], half * w[i]));
+          nodes.push_back(make_node(mid + half * x[i], half * w[i]));
+        }
+      }
+    }
+    return nodes;
+  }
+
+  /// Nodes split at a spectrum's breakpoints; the last set is cached, since a likelihood scan hands in
+  /// spectra on one grid many times (thread-safe; copies of a response share the cache).
+  std::shared_ptr<const std::vector<node>> nodes_with_breakpoints(std::vector<Real> cuts) const {
+    std::lock_guard<std::mutex> lock(cache_->mutex);
+    if (!cache_->nodes || cache_->breakpoints != cuts) {
+      cache_->nodes = std::make_shared<const std::vector<node>>(build_nodes(cuts));
+      cache_->breakpoints = std::move(cuts);
+    }
+    return cache_->nodes;
+  }
+
+  template <class S, class F>
+  void for_each_node(const S& s, F&& f) const {
+    if constexpr (detail::has_breakpoints<S>) {
+      std::vector<Real> cuts;
+      for (const auto& e : s.breakpoints_MeV()) cuts.push_back(static_cast<Real>(e));
+      const auto nodes = nodes_with_breakpoints(std::move(cuts));
+      for (const node& n : *nodes) f(n, n.weight * detail::spectrum_value<Real>(s, n.E_nu));
+    } else {
+      for (const node& n : nodes_) f(n, n.weight * detail::spectrum_value<Real>(s, n.E_nu));
+    }
+  }
+
+  struct breakpoint_cache {
+    std::mutex mutex;
+    std::vector<Real> breakpoints;
+    std::shared_ptr<const std::vector<node>> nodes;
+  };
+
+  detector<Real> det_;
+  energy_quadrature<Real> quad_;
+  std::vector<node> nodes_;
+  std::shared_ptr<breakpoint_cache> cache_ = std::make_shared<breakpoint_cache>();
+};
+
+/// Expected events above threshold without secret interactions: the emitted pinched spectrum of
+/// `emission` reaches Earth unchanged. Throws nusi::invalid_argument on bad input.
+template <class Real>
+Real expected_events(const detector_response<Real>& response, const supernova_emission<Real>& emission) {
+  emission.validate("nusi::expected_events");
+  return response.expected_events(emission.spectrum(), emission.number_per_cm2());
+}
+
+}  // namespace nusi

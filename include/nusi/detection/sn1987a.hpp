@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// The SN 1987A events of Kamiokande-II, IMB and Baksan (data/sn1987a/sn1987a_events.csv; sources in
+// data/sn1987a/README.md): a reader that takes the file path, event selections, and the conversion
+// to observed_event for the likelihoods of likelihood.hpp. Throws nusi::invalid_argument (naming the
+// file, line and column of a malformed table).
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../errors.hpp"
+#include "likelihood.hpp"
+
+namespace nusi {
+
+/// The three detectors that recorded SN 1987A (anti-nu_e IBD).
+enum class sn1987a_detector { kamiokande_ii, imb, baksan };
+
+/// Published background-rate sets (columns of the table): Loredo & Lamb 2002; Costantini, Ianni,
+/// Pagliaroli, Vissani 2007; Vissani 2015.
+enum class sn1987a_background_set { loredo_lamb_2002, costantini_2007, vissani_2015 };
+
+/// Which events enter an analysis.
+enum class sn1987a_selection {
+  /// Every event of the table (K-II 16, IMB 8, Baksan 5).
+  all_events,
+  /// Without K-II 13-16 (after 17 s, flagged likely background): K-II 12.
+  exclude_likely_background,
+  /// Also without K-II 6 (below the original N_hit cut): the collaboration's 11 K-II events.
+  original_analyses
+};
+
+/// One event of the table. Energies are measured visible energies [MeV] (total e+ energy for the water
+/// Cherenkov detectors; scintillator energy for Baksan), times relative to the detector's first event.
+template <class Real>
+struct sn1987a_event {
+  sn1987a_detector detector = sn1987a_detector::kamiokande_ii;
+  int number = 0;
+  Real time_s = Real(0);
+  Real energy_MeV = Real(0);
+  Real energy_error_MeV = Real(0);
+  std::optional<Real> angle_deg, angle_error_deg;
+  /// Background rate density at the event energy [1/(s MeV)] per set; empty where the set gives none.
+  std::array<std::optional<Real>, 3> background_per_s_MeV{};
+  /// "", "likely_background" or "low_nhit_excluded_in_original_KII_analysis".
+  std::string flag;
+
+  bool likely_background() const { return flag == "likely_background"; }
+  bool below_original_nhit_cut() const { return flag == "low_nhit_excluded_in_original_KII_analysis"; }
+  /// Background rate [1/(s MeV)] of a set. Where the set is empty: IMB 0 (negligible, README); otherwise
+  /// the Vissani-2015 value (the only set published for Baksan), or 0 if that is empty too.
+  Real background_rate_per_s_MeV(sn1987a_background_set set) const {
+    const auto& chosen = background_per_s_MeV[static_cast<std::size_t>(set)];
+    if (chosen) return *chosen;
+    if (detector == sn1987a_detector::imb) return Real(0);
+    const auto& fallback = background_per_s_MeV[static_cast<std::size_t>(sn1987a_background_set::vissani_2015)];
+    return fallback ? *fallback : Real(0);
+  }
+};
+
+namespace detail {
+inline std::vector<std::string> split_csv_line(const std::string& line) {
+  std::vector<std::string> fields(1);
+  for (char c : line) {
+    if (c == ',')
+      fields.emplace_back();
+    else if (c != '\r')
+      fields.back() += c;
+  }
+  return fields;
+}
+
+template <class Real>
+std::optional<Real> parse_optional_number(const std::string& text, std::string_view where) {
+  if (text.empty()) return std::nullopt;
+  char* end = nullptr;
+  const long double value = std::strtold(text.c_str(), &end);
+  if (end != text.c_str() + text.size() || !std::isfinite(value))
+    throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
+  return Real(value);
+}
+
+template <class Real>
+Real parse_number(const std::string& text, std::string_view where) {
+  const auto value = parse_optional_number<Real>(text, where);
+  if (!value) throw_invalid("nusi::load_sn1987a_events", where, "a number (not empty)", text);
+  return *value;
+}
+}  // namespace detail
+
+/// Reads the event table (data/sn1987a/sn1987a_events.csv; the build defines NUSI_DATA_DIR for tests
+/// and examples). Throws nusi::invalid_argument naming the path, line and column if the file is
+/// missing or malformed.
+template <class Real>
+std::vector<sn1987a_event<Real>> load_sn1987a_events(const std::filesystem::path& csv_path) {
+  constexpr std::string_view fn = "nusi::load_sn1987a_events";
+  std::ifstream in(csv_path);
+  if (!in) detail::throw_invalid(fn, "csv_path", "a readable file", csv_path.string());
+  static constexpr std::array<std::string_view, 11> columns{
+      "detector", "event", "t_rel_s", "E_MeV", "dE_MeV", "theta_deg", "dtheta_deg", "bkg_LoredoLamb2002_per_s_MeV",
+      "bkg_Costantini2007_per_s_MeV", "bkg_Vissani2015_per_s_MeV", "flag"};
+  std::string line;
+  if (!std::getline(in, line)) detail::throw_invalid(fn, "csv_path", "a file with a header line", csv_path.string());
+  const auto header = detail::split_csv_line(line);
+  if (header.size() != columns.size())
+    detail::throw_invalid(fn, csv_path.string() + " header", "11 columns", header.size());
+  for (std::size_t i = 0; i < columns.size(); ++i)
+    if (header[i] != columns[i]) detail::throw_invalid(fn, csv_path.string() + " header column " + std::to_string(i + 1), std::string(columns[i]), header[i]);
+
+  std::vector<sn1987a_event<Real>> events;
+  for (int line_number = 2; std::getline(in, line); ++line_number) {
+    if (line.empty() || line == "\r") continue;
+    const auto f = detail::split_csv_line(line);
+    const std::string where = csv_path.string() + " line " + std::to_string(line_number);
+    if (f.size() != columns.size()) detail::throw_invalid(fn, where, "11 comma-separated fields", f.size());
+    sn1987a_event<Real> e;
+    if (f[0] == "KII")
+      e.detector = sn1987a_detector::kamiokande_ii;
+    else if (f[0] == "IMB")
+      e.detector = sn1987a_detector::imb;
+    else if (f[0] == "Baksan")
+      e.detector = sn1987a_detector::baksan;
+    else
+      detail::throw_invalid(fn, where + " column detector", "KII, IMB or Baksan", f[0]);
+    e.number = static_cast<int>(detail::parse_number<Real>(f[1], where + " column event"));
+    e.time_s = detail::parse_number<Real>(f[2], where + " column t_rel_s");
+    e.energy_MeV = detail::parse_number<Real>(f[3], where + " column E_MeV");
+    e.energy_error_MeV = detail::parse_number<Real>(f[4], where + " column dE_MeV");
+    e.angle_deg = detail::parse_optional_number<Real>(f[5], where + " column theta_deg");
+    e.angle_error_deg = detail::parse_optional_number<Real>(f[6], where + " column dtheta_deg");
+    for (std::size_t k = 0; k < 3; ++k)
+      e.background_per_s_MeV[k] = detail::parse_optional_number<Real>(f[7 + k], where + " column " + std::string(columns[7 + k]));
+    e.flag = f[10];
+    if (!(e.energy_MeV > 0) || !(e.energy_error_MeV > 0))
+      detail::throw_invalid(fn, where + " columns E_MeV, dE_MeV", "> 0", e.energy_MeV);
+    events.push_back(std::move(e));
+  }
+  return events;
+}
+
+/// The events of one detector that pass a selection.
+template <class Real>
+std::vector<sn1987a_event<Real>> select_sn1987a_events(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
+                                                       sn1987a_selection selection = sn1987a_selection::exclude_likely_background) {
+  std::vector<sn1987a_event<Real>> out;
+  for (const auto& e : events) {
+    if (e.detector != detector) continue;
+    if (selection != sn1987a_selection::all_events && e.likely_background()) continue;
+    if (selection == sn1987a_selection::original_analyses && e.below_original_nhit_cut()) continue;
+    out.push_back(e);
+  }
+  return out;
+}
+
+/// Selected events of a detector counted in bins [edges[i], edges[i+1]) of measured energy [MeV], for
+/// poisson_log_likelihood against detector_response::expected_events_in_bins. Throws
+/// nusi::invalid_argument unless edges increase (the last may be +infinity).
+template <class Real>
+std::vector<unsigned> sn1987a_counts_in_bins(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
+                                             std::span<const Real> edges_MeV,
+                                             sn1987a_selection selection = sn1987a_selection::exclude_likely_background) {
+  constexpr std::string_view fn = "nusi::sn1987a_counts_in_bins";
+  if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
+  for (std::size_t i = 1; i < edges_MeV.size(); ++i)
+    if (!(edges_MeV[i] > edges_MeV[i - 1])) detail::throw_invalid(fn, "edges_MeV[" + std::to_string(i) + "]", "increasing", edges_MeV[i]);
+  std::vector<unsigned> counts(edges_MeV.size() - 1, 0u);
+  for (const auto& e : select_sn1987a_events(events, detector, selection))
+    for (std::size_t i = 0; i + 1 < edges_MeV.size(); ++i)
+      if (e.energy_MeV >= edges_MeV[i] && e.energy_MeV < edges_MeV[i + 1]) ++counts[i];
+  return counts;
+}
+
+/// The selected events of a detector as observed_event for extended_log_likelihood: background density
+/// = rate of the chosen set times the analysis window (default 30 s, the window of Pagliaroli et al. 2009).
+/// Throws nusi::invalid_argument if time_window_s is not positive.
+template <class Real>
+std::vector<observed_event<Real>> sn1987a_observed_events(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
+                                                          sn1987a_selection selection = sn1987a_selection::all_events,
+                                                          sn1987a_background_set background = sn1987a_background_set::vissani_2015,
+                                                          Real time_window_s = Real(30)) {
+  detail::require_positive("nusi::sn1987a_observed_events", "time_window_s", time_window_s);
+  std::vector<observed_event<Real>> out;
+  for (const auto& e : select_sn1987a_events(events, detector, selection))
+    out.push_back({.energy_MeV = e.energy_MeV,
+                   .energy_error_MeV = e.energy_error_MeV,
+                   .background_per_MeV = e.background_rate_per_s_MeV(background) * time_window_s});
+  return out;
+}
+
+}  // namespace nusi
