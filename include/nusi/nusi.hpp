@@ -4,6 +4,8 @@
 
 #include "cross_sections.hpp"
 #include "errors.hpp"
+#include "propagation_bound.hpp"
 #include "propagation_setup.hpp"
 #include "spectra.hpp"
+#include "transport.hpp"
 #include "units.hpp"
