@@ -64,6 +64,32 @@ std::complex<Real> divide(std::complex<Real> a, std::complex<Real> b) {
   return {(ar * r + ai) / d, (ai * r - ar) / d};
 }
 
+/// Division policies of the kernels' forward substitutions: the solve itself, and a bound on the
+/// magnitudes that enter it (|rhs|, |shift - A_cc|; the off-diagonal terms of A are all >= 0), which
+/// bounds the rounding error of the solve (Higham, Accuracy and Stability, Sec. 8.1).
+struct exact_division {
+  template <class Scalar, class Shift, class Real>
+  static Scalar apply(Scalar numerator, Shift shift, Real diagonal) {
+    return divide(numerator, shift - diagonal);
+  }
+  template <class Real>
+  static Real rhs(Real value) {
+    return value;
+  }
+};
+struct magnitude_division {
+  template <class Real, class Shift>
+  static Real apply(Real numerator, Shift shift, Real diagonal) {
+    using std::abs;
+    return numerator / abs(shift - diagonal);
+  }
+  template <class Real>
+  static Real rhs(Real value) {
+    using std::abs;
+    return abs(value);
+  }
+};
+
 /// Two-point Gauss-Legendre on [0, 1].
 template <class Real>
 constexpr Real gauss2_node(int q) {
@@ -104,17 +130,19 @@ energy_grid<Real> make_energy_grid(const propagation_setup<Real>& setup, const e
   std::vector<Real> extra{E_res};
   const long uniform = static_cast<long>(std::ceil(2 * half_width / h));
   Real offset = 0;
+  auto add_pair = [&extra, E_res](Real d) {
+    if (d < E_res) extra.push_back(E_res - d);  // the grid keeps only nodes inside its range
+    extra.push_back(E_res + d);
+  };
   for (long k = 1; k <= uniform && k < 100000; ++k) {
     offset = h * Real(k);
-    extra.push_back(E_res - offset);
-    extra.push_back(E_res + offset);
+    add_pair(offset);
   }
   Real step = h;
   while (offset < bin) {
     step *= Real(1.5L);
     offset += step;
-    extra.push_back(E_res - offset);
-    extra.push_back(E_res + offset);
+    add_pair(offset);
   }
   return energy_grid<Real>(options, setup.threshold_MeV, extra);
 }
@@ -210,14 +238,26 @@ class energy_kernel {
   /// substitution from the highest energy down: O(size() * Z). Scalar is Real or std::complex<Real>.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+  }
+  /// The same substitution on magnitudes: out >= |every term| of solve_shifted, so its rounding error
+  /// is below ~(depth) eps out. Used by exponential_action for the noise floor.
+  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
+    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+  }
+
+ private:
+  template <class Scalar, class Shift, class Division>
+  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
     const std::size_t n = nodes(), Z = shifts.size();
     std::vector<Scalar> running(Z, Scalar(0));
     std::vector<Scalar> sums(scope_ == kernel_scope::full ? 4 * Z : 0, Scalar(0));
     for (std::size_t k = n; k-- > 0;) {
       const Real w = width_[k], d = diag_[k], cr = gain_[k] * rate_[k], r = rate_[k];
+      const Real b = Division::rhs(rhs[k]);
       Scalar* o = out + k * Z;
       for (std::size_t z = 0; z < Z; ++z) {
-        o[z] = detail::divide(rhs[k] + w * running[z], shifts[z] - d);
+        o[z] = Division::apply(b + w * running[z], shifts[z], d);
         running[z] += cr * o[z];
       }
       if (scope_ == kernel_scope::full) {
@@ -233,10 +273,9 @@ class energy_kernel {
     if (scope_ == kernel_scope::full)
       for (std::size_t b = 0; b < budget_index::count; ++b)
         for (std::size_t z = 0; z < Z; ++z)
-          out[(n + b) * Z + z] = detail::divide(rhs[n + b] + sums[b * Z + z], shifts[z]);
+          out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
   }
 
- private:
   energy_grid<Real> grid_;
   kernel_scope scope_;
   std::size_t first_ = 0;
@@ -329,12 +368,22 @@ class energy_angle_kernel {
   /// energies from the highest down and, within an energy, over angles upwards (deflections only grow).
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+  }
+  /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
+  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
+    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+  }
+
+ private:
+  template <class Scalar, class Shift, class Division>
+  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
     const std::size_t N = grid().size(), A = angles_.size(), Z = shifts.size(), n = nodes();
     std::vector<Scalar> scattered(n * Z);  // rate * solution, per node and shift
     std::vector<Scalar> acc(A * Z);
     for (std::size_t j = N; j-- > 0;) {
       for (std::size_t a = 0; a < A; ++a)
-        for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(rhs[j * A + a]);
+        for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
       for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, scattered.data() + i * A * Z, acc.data(), Z);
       // Own energy: angles upwards; the part staying on the node is in the diagonal.
       const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
@@ -344,7 +393,7 @@ class energy_angle_kernel {
         Scalar* o = out + (j * A + a) * Z;
         Scalar* s = scattered.data() + (j * A + a) * Z;
         for (std::size_t z = 0; z < Z; ++z) {
-          o[z] = detail::divide(acc[a * Z + z], shifts[z] - d);
+          o[z] = Division::apply(acc[a * Z + z], shifts[z], d);
           s[z] = r * o[z];
         }
         for (std::size_t q = q0; q < q1; ++q) {
@@ -358,10 +407,10 @@ class energy_angle_kernel {
     std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
     accumulate_budget<Scalar>(scattered.data(), Z, sums.data(), false);
     for (std::size_t b = 0; b < budget_index::count; ++b)
-      for (std::size_t z = 0; z < Z; ++z) out[(n + b) * Z + z] = detail::divide(rhs[n + b] + sums[b * Z + z], shifts[z]);
+      for (std::size_t z = 0; z < Z; ++z)
+        out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
   }
 
- private:
   struct point {
     Real deflection;  // theta~ [rad]
     Real weight;      // hat integral carried by this point [MeV]
