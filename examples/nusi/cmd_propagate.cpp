@@ -17,13 +17,18 @@ namespace {
 int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   double log10_mass = -3.5, log10_g = -1.75;
-  bool json = false, spectrum = false;
+  bool json = false, spectrum = false, energy_angle = false;
+  long angle_bins = 128;
+  double max_angle_rad = 0.1;
   nusi::cli::parser p("propagate",
                       "Propagation of the supernova burst through the relic neutrinos to Earth (paper Sec. IV, Eq. 8):\n"
                       "F = N(E > threshold)/N(emitted), scatterings, budgets. Below-noise F is printed as an upper limit.");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--log10-g", log10_g, "log10 of the coupling g");
   flags.declare(p);
+  p.flag("--energy-angle", energy_angle, "energy-angle mode (paper's planar model): adds arrival-angle results");
+  p.option("--angle-bins", angle_bins, "angle nodes of the energy-angle mode (theta = 0 and log-spaced from 1e-8 rad)");
+  p.option("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
   p.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
   p.flag("--json", json, "print one JSON object");
   if (!p.parse(args)) return 0;
@@ -32,9 +37,31 @@ int run(const std::vector<std::string>& args) {
   nusi::propagation_setup<double> setup = flags.setup();
   setup.med.mass_MeV = std::pow(10.0, log10_mass);
   setup.med.coupling = std::pow(10.0, log10_g);
-  const nusi::transport_options<double> options = flags.options();
+  nusi::transport_options<double> options = flags.options();
   const auto emission = flags.emission();
-  const nusi::propagation_result<double> r = nusi::propagate_energy(setup, emission, options);
+  double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
+  nusi::propagation_result<double> r;
+  if (energy_angle) {
+    if (angle_bins < 3 || angle_bins > 4096)
+      throw nusi::cli::usage_error("--angle-bins must be in [3, 4096], got " + std::to_string(angle_bins));
+    if (!(max_angle_rad > 1e-8 && max_angle_rad < 1.5))
+      throw nusi::cli::usage_error("--max-angle-rad must be in (1e-8, 1.5), got " + nusi::cli::number_text(max_angle_rad));
+    options.angle.bins = static_cast<std::size_t>(angle_bins);
+    options.angle.max_angle_rad = max_angle_rad;
+    const auto ea = nusi::propagate_energy_angle(setup, emission, options);
+    r = ea.energy;
+    mean_angle_above = ea.mean_angle_above_threshold_rad;
+    rms_angle_above = ea.rms_angle_above_threshold_rad;
+    const auto d = ea.angular_distribution(false);
+    double n = 0, w = 0;
+    for (std::size_t a = 0; a < d.size(); ++a) {
+      n += d[a];
+      w += d[a] * ea.angle_rad[a];
+    }
+    mean_angle_all = n > 0 ? w / n : 0;
+  } else {
+    r = nusi::propagate_energy(setup, emission, options);
+  }
   const auto& F = r.fraction_above_threshold;
   const bool excluded = F.value <= setup.exclusion_level;
 
@@ -53,6 +80,11 @@ int run(const std::vector<std::string>& args) {
   o.add("resonance_energy_MeV", setup.cross_section().resonance_energy_MeV());
   o.add("target_density_per_cm3", setup.relic.target_density_per_cm3());
   o.add("energy_nodes", static_cast<double>(r.energy_MeV.size()));
+  if (energy_angle) {
+    o.add("angle_nodes", static_cast<double>(angle_bins));
+    o.add("mean_angle_above_threshold_rad", mean_angle_above).add("rms_angle_above_threshold_rad", rms_angle_above);
+    o.add("mean_angle_rad", mean_angle_all);
+  }
   if (spectrum) {
     o.raw("energy_MeV", nusi::cli::json_numbers(r.energy_MeV));
     o.raw("emitted_per_MeV", nusi::cli::json_numbers(r.emitted_spectrum_per_MeV()));
@@ -77,6 +109,11 @@ int run(const std::vector<std::string>& args) {
             << " (excluded where F <= level)\n";
   print_row(std::cout, "mean scatterings per neutrino", r.mean_scatterings);
   print_row(std::cout, "neutrinos at Earth per emitted", r.number_at_earth);
+  if (energy_angle) {
+    print_row(std::cout, "mean angle above threshold", mean_angle_above, "rad");
+    print_row(std::cout, "rms angle above threshold", rms_angle_above, "rad");
+    print_row(std::cout, "mean angle, all on the grid", mean_angle_all, "rad");
+  }
   print_row(std::cout, "energy budget relative error", r.energy_budget_relative_error());
   print_row(std::cout, "number budget relative error", r.number_budget_relative_error());
   if (spectrum) {

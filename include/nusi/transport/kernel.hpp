@@ -77,11 +77,26 @@ struct exact_division {
     return value;
   }
 };
+/// |z| without overflow or underflow of |z|^2 and without std::hypot's slow path.
+template <class Real>
+Real magnitude(const std::complex<Real>& z) {
+  using std::abs;
+  using std::sqrt;
+  const Real x = abs(z.real()), y = abs(z.imag());
+  const Real big = x > y ? x : y, small = x > y ? y : x;
+  if (big == 0) return Real(0);
+  const Real r = small / big;
+  return big * sqrt(1 + r * r);
+}
+template <class Real>
+Real magnitude(Real x) {
+  using std::abs;
+  return abs(x);
+}
 struct magnitude_division {
   template <class Real, class Shift>
   static Real apply(Real numerator, Shift shift, Real diagonal) {
-    using std::abs;
-    return numerator / abs(shift - diagonal);
+    return numerator / magnitude(shift - diagonal);
   }
   template <class Real>
   static Real rhs(Real value) {

@@ -94,8 +94,10 @@ struct energy_angle_result {
   std::vector<Real> one_minus_cos;    ///< 1 - cos theta at the nodes
   /// Neutrinos at (energy node j, angle node a), index j * angle_rad.size() + a, per emitted neutrino.
   std::vector<Real> at_earth;
-  /// Mean arrival angle of the neutrinos above threshold [rad].
+  /// Mean arrival angle of the neutrinos above threshold [rad] (the angle split preserves it exactly).
   Real mean_angle_above_threshold_rad;
+  /// Root-mean-square arrival angle above threshold [rad] (sensitive to the angle grid's resolution).
+  Real rms_angle_above_threshold_rad;
 
   /// Number at Earth per angle node (summed over energy), above the threshold only if asked.
   std::vector<Real> angular_distribution(bool above_threshold_only) const {
@@ -240,13 +242,17 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
   for (std::size_t c = 0; c < n; ++c)
     if (std::abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
-  Real sum = 0, weighted = 0;
+  Real sum = 0, weighted = 0, squares = 0;
   for (std::size_t j = grid.first_above_threshold(); j < grid.size(); ++j)
     for (std::size_t a = 0; a < A; ++a) {
-      sum += r.at_earth[j * A + a];
-      weighted += r.at_earth[j * A + a] * angles.angle_rad(a);
+      const Real n_ja = r.at_earth[j * A + a], theta = angles.angle_rad(a);
+      sum += n_ja;
+      weighted += n_ja * theta;
+      squares += n_ja * theta * theta;
     }
+  using std::sqrt;
   r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
+  r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
   return r;
 }
 

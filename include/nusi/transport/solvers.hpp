@@ -87,16 +87,18 @@ exponential_action_result<Real> exponential_action(const Op& op, const std::vect
     op.solve_shifted_bound(std::span<const complex>(shifts), f0.data(), magnitude.data());
   }
   const Real eps = std::numeric_limits<Real>::epsilon(), quadrature = pow(Real(3.89L), -Real(nodes));
+  std::vector<Real> weight_size(Z);
+  for (std::size_t k = 0; k < Z; ++k) weight_size[k] = detail::magnitude(weights[k]);
   exponential_action_result<Real> result{std::vector<Real>(n), std::vector<Real>(n), std::vector<Real>(n)};
   for (std::size_t c = 0; c < n; ++c) {
     Real value = 0, size = 0;
     for (std::size_t k = 0; k < Z; ++k) {
-      const complex term = weights[k] * xhat[c * Z + k];
-      value += term.imag();
+      const complex x = xhat[c * Z + k];
+      value += weights[k].real() * x.imag() + weights[k].imag() * x.real();  // Im(w x)
       if constexpr (has_bound)
-        size += abs(weights[k]) * magnitude[c * Z + k];
+        size += weight_size[k] * magnitude[c * Z + k];
       else
-        size += abs(term);
+        size += weight_size[k] * detail::magnitude(x);
     }
     if (!detail::is_finite(value))
       throw numerical_error("nusi::exponential_action: non-finite result at component " + detail::to_text(c) +

@@ -78,22 +78,24 @@ constexpr std::array<std::array<Real, 2>, 4> gauss4_unit() {
            {Real(0.93056815579702628761L), Real(0.17392742256872692869L)}}};
 }
 
-/// Projection of a spectrum on node j's hat: integral of hat_j(x) phi(x) dx (4-point Gauss per half).
+/// Projection of a spectrum on the hats of nodes [first, N): f[j - first] = integral of hat_j(x) phi(x),
+/// 4-point Gauss per interval between nodes; each interval serves the two hats that share it.
 template <class Real, class Spectrum>
-Real hat_projection(const energy_grid<Real>& grid, std::size_t j, const Spectrum& spectrum) {
-  Real sum = 0;
-  const Real ej = grid.node_MeV(j);
-  for (const auto& [t, w] : gauss4_unit<Real>()) {
-    if (j > 0) {
-      const Real el = grid.node_MeV(j - 1), h = ej - el;
-      sum += w * h * t * spectrum.probability_density_per_MeV(el + h * t);
+std::vector<Real> hat_projections(const energy_grid<Real>& grid, std::size_t first, const Spectrum& spectrum) {
+  const std::size_t N = grid.size();
+  std::vector<Real> f(N - first, Real(0));
+  for (std::size_t k = first > 0 ? first - 1 : 0; k + 1 < N; ++k) {  // interval [e_k, e_{k+1}]
+    const Real lo = grid.node_MeV(k), h = grid.node_MeV(k + 1) - lo;
+    Real to_lower = 0, to_upper = 0;
+    for (const auto& [t, w] : gauss4_unit<Real>()) {
+      const Real p = w * h * spectrum.probability_density_per_MeV(lo + h * t);
+      to_lower += (1 - t) * p;
+      to_upper += t * p;
     }
-    if (j + 1 < grid.size()) {
-      const Real h = grid.node_MeV(j + 1) - ej;
-      sum += w * h * (1 - t) * spectrum.probability_density_per_MeV(ej + h * t);
-    }
+    if (k >= first) f[k - first] += to_lower;
+    f[k + 1 - first] += to_upper;
   }
-  return sum;
+  return f;
 }
 }  // namespace detail
 
@@ -105,8 +107,8 @@ template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 std::vector<Real> emitted_state(const energy_kernel<Real>& kernel, const Spectrum& spectrum) {
   const auto& grid = kernel.grid();
-  std::vector<Real> f(kernel.size(), Real(0));
-  for (std::size_t k = 0; k < kernel.nodes(); ++k) f[k] = detail::hat_projection(grid, kernel.grid_index(k), spectrum);
+  std::vector<Real> f = detail::hat_projections(grid, kernel.grid_index(0), spectrum);
+  f.resize(kernel.size(), Real(0));
   if (kernel.scope() == kernel_scope::full) {
     const Real e0 = grid.node_MeV(0);
     Real energy = 0;
