@@ -1,0 +1,506 @@
+// SPDX-License-Identifier: MIT
+// The scattering operator of paper Eq. (8) on the grid: d f/dr = A f, A constant in r and lower-
+// triangular in energy (block lower-triangular with angles). Energy-only and energy-angle kernels,
+// assembled from bin-averaged Breit-Wigner rates; number and energy close on the grid by construction.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <limits>
+#include <span>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "../cross_sections.hpp"
+#include "../errors.hpp"
+#include "../propagation_setup.hpp"
+#include "grid.hpp"
+
+namespace nusi {
+
+/// Which nodes a kernel tracks. `full`: every node plus the budget accumulators (underflow number and
+/// energy, scattering count, injected energy). `above_threshold`: only nodes above the threshold, all
+/// F needs (energy only decreases, so lower nodes never feed back); no accumulators.
+enum class kernel_scope { full, above_threshold };
+
+/// Position of the budget accumulators after the densities in a full-scope state.
+struct budget_index {
+  static constexpr std::size_t underflow_number = 0;  ///< neutrinos scattered below the lowest node
+  static constexpr std::size_t underflow_energy = 1;  ///< their energy [MeV]
+  static constexpr std::size_t scatterings = 2;       ///< integral of the scattering rate over r
+  static constexpr std::size_t injected_energy = 3;   ///< energy brought in by the targets [MeV]
+  static constexpr std::size_t count = 4;
+};
+
+namespace detail {
+template <class Real>
+void validate_kernel_inputs(std::string_view fn, const propagation_setup<Real>& setup, const energy_grid<Real>& grid) {
+  setup.validate(fn);
+  if (!(grid.threshold_MeV() == setup.threshold_MeV))
+    throw_invalid(fn, "grid.threshold_MeV", "equal to setup.threshold_MeV = " + to_text(setup.threshold_MeV),
+                  grid.threshold_MeV());
+  if (!(grid.node_MeV(0) > setup.relic.mass_MeV))
+    throw_invalid(fn, "energy.min_energy_MeV", "> relic.mass_MeV = " + to_text(setup.relic.mass_MeV),
+                  grid.node_MeV(0));
+}
+
+/// a / b, with Smith's algorithm for complex b (no overflow or underflow in |b|^2, no slow path).
+template <class Real>
+Real divide(Real a, Real b) {
+  return a / b;
+}
+template <class Real>
+std::complex<Real> divide(std::complex<Real> a, std::complex<Real> b) {
+  using std::abs;
+  const Real br = b.real(), bi = b.imag(), ar = a.real(), ai = a.imag();
+  if (abs(br) >= abs(bi)) {
+    const Real r = bi / br, d = br + bi * r;
+    return {(ar + ai * r) / d, (ai - ar * r) / d};
+  }
+  const Real r = br / bi, d = bi + br * r;
+  return {(ar * r + ai) / d, (ai * r - ar) / d};
+}
+
+/// Division policies of the kernels' forward substitutions: the solve itself, and a bound on the
+/// magnitudes that enter it (|rhs|, |shift - A_cc|; the off-diagonal terms of A are all >= 0), which
+/// bounds the rounding error of the solve (Higham, Accuracy and Stability, Sec. 8.1).
+struct exact_division {
+  template <class Scalar, class Shift, class Real>
+  static Scalar apply(Scalar numerator, Shift shift, Real diagonal) {
+    return divide(numerator, shift - diagonal);
+  }
+  template <class Real>
+  static Real rhs(Real value) {
+    return value;
+  }
+};
+/// |z| without overflow or underflow of |z|^2 and without std::hypot's slow path.
+template <class Real>
+Real magnitude(const std::complex<Real>& z) {
+  using std::abs;
+  using std::sqrt;
+  const Real x = abs(z.real()), y = abs(z.imag());
+  const Real big = x > y ? x : y, small = x > y ? y : x;
+  if (big == 0) return Real(0);
+  const Real r = small / big;
+  return big * sqrt(1 + r * r);
+}
+template <class Real>
+Real magnitude(Real x) {
+  using std::abs;
+  return abs(x);
+}
+struct magnitude_division {
+  template <class Real, class Shift>
+  static Real apply(Real numerator, Shift shift, Real diagonal) {
+    return numerator / magnitude(shift - diagonal);
+  }
+  template <class Real>
+  static Real rhs(Real value) {
+    using std::abs;
+    return abs(value);
+  }
+};
+
+/// Two-point Gauss-Legendre on [0, 1].
+template <class Real>
+constexpr Real gauss2_node(int q) {
+  return q == 0 ? Real(0.21132486540518711775L) : Real(0.78867513459481288225L);
+}
+}  // namespace detail
+
+/// Energy grid for a setup: the log-spaced grid of `options`, refined around E_res = M^2/(2 m_nu) when
+/// the opaque core of the line (where n D sigma > 1, half-width w) is not resolved by the base grid
+/// (w / resonance_nodes_per_core < the bin holding E_res; PHYSICS-SPEC "Narrow resonance"): nodes
+/// spaced w / resonance_nodes_per_core (at least 64 ulps) over E_res +- 2w, then spacing growing by
+/// 1.5 per node out to the base spacing.
+template <class Real>
+energy_grid<Real> make_energy_grid(const propagation_setup<Real>& setup, const energy_grid_options<Real>& options) {
+  using std::sqrt;
+  constexpr std::string_view fn = "nusi::make_energy_grid";
+  setup.validate(fn);
+  energy_grid<Real> base(options, setup.threshold_MeV);
+  if (options.resonance_nodes_per_core == 0) return base;
+  const s_channel_breit_wigner<Real> bw = setup.cross_section();
+  const Real E_res = bw.resonance_energy_MeV();
+  if (!(E_res > base.node_MeV(0) && E_res < base.node_MeV(base.size() - 1))) return base;
+  const Real column = setup.relic.target_density_per_cm3() * setup.distance_cm;  // [cm^-2]
+  // Peak sigma_tot(s = M^2) = 4 pi/(M^2 + m_nu^2), independent of g (PHYSICS-SPEC), in closed form:
+  // for g below ~1e-7 the Lorentzian is narrower than the rounding of s = 2 E m_nu, so a point value
+  // at the rounded E_res would miss the peak.
+  const Real M = setup.med.mass_MeV, m = setup.relic.mass_MeV;
+  const Real pi = boost::math::constants::pi<Real>();
+  const Real tau_peak = column * per_MeV2_to_cm2(4 * pi * setup.med.angular_factor() / (M * M + m * m));
+  if (!(tau_peak > 1)) return base;
+  // tau > 1 where (s - M^2)^2 < (M Gamma)^2 (tau_peak - 1); ds = 2 m_nu dE.
+  const Real half_width = M * bw.width_MeV() * sqrt(tau_peak - 1) / (2 * m);  // [MeV]
+  const std::size_t j = base.bin_of(E_res);
+  const Real bin = base.bin_width_MeV(j);
+  Real h = half_width / options.resonance_nodes_per_core;
+  if (h >= bin) return base;  // the base grid already resolves the core
+  h = std::max(h, 64 * std::numeric_limits<Real>::epsilon() * E_res);
+  std::vector<Real> extra{E_res};
+  const long uniform = static_cast<long>(std::ceil(2 * half_width / h));
+  Real offset = 0;
+  auto add_pair = [&extra, E_res](Real d) {
+    if (d < E_res) extra.push_back(E_res - d);  // the grid keeps only nodes inside its range
+    extra.push_back(E_res + d);
+  };
+  for (long k = 1; k <= uniform && k < 100000; ++k) {
+    offset = h * Real(k);
+    add_pair(offset);
+  }
+  Real step = h;
+  while (offset < bin) {
+    step *= Real(1.5L);
+    offset += step;
+    add_pair(offset);
+  }
+  return energy_grid<Real>(options, setup.threshold_MeV, extra);
+}
+
+/// The energy-only operator of paper Eq. (8) on an energy_grid. Node i scatters at the rate
+/// Gamma_i = n_CvB <sigma_tot>_bin_i [cm^-1] (the Breit-Wigner averaged over the bin in closed form) and
+/// sends 2 neutrinos flat on [E_f,min(e_i), e_i] (the factor 2 of the gain term: the down-scattered and
+/// the up-scattered neutrino), spread over the nodes by their hats. The gain into node j < i is then
+/// w_j c_i Gamma_i, c_i = 2/(e_i - E_f,min): the bin-averaged flat dsigma/dE_f times the bin width.
+/// Each scattering adds exactly one neutrino and the energy E_f,min(e_i) ~ m_nu/2 (PHYSICS-SPEC
+/// "Energy budget"), up to rounding. Throws nusi::invalid_argument.
+template <class Real>
+class energy_kernel {
+ public:
+  using value_type = Real;
+
+  energy_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
+                kernel_scope scope = kernel_scope::full)
+      : grid_(grid), scope_(scope) {
+    constexpr std::string_view fn = "nusi::energy_kernel";
+    detail::validate_kernel_inputs(fn, setup, grid);
+    const s_channel_breit_wigner<Real> bw = setup.cross_section();
+    const Real n_target = setup.relic.target_density_per_cm3();
+    const std::size_t N = grid.size();
+    first_ = scope == kernel_scope::full ? 0 : grid.first_above_threshold();
+    const std::size_t n = N - first_;
+    rate_.resize(n);
+    gain_.resize(n);
+    self_.resize(n);
+    width_.resize(n);
+    diag_.resize(n);
+    min_final_.resize(n);
+    const Real e0 = grid.node_MeV(0);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::size_t j = first_ + k;
+      const Real e = grid.node_MeV(j);
+      rate_[k] = n_target * bw.bin_averaged_sigma_total_cm2(grid.bin_lower_MeV(j), grid.bin_upper_MeV(j));
+      min_final_[k] = bw.min_final_energy_MeV(e);
+      gain_[k] = 2 / (e - min_final_[k]);
+      width_[k] = grid.bin_width_MeV(j);
+      self_[k] = gain_[k] * grid.left_half_MeV(j);
+      diag_[k] = -rate_[k] * (1 - self_[k]);
+    }
+    if (scope == kernel_scope::full) {
+      underflow_number_.resize(n);
+      underflow_energy_.resize(n);
+      for (std::size_t k = 0; k < n; ++k) {
+        const Real d = e0 - min_final_[k];
+        underflow_number_[k] = gain_[k] * d;
+        underflow_energy_[k] = gain_[k] * d * (e0 + min_final_[k]) / 2;
+      }
+    }
+  }
+
+  const energy_grid<Real>& grid() const { return grid_; }
+  kernel_scope scope() const { return scope_; }
+  /// Number of density nodes tracked.
+  std::size_t nodes() const { return rate_.size(); }
+  /// Grid index of tracked node k.
+  std::size_t grid_index(std::size_t k) const { return first_ + k; }
+  /// Size of the state: nodes, plus budget_index::count accumulators in full scope.
+  std::size_t size() const { return nodes() + (scope_ == kernel_scope::full ? budget_index::count : 0); }
+  /// Scattering rate of tracked node k [cm^-1] (n_CvB times the bin-averaged sigma_tot).
+  Real rate_per_cm(std::size_t k) const { return rate_[k]; }
+  /// E_f,min at tracked node k [MeV].
+  Real min_final_energy_MeV(std::size_t k) const { return min_final_[k]; }
+
+  /// y = A x [cm^-1] (x, y of size size()).
+  void apply(const Real* x, Real* y) const {
+    const std::size_t n = nodes();
+    Real running = 0;
+    for (std::size_t k = n; k-- > 0;) {
+      y[k] = diag_[k] * x[k] + width_[k] * running;
+      running += gain_[k] * rate_[k] * x[k];
+    }
+    if (scope_ == kernel_scope::full) {
+      Real un = 0, ue = 0, sc = 0, inj = 0;
+      for (std::size_t k = 0; k < n; ++k) {
+        const Real r = rate_[k] * x[k];
+        un += underflow_number_[k] * r;
+        ue += underflow_energy_[k] * r;
+        sc += r;
+        inj += min_final_[k] * r;
+      }
+      y[n + budget_index::underflow_number] = un;
+      y[n + budget_index::underflow_energy] = ue;
+      y[n + budget_index::scatterings] = sc;
+      y[n + budget_index::injected_energy] = inj;
+    }
+  }
+
+  /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z = shifts.size() shifts at once, by forward
+  /// substitution from the highest energy down: O(size() * Z). Scalar is Real or std::complex<Real>.
+  template <class Scalar>
+  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+  }
+  /// The same substitution on magnitudes: out >= |every term| of solve_shifted, so its rounding error
+  /// is below ~(depth) eps out. Used by exponential_action for the noise floor.
+  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
+    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+  }
+
+ private:
+  template <class Scalar, class Shift, class Division>
+  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
+    const std::size_t n = nodes(), Z = shifts.size();
+    std::vector<Scalar> running(Z, Scalar(0));
+    std::vector<Scalar> sums(scope_ == kernel_scope::full ? 4 * Z : 0, Scalar(0));
+    for (std::size_t k = n; k-- > 0;) {
+      const Real w = width_[k], d = diag_[k], cr = gain_[k] * rate_[k], r = rate_[k];
+      const Real b = Division::rhs(rhs[k]);
+      Scalar* o = out + k * Z;
+      for (std::size_t z = 0; z < Z; ++z) {
+        o[z] = Division::apply(b + w * running[z], shifts[z], d);
+        running[z] += cr * o[z];
+      }
+      if (scope_ == kernel_scope::full) {
+        const Real c0 = underflow_number_[k] * r, c1 = underflow_energy_[k] * r, c3 = min_final_[k] * r;
+        for (std::size_t z = 0; z < Z; ++z) {
+          sums[z] += c0 * o[z];
+          sums[Z + z] += c1 * o[z];
+          sums[2 * Z + z] += r * o[z];
+          sums[3 * Z + z] += c3 * o[z];
+        }
+      }
+    }
+    if (scope_ == kernel_scope::full)
+      for (std::size_t b = 0; b < budget_index::count; ++b)
+        for (std::size_t z = 0; z < Z; ++z)
+          out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
+  }
+
+  energy_grid<Real> grid_;
+  kernel_scope scope_;
+  std::size_t first_ = 0;
+  std::vector<Real> rate_, gain_, self_, width_, diag_, min_final_;
+  std::vector<Real> underflow_number_, underflow_energy_;
+};
+
+/// The energy-angle operator of paper Eq. (8) in the paper's planar model: one angle theta, and a
+/// scattering E_i -> E_f turns the direction from theta_i to theta_i + theta~(E_i, E_f) with
+/// 1 - cos theta~ = m_nu (1/E_f - 1/E_i) (below Eq. 4). The energy part is energy_kernel's exactly;
+/// each product is then split over the angle nodes. Node (j, a) scatters at Gamma_j / cos theta_a
+/// (paper: "1/cos theta changes the propagation distance to radial distance"), a factor of the
+/// scattering neutrino's own direction; see docs/physics.md for why it is not applied to the gain.
+/// State index: j * angles + a, then the budget accumulators. Throws nusi::invalid_argument.
+template <class Real>
+class energy_angle_kernel {
+ public:
+  using value_type = Real;
+
+  energy_angle_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
+                      const angle_grid<Real>& angles)
+      : energy_(setup, grid, kernel_scope::full), angles_(angles), m_(setup.relic.mass_MeV) {
+    const std::size_t N = grid.size(), A = angles.size();
+    // Product quadrature for each (source i, destination j <= i): energies x in hat_j's support below
+    // e_i, weights integrating the hat. Far pairs: one point at the hat's centroid; the nearest two
+    // (j = i - 1, i), where theta~ varies from 0 across the hat, two Gauss points per half.
+    offset_.assign(N * (N + 1) / 2 + 1, 0);
+    for (std::size_t i = 0; i < N; ++i) {
+      for (std::size_t j = 0; j <= i; ++j) {
+        offset_[pair_index(i, j)] = points_.size();
+        const Real el = j > 0 ? grid.node_MeV(j - 1) : Real(0), ej = grid.node_MeV(j);
+        const Real eu = j + 1 < N ? grid.node_MeV(j + 1) : Real(0);
+        const Real L = grid.left_half_MeV(j), R = j < i ? grid.right_half_MeV(j) : Real(0);
+        if (j + 2 <= i) {
+          const Real centroid = (L * (el + 2 * ej) + R * (2 * ej + eu)) / (3 * (L + R));
+          add_point(grid.node_MeV(i), centroid, L + R);
+        } else {
+          for (int q = 0; q < 2; ++q) {
+            const Real t = detail::gauss2_node<Real>(q);
+            if (L > 0) add_point(grid.node_MeV(i), el + (ej - el) * t, L * t);
+            if (R > 0) add_point(grid.node_MeV(i), ej + (eu - ej) * t, R * (1 - t));
+          }
+        }
+      }
+    }
+    offset_[pair_index(N - 1, N - 1) + 1] = points_.size();
+    inv_cos_.resize(A);
+    for (std::size_t a = 0; a < A; ++a) inv_cos_[a] = 1 / angles.cos_angle(a);
+    // Diagonal: loss minus the part of the self-deposit (products in the left half of the own hat)
+    // that stays on the same angle node.
+    diag_.resize(N * A);
+    for (std::size_t j = 0; j < N; ++j) {
+      const Real rate = energy_.rate_per_cm(j), c = gain(j);
+      for (std::size_t a = 0; a < A; ++a) {
+        Real stay = 0;
+        for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
+          auto [b, frac] = angles.locate(angles.angle_rad(a) + points_[q].deflection);
+          if (b == a) stay += c * points_[q].weight * (1 - frac);
+        }
+        diag_[j * A + a] = -rate * inv_cos_[a] * (1 - stay);
+      }
+    }
+  }
+
+  const energy_grid<Real>& grid() const { return energy_.grid(); }
+  const angle_grid<Real>& angles() const { return angles_; }
+  const energy_kernel<Real>& energy_part() const { return energy_; }
+  std::size_t nodes() const { return grid().size() * angles_.size(); }
+  std::size_t size() const { return nodes() + budget_index::count; }
+  /// Scattering rate of node (j, a) [cm^-1]: Gamma_j / cos theta_a.
+  Real rate_per_cm(std::size_t j, std::size_t a) const { return energy_.rate_per_cm(j) * inv_cos_[a]; }
+
+  /// y = A x [cm^-1].
+  void apply(const Real* x, Real* y) const {
+    const std::size_t N = grid().size(), A = angles_.size(), n = nodes();
+    std::vector<Real> rate_x(n);
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t a = 0; a < A; ++a) rate_x[j * A + a] = rate_per_cm(j, a) * x[j * A + a];
+    std::fill(y, y + size(), Real(0));
+    for (std::size_t j = 0; j < N; ++j) {
+      Real* yj = y + j * A;
+      for (std::size_t a = 0; a < A; ++a) yj[a] = diag_[j * A + a] * x[j * A + a];
+      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, 1);
+      scatter_own(j, rate_x.data() + j * A, yj);
+    }
+    accumulate_budget<Real>(rate_x.data(), 1, y + n, true);
+  }
+
+  /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts at once: forward substitution over
+  /// energies from the highest down and, within an energy, over angles upwards (deflections only grow).
+  template <class Scalar>
+  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+  }
+  /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
+  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
+    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+  }
+
+ private:
+  template <class Scalar, class Shift, class Division>
+  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
+    const std::size_t N = grid().size(), A = angles_.size(), Z = shifts.size(), n = nodes();
+    std::vector<Scalar> scattered(n * Z);  // rate * solution, per node and shift
+    std::vector<Scalar> acc(A * Z);
+    for (std::size_t j = N; j-- > 0;) {
+      for (std::size_t a = 0; a < A; ++a)
+        for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
+      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, scattered.data() + i * A * Z, acc.data(), Z);
+      // Own energy: angles upwards; the part staying on the node is in the diagonal.
+      const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
+      const Real c = gain(j);
+      for (std::size_t a = 0; a < A; ++a) {
+        const Real d = diag_[j * A + a], r = rate_per_cm(j, a);
+        Scalar* o = out + (j * A + a) * Z;
+        Scalar* s = scattered.data() + (j * A + a) * Z;
+        for (std::size_t z = 0; z < Z; ++z) {
+          o[z] = Division::apply(acc[a * Z + z], shifts[z], d);
+          s[z] = r * o[z];
+        }
+        for (std::size_t q = q0; q < q1; ++q) {
+          auto [b, frac] = angles_.locate(angles_.angle_rad(a) + points_[q].deflection);
+          const Real cw = c * points_[q].weight;
+          if (b > a) axpy(cw * (1 - frac), s, acc.data() + b * Z, Z);
+          if (frac > 0) axpy(cw * frac, s, acc.data() + (b + 1) * Z, Z);
+        }
+      }
+    }
+    std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
+    accumulate_budget<Scalar>(scattered.data(), Z, sums.data(), false);
+    for (std::size_t b = 0; b < budget_index::count; ++b)
+      for (std::size_t z = 0; z < Z; ++z)
+        out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
+  }
+
+  struct point {
+    Real deflection;  // theta~ [rad]
+    Real weight;      // hat integral carried by this point [MeV]
+  };
+  static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
+  Real gain(std::size_t j) const { return 2 / (grid().node_MeV(j) - energy_.min_final_energy_MeV(j)); }
+  void add_point(Real E_i, Real x, Real weight) {
+    using std::asin;
+    using std::sqrt;
+    Real h = m_ * (1 / x - 1 / E_i) / 2;  // sin^2(theta~/2)
+    h = std::clamp(h, Real(0), Real(1));
+    points_.push_back(point{2 * asin(sqrt(h)), weight});
+  }
+  template <class Scalar>
+  static void axpy(Real c, const Scalar* x, Scalar* y, std::size_t Z) {
+    for (std::size_t z = 0; z < Z; ++z) y[z] += c * x[z];
+  }
+  // acc[b] += gain from energy i (scattered = rate * density of row i) into energy j < i.
+  template <class Scalar>
+  void scatter_shifts(std::size_t i, std::size_t j, const Scalar* scattered, Scalar* acc, std::size_t Z) const {
+    const std::size_t A = angles_.size();
+    const Real c = gain(i);
+    for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
+      const Real delta = points_[q].deflection, cw = c * points_[q].weight;
+      std::size_t b = 0;
+      for (std::size_t a = 0; a < A; ++a) {
+        Real frac;
+        std::tie(b, frac) = angles_.locate_from(b, angles_.angle_rad(a) + delta);
+        axpy(cw * (1 - frac), scattered + a * Z, acc + b * Z, Z);
+        if (frac > 0) axpy(cw * frac, scattered + a * Z, acc + (b + 1) * Z, Z);
+      }
+    }
+  }
+  // y_j += gain of energy j into itself for apply(): the part leaving each angle node (the part
+  // staying is in the diagonal).
+  void scatter_own(std::size_t j, const Real* rate_x, Real* yj) const {
+    const std::size_t A = angles_.size();
+    const Real c = gain(j);
+    for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
+      const Real cw = c * points_[q].weight;
+      for (std::size_t a = 0; a < A; ++a) {
+        auto [b, frac] = angles_.locate(angles_.angle_rad(a) + points_[q].deflection);
+        if (b > a) yj[b] += cw * (1 - frac) * rate_x[a];
+        if (frac > 0) yj[b + 1] += cw * frac * rate_x[a];
+      }
+    }
+  }
+  // Budget accumulators from rate * density of every node (Z values per node).
+  template <class Scalar>
+  void accumulate_budget(const Scalar* scattered, std::size_t Z, Scalar* sums, bool overwrite) const {
+    const std::size_t N = grid().size(), A = angles_.size();
+    const Real e0 = grid().node_MeV(0);
+    if (overwrite)
+      for (std::size_t b = 0; b < budget_index::count * Z; ++b) sums[b] = Scalar(0);
+    std::vector<Scalar> row(Z);
+    for (std::size_t j = 0; j < N; ++j) {
+      std::fill(row.begin(), row.end(), Scalar(0));
+      for (std::size_t a = 0; a < A; ++a)
+        for (std::size_t z = 0; z < Z; ++z) row[z] += scattered[(j * A + a) * Z + z];
+      const Real fmin = energy_.min_final_energy_MeV(j), d = e0 - fmin, c = gain(j);
+      for (std::size_t z = 0; z < Z; ++z) {
+        sums[budget_index::underflow_number * Z + z] += c * d * row[z];
+        sums[budget_index::underflow_energy * Z + z] += c * d * (e0 + fmin) / 2 * row[z];
+        sums[budget_index::scatterings * Z + z] += row[z];
+        sums[budget_index::injected_energy * Z + z] += fmin * row[z];
+      }
+    }
+  }
+
+  energy_kernel<Real> energy_;
+  angle_grid<Real> angles_;
+  Real m_;
+  std::vector<std::size_t> offset_;
+  std::vector<point> points_;
+  std::vector<Real> inv_cos_, diag_;
+};
+
+}  // namespace nusi
