@@ -148,6 +148,7 @@ class s_channel_breit_wigner {
   Real one_minus_cos_angle(Real E_i_MeV, Real E_f_MeV) const {
     check_final_energy("nusi::s_channel_breit_wigner::one_minus_cos_angle", E_i_MeV, E_f_MeV);
     const W Ei = E_i_MeV, Ef = E_f_MeV;
+    if (E_f_MeV == min_final_energy_MeV(E_i_MeV)) return Real(2);  // exact backward scattering
     const W x = (m_ / Ef) * ((Ei - Ef) / Ei);
     return static_cast<Real>(x > 2 ? W(2) : x);  // rounding at E_f = E_f,min may give 2 + ulp
   }
@@ -252,17 +253,22 @@ class s_channel_breit_wigner {
     return per_MeV2_to_cm2(c_ * (s / M2_) * lorentz_ratio(v) * (s / (s + m_ * m_)) * angular_);
   }
   W total_point(W s) const { return total_point(s, v_of(s)); }
-  // atan(v2/gamma) - atan(v1/gamma), without cancellation when v1, v2 share a sign.
+  // atan(v2/gamma) - atan(v1/gamma) = atan(gamma dv/(gamma^2 + v1 v2)) while that denominator is
+  // positive (the difference is then below pi/2): it uses the exact dv, not v2 - v1, which cancels
+  // for bins narrow compared with their distance to the pole or inside the line. Otherwise the
+  // bin spans the line, |v1|, |v2| > gamma, and the plain difference of angles is accurate.
   W atan_difference(const bin& b) const {
     using std::atan;
     using std::atan2;
-    if (b.v1 > 0 || b.v2 < 0) return atan(gamma_ * b.dv / (gamma_ * gamma_ + b.v1 * b.v2));
+    const W denominator = gamma_ * gamma_ + b.v1 * b.v2;
+    if (denominator > 0) return atan(gamma_ * b.dv / denominator);
     return atan2(b.v2, gamma_) - atan2(b.v1, gamma_);
   }
   // Exact average: with x = s/M^2, beta = m_nu^2/M^2, the integrand x^2 / ((x + beta)((x - 1)^2 + gamma^2))
   // = A/(x + beta) + (B (x - 1) + C)/((x - 1)^2 + gamma^2), and int ds sigma_tot = (4 pi gamma^2) *
   // [A log(x + beta) + B/2 log((x-1)^2 + gamma^2) + C/gamma atan((x-1)/gamma)].
   W closed_form_average_total(const bin& b) const {
+    using std::log;
     using std::log1p;
     const W beta = m_ * m_ / M2_;
     const W g2 = gamma_ * gamma_;
@@ -271,7 +277,10 @@ class s_channel_breit_wigner {
     const W B = (1 + 2 * beta + g2) / D_minus_beta;               // 1 - A without cancellation
     const W C = (1 + beta + g2 * (1 - beta)) / D_minus_beta;      // B + C' of the (B x + C') form
     const W log_x = log1p(b.width / (b.s1 + m_ * m_));
-    const W half_log_D = log1p(b.dv * (b.v1 + b.v2) / (b.v1 * b.v1 + g2)) / 2;
+    // log(D2/D1)/2: log1p of (D2 - D1)/D1 where the ratio is near 1 (narrow bins), log of the ratio
+    // otherwise (log1p(x) for x near -1 would cancel when the bin ends much nearer the pole).
+    const W D1 = b.v1 * b.v1 + g2, D2 = b.v2 * b.v2 + g2;
+    const W half_log_D = (D2 > D1 / 2 && D2 < 2 * D1 ? log1p(b.dv * (b.v1 + b.v2) / D1) : log(D2 / D1)) / 2;
     const W value = gamma_ * (gamma_ * (A * log_x + B * half_log_D) + C * atan_difference(b));
     return per_MeV2_to_cm2(c_ * M2_ * value / b.width * angular_);
   }
