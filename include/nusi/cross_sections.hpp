@@ -255,8 +255,9 @@ class s_channel_breit_wigner {
   W total_point(W s) const { return total_point(s, v_of(s)); }
   // atan(v2/gamma) - atan(v1/gamma) = atan(gamma dv/(gamma^2 + v1 v2)) while that denominator is
   // positive (the difference is then below pi/2): it uses the exact dv, not v2 - v1, which cancels
-  // for bins narrow compared with their distance to the pole or inside the line. Otherwise the
-  // bin spans the line, |v1|, |v2| > gamma, and the plain difference of angles is accurate.
+  // for bins narrow compared with their distance to the pole or inside the line. Otherwise
+  // -v1 v2 >= gamma^2: the bin spans the line's core, the difference is at least pi/2 and the
+  // plain difference of angles is accurate.
   W atan_difference(const bin& b) const {
     using std::atan;
     using std::atan2;
