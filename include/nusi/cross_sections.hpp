@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Secret-interaction cross sections: the 2nu->4nu estimate of the core (paper Eqs. 2-3) and the
 // s-channel Breit-Wigner nu + relic nu -> nu + nu of propagation (paper Eqs. 4-5), with their
-// kinematics and closed-form averages over an energy bin (what grid codes must use, PHYSICS-SPEC).
+// kinematics and exact averages over an energy bin (what grid codes must use, PHYSICS-SPEC).
+// Throws nusi::invalid_argument on bad input. float is evaluated in double (detail/promote.hpp).
 #pragma once
 
 #include <cmath>
@@ -10,6 +11,7 @@
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/quadrature/gauss.hpp>
 
+#include "detail/promote.hpp"
 #include "errors.hpp"
 #include "units.hpp"
 
@@ -49,26 +51,30 @@ void validate_mediator(std::string_view function, const mediator<Real>& med) {
 template <class Real> inline constexpr Real default_kappa = Real(1e-2L);
 
 /// sigma(2nu->4nu) [MeV^-2], paper Eqs. (2)-(3): kappa^4 g^8 E_cm^6/M^8 below M, kappa^4 g^8/E_cm^2
-/// above. E_cm^-2, not the printed E_cm^2 (a typo: see docs/physics.md). Throws nusi::invalid_argument.
+/// from M up. E_cm^-2, not the printed E_cm^2 (a typo: see docs/physics.md). Throws nusi::invalid_argument.
 template <class Real>
 Real sigma_2to4_per_MeV2(Real E_cm_MeV, const mediator<Real>& med, Real kappa = default_kappa<Real>) {
-  using std::pow;
+  using W = detail::promoted_t<Real>;
   constexpr std::string_view fn = "nusi::sigma_2to4";
   detail::validate_mediator(fn, med);
   detail::require_positive(fn, "E_cm_MeV", E_cm_MeV);
   detail::require_positive(fn, "kappa", kappa);
-  const Real k4g8 = pow(kappa * med.coupling, 4) * pow(med.coupling, 4) * med.angular_factor();
-  if (E_cm_MeV < med.mass_MeV) {
-    const Real x = E_cm_MeV / med.mass_MeV;  // E^6/M^8 = x^6/M^2, free of overflow for tiny M
-    return k4g8 * pow(x, 6) / (med.mass_MeV * med.mass_MeV);
+  const W M = med.mass_MeV, E = E_cm_MeV;
+  const W kg2 = W(kappa) * W(med.coupling) * W(med.coupling);  // kappa^4 g^8 = (kappa g^2)^4
+  const W k4g8 = (kg2 * kg2) * (kg2 * kg2) * W(med.angular_factor());
+  if (E < M) {
+    const W x = E / M, x3 = x * x * x;  // E^6/M^8 = x^6/M^2: no overflow of E^6 or M^8
+    return static_cast<Real>(k4g8 * (x3 * x3) / (M * M));
   }
-  return k4g8 / (E_cm_MeV * E_cm_MeV);
+  return static_cast<Real>(k4g8 / (E * E));
 }
 
 /// sigma(2nu->4nu) [cm^2], paper Eqs. (2)-(3) with the E_cm^-2 correction. Throws nusi::invalid_argument.
 template <class Real>
 Real sigma_2to4_cm2(Real E_cm_MeV, const mediator<Real>& med, Real kappa = default_kappa<Real>) {
-  return per_MeV2_to_cm2(sigma_2to4_per_MeV2(E_cm_MeV, med, kappa));
+  using W = detail::promoted_t<Real>;
+  return static_cast<Real>(per_MeV2_to_cm2(W(sigma_2to4_per_MeV2<W>(
+      E_cm_MeV, mediator<W>{W(med.mass_MeV), W(med.coupling), med.kind, W(med.vector_angular_factor)}, W(kappa)))));
 }
 
 /// Whether relic neutrinos are Majorana (all 330 cm^-3 are targets) or Dirac (half are sterile).
@@ -90,90 +96,100 @@ struct relic_neutrinos {
 
 /// s-channel Breit-Wigner scattering of a supernova neutrino (E_i) on a relic neutrino at rest,
 /// paper Eqs. (4)-(5). Energies in MeV; cross sections in cm^2 (dsigma/dE_f in cm^2/MeV).
+/// Internally D(s) = (s - M^2)^2 + M^2 Gamma^2 = M^4 (v^2 + gamma^2) with v = s/M^2 - 1 and
+/// gamma = Gamma/M = g^2/(4 pi), so that no M^4, g^4 or Gamma^2 is ever formed (no under/overflow).
 /// Every member throws nusi::invalid_argument on non-finite, non-positive or out-of-range input.
 template <class Real>
 class s_channel_breit_wigner {
+  using W = detail::promoted_t<Real>;
+
  public:
   s_channel_breit_wigner(const mediator<Real>& med, Real relic_mass_MeV = Real(5e-8L))
-      : med_(med), m_(relic_mass_MeV) {
+      : med_(med), relic_mass_(relic_mass_MeV) {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner";
     detail::validate_mediator(fn, med);
     detail::require_positive(fn, "relic_mass_MeV", relic_mass_MeV);
-    using std::pow;
-    const Real pi = boost::math::constants::pi<Real>();
-    M2_ = med.mass_MeV * med.mass_MeV;
-    a_ = M2_ * med.coupling * med.coupling / (4 * pi);  // M Gamma
-    g4_ = pow(med.coupling, 4) * med.angular_factor();
+    const W pi = boost::math::constants::pi<W>();
+    m_ = relic_mass_MeV;
+    M2_ = W(med.mass_MeV) * W(med.mass_MeV);
+    gamma_ = W(med.coupling) * W(med.coupling) / (4 * pi);
+    c_ = 4 * pi / M2_;
+    angular_ = med.angular_factor();
   }
 
   const mediator<Real>& med() const { return med_; }
-  Real relic_mass_MeV() const { return m_; }
+  Real relic_mass_MeV() const { return relic_mass_; }
   /// Decay width Gamma = g^2 M/(4 pi) [MeV].
   Real width_MeV() const { return med_.width_MeV(); }
   /// Resonance energy E_res = M^2/(2 m_nu) [MeV] (paper Sec. II).
-  Real resonance_energy_MeV() const { return M2_ / (2 * m_); }
+  Real resonance_energy_MeV() const { return static_cast<Real>(M2_ / (2 * m_)); }
   /// Mandelstam s = 2 E_i m_nu [MeV^2] for a target at rest.
   Real mandelstam_s_MeV2(Real E_i_MeV) const {
     detail::require_positive("nusi::s_channel_breit_wigner::mandelstam_s_MeV2", "E_i_MeV", E_i_MeV);
-    return 2 * E_i_MeV * m_;
+    return static_cast<Real>(2 * W(E_i_MeV) * m_);
   }
 
-  /// E_f(E_i, cos t) = (s/2) / (E_i (1 - cos t) + m_nu) [MeV] (paper, below Eq. 4).
+  /// E_f(E_i, cos t) = (s/2) / (E_i (1 - cos t) + m_nu) [MeV] (paper, below Eq. 4); E_f(E_i, 1) = E_i
+  /// exactly. Throws if cos_angle is outside [-1, 1].
   Real final_energy_MeV(Real E_i_MeV, Real cos_angle) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::final_energy_MeV";
     detail::require_positive(fn, "E_i_MeV", E_i_MeV);
     detail::require_closed_interval(fn, "cos_angle", cos_angle, Real(-1), Real(1));
-    return E_i_MeV * m_ / (E_i_MeV * (1 - cos_angle) + m_);
+    return static_cast<Real>(final_energy(E_i_MeV, 1 - W(cos_angle)));
   }
-  /// Lowest final energy, at backward scattering: E_f,min = (s/2)/(2 E_i + m_nu) [MeV].
+  /// Lowest final energy, at backward scattering: E_f,min = (s/2)/(2 E_i + m_nu) [MeV]; equal to
+  /// final_energy_MeV(E_i, -1) to the last bit.
   Real min_final_energy_MeV(Real E_i_MeV) const {
     detail::require_positive("nusi::s_channel_breit_wigner::min_final_energy_MeV", "E_i_MeV", E_i_MeV);
-    return E_i_MeV * m_ / (2 * E_i_MeV + m_);
+    return static_cast<Real>(final_energy(E_i_MeV, W(2)));
   }
-  /// 1 - cos t = m_nu (1/E_f - 1/E_i), the inverse of final_energy_MeV, exact for tiny angles.
-  /// Throws if E_f is outside [E_f,min(E_i), E_i].
+  /// 1 - cos t = m_nu (1/E_f - 1/E_i), the inverse of final_energy_MeV, free of the 1 - cos t
+  /// cancellation at tiny angles. Throws if E_f is outside [E_f,min(E_i), E_i].
   Real one_minus_cos_angle(Real E_i_MeV, Real E_f_MeV) const {
     check_final_energy("nusi::s_channel_breit_wigner::one_minus_cos_angle", E_i_MeV, E_f_MeV);
-    return m_ * (E_i_MeV - E_f_MeV) / (E_f_MeV * E_i_MeV);
+    const W Ei = E_i_MeV, Ef = E_f_MeV;
+    if (E_f_MeV == min_final_energy_MeV(E_i_MeV)) return Real(2);  // exact backward scattering
+    const W x = (m_ / Ef) * ((Ei - Ef) / Ei);
+    return static_cast<Real>(x > 2 ? W(2) : x);  // rounding at E_f = E_f,min may give 2 + ulp
   }
-  /// cos t of the scattered supernova neutrino for E_i -> E_f.
+  /// cos t of the scattered supernova neutrino for E_i -> E_f. Throws like one_minus_cos_angle.
   Real cos_angle(Real E_i_MeV, Real E_f_MeV) const {
-    const Real c = 1 - one_minus_cos_angle(E_i_MeV, E_f_MeV);
-    return c < Real(-1) ? Real(-1) : c;
+    return static_cast<Real>(1 - W(one_minus_cos_angle(E_i_MeV, E_f_MeV)));
   }
   /// Deflection angle t [rad] for E_i -> E_f, as 2 asin(sqrt((1 - cos t)/2)) (accurate for t -> 0).
   Real deflection_angle_rad(Real E_i_MeV, Real E_f_MeV) const {
     using std::asin;
     using std::sqrt;
-    Real h = one_minus_cos_angle(E_i_MeV, E_f_MeV) / 2;
-    if (h > Real(1)) h = Real(1);
-    return 2 * asin(sqrt(h));
+    const W h = W(one_minus_cos_angle(E_i_MeV, E_f_MeV)) / 2;
+    return static_cast<Real>(2 * asin(sqrt(h)));
   }
 
-  /// dsigma/dcos t [cm^2], paper Eq. (4).
+  /// dsigma/dcos t [cm^2], paper Eq. (4). With s = 2 E_i m_nu, (s/(m_nu E_i))^2 = 4 and Eq. (4) reads
+  /// g^4 E_f^2 / (2 pi D(s)). Throws if cos_angle is outside [-1, 1].
   Real dsigma_dcos_cm2(Real E_i_MeV, Real cos_angle) const {
-    const Real E_f = final_energy_MeV(E_i_MeV, cos_angle);
-    const Real s = 2 * E_i_MeV * m_;
-    const Real pi = boost::math::constants::pi<Real>();
-    const Real r = E_f / (m_ * E_i_MeV);
-    return per_MeV2_to_cm2(g4_ * s * s / (8 * pi * lorentzian_denominator(s)) * r * r);
+    constexpr std::string_view fn = "nusi::s_channel_breit_wigner::dsigma_dcos_cm2";
+    detail::require_positive(fn, "E_i_MeV", E_i_MeV);
+    detail::require_closed_interval(fn, "cos_angle", cos_angle, Real(-1), Real(1));
+    const W E_f = final_energy(E_i_MeV, 1 - W(cos_angle));
+    const W pi = boost::math::constants::pi<W>();
+    return static_cast<Real>(per_MeV2_to_cm2(E_f * E_f * g4_over_D(2 * W(E_i_MeV) * m_) / (2 * pi)));
   }
   /// dsigma/dE_f [cm^2/MeV] = (m_nu/E_f^2) dsigma/dcos t = g^4 m_nu / (2 pi D(s)), flat in E_f on
   /// [E_f,min, E_i] (paper Eq. 5). Throws if E_f is outside that range.
   Real dsigma_dEf_cm2_per_MeV(Real E_i_MeV, Real E_f_MeV) const {
     check_final_energy("nusi::s_channel_breit_wigner::dsigma_dEf_cm2_per_MeV", E_i_MeV, E_f_MeV);
-    return flat_height(E_i_MeV);
+    return static_cast<Real>(flat_height(E_i_MeV));
   }
   /// The flat value of dsigma/dE_f at E_i [cm^2/MeV] (the kernel height, independent of E_f).
   Real flat_dsigma_dEf_cm2_per_MeV(Real E_i_MeV) const {
     detail::require_positive("nusi::s_channel_breit_wigner::flat_dsigma_dEf_cm2_per_MeV", "E_i_MeV", E_i_MeV);
-    return flat_height(E_i_MeV);
+    return static_cast<Real>(flat_height(E_i_MeV));
   }
   /// sigma_tot(E_i) [cm^2]: Eq. (4) integrated over cos t in [-1, 1] (equivalently Eq. 5 over
   /// [E_f,min, E_i]) = g^4 s^2 / (4 pi D(s) (s + m_nu^2)); -> g^4 s/(4 pi D(s)) for E_i >> m_nu.
   Real sigma_total_cm2(Real E_i_MeV) const {
     detail::require_positive("nusi::s_channel_breit_wigner::sigma_total_cm2", "E_i_MeV", E_i_MeV);
-    return total_point(2 * E_i_MeV * m_);
+    return static_cast<Real>(total_point(2 * W(E_i_MeV) * m_));
   }
 
   /// Average of dsigma/dE_f over E_i in the bin [E_lo, E_hi] [cm^2/MeV], in closed form: the
@@ -181,68 +197,112 @@ class s_channel_breit_wigner {
   Real bin_averaged_dsigma_dEf_cm2_per_MeV(Real E_lo_MeV, Real E_hi_MeV) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::bin_averaged_dsigma_dEf_cm2_per_MeV";
     check_bin(fn, E_lo_MeV, E_hi_MeV);
-    const Real s1 = 2 * E_lo_MeV * m_, s2 = 2 * E_hi_MeV * m_;
-    const Real pi = boost::math::constants::pi<Real>();
-    // int ds / D(s) = atan-difference / (M Gamma); dE = ds/(2 m_nu).
-    const Real integral_ds = atan_difference(s1 - M2_, s2 - M2_) / a_;
-    return per_MeV2_to_cm2(g4_ * m_ / (2 * pi) * integral_ds / (s2 - s1));
+    const bin b = make_bin(E_lo_MeV, E_hi_MeV);
+    // int g^4/D ds = c^2 M^2 gamma [atan(v/gamma)]; <.> = m_nu/(2 pi) int g^4/D ds / (s2 - s1).
+    return static_cast<Real>(per_MeV2_to_cm2(2 * m_ * c_ * gamma_ * atan_difference(b) / b.width * angular_));
   }
-  /// Average of sigma_tot over E_i in the bin [E_lo, E_hi] [cm^2]: closed form (partial fractions)
-  /// where the bin is near the resonance, 20-point Gauss-Legendre where the integrand is smooth.
+  /// Average of sigma_tot over E_i in the bin [E_lo, E_hi] [cm^2]: the exact integral (partial
+  /// fractions) where the bin holds s = M^2 or lies closer to it than its own width, 20-point
+  /// Gauss-Legendre elsewhere, where the closed form would cancel (see docs/physics.md).
   Real bin_averaged_sigma_total_cm2(Real E_lo_MeV, Real E_hi_MeV) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::bin_averaged_sigma_total_cm2";
     check_bin(fn, E_lo_MeV, E_hi_MeV);
-    const Real s1 = 2 * E_lo_MeV * m_, s2 = 2 * E_hi_MeV * m_;
-    const Real distance = s1 > M2_ ? s1 - M2_ : (s2 < M2_ ? M2_ - s2 : Real(0));
-    if (distance > (s2 - s1) + 10 * a_) {
-      // Far from the pole: the Lorentzian is analytic across the bin (radius of convergence
-      // > bin width), Gauss-Legendre converges geometrically and avoids closed-form cancellation.
-      const Real integral = boost::math::quadrature::gauss<Real, 20>::integrate(
-          [this](Real s) { return total_point(s); }, s1, s2);
-      return integral / (s2 - s1);
-    }
-    return per_MeV2_to_cm2(total_integral_ds(s1, s2)) / (s2 - s1);
+    const bin b = make_bin(E_lo_MeV, E_hi_MeV);
+    const W distance = b.s1 > M2_ ? b.s1 - M2_ : (b.s2 < M2_ ? M2_ - b.s2 : W(0));
+    if (distance > b.width) return static_cast<Real>(gauss_average_total(b));
+    return static_cast<Real>(closed_form_average_total(b));
   }
 
  private:
-  // D(s) = (s - M^2)^2 + M^2 Gamma^2 [MeV^4]
-  Real lorentzian_denominator(Real s) const {
-    const Real u = s - M2_;
-    return u * u + a_ * a_;
+  struct bin {
+    W s1, s2, width;  // s at the edges [MeV^2], s2 - s1 from E_hi - E_lo (exact by Sterbenz)
+    W v1, v2, dv;     // v = s/M^2 - 1 at the edges, dv = width/M^2
+  };
+  bin make_bin(Real E_lo_MeV, Real E_hi_MeV) const {
+    bin b;
+    b.s1 = 2 * W(E_lo_MeV) * m_;
+    b.s2 = 2 * W(E_hi_MeV) * m_;
+    b.width = 2 * (W(E_hi_MeV) - W(E_lo_MeV)) * m_;
+    b.v1 = v_of(b.s1);
+    b.v2 = v_of(b.s2);
+    b.dv = b.width / M2_;
+    return b;
   }
-  Real flat_height(Real E_i_MeV) const {
-    const Real s = 2 * E_i_MeV * m_;
-    const Real pi = boost::math::constants::pi<Real>();
-    return per_MeV2_to_cm2(g4_ * m_ / (2 * pi * lorentzian_denominator(s)));
+  W v_of(W s) const { return (s - M2_) / M2_; }
+  // gamma^2/(v^2 + gamma^2) in (0, 1], scaled so that neither ratio exceeds 1.
+  W lorentz_ratio(W v) const {
+    using std::abs;
+    if (abs(v) <= gamma_) {
+      const W r = v / gamma_;
+      return 1 / (1 + r * r);
+    }
+    const W r = gamma_ / v;
+    return r * r / (1 + r * r);
   }
-  // sigma_tot at s [cm^2]
-  Real total_point(Real s) const {
-    const Real pi = boost::math::constants::pi<Real>();
-    return per_MeV2_to_cm2(g4_ * s * s / (4 * pi * lorentzian_denominator(s) * (s + m_ * m_)));
+  // g^4/D(s) [MeV^-4] times the angular factor: (4 pi/M^2)^2 gamma^2/(v^2 + gamma^2).
+  W g4_over_D(W s) const { return c_ * c_ * lorentz_ratio(v_of(s)) * angular_; }
+  // E_i / (E_i (1 - cos t)/m_nu + 1): E_i exactly at 1 - cos t = 0.
+  W final_energy(W E_i, W one_minus_cos) const { return E_i / (E_i * one_minus_cos / m_ + 1); }
+  W flat_height(W E_i) const {
+    const W pi = boost::math::constants::pi<W>();
+    return per_MeV2_to_cm2(m_ * g4_over_D(2 * E_i * m_) / (2 * pi));
   }
-  // atan(u2/a) - atan(u1/a) without cancellation when u1, u2 share a sign.
-  Real atan_difference(Real u1, Real u2) const {
+  // sigma_tot [cm^2] = (4 pi/M^2) (s/M^2) L(v) s/(s + m_nu^2), at s and v = s/M^2 - 1 given separately
+  // so that each keeps its relative accuracy (v near 0 at the pole, s near 0 far below it).
+  W total_point(W s, W v) const {
+    return per_MeV2_to_cm2(c_ * (s / M2_) * lorentz_ratio(v) * (s / (s + m_ * m_)) * angular_);
+  }
+  W total_point(W s) const { return total_point(s, v_of(s)); }
+  // atan(v2/gamma) - atan(v1/gamma) = atan(gamma dv/(gamma^2 + v1 v2)) while that denominator is
+  // positive (the difference is then below pi/2): it uses the exact dv, not v2 - v1, which cancels
+  // for bins narrow compared with their distance to the pole or inside the line. Otherwise
+  // -v1 v2 >= gamma^2: the bin spans the line's core, the difference is at least pi/2 and the
+  // plain difference of angles is accurate.
+  W atan_difference(const bin& b) const {
     using std::atan;
-    const Real x1 = u1 / a_, x2 = u2 / a_;
-    if (x1 * x2 > Real(0)) return atan((u2 - u1) / a_ / (1 + x1 * x2));
-    return atan(x2) - atan(x1);
+    using std::atan2;
+    const W denominator = gamma_ * gamma_ + b.v1 * b.v2;
+    if (denominator > 0) return atan(gamma_ * b.dv / denominator);
+    return atan2(b.v2, gamma_) - atan2(b.v1, gamma_);
   }
-  // int_{s1}^{s2} sigma_tot(s) ds in MeV^-2 * MeV^2 units (before the (hbar c)^2 conversion):
-  // s^2 / ((s + b) D(s)) = A/(s + b) + (B s + C)/D(s), b = m_nu^2.
-  Real total_integral_ds(Real s1, Real s2) const {
+  // Exact average: with x = s/M^2, beta = m_nu^2/M^2, the integrand x^2 / ((x + beta)((x - 1)^2 + gamma^2))
+  // = A/(x + beta) + (B (x - 1) + C)/((x - 1)^2 + gamma^2), and int ds sigma_tot = (4 pi gamma^2) *
+  // [A log(x + beta) + B/2 log((x-1)^2 + gamma^2) + C/gamma atan((x-1)/gamma)].
+  W closed_form_average_total(const bin& b) const {
     using std::log;
-    const Real pi = boost::math::constants::pi<Real>();
-    const Real b = m_ * m_;
-    const Real bM = b + M2_;
-    const Real Dm = bM * bM + a_ * a_;  // D(-b)
-    const Real A = b * b / Dm;
-    const Real B = (2 * b * M2_ + M2_ * M2_ + a_ * a_) / Dm;  // 1 - A without cancellation
-    const Real BM2_plus_C = (M2_ * M2_ * bM + a_ * a_ * (M2_ - b)) / Dm;
-    const Real u1 = s1 - M2_, u2 = s2 - M2_;
-    const Real log_term = log((s2 + b) / (s1 + b));
-    const Real log_D = log((u2 * u2 + a_ * a_) / (u1 * u1 + a_ * a_)) / 2;
-    const Real value = A * log_term + B * log_D + BM2_plus_C * atan_difference(u1, u2) / a_;
-    return g4_ / (4 * pi) * value;
+    using std::log1p;
+    const W beta = m_ * m_ / M2_;
+    const W g2 = gamma_ * gamma_;
+    const W D_minus_beta = (1 + beta) * (1 + beta) + g2;  // (x - 1)^2 + gamma^2 at x = -beta
+    const W A = beta * beta / D_minus_beta;
+    const W B = (1 + 2 * beta + g2) / D_minus_beta;               // 1 - A without cancellation
+    const W C = (1 + beta + g2 * (1 - beta)) / D_minus_beta;      // B + C' of the (B x + C') form
+    const W log_x = log1p(b.width / (b.s1 + m_ * m_));
+    // log(D2/D1)/2: log1p of (D2 - D1)/D1 where the ratio is near 1 (narrow bins), log of the ratio
+    // otherwise (log1p(x) for x near -1 would cancel when the bin ends much nearer the pole).
+    const W D1 = b.v1 * b.v1 + g2, D2 = b.v2 * b.v2 + g2;
+    const W half_log_D = (D2 > D1 / 2 && D2 < 2 * D1 ? log1p(b.dv * (b.v1 + b.v2) / D1) : log(D2 / D1)) / 2;
+    const W value = gamma_ * (gamma_ * (A * log_x + B * half_log_D) + C * atan_difference(b));
+    return per_MeV2_to_cm2(c_ * M2_ * value / b.width * angular_);
+  }
+  // Gauss-Legendre average on sub-bins [lo, hi] with hi + m^2 <= 2 (lo + m^2): each is no wider than
+  // its distance to the pole of s^2/(s + m^2) at s = -m^2, and (by the caller) than its distance to
+  // s = M^2, so the Bernstein ellipse parameter is >= 3 + 2 sqrt(2) and 20 points give ~1e-30.
+  // Nodes carry s and v = s/M^2 - 1 interpolated separately (see total_point).
+  W gauss_average_total(const bin& b) const {
+    const W b2 = m_ * m_;
+    W integral = 0, lo = b.s1, v_lo = b.v1;
+    while (lo < b.s2) {
+      W hi = 2 * lo + b2, v_hi = v_of(hi);
+      if (!(hi < b.s2)) hi = b.s2, v_hi = b.v2;
+      const W s_mid = (lo + hi) / 2, s_half = (hi - lo) / 2;
+      const W v_mid = (v_lo + v_hi) / 2, v_half = (v_hi - v_lo) / 2;
+      integral += s_half * boost::math::quadrature::gauss<W, 20>::integrate(
+                               [&](W t) { return total_point(s_mid + s_half * t, v_mid + v_half * t); }, W(-1), W(1));
+      lo = hi;
+      v_lo = v_hi;
+    }
+    return integral / (b.s2 - b.s1);
   }
   void check_final_energy(std::string_view fn, Real E_i_MeV, Real E_f_MeV) const {
     detail::require_positive(fn, "E_i_MeV", E_i_MeV);
@@ -255,8 +315,8 @@ class s_channel_breit_wigner {
   }
 
   mediator<Real> med_;
-  Real m_;
-  Real M2_ = 0, a_ = 0, g4_ = 0;
+  Real relic_mass_;
+  W m_ = 0, M2_ = 0, gamma_ = 0, c_ = 0, angular_ = 1;
 };
 
 }  // namespace nusi

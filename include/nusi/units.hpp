@@ -18,7 +18,8 @@ template <class Real> inline constexpr Real speed_of_light_cm_per_s = Real(2.997
 template <class Real> inline constexpr Real kpc_cm = Real(3.0856775814913673e21L);
 /// 1 km [cm].
 template <class Real> inline constexpr Real km_cm = Real(1e5L);
-/// Fermi constant G_F [MeV^-2], CODATA 2018 (1.1663787e-5 GeV^-2, PHYSICS-SPEC value).
+/// Fermi constant G_F [MeV^-2]: 1.1663788(6)e-5 GeV^-2, PDG (muon lifetime), the PHYSICS-SPEC value.
+/// (CODATA 2018 lists 1.1663787(6)e-5 GeV^-2; the two agree within their uncertainty.)
 template <class Real> inline constexpr Real fermi_constant_per_MeV2 = Real(1.1663788e-11L);
 /// Axial coupling of the nucleon g_A (PHYSICS-SPEC).
 template <class Real> inline constexpr Real axial_coupling_gA = Real(1.27L);
