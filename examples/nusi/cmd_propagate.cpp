@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_setup.hpp>
 #include <nusi/spectra.hpp>
 #include <nusi/transport.hpp>
@@ -14,6 +15,38 @@
 #include "transport_flags.hpp"
 
 namespace {
+int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::monte_carlo_result<double>& mc,
+                      double log10_mass, double log10_g, bool json) {
+  nusi::cli::json_object o;
+  o.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("method", "montecarlo");
+  o.add("fraction_above_threshold", mc.fraction_above_threshold);
+  o.add("fraction_error", mc.fraction_above_threshold_error);
+  o.add("fraction_upper_95", mc.fraction_above_threshold_upper_95);
+  o.add("excluded", mc.excluded).add("exclusion_level", setup.exclusion_level);
+  o.add("mean_scatterings", mc.mean_scatterings_per_primary);
+  o.add("scatterings_counted", "by neutrinos above the threshold (those below are not tracked)");
+  o.add("energy_budget_relative_error", mc.energy.relative_error);
+  o.add("primaries", static_cast<double>(mc.primaries));
+  o.add("arrivals", static_cast<double>(mc.arrivals));
+  o.add("unscattered_arrivals", static_cast<double>(mc.unscattered_arrivals));
+  if (json) {
+    std::cout << o.str() << "\n";
+    return 0;
+  }
+  using nusi::cli::print_row;
+  print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
+  print_row(std::cout, "coupling g", setup.med.coupling);
+  print_row(std::cout, "primaries (Monte Carlo)", static_cast<double>(mc.primaries));
+  print_row(std::cout, "F = N(E > threshold)/N(emitted)", mc.fraction_above_threshold);
+  print_row(std::cout, "F standard error", mc.fraction_above_threshold_error);
+  print_row(std::cout, "F one-sided 95% upper limit", mc.fraction_above_threshold_upper_95);
+  std::cout << (mc.excluded ? "excluded" : "allowed") << " at level " << nusi::cli::number_text(setup.exclusion_level)
+            << " (point estimate; excluded where F <= level)\n";
+  print_row(std::cout, "mean scatterings above threshold", mc.mean_scatterings_per_primary);
+  print_row(std::cout, "energy budget relative error", mc.energy.relative_error);
+  return 0;
+}
+
 int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   double log10_mass = -3.5, log10_g = -1.75;
@@ -25,7 +58,7 @@ int run(const std::vector<std::string>& args) {
                       "F = N(E > threshold)/N(emitted), scatterings, budgets. Below-noise F is printed as an upper limit.");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--log10-g", log10_g, "log10 of the coupling g");
-  flags.declare(p);
+  flags.declare(p, true);
   p.flag("--energy-angle", energy_angle, "energy-angle mode (paper's planar model): adds arrival-angle results");
   p.option("--angle-bins", angle_bins, "angle nodes of the energy-angle mode (theta = 0 and log-spaced from 1e-8 rad)");
   p.option("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
@@ -39,6 +72,11 @@ int run(const std::vector<std::string>& args) {
   setup.med.coupling = std::pow(10.0, log10_g);
   nusi::transport_options<double> options = flags.options();
   const auto emission = flags.emission();
+  if (flags.method == "montecarlo") {
+    if (energy_angle || spectrum) throw nusi::cli::usage_error("--method montecarlo gives F, scatterings and budgets only");
+    return print_monte_carlo(setup, nusi::monte_carlo_propagation(setup, emission, flags.monte_carlo()), log10_mass,
+                             log10_g, json);
+  }
   double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
   nusi::propagation_result<double> r;
   if (energy_angle) {
@@ -72,6 +110,7 @@ int run(const std::vector<std::string>& args) {
   o.add("emitted_fraction_above_threshold", r.emitted_fraction_above_threshold);
   o.add("excluded", excluded).add("exclusion_level", setup.exclusion_level);
   o.add("mean_scatterings", r.mean_scatterings);
+  o.add("scatterings_counted", "by all neutrinos down to the grid's lowest energy");
   o.add("energy_budget_relative_error", r.energy_budget_relative_error());
   o.add("number_budget_relative_error", r.number_budget_relative_error());
   o.add("emitted_energy_MeV", r.emitted_energy_MeV).add("energy_at_earth_MeV", r.energy_at_earth_MeV);

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_setup.hpp>
 #include <nusi/spectra.hpp>
 #include <nusi/transport.hpp>
@@ -39,8 +40,10 @@ struct transport_flags {
   double min_energy_MeV = 0.01, max_energy_MeV = 200;
   long energy_bins = 400;
   std::string method = "grid";
+  long primaries = 100000, seed = 1;
 
-  void declare(parser& p) {
+  /// Declares the flags; with_monte_carlo adds --method montecarlo and its --primaries, --seed.
+  void declare(parser& p, bool with_monte_carlo = false) {
     p.flag("--dirac", dirac, "Dirac relic neutrinos: half the targets (default Majorana)");
     p.option("--threshold-MeV", threshold_MeV, "detection threshold", "MeV");
     p.option("--distance-kpc", distance_kpc, "distance D to the supernova", "kpc");
@@ -53,7 +56,24 @@ struct transport_flags {
     p.option("--energy-bins", energy_bins, "energy nodes of the grid");
     p.option("--min-energy-MeV", min_energy_MeV, "lowest grid energy", "MeV");
     p.option("--max-energy-MeV", max_energy_MeV, "highest grid energy", "MeV");
-    p.option("--method", method, "transport method (montecarlo: not yet available)", {"grid"});
+    if (with_monte_carlo) {
+      p.option("--method", method, "grid: transport of Eq. (8) on the energy grid; montecarlo: the independent check",
+               {"grid", "montecarlo"});
+      p.option("--primaries", primaries, "Monte Carlo: emitted neutrinos drawn");
+      p.option("--seed", seed, "Monte Carlo: seed of the random stream (results are a function of it)");
+    } else {
+      p.option("--method", method, "transport method", {"grid"});
+    }
+  }
+  /// Monte Carlo settings; throws usage_error naming the flag.
+  monte_carlo_options<double> monte_carlo() const {
+    if (primaries < 1 || primaries > 1000000000L)
+      throw usage_error("--primaries must be in [1, 1e9], got " + std::to_string(primaries));
+    if (seed < 0) throw usage_error("--seed must be >= 0, got " + std::to_string(seed));
+    monte_carlo_options<double> o;
+    o.primaries = static_cast<std::uint64_t>(primaries);
+    o.seed = static_cast<std::uint64_t>(seed);
+    return o;
   }
   /// The physics inputs; throws usage_error naming the flag.
   propagation_setup<double> setup() const {
