@@ -33,6 +33,8 @@ int run(const std::vector<std::string>& args) {
   std::filesystem::create_directories(ctx.out_dir);
 
   nusi::cli::write_core_figures(ctx);
+  nusi::cli::write_propagation_figures(ctx);
+  nusi::cli::write_bounds_figure(ctx);
 
   const std::string table = summary_table(ctx.summary);
   std::ofstream(ctx.file("summary.txt")) << table;

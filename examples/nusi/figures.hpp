@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nusi::cli {
@@ -25,6 +26,8 @@ struct figure_context {
   std::vector<std::string> written;  // files written, for the final listing
   std::vector<std::string> failures;  // plots that could not be drawn
   std::vector<summary_row> summary;
+  /// Further bound curves for Fig. 1: (CSV file name in out_dir, legend label), drawn as lines.
+  std::vector<std::pair<std::string, std::string>> extra_bound_curves;
   std::filesystem::path file(const std::string& name) {
     written.push_back(name);
     return out_dir / name;
@@ -34,4 +37,11 @@ struct figure_context {
 /// Fig. 2 (core map, both presets and cases) and the core bound curves for Fig. 1.
 void write_core_figures(figure_context& ctx);
 
+}  // namespace nusi::cli
+
+namespace nusi::cli {
+/// Fig. 3 (spectrum before and after, arrival-direction map) and the propagation bound of Fig. 1.
+void write_propagation_figures(figure_context& ctx);
+/// Fig. 1 from the curves written before it (core and propagation, and any extra criteria).
+void write_bounds_figure(figure_context& ctx);
 }  // namespace nusi::cli
