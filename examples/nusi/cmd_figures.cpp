@@ -23,11 +23,27 @@ std::string summary_table(const std::vector<nusi::cli::summary_row>& rows) {
 int run(const std::vector<std::string>& args) {
   std::string out_dir = "figures";
   bool quiet = false;
-  nusi::cli::parser p("figures", "Compute the paper's bounds and Figs. 1-3 with the embedded defaults: CSV, PNG and summary.txt.");
-  p.option("--out", out_dir, "output directory");
-  p.flag("--quiet", quiet, "no progress on stderr");
-  if (!p.parse(args)) return 0;
   nusi::cli::figure_context ctx;
+  auto& core = ctx.core;
+  nusi::cli::parser p("figures",
+                      "Compute the paper's bounds and Figs. 1-3 with the embedded defaults: CSV, PNG and summary.txt.\n"
+                      "Every physics input can be changed; Fig. 1 shows both Majorana and Dirac targets (--dirac sets Fig. 3).");
+  p.option("--out", out_dir, "output directory");
+  p.flag("--quiet", quiet, "no progress on stderr (also quiet when stderr is not a terminal)");
+  ctx.propagation.declare(p);
+  p.option("--core-R-min-km", core.R_min_km, "core, default case: inner radius of the decoupling region", "km");
+  p.option("--core-R-max-km", core.R_max_km, "core, both cases: outer radius", "km");
+  p.option("--core-mean-energy-MeV", core.mean_energy_MeV, "core, default case: <E>, E_cm = 2<E>", "MeV");
+  p.option("--kappa", core.kappa, "phase-space factor per final-state particle in Eqs. (2)-(3)");
+  p.option("--core-paper-density-cm3", core.paper_density_per_cm3, "n_nu of the paper_quoted preset", "cm^-3");
+  p.option("--profile", core.profile, "core: tabulated profile CSV (radius_km, density_g_per_cm3, temperature_MeV; see nusi core --help) instead of the power law");
+  if (!p.parse(args)) return 0;
+  for (double v : {core.R_min_km, core.R_max_km, core.mean_energy_MeV, core.kappa, core.paper_density_per_cm3})
+    if (!(v > 0)) throw nusi::cli::usage_error("core inputs must be > 0, got " + nusi::cli::number_text(v));
+  if (!(core.R_min_km < core.R_max_km) || !(30 < core.R_max_km))
+    throw nusi::cli::usage_error("--core-R-min-km must be < --core-R-max-km, and --core-R-max-km > 30 (the conservative R_min)");
+  (void)ctx.propagation.setup();  // reject bad propagation flags before any work
+  (void)ctx.propagation.options();
   ctx.out_dir = out_dir;
   ctx.quiet = quiet;
   std::filesystem::create_directories(ctx.out_dir);

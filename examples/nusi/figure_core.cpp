@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <numbers>
+#include <optional>
 
 #include <nusi/core_bound.hpp>
 
@@ -21,19 +22,56 @@ std::string fixed(double x, int digits = 2) {
 }
 }  // namespace
 
+/// The core model of one preset: the power law of core_inputs, or the user's tabulated profile.
+class core_model {
+ public:
+  core_model(const figure_context& ctx, neutrino_density_preset preset) : ctx_(ctx) {
+    if (!ctx.core.profile.empty())
+      table_.emplace(tabulated_profile<double>::from_csv(
+          ctx.core.profile, neutrino_density_model<double>{.preset = preset,
+                                                           .paper_quoted_density_per_cm3 = ctx.core.paper_density_per_cm3}));
+  }
+  /// The paper's case c with the user's overrides (R_min and <E> apply to the default case).
+  core_inputs<double> inputs(core_case c, neutrino_density_preset preset) const {
+    auto in = core_inputs<double>::paper_case(c, preset);
+    if (c == core_case::default_case) {
+      in.R_min_cm = km(ctx_.core.R_min_km);
+      in.mean_energy_MeV = ctx_.core.mean_energy_MeV;
+    }
+    in.R_max_cm = km(ctx_.core.R_max_km);
+    in.kappa = ctx_.core.kappa;
+    in.paper_quoted_density_per_cm3 = ctx_.core.paper_density_per_cm3;
+    return in;
+  }
+  core_bound_result<double> bound(double mass_MeV, const core_inputs<double>& in) const {
+    if (!table_) return core_bound(mass_MeV, in);
+    return core_bound(random_walk(*table_, in.region(), in.sigma_nuN, in.options), mass_MeV, in.kappa);
+  }
+  core_map_result<double> map(const core_map_grid<double>& grid, const core_inputs<double>& in) const {
+    if (!table_) return core_map(grid, in);
+    return core_map(random_walk(*table_, in.region(), in.sigma_nuN, in.options), grid, in.kappa);
+  }
+
+ private:
+  const figure_context& ctx_;
+  std::optional<tabulated_profile<double>> table_;
+};
+
 void write_core_figures(figure_context& ctx) {
   const core_case cases[] = {core_case::default_case, core_case::conservative};
   const neutrino_density_preset presets[] = {neutrino_density_preset::fermi_dirac, neutrino_density_preset::paper_quoted};
   const core_map_grid<double> grid{.mass_points = 241, .coupling_points = 161};  // the paper's axes, 0.025 dex
+  const core_model models[] = {core_model(ctx, presets[0]), core_model(ctx, presets[1])};
+  const auto model = [&](neutrino_density_preset p) -> const core_model& { return models[p == presets[0] ? 0 : 1]; };
 
   std::vector<core_map_result<double>> maps;
   std::ofstream bounds(ctx.file("fig2_core_bounds.csv"));
   bounds << "preset,case,R_min_km,mean_energy_MeV,N_nuN,path_length_cm,N_2to4_at_g1,log10_g_bound,paper_log10_g_bound\n";
   for (auto preset : presets)
     for (auto c : cases) {
-      const auto in = core_inputs<double>::paper_case(c, preset);
-      maps.push_back(core_map(grid, in));
-      const auto b = core_bound(1.0, in);  // M = 1 MeV: the flat part of the bound
+      const auto in = model(preset).inputs(c, preset);
+      maps.push_back(model(preset).map(grid, in));
+      const auto b = model(preset).bound(1.0, in);  // M = 1 MeV: the flat part of the bound
       const std::string p(preset_name(preset)), k(case_name(c));
       bounds << p << ',' << k << ',' << in.R_min_cm / km_cm<double> << ',' << in.mean_energy_MeV << ','
              << number_text(b.walk.scatterings.value) << ',' << number_text(b.walk.path_length_cm.value) << ','
@@ -69,7 +107,7 @@ void write_core_figures(figure_context& ctx) {
   // Core bound curves for Fig. 1 on its mass axis, until g reaches the perturbative limit.
   for (auto preset : presets)
     for (auto c : cases) {
-    const auto in = core_inputs<double>::paper_case(c, preset);
+    const auto in = model(preset).inputs(c, preset);
     std::string name = "fig1_core_";
     name += preset_name(preset);
     name += '_';
@@ -77,7 +115,7 @@ void write_core_figures(figure_context& ctx) {
     std::ofstream curve(ctx.file(name + ".csv"));
     curve << "log10_mass_MeV,log10_g_bound\n";
     for (double x = -7; x <= 5.0 + 1e-9; x += 0.05) {
-      const double g = core_bound(std::pow(10.0, x), in).log10_coupling_bound;
+      const double g = model(preset).bound(std::pow(10.0, x), in).log10_coupling_bound;
       if (g > std::log10(std::sqrt(4 * std::numbers::pi))) break;
       curve << fixed(x, 3) << ',' << number_text(g) << '\n';
     }

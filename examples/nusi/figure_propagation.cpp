@@ -30,9 +30,9 @@ std::string scientific(double x) {
 }
 
 void write_fig3(figure_context& ctx) {
-  propagation_setup<double> setup;  // the paper's: 330 cm^-3, m_nu = 0.05 eV, D = 50 kpc, 5 MeV, 1%
+  propagation_setup<double> setup = ctx.propagation.setup();  // defaults: the paper's
   setup.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -1.75)};
-  const auto emission = pinched_spectrum<double>::paper_default();
+  const auto emission = ctx.propagation.emission();
   // The burst piles up near 1 keV, where deflections reach ~0.1 rad: this grid reaches 1e-5 MeV.
   transport_options<double> options;
   options.energy = {.min_energy_MeV = 1e-5, .max_energy_MeV = 200, .bins = 256};
@@ -69,16 +69,18 @@ void write_fig3(figure_context& ctx) {
 }
 
 void write_propagation_bound(figure_context& ctx) {
-  const auto emission = pinched_spectrum<double>::paper_default();
+  const auto emission = ctx.propagation.emission();
+  propagation_bound_options<double> options;
+  options.transport = ctx.propagation.options();
   for (const bool dirac : {false, true}) {
-    propagation_setup<double> setup;
-    if (dirac) setup.relic.nature = neutrino_nature::dirac;
+    propagation_setup<double> setup = ctx.propagation.setup();
+    setup.relic.nature = dirac ? neutrino_nature::dirac : neutrino_nature::majorana;
     const double from = -7, to = -1.5, step = 0.05;  // the paper's range; the dip near 1 keV resolved
     const std::size_t count = static_cast<std::size_t>(std::floor((to - from) / step + 1e-3)) + 1;
     progress bar(dirac ? "propagation bound (Dirac)" : "propagation bound (Majorana)", count, ctx.quiet);
     std::vector<propagation_bound_point<double>> curve;
     for (std::size_t k = 0; k < count; ++k) {
-      curve.push_back(propagation_bound(from + double(k) * step, setup, emission));
+      curve.push_back(propagation_bound(from + double(k) * step, setup, emission, options));
       bar.update(k + 1);
     }
     bar.finish();

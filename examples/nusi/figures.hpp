@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include "transport_flags.hpp"
+
 namespace nusi::cli {
 
 /// One headline number of the summary: what, our value, the paper's, and why they differ.
@@ -18,8 +20,16 @@ struct summary_row {
   std::string note;
 };
 
+/// Core inputs of `nusi figures` (the default case's; the conservative case keeps its 30 km, 15 MeV).
+struct core_settings {
+  double R_min_km = 15, R_max_km = 45, mean_energy_MeV = 30, kappa = 1e-2, paper_density_per_cm3 = 1e38;
+  std::string profile;  // a tabulated profile (CSV) instead of the power law; empty: power law
+};
+
 /// Shared settings of the figure writers.
 struct figure_context {
+  transport_flags propagation;  // physics and grid of the propagation figures
+  core_settings core;
   std::filesystem::path out_dir;
   bool quiet = false;
   unsigned threads = 0;  // 0: all cores
