@@ -20,7 +20,7 @@ int run(const std::vector<std::string>& args) {
   double log10_mass = 0, R_min_km = 15, R_max_km = 45, mean_energy = 30, kappa = 1e-2;
   double rho_ref = 1e14, r_ref_km = 15, power_index = 3, paper_density = 1e38;
   std::string preset = "fermi_dirac", case_text = "default", profile_path;
-  bool json = false;
+  bool json = false, csv = false;
   nusi::cli::parser p("core", "Supernova-core bound of paper Sec. III (Eqs. 2-3, 6-7): g_core(M) = N_2to4(g = 1, M)^(-1/8).");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--preset", preset, "neutrino density: six-species Fermi-Dirac at T = <E>/3.1514, or the paper's 1e38 cm^-3",
@@ -38,6 +38,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--power-index", power_index, "power law: n_N ~ r^-power_index");
   p.option("--paper-density-cm3", paper_density, "n_nu of the paper_quoted preset", "cm^-3");
   p.flag("--json", json, "print one JSON object");
+  p.flag("--csv", csv, "print a CSV header and one row");
   if (!p.parse(args)) return 0;
 
   const bool conservative = case_text == "conservative";
@@ -105,6 +106,10 @@ int run(const std::vector<std::string>& args) {
   o.add("paper_log10_g_bound", nusi::paper_log10_core_bound<double>);
   if (json) {
     std::cout << o.str() << "\n";
+    return 0;
+  }
+  if (csv) {
+    std::cout << o.csv();
     return 0;
   }
   using nusi::cli::print_row;

@@ -11,7 +11,7 @@
 namespace {
 int run(const std::vector<std::string>& args) {
   double log10_mass = -3.5, log10_g = -1.75, energy = 15.0, relic_mass_eV = 0.05, kappa = 1e-2;
-  bool json = false;
+  bool json = false, csv = false;
   nusi::cli::parser p("cross-section", "Cross sections of paper Eqs. (2)-(5) at one mediator and energy.");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--log10-g", log10_g, "log10 of the coupling g");
@@ -19,6 +19,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--relic-mass-eV", relic_mass_eV, "relic-neutrino mass m_nu", "eV");
   p.option("--kappa", kappa, "phase-space factor per final-state particle in Eqs. (2)-(3)");
   p.flag("--json", json, "print one JSON object");
+  p.flag("--csv", csv, "print a CSV header and one row");
   if (!p.parse(args)) return 0;
   if (!(energy > 0)) throw nusi::cli::usage_error("--energy-MeV must be > 0, got " + nusi::cli::number_text(energy));
 
@@ -34,6 +35,10 @@ int run(const std::vector<std::string>& args) {
   o.add("sigma_2to4_cm2", s2to4);
   if (json) {
     std::cout << o.str() << "\n";
+    return 0;
+  }
+  if (csv) {
+    std::cout << o.csv();
     return 0;
   }
   using nusi::cli::print_row;

@@ -16,7 +16,7 @@
 
 namespace {
 int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::monte_carlo_result<double>& mc,
-                      double log10_mass, double log10_g, bool json) {
+                      double log10_mass, double log10_g, bool json, bool csv) {
   nusi::cli::json_object o;
   o.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("method", "montecarlo");
   o.add("fraction_above_threshold", mc.fraction_above_threshold);
@@ -31,6 +31,10 @@ int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::
   o.add("unscattered_arrivals", static_cast<double>(mc.unscattered_arrivals));
   if (json) {
     std::cout << o.str() << "\n";
+    return 0;
+  }
+  if (csv) {
+    std::cout << o.csv();
     return 0;
   }
   using nusi::cli::print_row;
@@ -50,7 +54,7 @@ int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::
 int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   double log10_mass = -3.5, log10_g = -1.75;
-  bool json = false, spectrum = false, energy_angle = false;
+  bool json = false, csv = false, spectrum = false, energy_angle = false;
   long angle_bins = 128;
   double max_angle_rad = 0.1;
   nusi::cli::parser p("propagate",
@@ -64,6 +68,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
   p.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
   p.flag("--json", json, "print one JSON object");
+  p.flag("--csv", csv, "print a CSV header and one row");
   if (!p.parse(args)) return 0;
   nusi::cli::require_flag_finite("--log10-mass-MeV", log10_mass, -30, 10);
   nusi::cli::require_flag_finite("--log10-g", log10_g, -30, 2);
@@ -75,7 +80,7 @@ int run(const std::vector<std::string>& args) {
   if (flags.method == "montecarlo") {
     if (energy_angle || spectrum) throw nusi::cli::usage_error("--method montecarlo gives F, scatterings and budgets only");
     return print_monte_carlo(setup, nusi::monte_carlo_propagation(setup, emission, flags.monte_carlo()), log10_mass,
-                             log10_g, json);
+                             log10_g, json, csv);
   }
   double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
   nusi::propagation_result<double> r;
@@ -131,6 +136,10 @@ int run(const std::vector<std::string>& args) {
   }
   if (json) {
     std::cout << o.str() << "\n";
+    return 0;
+  }
+  if (csv) {
+    std::cout << o.csv();
     return 0;
   }
   using nusi::cli::print_row;

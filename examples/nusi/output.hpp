@@ -41,6 +41,34 @@ class json_object {
     fields_.emplace_back(key, json);
     return *this;
   }
+  /// The fields as CSV: a header line of keys and one line of values (arrays are left out).
+  std::string csv() const { return csv_table({*this}); }
+  /// Several objects with the same keys as one CSV table.
+  static std::string csv_table(const std::vector<json_object>& rows) {
+    std::string out;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      if (r == 0) {
+        std::string header;
+        for (const auto& [key, value] : rows[0].fields_)
+          if (value.empty() || value[0] != '[') header += (header.empty() ? "" : ",") + key;
+        out += header + "\n";
+      }
+      std::string line;
+      bool first = true;
+      for (const auto& [key, value] : rows[r].fields_) {
+        if (!value.empty() && value[0] == '[') continue;
+        if (!first) line += ',';
+        first = false;
+        // JSON strings lose their quotes unless they hold a comma; null (non-finite) stays empty.
+        if (value.size() >= 2 && value.front() == '"' && value.find(',') == std::string::npos)
+          line += value.substr(1, value.size() - 2);
+        else if (value != "null")
+          line += value;
+      }
+      out += line + "\n";
+    }
+    return out;
+  }
   std::string str() const {
     std::string s = "{";
     for (std::size_t i = 0; i < fields_.size(); ++i)
