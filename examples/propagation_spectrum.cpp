@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include <nusi/nusi.hpp>
-#include <nusi/plot.hpp>
+#include "nusi/plot.hpp"
 
 int main() {
   nusi::propagation_setup<double> setup;  // 330 cm^-3 Majorana targets, m_nu = 0.05 eV, D = 50 kpc, 5 MeV
