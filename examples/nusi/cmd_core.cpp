@@ -104,14 +104,7 @@ int run(const std::vector<std::string>& args) {
   o.add("N_2to4_at_g1", b.N_2to4_at_g1.value).add("N_2to4_at_g1_error", b.N_2to4_at_g1.error);
   o.add("log10_g_bound", b.log10_coupling_bound);
   o.add("paper_log10_g_bound", nusi::paper_log10_core_bound<double>);
-  if (json) {
-    std::cout << o.str() << "\n";
-    return 0;
-  }
-  if (csv) {
-    std::cout << o.csv();
-    return 0;
-  }
+  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
   using nusi::cli::print_row;
   std::cout << "# nusi core: case " << case_text << ", preset " << preset << ", profile " << profile_text
             << " (values at R_min where they vary)\n";

@@ -33,14 +33,7 @@ int run(const std::vector<std::string>& args) {
   o.add("dsigma_dEf_cm2_per_MeV", bw.flat_dsigma_dEf_cm2_per_MeV(energy));
   o.add("min_final_energy_MeV", bw.min_final_energy_MeV(energy));
   o.add("sigma_2to4_cm2", s2to4);
-  if (json) {
-    std::cout << o.str() << "\n";
-    return 0;
-  }
-  if (csv) {
-    std::cout << o.csv();
-    return 0;
-  }
+  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", med.coupling);

@@ -29,14 +29,7 @@ int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::
   o.add("primaries", static_cast<double>(mc.primaries));
   o.add("arrivals", static_cast<double>(mc.arrivals));
   o.add("unscattered_arrivals", static_cast<double>(mc.unscattered_arrivals));
-  if (json) {
-    std::cout << o.str() << "\n";
-    return 0;
-  }
-  if (csv) {
-    std::cout << o.csv();
-    return 0;
-  }
+  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", setup.med.coupling);
@@ -134,14 +127,7 @@ int run(const std::vector<std::string>& args) {
     o.raw("emitted_per_MeV", nusi::cli::json_numbers(r.emitted_spectrum_per_MeV()));
     o.raw("at_earth_per_MeV", nusi::cli::json_numbers(r.spectrum_at_earth_per_MeV()));
   }
-  if (json) {
-    std::cout << o.str() << "\n";
-    return 0;
-  }
-  if (csv) {
-    std::cout << o.csv();
-    return 0;
-  }
+  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", setup.med.coupling);

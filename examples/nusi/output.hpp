@@ -80,6 +80,13 @@ class json_object {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
+/// Prints o as JSON (--json) or CSV (--csv) and returns true, or returns false for the table output.
+inline bool print_structured(std::ostream& os, const json_object& o, bool json, bool csv) {
+  if (json) os << o.str() << "\n";
+  else if (csv) os << o.csv();
+  return json || csv;
+}
+
 /// A JSON array of objects, one per line.
 inline std::string json_array(const std::vector<json_object>& items) {
   std::string s = "[";
