@@ -152,11 +152,13 @@ TEST_CASE("the Fig. 2 map costs one radial integral and agrees with g_core mass 
       const double M = std::pow(10.0, map.log10_mass_MeV[i]);
       CAPTURE(M);
       const double bound = nusi::core_bound(M, in).log10_coupling_bound;  // the N_2to4 integral, per mass
-      // 1e-10: one column integral times sigma vs the integral of sigma: both at quadrature tolerance.
+      // 1e-10 dex (absolute in log10 g, as Approx is below 1): one column integral times sigma vs the
+      // integral of sigma, both at quadrature tolerance.
       CHECK(map.log10_coupling_bound[i] == doctest::Approx(bound).epsilon(1e-10));
       for (std::size_t j = 0; j < 41; ++j) {
         const double g = map.log10_coupling[j];
-        // N = 1 contour: excluded (N > 1) above the bound, allowed below, N = 10^(8 (log g - bound)).
+        // N = 1 contour: excluded (N > 1) above the bound, allowed below, N = 10^(8 (log g - bound));
+        // 1e-9 dex, absolute in log10 N (a relative error of N).
         CHECK(std::log10(map.at(i, j)) == doctest::Approx(8 * (g - bound)).epsilon(1e-9));
         if (g > bound + 1e-9) {
           ++excluded;
