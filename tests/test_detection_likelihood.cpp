@@ -57,7 +57,8 @@ TEST_CASE("the coupling exclusion solves -2 ln(L(g)/L(0)) = level in closed form
   CHECK(result.excluded);
   CHECK_FALSE(result.excluded_at_coupling_min);
   CHECK_FALSE(result.reopens_above);
-  CHECK(result.coupling == rel(g0 * std::pow(2.7055434540954146 / (2 * c), 0.125), 1e-8));  // 1e-9 dex = 2.3e-9
+  // The root is bracketed to 1e-9 dex = 2.3e-9 relative.
+  CHECK(result.coupling == rel(g0 * std::pow(2.7055434540954146 / (2 * c), 0.125), 1e-8));
   // At 95 % CL (3.84) the bound is weaker (larger g).
   const auto r95 = nusi::coupling_exclusion_limit<R>(llr, {.delta_chi2 = nusi::critical_delta_chi2(0.95)});
   CHECK(r95.coupling > result.coupling);
