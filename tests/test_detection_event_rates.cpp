@@ -162,10 +162,12 @@ TEST_CASE("detector responses and spectra reject bad input naming the parameter"
   CHECK_THROWS_WITH_AS(nusi::detector_response<R>{det}, doctest::Contains("detector.efficiency"), nusi::invalid_argument);
 }
 
-TEST_CASE_TEMPLATE("expected counts are the same in double and long double", Real, double, long double) {
+TEST_CASE("expected counts in long double agree with double to double rounding") {
   // float is out: 5e52 erg exceeds its range and cm^2 cross sections (1e-42) are subnormal in it.
-  const nusi::supernova_emission<Real> sn{};
-  const nusi::detector_response<Real> response(nusi::kamiokande_ii<Real>());
+  // (A double instance would compare the double result with itself.)
+  using L = long double;
+  const nusi::supernova_emission<L> sn{};
+  const nusi::detector_response<L> response(nusi::kamiokande_ii<L>());
   const double reference = nusi::expected_events(nusi::detector_response<double>(nusi::kamiokande_ii<double>()),
                                                  nusi::supernova_emission<double>{});
   CHECK(double(nusi::expected_events(response, sn)) == doctest::Approx(reference).epsilon(1e-12));  // double rounding

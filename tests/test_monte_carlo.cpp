@@ -13,7 +13,10 @@
 
 #include <nusi/monte_carlo.hpp>
 
+#include "test_support.hpp"
+
 namespace {
+using nusi_test::rel;
 
 /// A user's spectrum: every neutrino at one energy (shows the samplable_spectrum plug-in).
 struct mono_energetic {
@@ -52,9 +55,9 @@ TEST_CASE("the free-path rate is the integral of the flat E_f kernel the Monte C
     CAPTURE(E);
     const double width = nusi::max_energy_loss_MeV(E, 5e-8);
     // Support [E_f,min, E_i] of the sampler equals that of the cross section; 4 eps: three roundings.
-    CHECK(width == doctest::Approx(E - bw.min_final_energy_MeV(E)).epsilon(4 * eps * E / width));
+    CHECK(width == rel(E - bw.min_final_energy_MeV(E), 4 * eps * E / width));
     // sigma_tot = (flat dsigma/dE_f) x (E_i - E_f,min); 1e-13: a few roundings in two formulas.
-    CHECK(bw.flat_dsigma_dEf_cm2_per_MeV(E) * width == doctest::Approx(bw.sigma_total_cm2(E)).epsilon(1e-13));
+    CHECK(bw.flat_dsigma_dEf_cm2_per_MeV(E) * width == rel(bw.sigma_total_cm2(E), 1e-13));
   }
 }
 
@@ -97,21 +100,21 @@ TEST_CASE("each scattering conserves energy and momentum and deflects by 1 - cos
       const auto fs = nusi::two_body_final_state(E_i, loss, m);
       const long double Ef = fs.energy_MeV, Er = fs.recoil_energy_MeV, mm = m;
       // Energy: E_f + E_r = E_i + m_nu (the relic's rest energy); 4 eps: two additions.
-      CHECK(double(Ef + Er) == doctest::Approx(E_i + m).epsilon(4 * eps));
+      CHECK(double(Ef + Er) == rel(E_i + m, 4 * eps));
       // The recoil is the struck relic neutrino: on shell with mass m_nu, |p_r| = sqrt(E_r^2 - m^2).
       const long double pr = std::sqrt((Er - mm) * (Er + mm));
       const long double cf = 1 - (long double)fs.one_minus_cos, cr = 1 - (long double)fs.recoil_one_minus_cos;
       // Momentum along the incoming direction: E_f cos t + p_r cos t_r = E_i; 1e-13 relative: rounding
       // of E_f amplified by at most E_i/(E_i - E_f) ~ 1e3 in the kinematic formulas.
-      CHECK(double(Ef * cf + pr * cr) == doctest::Approx(E_i).epsilon(1e-13));
+      CHECK(double(Ef * cf + pr * cr) == rel(E_i, 1e-13));
       // Momentum across it: E_f sin t = p_r sin t_r (the recoil goes to the other side).
       const long double across = Ef * fs.sin_angle;
-      CHECK(double(pr * fs.recoil_sin_angle) == doctest::Approx(double(across)).epsilon(1e-12).scale(0));
+      CHECK(double(pr * fs.recoil_sin_angle) == rel(double(across), 1e-12));
       // Compton-like relation of Eq. (4), evaluated by cross_sections.hpp from (E_i, E_f).
       const double expected = bw.one_minus_cos_angle(E_i, fs.energy_MeV);
       // Rounding of E_i - E_f amplified by E_i/(E_i - E_f): fraction 1e-9 allows ~1e-7 relative.
       const double tol = 16 * eps * std::max(1.0, E_i / (E_i - fs.energy_MeV));
-      CHECK(fs.one_minus_cos == doctest::Approx(expected).epsilon(tol));
+      CHECK(fs.one_minus_cos == rel(expected, tol));
       // And sin^2 + cos^2 = 1 for both outgoing directions (8 eps: a square root and products).
       CHECK(double(cf * cf + (long double)fs.sin_angle * fs.sin_angle) == doctest::Approx(1.0).epsilon(8 * eps));
       CHECK(double(cr * cr + (long double)fs.recoil_sin_angle * fs.recoil_sin_angle) ==
@@ -137,8 +140,8 @@ TEST_CASE("three-dimensional deflections conserve the radial momentum of each sc
         const auto fs = nusi::two_body_final_state(E_i, fraction * nusi::max_energy_loss_MeV(E_i, m), m);
         const auto out = nusi::detail::deflect_pair(s, b, fs, std::cos(phi), std::sin(phi));
         // Both stay at distance r from the source (8 eps: a few roundings).
-        CHECK(std::hypot(out.down_s, out.down_b) == doctest::Approx(r).epsilon(8 * eps));
-        CHECK(std::hypot(out.up_s, out.up_b) == doctest::Approx(r).epsilon(8 * eps));
+        CHECK(std::hypot(out.down_s, out.down_b) == rel(r, 8 * eps));
+        CHECK(std::hypot(out.up_s, out.up_b) == rel(r, 8 * eps));
         CHECK(out.down_b >= 0);
         CHECK(out.up_b >= 0);
         const double pr = std::sqrt((fs.recoil_energy_MeV - m) * (fs.recoil_energy_MeV + m));
@@ -168,9 +171,8 @@ TEST_CASE("with a vanishing coupling the emitted spectrum arrives unchanged") {
   CHECK(std::abs(r.fraction_above_threshold - p) < 4 * std::sqrt(p * (1 - p) / opt.primaries));
   // The per-primary count is 0 or 1 here, so the variance estimate is the binomial one (N/(N-1)).
   CHECK(r.fraction_above_threshold_error ==
-        doctest::Approx(std::sqrt(r.fraction_above_threshold * (1 - r.fraction_above_threshold) /
-                                  (opt.primaries - 1.0)))
-            .epsilon(1e-12));  // same quantity, two formulas: rounding only
+        rel(std::sqrt(r.fraction_above_threshold * (1 - r.fraction_above_threshold) / (opt.primaries - 1.0)),
+            1e-12));  // same quantity, two formulas: rounding only
   CHECK(r.scatterings == 0);
   CHECK(r.arrivals + r.dropped == opt.primaries);
   CHECK(r.unscattered_arrivals == r.arrivals);
@@ -235,7 +237,7 @@ TEST_CASE("tracking every neutrino: arrivals = primaries + scatterings and the e
   // Exact kinematics close the budget per history to rounding (1e-12: ~10 scatterings x a few eps).
   CHECK(r.energy.max_history_relative_error < 1e-12);
   CHECK(r.energy.relative_error < 1e-12);
-  CHECK(r.energy.relic_rest_MeV == doctest::Approx(double(r.scatterings) * setup.relic.mass_MeV).epsilon(eps));
+  CHECK(r.energy.relic_rest_MeV == rel(double(r.scatterings) * setup.relic.mass_MeV, eps));
   // The list and the histograms see every arrival.
   REQUIRE(r.arrival_list_complete);
   CHECK(r.arrival_list.size() == r.arrivals);
@@ -357,12 +359,12 @@ TEST_CASE("single-scattering arrivals carry the two-body kinematics (planar mode
     CHECK(f.energy_MeV + u.energy_MeV == doctest::Approx(E0 + m).epsilon(4 * eps));
     const long double h = 2 * std::pow(std::sin((long double)f.angle_rad / 2), 2);
     // Eq. (4) kinematics; 1e-12: rounding of E_f amplified by E_i/(E_i - E_f) <= 1e3.
-    CHECK(double(h) == doctest::Approx(m * (E0 - f.energy_MeV) / (E0 * f.energy_MeV)).epsilon(1e-12));
+    CHECK(double(h) == rel(m * (E0 - f.energy_MeV) / (E0 * f.energy_MeV), 1e-12));
     // Momentum balance: the recoil goes to the other side; |p_r| = sqrt(E_r^2 - m^2). 1e-12 as above.
     const long double pr = std::sqrt(((long double)u.energy_MeV - m) * ((long double)u.energy_MeV + m));
     CHECK(f.angle_rad * u.angle_rad < 0);
     CHECK(double(-pr * std::sin((long double)u.angle_rad)) ==
-          doctest::Approx(double(f.energy_MeV * std::sin((long double)f.angle_rad))).epsilon(1e-12));
+          rel(double(f.energy_MeV * std::sin((long double)f.angle_rad)), 1e-12));
     CHECK(double(pr * std::cos((long double)u.angle_rad) + f.energy_MeV * std::cos((long double)f.angle_rad)) ==
           doctest::Approx(E0).epsilon(1e-13));  // 1e-13: E_f rounding amplified by E_i/(E_i - E_f) <= 1e3
     // Unscattered light travel: the delay of each is (path - D)/c > 0 and below D theta^2/c.
@@ -414,7 +416,7 @@ TEST_CASE("three-dimensional single-scattering arrivals: delay = x (1 - cos t) -
     if (E0 - f.energy_MeV < 1e-3 * E0) continue;  // the kinematic relations amplify rounding of E_f
     const auto fs = nusi::two_body_final_state(E0, E0 - f.energy_MeV, m);
     const double x_down = std::sin(f.angle_rad) / fs.sin_angle, x_up = std::sin(u.angle_rad) / fs.recoil_sin_angle;
-    CHECK(x_up == doctest::Approx(x_down).epsilon(1e-10));  // E_f rounding amplified <= 1e3, then sines
+    CHECK(x_up == rel(x_down, 1e-10));  // E_f rounding amplified <= 1e3, then sines
     ++pairs;
   }
   CHECK(pairs > 500);

@@ -14,7 +14,10 @@
 
 #include <nusi/random_walk.hpp>
 
+#include "test_support.hpp"
+
 namespace {
+using nusi_test::rel;
 const long double zeta3 = 1.2020569031595942853997L;
 const long double zeta5 = 1.0369277551433699263314L;
 const long double pi = boost::math::constants::pi<long double>();
@@ -81,9 +84,9 @@ static_assert(!nusi::radial_profile<power_cross_section, double>);
 TEST_CASE("sigma_nuN = (1 + 3 g_A^2)/4 G_F^2 E^2/pi is the spec's 2.5e-44 cm^2 (E/MeV)^2") {
   const nusi::neutral_current_nucleon_cross_section<double> s;
   // 1e-13: the same formula evaluated in long double here.
-  CHECK(s.cross_section_cm2(10.0) == doctest::Approx(double(sigma_coefficient * 100)).epsilon(1e-13));
+  CHECK(s.cross_section_cm2(10.0) == rel(double(sigma_coefficient * 100), 1e-13));
   // 2%: the spec rounds to two digits (2.46e-44 -> 2.5e-44).
-  CHECK(s.coefficient_cm2_per_MeV2() == doctest::Approx(2.5e-44).epsilon(0.02));
+  CHECK(s.coefficient_cm2_per_MeV2() == rel(2.5e-44, 0.02));
 }
 
 TEST_CASE("the Fermi-Dirac average of sigma ~ E^k is sigma(T) F_{2+k}/F_2, by quadrature or closed form") {
@@ -94,8 +97,8 @@ TEST_CASE("the Fermi-Dirac average of sigma ~ E^k is sigma(T) F_{2+k}/F_2, by qu
   const nusi::random_walk linear(p, region, power_cross_section{1.0, 1.0});
   const double r = nusi::km(20.0);
   // 1e-10: exp-sinh quadrature of the spectrum at tolerance eps^(2/3); Fermi-Dirac integrals likewise.
-  CHECK(closed.averaged_cross_section_cm2(r) == doctest::Approx(double(averaged_sigma(30))).epsilon(1e-10));
-  CHECK(quad.averaged_cross_section_cm2(r) == doctest::Approx(double(averaged_sigma(30))).epsilon(1e-10));
+  CHECK(closed.averaged_cross_section_cm2(r) == rel(double(averaged_sigma(30)), 1e-10));
+  CHECK(quad.averaged_cross_section_cm2(r) == rel(double(averaged_sigma(30)), 1e-10));
   CHECK(linear.averaged_cross_section_cm2(r) == doctest::Approx(30.0).epsilon(1e-10));  // <E> itself
   CHECK(closed.thermal_state_at(r).temperature_MeV == doctest::Approx(double(30 / energy_per_T)).epsilon(1e-10));
 }
@@ -166,6 +169,9 @@ TEST_CASE("a user's steep exponential profile is integrated to 1e-9 with an hone
     // The error estimate bounds the true error (plus rounding of the exact value, 1e-14 relative).
     CHECK(std::abs(N.value - N_exact) <= N.error + 1e-14 * N_exact);
     CHECK(std::abs(d.value - d_exact) <= d.error + 1e-14 * d_exact);
+    // ... and certifies the requested accuracy (an infinite estimate would pass the two checks above).
+    CHECK(N.error <= 1e-9 * N.value);
+    CHECK(d.error <= 1e-9 * d.value);
   }
 }
 

@@ -9,6 +9,8 @@
 
 #include <nusi/transport.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 nusi::propagation_setup<double> setup_at(double log10_mass, double log10_g) {
   nusi::propagation_setup<double> s;
@@ -16,8 +18,7 @@ nusi::propagation_setup<double> setup_at(double log10_mass, double log10_g) {
   s.med.coupling = std::pow(10.0, log10_g);
   return s;
 }
-// doctest's Approx adds 1 to the scale by default; these comparisons are relative.
-doctest::Approx rel(double x, double eps) { return doctest::Approx(x).epsilon(eps).scale(0); }
+using nusi_test::rel;
 // Column i of A: A e_i, through the public apply().
 template <class Op>
 std::vector<double> column(const Op& op, std::size_t i) {
@@ -65,7 +66,7 @@ TEST_CASE("angle nodes start at theta = 0 and are log-spaced; locate splits pres
   const nusi::angle_grid<double> a(nusi::angle_grid_options<double>{.min_angle_rad = 1e-8, .max_angle_rad = 1e-2, .bins = 64});
   REQUIRE(a.size() == 64);
   CHECK(a.angle_rad(0) == 0.0);
-  CHECK(a.angle_rad(1) == doctest::Approx(1e-8).epsilon(1e-15));
+  CHECK(a.angle_rad(1) == rel(1e-8, 1e-15));
   CHECK(a.angle_rad(63) == 1e-2);
   for (double theta : {3e-9, 1e-7, 2.5e-5, 9.99e-3}) {
     CAPTURE(theta);
@@ -73,7 +74,7 @@ TEST_CASE("angle nodes start at theta = 0 and are log-spaced; locate splits pres
     CHECK(frac >= 0.0);
     CHECK(frac < 1.0);
     // (1 - frac) theta_b + frac theta_{b+1} = theta: the split keeps the mean angle (rounding).
-    CHECK((1 - frac) * a.angle_rad(b) + frac * a.angle_rad(b + 1) == doctest::Approx(theta).epsilon(1e-13));
+    CHECK((1 - frac) * a.angle_rad(b) + frac * a.angle_rad(b + 1) == rel(theta, 1e-13));
   }
   // 1 - cos theta without cancellation: theta^2/2 for tiny angles (next term theta^4/24 ~ 1e-33).
   CHECK(a.one_minus_cos(1) == rel(0.5e-16, 1e-12));
@@ -153,7 +154,7 @@ TEST_CASE("the emission projected on the grid keeps the spectrum's number and en
   // Above threshold: second order in the spacing (bins ~5%: ~1e-5 relative).
   double above = 0;
   for (std::size_t j = g.first_above_threshold(); j < n; ++j) above += f0[j];
-  CHECK(above == doctest::Approx(spec.complementary_probability(5.0)).epsilon(1e-4));
+  CHECK(above == rel(spec.complementary_probability(5.0), 1e-4));
 }
 
 TEST_CASE("the resonance is refined only when its opaque core is narrower than the bins") {

@@ -3,25 +3,17 @@
 // PDG's (hbar c)^2), and every conversion against its inverse or its definition.
 #include <doctest/doctest.h>
 
-#include <algorithm>
 #include <cmath>
 #include <limits>
-#include <type_traits>
 
 #include <boost/math/constants/constants.hpp>
 
 #include <nusi/units.hpp>
 
+#include "test_support.hpp"
+
 namespace {
-/// |a - b| / max(|a|, |b|) (0 if equal), in the arguments' common type, returned as long double
-/// for printing. (doctest::Approx is absolute below 1 unless scale(0) and holds only a double.)
-template <class A, class B>
-long double relative_error(A a, B b) {
-  using C = std::common_type_t<A, B>;
-  const C x = a, y = b;
-  if (x == y) return 0;
-  return static_cast<long double>(std::fabs(x - y) / std::max(std::fabs(x), std::fabs(y)));
-}
+using nusi_test::relative_error;  // doctest::Approx is absolute below 1 and holds only a double
 constexpr long double pi_ld = boost::math::constants::pi<long double>();
 // Exact SI (2019) defining constants.
 constexpr long double planck_J_s = 6.62607015e-34L;
