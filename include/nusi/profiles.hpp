@@ -285,6 +285,15 @@ class tabulated_profile {
         detail::throw_invalid(fn, detail::concat_text("radius_cm[", i, "]"),
                               detail::concat_text("> radius_cm[", i - 1, "] = ", radius_cm[i - 1], " (strictly increasing)"),
                               radius_cm[i]);
+      // The interpolants stay between node values, so finite derived values at the nodes keep every
+      // value finite (a density near DBL_MAX would otherwise overflow rho/m_u to inf and interpolate NaN).
+      if (!detail::is_finite(nusi::nucleon_density_per_cm3(density_g_per_cm3[i])))
+        detail::throw_invalid(fn, detail::concat_text("density_g_per_cm3[", i, "]"),
+                              "small enough that rho/m_u is finite", density_g_per_cm3[i]);
+      if (!detail::is_finite(gas_.density_per_cm3(temperature_MeV[i])) ||
+          !detail::is_finite(temperature_MeV[i] * gas_.mean_energy_per_temperature()))
+        detail::throw_invalid(fn, detail::concat_text("temperature_MeV[", i, "]"),
+                              "small enough that n_nu(T) and <E> are finite", temperature_MeV[i]);
     }
     build(std::move(radius_cm), density_g_per_cm3, temperature_MeV);
   }
