@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
 # The README's two commands. `figures`: build and compute the paper's bounds and figures with the
-# embedded defaults (into ./figures). `test`: build and run the whole test suite.
+# embedded defaults (into ./figures). `test`: build and run the whole test suite (build/), clang-tidy
+# on the headers (test tidy.headers), libFuzzer on the parsers (target nusi_fuzz), and the suite again
+# under AddressSanitizer and UndefinedBehaviorSanitizer (build-sanitize/).
 # Each installs the Debian 12 packages it needs (apt-get, as root or through sudo) when missing.
 set -euo pipefail
 mode=${1:-}
@@ -11,6 +13,8 @@ build=${NUSI_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(g++ make cmake libboost-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen)
+# test: clang-tidy, and clang++ with libFuzzer (Debian 12 ships it in libclang-rt-14-dev).
+[[ $mode == test ]] && packages+=(clang clang-tidy libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -33,4 +37,19 @@ if [[ $mode == figures ]]; then
   "$build/bin/nusi" figures --out "$out"
 else
   ctest --test-dir "$build" --output-on-failure -j"$jobs"
+  cmake --build "$build" --target nusi_fuzz
+  # The suite again with ASan + UBSan (any finding aborts the test); the package-consumer tests,
+  # the API docs and clang-tidy do not depend on the build flags and ran above.
+  sanitize_build=${NUSI_SANITIZE_BUILD_DIR:-$root/build-sanitize}
+  cmake -S "$root" -B "$sanitize_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUSI_SANITIZE=ON \
+        -DNUSI_BUILD_BENCHMARKS=OFF >/dev/null
+  cmake --build "$sanitize_build" -j"$jobs"
+  leaks=1  # LeakSanitizer cannot run under a tracer (it uses ptrace itself)
+  tracer=$(awk '/^TracerPid:/ {print $2}' /proc/self/status 2>/dev/null || true)
+  if [[ -n $tracer && $tracer != 0 ]]; then
+    leaks=0; echo "-- running under a tracer: LeakSanitizer off"
+  fi
+  ASAN_OPTIONS=detect_leaks=$leaks:abort_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1 \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --test-dir "$sanitize_build" --output-on-failure -j"$jobs" -E '^(consumer|docs|tidy)\.'
 fi

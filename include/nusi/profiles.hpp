@@ -9,6 +9,7 @@
 #include <concepts>
 #include <cstddef>
 #include <fstream>
+#include <istream>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -284,6 +285,15 @@ class tabulated_profile {
         detail::throw_invalid(fn, detail::concat_text("radius_cm[", i, "]"),
                               detail::concat_text("> radius_cm[", i - 1, "] = ", radius_cm[i - 1], " (strictly increasing)"),
                               radius_cm[i]);
+      // The interpolants stay between node values, so finite derived values at the nodes keep every
+      // value finite (a density near DBL_MAX would otherwise overflow rho/m_u to inf and interpolate NaN).
+      if (!detail::is_finite(nusi::nucleon_density_per_cm3(density_g_per_cm3[i])))
+        detail::throw_invalid(fn, detail::concat_text("density_g_per_cm3[", i, "]"),
+                              "small enough that rho/m_u is finite", density_g_per_cm3[i]);
+      if (!detail::is_finite(gas_.density_per_cm3(temperature_MeV[i])) ||
+          !detail::is_finite(temperature_MeV[i] * gas_.mean_energy_per_temperature()))
+        detail::throw_invalid(fn, detail::concat_text("temperature_MeV[", i, "]"),
+                              "small enough that n_nu(T) and <E> are finite", temperature_MeV[i]);
     }
     build(std::move(radius_cm), density_g_per_cm3, temperature_MeV);
   }
@@ -295,12 +305,17 @@ class tabulated_profile {
   static tabulated_profile from_csv(const std::string& path, const neutrino_density_model<Real>& neutrinos = {}) {
     std::ifstream in(path);
     if (!in) throw nusi::invalid_argument(detail::concat_text("nusi::tabulated_profile::from_csv: cannot open profile file '", path, "'"));
+    return from_csv(in, path, neutrinos);
+  }
+  /// The same from a stream (CSV text in memory, say); `source` stands for the path in messages.
+  static tabulated_profile from_csv(std::istream& in, std::string_view source,
+                                    const neutrino_density_model<Real>& neutrinos = {}) {
     std::vector<Real> r, rho, T;
     std::string line;
     std::size_t line_number = 0;
     bool seen_row = false;
     auto fail = [&](const std::string& what) -> void {
-      throw nusi::invalid_argument(detail::concat_text("nusi::tabulated_profile::from_csv: ", path, ":", line_number, ": ", what));
+      throw nusi::invalid_argument(detail::concat_text("nusi::tabulated_profile::from_csv: ", source, ":", line_number, ": ", what));
     };
     while (std::getline(in, line)) {
       ++line_number;
@@ -335,7 +350,7 @@ class tabulated_profile {
     }
     if (r.size() < 2)
       throw nusi::invalid_argument(
-          detail::concat_text("nusi::tabulated_profile::from_csv: ", path, ": needs at least 2 rows, found ", r.size()));
+          detail::concat_text("nusi::tabulated_profile::from_csv: ", source, ": needs at least 2 rows, found ", r.size()));
     return tabulated_profile(std::move(r), std::move(rho), std::move(T), neutrinos);
   }
 
