@@ -10,7 +10,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${NUSI_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-packages=(g++ make cmake libboost-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen)
+packages=(g++ make cmake libboost-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
