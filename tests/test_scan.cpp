@@ -309,3 +309,30 @@ TEST_CASE("a row packed for MPI transfer unpacks to the same row") {
   CHECK(same_row(back, failed));
   CHECK(csv(plan, {failed}).find(",numerical_error\n") != std::string::npos);
 }
+
+TEST_CASE("scan_shares deals every job to exactly one worker, bound rows and point rows evenly") {
+  const nusi::scan_runner<double> runner(nusi::default_scan_plan<double>());  // 15 bound, 45 point rows
+  for (std::size_t parts : {1u, 2u, 3u, 4u, 7u}) {
+    CAPTURE(parts);
+    const auto shares = nusi::scan_shares(runner, parts);
+    REQUIRE(shares.size() == parts);
+    std::vector<int> owners(runner.jobs(), 0);
+    std::size_t min_bounds = runner.jobs(), max_bounds = 0, min_rows = runner.jobs(), max_rows = 0;
+    for (const auto& s : shares) {
+      CHECK(std::is_sorted(s.begin(), s.end()));
+      std::size_t bounds = 0;
+      for (std::size_t k : s) {
+        ++owners[k];
+        bounds += runner.skeleton(k).kind == nusi::scan_row_kind::bound;
+      }
+      min_bounds = std::min(min_bounds, bounds);
+      max_bounds = std::max(max_bounds, bounds);
+      min_rows = std::min(min_rows, s.size());
+      max_rows = std::max(max_rows, s.size());
+    }
+    for (int o : owners) CHECK(o == 1);
+    CHECK(max_bounds - min_bounds <= 1);
+    CHECK(max_rows - min_rows <= 1);
+  }
+  CHECK_THROWS_WITH_AS(nusi::scan_shares(runner, 0), doctest::Contains("parts"), nusi::invalid_argument);
+}

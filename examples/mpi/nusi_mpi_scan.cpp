@@ -25,7 +25,7 @@ int run(const std::vector<std::string>& args) {
   nusi::cli::scan_flags flags(1);
   nusi::cli::parser p("scan (MPI: nusi_mpi_scan)",
                       "`nusi scan` over MPI ranks: mpirun -np N nusi_mpi_scan --default-plan --out scan.csv.\n"
-                      "Rank r runs jobs r, r + N, ...; rank 0 writes the table, the same as `nusi scan`'s.");
+                      "The rows are dealt over the ranks; rank 0 writes the table, the same as `nusi scan`'s.");
   flags.declare(p, "threads per rank, 0 = all cores of each rank's machine");
   // Every rank parses the same arguments and plan; agree on success before any collective work.
   std::exception_ptr failure;

@@ -5,6 +5,7 @@
 // scan_mpi.hpp over MPI ranks; both give the same table, bit for bit, for any thread or rank count.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <fstream>
@@ -259,6 +260,22 @@ class scan_runner {
   std::vector<pinched_spectrum<Real>> emissions_;
   std::vector<detail::scan_walk<Real>> walks_;
 };
+
+/// The jobs of each of `parts` workers (MPI ranks, machines), each list in job order: bound rows
+/// (each ~12 transport solves) are dealt round-robin, then point rows (one solve each) continue the
+/// deal, so no worker has more than one bound row and one point row above another's. (A plain
+/// k % parts split gives every bound row to one worker when the rows per mass are a multiple of parts.)
+template <class Real>
+std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runner, std::size_t parts) {
+  if (parts < 1) detail::throw_invalid("nusi::scan_shares", "parts", ">= 1", parts);
+  std::vector<std::vector<std::size_t>> share(parts);
+  std::size_t dealt = 0;
+  for (const scan_row_kind kind : {scan_row_kind::bound, scan_row_kind::point})
+    for (std::size_t k = 0; k < runner.jobs(); ++k)
+      if (runner.skeleton(k).kind == kind) share[dealt++ % parts].push_back(k);
+  for (auto& s : share) std::sort(s.begin(), s.end());
+  return share;
+}
 
 /// Runs every job of the plan on `threads` threads (0: all cores; parallel.hpp) and returns the table
 /// in job order: the same, bit for bit, for any thread count. Throws nusi::invalid_argument on a bad plan.

@@ -39,15 +39,11 @@ inline bool mpi_all(bool ok, MPI_Comm comm) {
   mpi_check(MPI_Allreduce(&mine, &all, 1, MPI_INT, MPI_MIN, comm), "MPI_Allreduce");
   return all == 1;
 }
-/// Jobs of `rank` under the interleaved split k = rank, rank + ranks, ...
-inline std::size_t mpi_share(std::size_t jobs, std::size_t rank, std::size_t ranks) {
-  return jobs > rank ? (jobs - rank - 1) / ranks + 1 : 0;
-}
 }  // namespace detail
 
 /// Runs the plan over the ranks of comm, each rank on threads_per_rank threads (0: all its cores):
-/// rank r takes jobs r, r + ranks, r + 2 ranks, ... (interleaved, so the costly bound rows spread
-/// evenly) and rank 0 gathers the table in job order, bit-identical to run_scan(plan). Returns the
+/// the bound rows and the point rows are each dealt round-robin over the ranks (scan_shares), and
+/// rank 0 gathers the table in job order, bit-identical to run_scan(plan). Returns the
 /// table on rank 0 and an empty vector elsewhere. Collective: every rank calls it with the same
 /// plan. If any rank fails (bad plan, unreadable profile, an exception in a job), every rank throws
 /// (that rank's own exception, nusi::numerical_error on the others) instead of waiting.
@@ -77,11 +73,13 @@ std::vector<scan_row<Real>> run_scan_mpi(const scan_plan<Real>& plan, MPI_Comm c
     throw numerical_error(on_other_rank);
   }
 
-  const std::size_t share = detail::mpi_share(jobs, rank, ranks);
+  std::vector<std::vector<std::size_t>> share;
   try {
-    mine.resize(share * P);
-    parallel_for(share, threads_per_rank,
-                 [&](std::size_t i) { detail::pack_scan_row(runner->run(rank + i * ranks), mine.data() + i * P); });
+    share = scan_shares(*runner, ranks);
+    const std::vector<std::size_t>& my_jobs = share[rank];
+    mine.resize(my_jobs.size() * P);
+    parallel_for(my_jobs.size(), threads_per_rank,
+                 [&](std::size_t i) { detail::pack_scan_row(runner->run(my_jobs[i]), mine.data() + i * P); });
   } catch (...) {
     failure = std::current_exception();
   }
@@ -97,7 +95,7 @@ std::vector<scan_row<Real>> run_scan_mpi(const scan_plan<Real>& plan, MPI_Comm c
     displacements.resize(ranks);
     int offset = 0;
     for (std::size_t r = 0; r < ranks; ++r) {
-      counts[r] = static_cast<int>(detail::mpi_share(jobs, r, ranks) * P);
+      counts[r] = static_cast<int>(share[r].size() * P);
       displacements[r] = offset;
       offset += counts[r];
     }
@@ -111,8 +109,8 @@ std::vector<scan_row<Real>> run_scan_mpi(const scan_plan<Real>& plan, MPI_Comm c
   if (rank != 0) return rows;
   rows.resize(jobs);
   for (std::size_t r = 0; r < ranks; ++r)
-    for (std::size_t i = 0; i < detail::mpi_share(jobs, r, ranks); ++i) {
-      const std::size_t k = r + i * ranks;
+    for (std::size_t i = 0; i < share[r].size(); ++i) {
+      const std::size_t k = share[r][i];
       rows[k] = runner->skeleton(k);
       detail::unpack_scan_row(all.data() + static_cast<std::size_t>(displacements[r]) + i * P, rows[k]);
     }
