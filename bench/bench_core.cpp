@@ -53,7 +53,7 @@ void BM_core_map(benchmark::State& state) {
   }
   state.SetComplexityN(static_cast<int64_t>(n * n));
 }
-BENCHMARK(BM_core_map)->ArgNames({"grid_side"})->Arg(100)->Arg(200)->Arg(400)->Unit(benchmark::kMillisecond)->Complexity();
+BENCHMARK(BM_core_map)->ArgNames({"grid_side"})->Arg(100)->Arg(200)->Arg(400)->Arg(800)->Arg(1600)->Unit(benchmark::kMillisecond)->Complexity();
 
 // A map over a tabulated profile with radius-dependent <E>: one radial integral per mass.
 void BM_core_map_varying_energy(benchmark::State& state) {

@@ -16,6 +16,7 @@ namespace {
 int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   double log10_mass = -3.5, from = -7, to = -1.5, step = 0.05;
+  long threads = 0;
   bool json = false;
   nusi::cli::parser p("bound propagation",
                       "The propagation bound g_prop(M) (paper Sec. IV, Fig. 1): F(M, g) = level solved in log10 g on\n"
@@ -25,6 +26,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--to", to, "last log10(M/MeV) of a scan");
   p.option("--step", step, "scan step in log10(M/MeV)");
   flags.declare(p);
+  p.option("--threads", threads, "threads for a scan, 0 = all cores (the curve does not depend on it)");
   p.flag("--json", json, "print a JSON array of {log10_mass_MeV, log10_g_bound, ...}");
   if (!p.parse(args)) return 0;
   const bool single = p.was_set("--log10-mass-MeV");
@@ -39,8 +41,11 @@ int run(const std::vector<std::string>& args) {
     if ((to - from) / step > 100000) throw nusi::cli::usage_error("--step gives more than 100000 masses");
   }
   const nusi::propagation_setup<double> setup = flags.setup();
+  if (threads < 0 || threads > 4096)
+    throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
   nusi::propagation_bound_options<double> options;
   options.transport = flags.options();
+  options.threads = static_cast<std::size_t>(threads);
   const auto emission = flags.emission();
   const std::vector<nusi::propagation_bound_point<double>> curve =
       single ? std::vector{nusi::propagation_bound(log10_mass, setup, emission, options)}

@@ -16,6 +16,7 @@
 #include <boost/math/tools/toms748_solve.hpp>
 
 #include "errors.hpp"
+#include "parallel.hpp"
 #include "propagation_setup.hpp"
 #include "spectra.hpp"
 #include "transport/propagate.hpp"
@@ -36,6 +37,9 @@ struct propagation_bound_options {
   /// Width of the final bracket in log10 g.
   Real log10_g_tolerance = Real(1e-6L);
   std::uintmax_t max_iterations = 100;
+  /// Threads of propagation_bound_curve (0: all cores). The masses are independent: the curve is the
+  /// same, bit for bit, for any value.
+  std::size_t threads = 1;
 };
 
 /// One point of the bound.
@@ -135,7 +139,8 @@ propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propa
 }
 
 /// The bound at log10(M/MeV) = from, from + step, ..., up to `to` (inclusive within step/1000);
-/// the paper's range is [-7, -1.5]. Throws nusi::invalid_argument and nusi::numerical_error.
+/// the paper's range is [-7, -1.5]. Masses run on options.threads threads (parallel.hpp).
+/// Throws nusi::invalid_argument and nusi::numerical_error.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 std::vector<propagation_bound_point<Real>> propagation_bound_curve(Real from_log10_mass_MeV, Real to_log10_mass_MeV,
@@ -152,9 +157,10 @@ std::vector<propagation_bound_point<Real>> propagation_bound_curve(Real from_log
                           from_log10_mass_MeV);
   const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
   if (count > Real(100000)) detail::throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
-  std::vector<propagation_bound_point<Real>> curve;
-  for (std::size_t k = 0; k < static_cast<std::size_t>(count); ++k)
-    curve.push_back(propagation_bound(from_log10_mass_MeV + Real(k) * step_dex, setup, emission, options));
+  std::vector<propagation_bound_point<Real>> curve(static_cast<std::size_t>(count));
+  parallel_for(curve.size(), options.threads, [&](std::size_t k) {
+    curve[k] = propagation_bound(from_log10_mass_MeV + Real(k) * step_dex, setup, emission, options);
+  });
   return curve;
 }
 
