@@ -338,7 +338,7 @@ struct window_fraction {
   Real value;                    ///< unscattered + scattered_within_window
   Real unscattered;              ///< exact (quadrature): arrives with the front
   Real scattered_within_window;  ///< Monte Carlo: scattered, still above threshold, delay < window
-  Real error;                    ///< Monte Carlo standard error of value (the unscattered part is exact)
+  Real error;                    ///< Monte Carlo standard error of value (1/N if no scattered arrival counted)
 };
 
 /// F_window(M, g) with common random numbers: primary i follows its own random stream (seed, i) at
@@ -409,7 +409,8 @@ class windowed_fraction {
     }
     for (; current < options_.primaries; ++current) flush();
     out.scattered_within_window = Real(m.sum) / N;
-    out.error = detail::per_primary_standard_error<Real>(options_.primaries, m.sum, m.sum_sq);
+    // With no scattered arrival in the window the sample variance is 0; one count, 1/N, is the resolution.
+    out.error = m.sum == 0 ? 1 / N : detail::per_primary_standard_error<Real>(options_.primaries, m.sum, m.sum_sq);
     out.value = out.unscattered + out.scattered_within_window;
     return out;
   }
