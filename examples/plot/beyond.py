@@ -1,0 +1,69 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Bounds beyond the paper's energy criterion on the propagation part of Fig. 1 (log10 M/MeV from -7 to
+-1.5): the time-spread bound, the SN 1987A event-level bounds and Galactic-supernova forecasts.
+
+usage: beyond.py OUT.png CURVE.csv:LABEL[:STYLE] [CURVE.csv:LABEL[:STYLE] ...]
+Each CSV has columns log10_mass_MeV,log10_g_bound (others ignored; nan = no bound; '#' lines skipped).
+STYLE: 'fill' (shaded excluded region above the curve, default), 'line', 'dash' or 'dot'.
+"""
+import csv
+import math
+import sys
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+G_TOP = 0.0
+
+
+def read_curve(path):
+    xs, ys = [], []
+    with open(path, newline="") as f:
+        for row in csv.DictReader(r for r in f if not r.startswith("#")):
+            try:
+                x, y = float(row["log10_mass_MeV"]), float(row["log10_g_bound"])
+            except (KeyError, ValueError):
+                continue
+            if math.isfinite(x) and math.isfinite(y):
+                xs.append(x)
+                ys.append(y)
+    return xs, ys
+
+
+def main(argv):
+    if len(argv) < 3:
+        sys.exit(__doc__)
+    fig, ax = plt.subplots(figsize=(7.5, 5.2))
+    colors = ["tab:red", "tab:blue", "tab:green", "tab:green", "tab:olive", "tab:purple", "tab:pink", "tab:orange", "tab:brown"]
+    styles = {"line": "-", "dash": "--", "dot": ":"}
+    lo = 0.0
+    for i, spec in enumerate(argv[2:]):
+        parts = spec.split(":")
+        path, label = parts[0], parts[1] if len(parts) > 1 else parts[0]
+        style = parts[2] if len(parts) > 2 else "fill"
+        xs, ys = read_curve(path)
+        if not xs:
+            continue
+        lo = min(lo, min(ys))
+        c = colors[i % len(colors)]
+        if style == "fill":
+            ax.fill_between(xs, ys, [G_TOP] * len(ys), color=c, alpha=0.2, lw=0)
+            ax.plot(xs, ys, color=c, lw=2.2, label=label + " (excluded above)")
+        else:
+            ax.plot(xs, ys, color=c, lw=1.6, ls=styles.get(style, "-"), label=label)
+    ax.set_xlim(-7, -1.5)
+    ax.set_ylim(math.floor(lo * 2) / 2 - 0.25, G_TOP)
+    ax.set_xlabel(r"$\log_{10}(M/\mathrm{MeV})$  (mediator mass)")
+    ax.set_ylabel(r"$\log_{10} g$  (coupling)")
+    ax.set_title(r"Propagation bounds beyond the paper's criterion (90% CL; forecasts: sensitivity)", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=7)
+    fig.tight_layout()
+    fig.savefig(argv[1], dpi=130)
+
+
+if __name__ == "__main__":
+    main(sys.argv)
