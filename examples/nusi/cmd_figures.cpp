@@ -50,6 +50,7 @@ int run(const std::vector<std::string>& args) {
 
   nusi::cli::write_core_figures(ctx);
   nusi::cli::write_propagation_figures(ctx);
+  nusi::cli::write_beyond_figures(ctx);
   nusi::cli::write_bounds_figure(ctx);
 
   const std::string table = summary_table(ctx.summary);

@@ -52,6 +52,8 @@ void write_core_figures(figure_context& ctx);
 namespace nusi::cli {
 /// Fig. 3 (spectrum before and after, arrival-direction map) and the propagation bound of Fig. 1.
 void write_propagation_figures(figure_context& ctx);
+/// Beyond the paper: time-spread, SN 1987A event-level and forecast bounds on the Fig. 1 axes.
+void write_beyond_figures(figure_context& ctx);
 /// Fig. 1 from the curves written before it (core and propagation, and any extra criteria).
 void write_bounds_figure(figure_context& ctx);
 }  // namespace nusi::cli

@@ -27,7 +27,6 @@
 
 namespace nusi::cli {
 
-void write_beyond_figures(figure_context& ctx);
 
 namespace {
 
