@@ -219,7 +219,7 @@ class s_channel_breit_wigner {
     W v1, v2, dv;     // v = s/M^2 - 1 at the edges, dv = width/M^2
   };
   bin make_bin(Real E_lo_MeV, Real E_hi_MeV) const {
-    bin b;
+    bin b{};
     b.s1 = 2 * W(E_lo_MeV) * m_;
     b.s2 = 2 * W(E_hi_MeV) * m_;
     b.width = 2 * (W(E_hi_MeV) - W(E_lo_MeV)) * m_;
