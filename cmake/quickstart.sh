@@ -49,8 +49,8 @@ else
   if [[ -n $tracer && $tracer != 0 ]]; then
     leaks=0; echo "-- running under a tracer: LeakSanitizer off"
   fi
+  # mpi.*: OpenMPI itself leaks at exit under LeakSanitizer; the MPI test runs in the Release build above.
   ASAN_OPTIONS=detect_leaks=$leaks:abort_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-    # mpi.*: OpenMPI itself leaks at exit under LeakSanitizer; the MPI test runs in the Release build above.
     ctest --test-dir "$sanitize_build" --output-on-failure -j"$jobs" -E '^(consumer|docs|tidy|mpi)\.'
 fi
