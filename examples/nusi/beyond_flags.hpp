@@ -16,17 +16,10 @@
 
 namespace nusi::cli {
 
-/// A number with 6 significant digits, for tables meant to be read.
-inline std::string short_text(double x) {
-  if (!std::isfinite(x)) return x > 0 ? "inf" : (x < 0 ? "-inf" : "nan");
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.6g", x);
-  return buf;
-}
-
 /// --log10-mass-MeV X | --from A --to B --step S, as `nusi bound propagation`.
 struct mass_flags {
   double log10_mass = -6, from = -7, to = -1.5, step = 0.5;
+  double max_masses = 10000;
   void declare(parser& p) {
     p.option("--log10-mass-MeV", log10_mass, "one mass: log10(M/MeV) (instead of --from/--to/--step)");
     p.option("--from", from, "first log10(M/MeV) of a scan");
@@ -44,7 +37,7 @@ struct mass_flags {
     require_flag_finite("--to", to, -30, 10);
     if (!(step > 0)) throw usage_error("--step must be > 0, got " + number_text(step));
     if (from > to) throw usage_error("--from must be <= --to, got " + number_text(from));
-    if ((to - from) / step > 10000) throw usage_error("--step gives more than 10000 masses");
+    if ((to - from) / step > max_masses) throw usage_error("--step gives more than " + short_text(max_masses) + " masses");
     std::vector<double> out;
     const auto count = static_cast<long>(std::floor((to - from) / step + 1e-3)) + 1;
     for (long k = 0; k < count; ++k) out.push_back(from + double(k) * step);

@@ -28,8 +28,10 @@ inline double parse_number(const std::string& flag, const std::string& text) {
   errno = 0;
   char* end = nullptr;
   const double value = std::strtod(text.c_str(), &end);
-  if (text.empty() || end != text.c_str() + text.size() || errno == ERANGE || !std::isfinite(value))
-    throw usage_error(flag + " expects a finite number, got '" + text + "'");
+  const bool parsed = !text.empty() && end == text.c_str() + text.size();
+  if (parsed && errno == ERANGE)
+    throw usage_error(flag + " got '" + text + "', outside the range of a double (magnitude 2.2e-308 to 1.8e308, or 0)");
+  if (!parsed || !std::isfinite(value)) throw usage_error(flag + " expects a finite number, got '" + text + "'");
   return value;
 }
 

@@ -38,7 +38,8 @@ int run(const std::vector<std::string>& args) {
   nusi::cli::monte_carlo_flags mc(20000);
   double log10_mass = -3.5, log10_g = -2.2;
   std::string quantiles = "0.1,0.5,0.9";
-  bool json = false, csv = false, planar = false;
+  bool planar = false;
+  nusi::cli::format_flags format;
   nusi::cli::parser p("arrival",
                       "Arrival times of the neutrinos above threshold behind the light front (Monte Carlo of the\n"
                       "propagation, paper Sec. IV, 3D deflections): delay quantiles, the fraction within the window\n"
@@ -49,10 +50,11 @@ int run(const std::vector<std::string>& args) {
   mc.declare(p);
   p.option("--quantiles", quantiles, "delay quantiles to report, comma-separated probabilities in (0, 1)");
   p.flag("--planar", planar, "the paper's planar angle model (Eq. 8 as written) instead of 3D deflections");
-  p.flag("--json", json, "print one JSON object");
-  p.flag("--csv", csv, "print the delay histogram as CSV");
+  format.declare(p, "print one JSON object",
+                 "print the delay histogram as CSV: scattered arrivals above threshold per emitted neutrino in\n"
+                 "bins of delay behind light, error = sqrt(count)/N");
   if (!p.parse(args)) return 0;
-  if (json && csv) throw nusi::cli::usage_error("give --json or --csv, not both");
+  const auto output = format.format();
   nusi::cli::require_flag_finite("--log10-mass-MeV", log10_mass, -30, 10);
   nusi::cli::require_flag_finite("--log10-g", log10_g, -30, 2);
   mc.validate();
@@ -69,10 +71,8 @@ int run(const std::vector<std::string>& args) {
   const auto r = nusi::arrival_time_distribution(setup, flags.emission(), o);
   const auto& h = r.delay_histogram;
   const double N = double(r.primaries);
-  if (csv) {
-    std::cout << "# scattered arrivals above " << nusi::cli::number_text(setup.threshold_MeV)
-              << " MeV per emitted neutrino, by delay behind light; error = sqrt(count)/N\n"
-              << "delay_low_s,delay_high_s,per_emitted,error\n";
+  if (output == nusi::cli::output_format::csv) {
+    std::cout << "delay_low_s,delay_high_s,per_emitted,error\n";
     std::cout << "0," << nusi::cli::number_text(h.edges.front()) << ',' << nusi::cli::number_text(double(h.underflow) / N) << ','
               << nusi::cli::number_text(std::sqrt(double(h.underflow)) / N) << '\n';
     for (std::size_t i = 0; i < h.counts.size(); ++i)
@@ -83,7 +83,7 @@ int run(const std::vector<std::string>& args) {
               << nusi::cli::number_text(std::sqrt(double(h.overflow)) / N) << '\n';
     return 0;
   }
-  if (json) {
+  if (output == nusi::cli::output_format::json) {
     nusi::cli::json_object j;
     j.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("primaries", N).add("seed", double(mc.seed));
     j.add("angle_model", planar ? "planar" : "three_dimensional").add("threshold_MeV", setup.threshold_MeV);

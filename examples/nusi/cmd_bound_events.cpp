@@ -66,21 +66,14 @@ struct event_flags {
   }
 };
 
-nusi::cli::json_object point_json(const nusi::event_bound_point<double>& b) {
+/// One row of an event-level bound; forecasts lead with the detector.
+nusi::cli::json_object point_json(const nusi::event_bound_point<double>& b, const std::string& detector = "") {
   nusi::cli::json_object o;
+  if (!detector.empty()) o.add("detector", detector);
   o.add("log10_mass_MeV", b.log10_mass_MeV).add("log10_g_bound", b.log10_g_bound).add("found", b.found);
   o.add("excluded_at_scan_bottom", b.excluded_at_min).add("reopens_above", b.reopens_above);
   o.add("normalisation_at_bound", b.normalisation_at_bound);
   return o;
-}
-
-void print_header(const std::string& what) {
-  std::cout << "# " << what << "\nlog10_mass_MeV,log10_g_bound,found,excluded_at_scan_bottom,reopens_above,normalisation_at_bound\n";
-}
-void print_point(const nusi::event_bound_point<double>& b, const std::string& prefix = "") {
-  std::cout << prefix << number_text(b.log10_mass_MeV) << ',' << number_text(b.log10_g_bound) << ',' << (b.found ? "true" : "false")
-            << ',' << (b.excluded_at_min ? "true" : "false") << ',' << (b.reopens_above ? "true" : "false") << ','
-            << number_text(b.normalisation_at_bound) << '\n';
 }
 
 int run_sn1987a(const std::vector<std::string>& args) {
@@ -88,7 +81,7 @@ int run_sn1987a(const std::vector<std::string>& args) {
   nusi::cli::mass_flags mass;
   nusi::cli::monte_carlo_flags mc(2000);
   event_flags ev;
-  bool json = false;
+  nusi::cli::format_flags format;
   std::string events_file = nusi::cli::default_sn1987a_table();
   nusi::cli::parser p("bound sn1987a",
                       "Event-level SN 1987A bound: the recorded K-II, IMB and Baksan events against the spectrum at Earth\n"
@@ -99,9 +92,10 @@ int run_sn1987a(const std::vector<std::string>& args) {
   ev.declare(p, true);
   mc.declare(p);
   p.option("--events-file", events_file, "SN 1987A event table");
-  p.flag("--json", json, "print a JSON array of {log10_mass_MeV, log10_g_bound, ...}");
+  format.declare(p, "print a JSON array of {log10_mass_MeV, log10_g_bound, ...}", "print a CSV table with the same columns");
   if (!p.parse(args)) return 0;
   const auto masses = mass.masses(p);
+  const auto output = format.format();
   const auto setup = flags.setup();
   const auto options = ev.options(flags, mc);
   const nusi::supernova_emission<double> emission{.energy_erg = ev.energy_erg, .mean_energy_MeV = flags.mean_energy_MeV,
@@ -115,15 +109,12 @@ int run_sn1987a(const std::vector<std::string>& args) {
       bar.update(curve.size());
     }
   }
-  if (json) {
-    std::vector<nusi::cli::json_object> items;
-    for (const auto& b : curve) items.push_back(point_json(b));
-    std::cout << nusi::cli::json_array(items) << "\n";
-    return 0;
-  }
-  print_header("SN 1987A event-level bound (" + ev.likelihood + ", " + ev.normalisation + " energy, " + ev.timing +
-               " arrivals, " + nusi::cli::short_text(ev.confidence) + " CL): g above log10_g_bound excluded");
-  for (const auto& b : curve) print_point(b);
+  std::vector<nusi::cli::json_object> rows;
+  for (const auto& b : curve) rows.push_back(point_json(b));
+  std::string title = "SN 1987A event-level bound (";
+  title += ev.likelihood + ", " + ev.normalisation + " energy, " + ev.timing + " arrivals, " + nusi::cli::short_text(ev.confidence);
+  title += " CL): g above log10_g_bound excluded";
+  nusi::cli::print_rows(std::cout, rows, output, title);
   return 0;
 }
 
@@ -134,7 +125,7 @@ int run_forecast(const std::vector<std::string>& args) {
   nusi::cli::monte_carlo_flags mc(2000);
   event_flags ev;
   std::string which = "all";
-  bool json = false;
+  nusi::cli::format_flags format;
   nusi::cli::parser p("bound forecast",
                       "Sensitivity to a Galactic supernova: the bound an observation without nuSI would set (Asimov data,\n"
                       "binned Poisson likelihood in 1 MeV bins of measured energy, no background), per detector.");
@@ -143,9 +134,10 @@ int run_forecast(const std::vector<std::string>& args) {
   ev.declare(p, false);
   mc.declare(p);
   p.option("--detector", which, "detector", {"all", "super-kamiokande", "hyper-kamiokande", "juno", "dune"});
-  p.flag("--json", json, "print a JSON array of {detector, log10_mass_MeV, log10_g_bound, ...}");
+  format.declare(p, "print a JSON array of {detector, log10_mass_MeV, log10_g_bound, ...}", "print a CSV table with the same columns");
   if (!p.parse(args)) return 0;
   const auto masses = mass.masses(p);
+  const auto output = format.format();
   const auto setup = flags.setup();
   auto options = ev.options(flags, mc);
   options.likelihood = nusi::event_likelihood::binned;
@@ -165,21 +157,12 @@ int run_forecast(const std::vector<std::string>& args) {
         bar.update(points.size());
       }
   }
-  if (json) {
-    std::vector<nusi::cli::json_object> items;
-    for (const auto& [name, b] : points) {
-      items.push_back(nusi::cli::json_object().add("detector", name).add("log10_mass_MeV", b.log10_mass_MeV)
-                          .add("log10_g_bound", b.log10_g_bound).add("found", b.found)
-                          .add("excluded_at_scan_bottom", b.excluded_at_min).add("reopens_above", b.reopens_above)
-                          .add("normalisation_at_bound", b.normalisation_at_bound));
-    }
-    std::cout << nusi::cli::json_array(items) << "\n";
-    return 0;
-  }
-  std::cout << "# Galactic supernova at " << number_text(flags.distance_kpc) << " kpc, Asimov sensitivity (" << ev.normalisation
-            << " energy, " << ev.timing << " arrivals, " << nusi::cli::short_text(ev.confidence) << " CL)\n"
-            << "detector,log10_mass_MeV,log10_g_bound,found,excluded_at_scan_bottom,reopens_above,normalisation_at_bound\n";
-  for (const auto& [name, b] : points) print_point(b, name + ",");
+  std::vector<nusi::cli::json_object> rows;
+  for (const auto& [name, b] : points) rows.push_back(point_json(b, name));
+  std::string title = "Galactic supernova at ";
+  title += number_text(flags.distance_kpc) + " kpc, Asimov sensitivity (" + ev.normalisation + " energy, " + ev.timing + " arrivals, ";
+  title += nusi::cli::short_text(ev.confidence) + " CL)";
+  nusi::cli::print_rows(std::cout, rows, output, title);
   return 0;
 }
 
@@ -187,7 +170,8 @@ int run_time_spread(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   nusi::cli::mass_flags mass;
   nusi::cli::monte_carlo_flags mc(5000);
-  bool json = false, quiet = false, planar = false;
+  bool quiet = false, planar = false;
+  nusi::cli::format_flags format;
   nusi::cli::parser p("bound time-spread",
                       "Time-spread bound: excluded where F_window = N(E > threshold, delay < window)/N(emitted) <= level,\n"
                       "the unscattered part exact and the scattered arrivals from the Monte Carlo (common random numbers);\n"
@@ -197,9 +181,10 @@ int run_time_spread(const std::vector<std::string>& args) {
   mc.declare(p);
   p.flag("--planar", planar, "the paper's planar angle model instead of 3D deflections");
   p.flag("--quiet", quiet, "no progress on stderr");
-  p.flag("--json", json, "print a JSON array of {log10_mass_MeV, log10_g_bound, log10_g_error, ...}");
+  format.declare(p, "print a JSON array of {log10_mass_MeV, log10_g_bound, log10_g_error, ...}", "print a CSV table with the same columns");
   if (!p.parse(args)) return 0;
   const auto masses = mass.masses(p);
+  const auto output = format.format();
   mc.validate();
   const auto setup = flags.setup();
   nusi::time_spread_bound_options<double> o;
@@ -216,27 +201,19 @@ int run_time_spread(const std::vector<std::string>& args) {
       bar.update(curve.size());
     }
   }
-  if (json) {
-    std::vector<nusi::cli::json_object> items;
-    for (const auto& b : curve) {
-      nusi::cli::json_object j;
-      j.add("log10_mass_MeV", b.log10_mass_MeV).add("log10_g_bound", b.log10_g_bound).add("found", b.found);
-      j.add("log10_g_error", b.log10_g_error).add("log10_g_unscattered_only", b.log10_g_unscattered_only);
-      j.add("fraction_within_window", b.at_bound.value).add("unscattered_fraction", b.at_bound.unscattered);
-      j.add("scattered_within_window", b.at_bound.scattered_within_window).add("fraction_error", b.at_bound.error);
-      items.push_back(j);
-    }
-    std::cout << nusi::cli::json_array(items) << "\n";
-    return 0;
+  std::vector<nusi::cli::json_object> rows;
+  for (const auto& b : curve) {
+    nusi::cli::json_object j;
+    j.add("log10_mass_MeV", b.log10_mass_MeV).add("log10_g_bound", b.log10_g_bound).add("found", b.found);
+    j.add("log10_g_error", b.log10_g_error).add("log10_g_unscattered_only", b.log10_g_unscattered_only);
+    j.add("fraction_within_window", b.at_bound.value).add("unscattered_fraction", b.at_bound.unscattered);
+    j.add("scattered_within_window", b.at_bound.scattered_within_window).add("fraction_error", b.at_bound.error);
+    rows.push_back(j);
   }
-  std::cout << "# time-spread bound: excluded where N(E > " << number_text(setup.threshold_MeV) << " MeV, delay < "
-            << number_text(mc.window_s) << " s)/N(emitted) <= " << number_text(setup.exclusion_level) << "; " << mc.primaries
-            << " primaries\nlog10_mass_MeV,log10_g_bound,found,log10_g_error,log10_g_unscattered_only,fraction_within_window,"
-               "unscattered_fraction,scattered_within_window\n";
-  for (const auto& b : curve)
-    std::cout << number_text(b.log10_mass_MeV) << ',' << number_text(b.log10_g_bound) << ',' << (b.found ? "true" : "false") << ','
-              << number_text(b.log10_g_error) << ',' << number_text(b.log10_g_unscattered_only) << ',' << number_text(b.at_bound.value)
-              << ',' << number_text(b.at_bound.unscattered) << ',' << number_text(b.at_bound.scattered_within_window) << '\n';
+  std::string title = "time-spread bound: excluded where N(E > ";
+  title += number_text(setup.threshold_MeV) + " MeV, delay < " + number_text(mc.window_s) + " s)/N(emitted) <= ";
+  title += number_text(setup.exclusion_level) + "; " + std::to_string(mc.primaries) + " primaries";
+  nusi::cli::print_rows(std::cout, rows, output, title);
   return 0;
 }
 

@@ -20,7 +20,7 @@ int run(const std::vector<std::string>& args) {
   double log10_mass = 0, R_min_km = 15, R_max_km = 45, mean_energy = 30, kappa = 1e-2;
   double rho_ref = 1e14, r_ref_km = 15, power_index = 3, paper_density = 1e38;
   std::string preset = "fermi_dirac", case_text = "default", profile_path;
-  bool json = false, csv = false;
+  nusi::cli::format_flags format;
   nusi::cli::parser p("core", "Supernova-core bound of paper Sec. III (Eqs. 2-3, 6-7): g_core(M) = N_2to4(g = 1, M)^(-1/8).");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--preset", preset, "neutrino density: six-species Fermi-Dirac at T = <E>/3.1514, or the paper's 1e38 cm^-3",
@@ -37,9 +37,9 @@ int run(const std::vector<std::string>& args) {
   p.option("--r-ref-km", r_ref_km, "power law: radius where the density is --rho-ref-g-cm3", "km");
   p.option("--power-index", power_index, "power law: n_N ~ r^-power_index");
   p.option("--paper-density-cm3", paper_density, "n_nu of the paper_quoted preset", "cm^-3");
-  p.flag("--json", json, "print one JSON object");
-  p.flag("--csv", csv, "print a CSV header and one row");
+  format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
+  format.format();  // rejects --json with --csv
 
   const bool conservative = case_text == "conservative";
   if (conservative && !p.was_set("--R-min-km")) R_min_km = 30;
@@ -104,7 +104,7 @@ int run(const std::vector<std::string>& args) {
   o.add("N_2to4_at_g1", b.N_2to4_at_g1.value).add("N_2to4_at_g1_error", b.N_2to4_at_g1.error);
   o.add("log10_g_bound", b.log10_coupling_bound);
   o.add("paper_log10_g_bound", nusi::paper_log10_core_bound<double>);
-  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
   using nusi::cli::print_row;
   std::cout << "# nusi core: case " << case_text << ", preset " << preset << ", profile " << profile_text
             << " (values at R_min where they vary)\n";

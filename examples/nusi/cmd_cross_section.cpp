@@ -11,16 +11,16 @@
 namespace {
 int run(const std::vector<std::string>& args) {
   double log10_mass = -3.5, log10_g = -1.75, energy = 15.0, relic_mass_eV = 0.05, kappa = 1e-2;
-  bool json = false, csv = false;
+  nusi::cli::format_flags format;
   nusi::cli::parser p("cross-section", "Cross sections of paper Eqs. (2)-(5) at one mediator and energy.");
   p.option("--log10-mass-MeV", log10_mass, "log10 of the mediator mass M/MeV");
   p.option("--log10-g", log10_g, "log10 of the coupling g");
   p.option("--energy-MeV", energy, "supernova-neutrino energy E_i; E_cm = 2 E_i for 2nu->4nu", "MeV");
   p.option("--relic-mass-eV", relic_mass_eV, "relic-neutrino mass m_nu", "eV");
   p.option("--kappa", kappa, "phase-space factor per final-state particle in Eqs. (2)-(3)");
-  p.flag("--json", json, "print one JSON object");
-  p.flag("--csv", csv, "print a CSV header and one row");
+  format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
+  format.format();  // rejects --json with --csv
   if (!(energy > 0)) throw nusi::cli::usage_error("--energy-MeV must be > 0, got " + nusi::cli::number_text(energy));
 
   const nusi::mediator<double> med{.mass_MeV = std::pow(10.0, log10_mass), .coupling = std::pow(10.0, log10_g)};
@@ -33,7 +33,7 @@ int run(const std::vector<std::string>& args) {
   o.add("dsigma_dEf_cm2_per_MeV", bw.flat_dsigma_dEf_cm2_per_MeV(energy));
   o.add("min_final_energy_MeV", bw.min_final_energy_MeV(energy));
   o.add("sigma_2to4_cm2", s2to4);
-  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", med.coupling);

@@ -18,7 +18,8 @@ int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   nusi::cli::monte_carlo_flags mc(4000);
   double log10_mass = -6, log10_g = -2.15, energy_erg = 5e52;
-  bool json = false, galactic = false;
+  bool galactic = false;
+  nusi::cli::format_flags format;
   std::string events_file = nusi::cli::default_sn1987a_table();
   nusi::cli::parser p("events",
                       "Expected events per detector at one (M, g): without secret interactions, with them counting every\n"
@@ -32,8 +33,9 @@ int run(const std::vector<std::string>& args) {
   mc.declare(p);
   p.flag("--galactic", galactic, "modern detectors and a supernova at 10 kpc (unless --distance-kpc is given)");
   p.option("--events-file", events_file, "SN 1987A event table (observed counts)");
-  p.flag("--json", json, "print one JSON object");
+  format.declare(p, "print one JSON object with a \"detectors\" array", "print a CSV table, one row per detector");
   if (!p.parse(args)) return 0;
+  const auto output = format.format();
   nusi::cli::require_flag_finite("--log10-mass-MeV", log10_mass, -30, 10);
   nusi::cli::require_flag_finite("--log10-g", log10_g, -30, 2);
   if (!(energy_erg > 0 && std::isfinite(energy_erg)))
@@ -64,21 +66,26 @@ int run(const std::vector<std::string>& args) {
     detectors = {nusi::kamiokande_ii<double>(), nusi::imb<double>(), nusi::baksan<double>()};
   }
   const auto counts = nusi::expected_event_counts(setup, emission, detectors, o);
-  if (json) {
-    std::string items = "[";
-    for (std::size_t d = 0; d < counts.size(); ++d) {
-      nusi::cli::json_object j;
-      j.add("detector", counts[d].detector).add("without_nusi", counts[d].without_nusi);
-      j.add("time_integrated", counts[d].time_integrated).add("within_window", counts[d].within_window);
-      j.add("within_window_error", counts[d].within_window_error).add("unscattered", counts[d].unscattered);
-      if (!galactic) j.add("observed", observed_selected[d]).add("observed_including_likely_background", observed_all[d]);
-      items += (d ? ", " : "") + j.str();
-    }
-    items += "]";
+  std::vector<nusi::cli::json_object> rows;
+  for (std::size_t d = 0; d < counts.size(); ++d) {
+    nusi::cli::json_object j;
+    if (output == nusi::cli::output_format::csv)
+      j.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("distance_kpc", flags.distance_kpc);
+    j.add("detector", counts[d].detector).add("without_nusi", counts[d].without_nusi);
+    j.add("time_integrated", counts[d].time_integrated).add("within_window", counts[d].within_window);
+    j.add("within_window_error", counts[d].within_window_error).add("unscattered", counts[d].unscattered);
+    if (!galactic) j.add("observed", observed_selected[d]).add("observed_including_likely_background", observed_all[d]);
+    rows.push_back(j);
+  }
+  if (output == nusi::cli::output_format::csv) {
+    std::cout << nusi::cli::json_object::csv_table(rows);
+    return 0;
+  }
+  if (output == nusi::cli::output_format::json) {
     nusi::cli::json_object j;
     j.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("distance_kpc", flags.distance_kpc);
     j.add("energy_erg", energy_erg).add("window_s", mc.window_s).add("primaries", double(mc.primaries));
-    j.raw("detectors", items);
+    j.raw("detectors", nusi::cli::json_array(rows));
     std::cout << j.str() << "\n";
     return 0;
   }

@@ -47,7 +47,8 @@ int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::
 int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   double log10_mass = -3.5, log10_g = -1.75;
-  bool json = false, csv = false, spectrum = false, energy_angle = false;
+  nusi::cli::format_flags format;
+  bool spectrum = false, energy_angle = false;
   long angle_bins = 128;
   double max_angle_rad = 0.1;
   nusi::cli::parser p("propagate",
@@ -60,9 +61,9 @@ int run(const std::vector<std::string>& args) {
   p.option("--angle-bins", angle_bins, "angle nodes of the energy-angle mode (theta = 0 and log-spaced from 1e-8 rad)");
   p.option("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
   p.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
-  p.flag("--json", json, "print one JSON object");
-  p.flag("--csv", csv, "print a CSV header and one row");
+  format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
+  format.format();  // rejects --json with --csv
   nusi::cli::require_flag_finite("--log10-mass-MeV", log10_mass, -30, 10);
   nusi::cli::require_flag_finite("--log10-g", log10_g, -30, 2);
   nusi::propagation_setup<double> setup = flags.setup();
@@ -73,7 +74,7 @@ int run(const std::vector<std::string>& args) {
   if (flags.method == "montecarlo") {
     if (energy_angle || spectrum) throw nusi::cli::usage_error("--method montecarlo gives F, scatterings and budgets only");
     return print_monte_carlo(setup, nusi::monte_carlo_propagation(setup, emission, flags.monte_carlo()), log10_mass,
-                             log10_g, json, csv);
+                             log10_g, format.json, format.csv);
   }
   double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
   nusi::propagation_result<double> r;
@@ -127,7 +128,7 @@ int run(const std::vector<std::string>& args) {
     o.raw("emitted_per_MeV", nusi::cli::json_numbers(r.emitted_spectrum_per_MeV()));
     o.raw("at_earth_per_MeV", nusi::cli::json_numbers(r.spectrum_at_earth_per_MeV()));
   }
-  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", setup.med.coupling);
