@@ -6,6 +6,7 @@
 #include <iomanip>
 #include <iostream>
 #include <sstream>
+#include <string>
 
 #include "cli.hpp"
 #include "figures.hpp"
@@ -37,7 +38,30 @@ int run(const std::vector<std::string>& args) {
   p.option("--kappa", core.kappa, "phase-space factor per final-state particle in Eqs. (2)-(3)");
   p.option("--core-paper-density-cm3", core.paper_density_per_cm3, "n_nu of the paper_quoted preset", "cm^-3");
   p.option("--profile", core.profile, "core: tabulated profile CSV (radius_km, density_g_per_cm3, temperature_MeV; see nusi core --help) instead of the power law");
+  auto& grids = ctx.grids;
+  long threads = 0;
+  p.option("--fig1-mass-step-dex", grids.fig1_mass_step_dex, "Fig. 1: step of the bound curves in log10(M/MeV)");
+  p.option("--fig2-mass-points", grids.fig2_mass_points, "Fig. 2: masses of the core map (log10 M from -1 to 5)");
+  p.option("--fig2-coupling-points", grids.fig2_coupling_points, "Fig. 2: couplings of the core map (log10 g from -3 to 1)");
+  p.option("--fig3-energy-bins", grids.fig3_energy_bins, "Fig. 3: energy bins of the energy-angle transport (1e-5 to 200 MeV)");
+  p.option("--fig3-angle-bins", grids.fig3_angle_bins, "Fig. 3: angle bins (1e-8 to 1 rad)");
+  p.option("--threads", threads, "threads for the bound curves, 0 = all cores (the results do not depend on it)");
   if (!p.parse(args)) return 0;
+  if (!(grids.fig1_mass_step_dex >= 1e-3 && grids.fig1_mass_step_dex <= 1))
+    throw nusi::cli::usage_error("--fig1-mass-step-dex must be in [0.001, 1], got " + nusi::cli::number_text(grids.fig1_mass_step_dex));
+  const auto require_points = [](const char* flag, long value, long lo, long hi) {
+    if (value < lo || value > hi) {
+      std::string what = flag;
+      what += " must be in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(value);
+      throw nusi::cli::usage_error(what);
+    }
+  };
+  require_points("--fig2-mass-points", grids.fig2_mass_points, 2, 20000);
+  require_points("--fig2-coupling-points", grids.fig2_coupling_points, 2, 20000);
+  require_points("--fig3-energy-bins", grids.fig3_energy_bins, 8, 4096);
+  require_points("--fig3-angle-bins", grids.fig3_angle_bins, 2, 4096);
+  require_points("--threads", threads, 0, 4096);
+  ctx.threads = static_cast<unsigned>(threads);
   for (double v : {core.R_min_km, core.R_max_km, core.mean_energy_MeV, core.kappa, core.paper_density_per_cm3})
     if (!(v > 0)) throw nusi::cli::usage_error("core inputs must be > 0, got " + nusi::cli::number_text(v));
   if (!(core.R_min_km < core.R_max_km) || !(30 < core.R_max_km))

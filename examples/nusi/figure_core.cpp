@@ -60,7 +60,8 @@ class core_model {
 void write_core_figures(figure_context& ctx) {
   const core_case cases[] = {core_case::default_case, core_case::conservative};
   const neutrino_density_preset presets[] = {neutrino_density_preset::fermi_dirac, neutrino_density_preset::paper_quoted};
-  const core_map_grid<double> grid{.mass_points = 241, .coupling_points = 161};  // the paper's axes, 0.025 dex
+  const core_map_grid<double> grid{.mass_points = static_cast<std::size_t>(ctx.grids.fig2_mass_points),
+                                   .coupling_points = static_cast<std::size_t>(ctx.grids.fig2_coupling_points)};
   const core_model models[] = {core_model(ctx, presets[0]), core_model(ctx, presets[1])};
   const auto model = [&](neutrino_density_preset p) -> const core_model& { return models[p == presets[0] ? 0 : 1]; };
 
@@ -114,7 +115,8 @@ void write_core_figures(figure_context& ctx) {
     name += case_name(c);
     std::ofstream curve(ctx.file(name + ".csv"));
     curve << "log10_mass_MeV,log10_g_bound\n";
-    for (double x = -7; x <= 5.0 + 1e-9; x += 0.05) {
+    const double step = ctx.grids.fig1_mass_step_dex;
+    for (double x = -7; x <= 5.0 + 1e-9; x += step) {
       const double g = model(preset).bound(std::pow(10.0, x), in).log10_coupling_bound;
       if (g > std::log10(std::sqrt(4 * std::numbers::pi))) break;
       curve << fixed(x, 3) << ',' << number_text(g) << '\n';

@@ -35,8 +35,8 @@ void write_fig3(figure_context& ctx) {
   const auto emission = ctx.propagation.emission();
   // The burst piles up near 1 keV, where deflections reach ~0.1 rad: this grid reaches 1e-5 MeV.
   transport_options<double> options;
-  options.energy = {.min_energy_MeV = 1e-5, .max_energy_MeV = 200, .bins = 256};
-  options.angle = {.min_angle_rad = 1e-8, .max_angle_rad = 1.0, .bins = 128};
+  options.energy = {.min_energy_MeV = 1e-5, .max_energy_MeV = 200, .bins = static_cast<std::size_t>(ctx.grids.fig3_energy_bins)};
+  options.angle = {.min_angle_rad = 1e-8, .max_angle_rad = 1.0, .bins = static_cast<std::size_t>(ctx.grids.fig3_angle_bins)};
   const auto r = propagate_energy_angle(setup, emission, options);
   const auto& e = r.energy;
 
@@ -75,14 +75,12 @@ void write_propagation_bound(figure_context& ctx) {
   for (const bool dirac : {false, true}) {
     propagation_setup<double> setup = ctx.propagation.setup();
     setup.relic.nature = dirac ? neutrino_nature::dirac : neutrino_nature::majorana;
-    const double from = -7, to = -1.5, step = 0.05;  // the paper's range; the dip near 1 keV resolved
+    const double from = -7, to = -1.5, step = ctx.grids.fig1_mass_step_dex;  // the paper's range
     const std::size_t count = static_cast<std::size_t>(std::floor((to - from) / step + 1e-3)) + 1;
     progress bar(dirac ? "propagation bound (Dirac)" : "propagation bound (Majorana)", count, ctx.quiet);
-    std::vector<propagation_bound_point<double>> curve;
-    for (std::size_t k = 0; k < count; ++k) {
-      curve.push_back(propagation_bound(from + double(k) * step, setup, emission, options));
-      bar.update(k + 1);
-    }
+    std::vector<propagation_bound_point<double>> curve(count);
+    parallel_for(count, ctx.threads,
+                 [&](std::size_t k) { curve[k] = propagation_bound(from + double(k) * step, setup, emission, options); }, bar);
     bar.finish();
     std::ofstream out(ctx.file(dirac ? "fig1_propagation_dirac.csv" : "fig1_propagation_majorana.csv"));
     out << "log10_mass_MeV,log10_g_bound,found,fraction_at_bound\n";

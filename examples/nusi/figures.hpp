@@ -3,11 +3,14 @@
 // the summary (ours beside the paper's). Not part of the library API.
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "progress.hpp"
 #include "transport_flags.hpp"
 
 namespace nusi::cli {
@@ -26,10 +29,22 @@ struct core_settings {
   std::string profile;  // a tabulated profile (CSV) instead of the power law; empty: power law
 };
 
+/// The grids of the figures (the propagation transport grid is in transport_flags).
+struct figure_grids {
+  double fig1_mass_step_dex = 0.05;  // Fig. 1 curves: the paper's range, the ~1 keV dip resolved
+  long fig2_mass_points = 241, fig2_coupling_points = 161;  // Fig. 2: the paper's axes, 0.025 dex
+  long fig3_energy_bins = 256, fig3_angle_bins = 128;  // Fig. 3 energy-angle transport
+};
+
+/// Runs job(i) for i in [0, n) on `threads` threads (0: all cores), in any order, updating bar;
+/// rethrows the first exception of a job after all have ended.
+void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar);
+
 /// Shared settings of the figure writers.
 struct figure_context {
   transport_flags propagation;  // physics and grid of the propagation figures
   core_settings core;
+  figure_grids grids;
   std::filesystem::path out_dir;
   bool quiet = false;
   unsigned threads = 0;  // 0: all cores

@@ -27,16 +27,6 @@
 
 namespace nusi::cli {
 
-
-namespace {
-
-std::string fixed2(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", x);
-  return buf;
-}
-
-/// Runs job(i) for i in [0, n) on the context's threads (0: all cores), in any order.
 void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
@@ -63,6 +53,14 @@ void parallel_for(std::size_t n, unsigned threads, const std::function<void(std:
   for (auto& t : pool) t.join();
   bar.update(n);
   if (failure) std::rethrow_exception(failure);
+}
+
+namespace {
+
+std::string fixed2(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", x);
+  return buf;
 }
 
 void write_curve(figure_context& ctx, const std::string& name, const std::string& comment, const std::vector<double>& masses,
