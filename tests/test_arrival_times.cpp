@@ -15,6 +15,8 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/propagation_bound.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 
 /// Every neutrino emitted at one energy (a user's spectrum: sampling and density are a delta).
@@ -24,15 +26,9 @@ struct mono_energetic {
   double sample_MeV(URBG&) const { return energy_MeV; }
 };
 
-nusi::propagation_setup<double> setup_at(double log10_mass_MeV, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med = {.mass_MeV = std::pow(10.0, log10_mass_MeV), .coupling = std::pow(10.0, log10_g)};
-  return s;
-}
+using nusi_test::setup_at;
 
-double optical_depth(const nusi::propagation_setup<double>& s, double E_MeV) {
-  return s.relic.target_density_per_cm3() * s.cross_section().sigma_total_cm2(E_MeV) * s.distance_cm;
-}
+using nusi_test::optical_depth;
 
 /// Coupling at which the optical depth at E (for M << sqrt(s), sigma ~ g^4) equals tau.
 double coupling_for_depth(double log10_mass_MeV, double E_MeV, double tau) {

@@ -14,14 +14,7 @@
 
 namespace {
 using nusi_test::rel;
-const long double zeta3 = 1.2020569031595942853997L;
-const long double zeta5 = 1.0369277551433699263314L;
-const long double pi = boost::math::constants::pi<long double>();
-const long double hbar_c_cm = 197.3269804e-13L;
-const long double m_u_g = 1.66053906660e-24L;
-const long double energy_per_T = 7 * pi * pi * pi * pi / (180 * zeta3);
-const long double sigma_coefficient =
-    (1 + 3 * 1.27L * 1.27L) / 4 * 1.1663788e-11L * 1.1663788e-11L / pi * hbar_c_cm * hbar_c_cm;
+using namespace nusi_test::reference;  // zeta3, zeta5, pi, hbar_c_cm, m_u_g, energy_per_T, sigma_coefficient
 
 using nusi::core_case;
 using nusi::neutrino_density_preset;

@@ -18,16 +18,10 @@
 
 #include <nusi/cross_sections.hpp>
 
+#include "test_support.hpp"
+
 namespace {
-/// |a - b| / max(|a|, |b|) (0 if equal), in the arguments' common type, returned as long double
-/// for printing. (doctest::Approx is absolute below 1 unless scale(0) and holds only a double.)
-template <class A, class B>
-long double relative_error(A a, B b) {
-  using C = std::common_type_t<A, B>;
-  const C x = a, y = b;
-  if (x == y) return 0;
-  return static_cast<long double>(std::fabs(x - y) / std::max(std::fabs(x), std::fabs(y)));
-}
+using nusi_test::relative_error;
 using ld = long double;
 const ld pi = boost::math::constants::pi<ld>();
 const ld hc2 = nusi::hbar_c_squared_MeV2_cm2<ld>;

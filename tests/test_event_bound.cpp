@@ -11,13 +11,11 @@
 
 #include <nusi/event_bound.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 
-nusi::propagation_setup<double> setup_at(double log10_mass_MeV, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med = {.mass_MeV = std::pow(10.0, log10_mass_MeV), .coupling = std::pow(10.0, log10_g)};
-  return s;
-}
+using nusi_test::setup_at;
 
 const std::vector<nusi::sn1987a_event<double>>& table() {
   static const auto t = nusi::load_sn1987a_events<double>(std::string(NUSI_DATA_DIR) + "/sn1987a/sn1987a_events.csv");

@@ -34,16 +34,9 @@ struct negative_energies {
   double sample_MeV(URBG&) const { return -1.0; }
 };
 
-nusi::propagation_setup<double> setup_at(double log10_mass_MeV, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med = {.mass_MeV = std::pow(10.0, log10_mass_MeV), .coupling = std::pow(10.0, log10_g)};
-  return s;
-}
+using nusi_test::setup_at;
 
-/// Optical depth n sigma_tot(E) D of a setup at energy E.
-double optical_depth(const nusi::propagation_setup<double>& s, double E_MeV) {
-  return s.relic.target_density_per_cm3() * s.cross_section().sigma_total_cm2(E_MeV) * s.distance_cm;
-}
+using nusi_test::optical_depth;
 
 constexpr double eps = std::numeric_limits<double>::epsilon();
 

@@ -18,17 +18,7 @@
 
 namespace {
 using nusi_test::rel;
-const long double zeta3 = 1.2020569031595942853997L;
-const long double zeta5 = 1.0369277551433699263314L;
-const long double pi = boost::math::constants::pi<long double>();
-const long double hbar_c_cm = 197.3269804e-13L;
-const long double m_u_g = 1.66053906660e-24L;
-// Fermi-Dirac moments at eta = 0 (zeta closed forms): <E>/T and <E^2>/T^2 = 15 zeta(5)/zeta(3).
-const long double energy_per_T = 7 * pi * pi * pi * pi / (180 * zeta3);
-const long double energy2_per_T2 = 15 * zeta5 / zeta3;
-// sigma_nuN / E^2 [cm^2 MeV^-2] = (1 + 3 g_A^2)/4 G_F^2/pi (hbar c)^2, PHYSICS-SPEC constants.
-const long double sigma_coefficient =
-    (1 + 3 * 1.27L * 1.27L) / 4 * 1.1663788e-11L * 1.1663788e-11L / pi * hbar_c_cm * hbar_c_cm;
+using namespace nusi_test::reference;  // zeta3, zeta5, pi, hbar_c_cm, m_u_g, energy_per_T, sigma_coefficient
 // <sigma_nuN> for mean energy E [cm^2].
 long double averaged_sigma(long double E) {
   const long double T = E / energy_per_T;

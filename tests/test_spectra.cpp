@@ -21,19 +21,13 @@
 
 #include <nusi/spectra.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 using ld = long double;
 const ld pi = boost::math::constants::pi<ld>();
 
-/// |a - b| / max(|a|, |b|) (0 if equal), in the arguments' common type, returned as long double
-/// for printing. (doctest::Approx is absolute below 1 unless scale(0) and holds only a double.)
-template <class A, class B>
-long double relative_error(A a, B b) {
-  using C = std::common_type_t<A, B>;
-  const C x = a, y = b;
-  if (x == y) return 0;
-  return static_cast<long double>(std::fabs(x - y) / std::max(std::fabs(x), std::fabs(y)));
-}
+using nusi_test::relative_error;
 
 /// F_k(eta) = Gamma(k+1) sum_n (-1)^(n+1) e^(n eta) / n^(k+1), convergent for eta < 0 (used for eta <= -1).
 ld fd_series(ld k, ld eta) {

@@ -7,10 +7,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <numbers>
 #include <ostream>
 #include <type_traits>
 
 #include <doctest/doctest.h>
+
+#include <nusi/propagation_setup.hpp>
 
 namespace nusi_test {
 
@@ -53,5 +56,33 @@ struct relative_approx {
 
 /// CHECK(a == rel(x, relative_tolerance)): a relative comparison at any magnitude.
 inline relative_approx rel(double x, double relative_tolerance) { return {x, relative_tolerance}; }
+
+/// Reference constants of the core tests, typed in from their sources (PHYSICS-SPEC constants, zeta
+/// values) and not taken from the library, so the closed forms built from them are independent.
+namespace reference {
+inline constexpr long double zeta3 = 1.2020569031595942853997L;
+inline constexpr long double zeta5 = 1.0369277551433699263314L;
+inline constexpr long double pi = std::numbers::pi_v<long double>;
+inline constexpr long double hbar_c_cm = 197.3269804e-13L;  // MeV cm
+inline constexpr long double m_u_g = 1.66053906660e-24L;
+/// Fermi-Dirac moments at eta = 0: <E>/T = 7 pi^4/(180 zeta(3)), <E^2>/T^2 = 15 zeta(5)/zeta(3).
+inline constexpr long double energy_per_T = 7 * pi * pi * pi * pi / (180 * zeta3);
+inline constexpr long double energy2_per_T2 = 15 * zeta5 / zeta3;
+/// sigma_nuN / E^2 [cm^2 MeV^-2] = (1 + 3 g_A^2)/4 G_F^2/pi (hbar c)^2.
+inline constexpr long double sigma_coefficient =
+    (1 + 3 * 1.27L * 1.27L) / 4 * 1.1663788e-11L * 1.1663788e-11L / pi * hbar_c_cm * hbar_c_cm;
+}  // namespace reference
+
+/// The paper's propagation setup (PHYSICS-SPEC defaults) with the mediator at (log10 M/MeV, log10 g).
+inline nusi::propagation_setup<double> setup_at(double log10_mass_MeV, double log10_g) {
+  nusi::propagation_setup<double> s;
+  s.med = {.mass_MeV = std::pow(10.0, log10_mass_MeV), .coupling = std::pow(10.0, log10_g)};
+  return s;
+}
+
+/// Optical depth n_targets sigma_tot(E) D of a setup at energy E.
+inline double optical_depth(const nusi::propagation_setup<double>& s, double E_MeV) {
+  return s.relic.target_density_per_cm3() * s.cross_section().sigma_total_cm2(E_MeV) * s.distance_cm;
+}
 
 }  // namespace nusi_test

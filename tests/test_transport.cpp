@@ -17,12 +17,7 @@
 namespace {
 using nusi_test::rel;
 
-nusi::propagation_setup<double> setup_at(double log10_mass, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med.mass_MeV = std::pow(10.0, log10_mass);
-  s.med.coupling = std::pow(10.0, log10_g);
-  return s;
-}
+using nusi_test::setup_at;
 nusi::transport_options<double> with_bins(std::size_t bins) {
   nusi::transport_options<double> o;
   o.energy.bins = bins;

@@ -12,12 +12,7 @@
 #include "test_support.hpp"
 
 namespace {
-nusi::propagation_setup<double> setup_at(double log10_mass, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med.mass_MeV = std::pow(10.0, log10_mass);
-  s.med.coupling = std::pow(10.0, log10_g);
-  return s;
-}
+using nusi_test::setup_at;
 using nusi_test::rel;
 // Column i of A: A e_i, through the public apply().
 template <class Op>

@@ -112,12 +112,7 @@ std::vector<double> dense_expm_action(const dense_lower_operator& op, double D, 
   return f;
 }
 
-nusi::propagation_setup<double> setup_at(double log10_mass, double log10_g) {
-  nusi::propagation_setup<double> s;
-  s.med.mass_MeV = std::pow(10.0, log10_mass);
-  s.med.coupling = std::pow(10.0, log10_g);
-  return s;
-}
+using nusi_test::setup_at;
 
 /// Sum of |f| over the spectrum (the first `nodes` entries; the budget accumulators follow).
 double spectrum_total(const std::vector<double>& f, std::size_t nodes) {

@@ -32,10 +32,11 @@ inline std::string plot_python() {
   return "python3";
 }
 
-/// Runs `python3 NUSI_PLOT_DIR/<script> <args...>`; returns true on success.
+/// Runs `python3 -B NUSI_PLOT_DIR/<script> <args...>` (-B: no __pycache__ in the source tree); returns
+/// true on success.
 inline bool run_plot_script(const std::string& script, const std::vector<std::string>& args) {
   std::string command = shell_quote(plot_python());
-  command += ' ';
+  command += " -B ";
   command += shell_quote(std::string(NUSI_PLOT_DIR) + "/" + script);
   for (const auto& a : args) {
     command += ' ';

@@ -7,7 +7,6 @@ usage: beyond.py OUT.png CURVE.csv:LABEL[:STYLE] [CURVE.csv:LABEL[:STYLE] ...]
 Each CSV has columns log10_mass_MeV,log10_g_bound (others ignored; nan = no bound; '#' lines skipped).
 STYLE: 'fill' (shaded excluded region above the curve, default), 'line', 'dash' or 'dot'.
 """
-import csv
 import math
 import sys
 
@@ -16,21 +15,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bound_curves import curve_specs  # noqa: E402
+
 G_TOP = 0.0
-
-
-def read_curve(path):
-    xs, ys = [], []
-    with open(path, newline="") as f:
-        for row in csv.DictReader(r for r in f if not r.startswith("#")):
-            try:
-                x, y = float(row["log10_mass_MeV"]), float(row["log10_g_bound"])
-            except (KeyError, ValueError):
-                continue
-            if math.isfinite(x) and math.isfinite(y):
-                xs.append(x)
-                ys.append(y)
-    return xs, ys
 
 
 def main(argv):
@@ -40,13 +27,7 @@ def main(argv):
     colors = ["tab:red", "tab:blue", "tab:green", "tab:green", "tab:olive", "tab:purple", "tab:pink", "tab:orange", "tab:brown"]
     styles = {"line": "-", "dash": "--", "dot": ":"}
     lo = 0.0
-    for i, spec in enumerate(argv[2:]):
-        parts = spec.split(":")
-        path, label = parts[0], parts[1] if len(parts) > 1 else parts[0]
-        style = parts[2] if len(parts) > 2 else "fill"
-        xs, ys = read_curve(path)
-        if not xs:
-            continue
+    for i, xs, ys, label, style in curve_specs(argv[2:]):
         lo = min(lo, min(ys))
         c = colors[i % len(colors)]
         if style == "fill":

@@ -7,8 +7,6 @@ usage: fig1.py OUT.png CURVE.csv:LABEL[:STYLE] [CURVE.csv:LABEL[:STYLE] ...]
 Each CSV has columns log10_mass_MeV,log10_g_bound (other columns ignored; empty or nan = no bound).
 STYLE is 'fill' (a shaded excluded region above the curve, the default) or 'line' (a dashed curve).
 """
-import csv
-import math
 import sys
 
 import matplotlib
@@ -16,21 +14,9 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+from bound_curves import curve_specs  # noqa: E402
+
 G_TOP = 1.0  # top of the paper's axes, log10 g
-
-
-def read_curve(path):
-    xs, ys = [], []
-    with open(path, newline="") as f:
-        for row in csv.DictReader(r for r in f if not r.startswith("#")):
-            try:
-                x, y = float(row["log10_mass_MeV"]), float(row["log10_g_bound"])
-            except (KeyError, ValueError):
-                continue
-            if math.isfinite(x) and math.isfinite(y):
-                xs.append(x)
-                ys.append(y)
-    return xs, ys
 
 
 def main(argv):
@@ -39,13 +25,7 @@ def main(argv):
     out = argv[1]
     fig, ax = plt.subplots(figsize=(7.5, 5.2))
     colors = ["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown"]
-    for i, spec in enumerate(argv[2:]):
-        parts = spec.split(":")
-        path, label = parts[0], parts[1] if len(parts) > 1 else parts[0]
-        style = parts[2] if len(parts) > 2 else "fill"
-        xs, ys = read_curve(path)
-        if not xs:
-            continue
+    for i, xs, ys, label, style in curve_specs(argv[2:]):
         c = colors[i % len(colors)]
         if style == "fill":
             ax.fill_between(xs, ys, [G_TOP] * len(ys), color=c, alpha=0.3, lw=0)
