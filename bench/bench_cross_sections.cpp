@@ -9,6 +9,8 @@
 
 #include <nusi/cross_sections.hpp>
 
+#include "bench_support.hpp"
+
 namespace {
 const nusi::mediator<double> med{.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -1.75)};
 
@@ -20,25 +22,12 @@ std::vector<Real> energies(std::size_t n) {
   return e;
 }
 
-void BM_floor_division(benchmark::State& state) {
-  const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += 1.0 / (x + acc);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
-}
+void BM_floor_division(benchmark::State& state) { nusi_bench::floor_division(state); }
 BENCHMARK(BM_floor_division);
 
 void BM_sigma_2to4(benchmark::State& state) {
   const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += nusi::sigma_2to4_cm2(x, med);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
+  nusi_bench::sum_over(state, e, [&](double x) { return nusi::sigma_2to4_cm2(x, med); });
 }
 BENCHMARK(BM_sigma_2to4);
 
@@ -47,12 +36,7 @@ void BM_sigma_total(benchmark::State& state) {
   const nusi::s_channel_breit_wigner<Real> bw(
       nusi::mediator<Real>{.mass_MeV = Real(med.mass_MeV), .coupling = Real(med.coupling)});
   const auto e = energies<Real>(256);
-  for (auto _ : state) {
-    Real acc = 0;
-    for (Real x : e) acc += bw.sigma_total_cm2(x);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
+  nusi_bench::sum_over(state, e, [&](Real x) { return bw.sigma_total_cm2(x); });
 }
 BENCHMARK(BM_sigma_total<float>);
 BENCHMARK(BM_sigma_total<double>);
@@ -61,12 +45,7 @@ BENCHMARK(BM_sigma_total<long double>);
 void BM_dsigma_dcos(benchmark::State& state) {
   const nusi::s_channel_breit_wigner<double> bw(med);
   const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += bw.dsigma_dcos_cm2(x, 0.999999);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
+  nusi_bench::sum_over(state, e, [&](double x) { return bw.dsigma_dcos_cm2(x, 0.999999); });
 }
 BENCHMARK(BM_dsigma_dcos);
 

@@ -8,6 +8,8 @@
 
 #include <nusi/detection.hpp>
 
+#include "bench_support.hpp"
+
 namespace {
 std::vector<double> energies(std::size_t n) {
   std::vector<double> e(n);
@@ -15,36 +17,18 @@ std::vector<double> energies(std::size_t n) {
   return e;
 }
 
-void BM_floor_division(benchmark::State& state) {
-  const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += 1.0 / (x + acc);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
-}
+void BM_floor_division(benchmark::State& state) { nusi_bench::floor_division(state); }
 BENCHMARK(BM_floor_division);
 
 void BM_ibd_cross_section_full(benchmark::State& state) {
   const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += nusi::ibd_cross_section_cm2(x);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
+  nusi_bench::sum_over(state, e, [&](double x) { return nusi::ibd_cross_section_cm2(x); });
 }
 BENCHMARK(BM_ibd_cross_section_full);
 
 void BM_ibd_cross_section_approx(benchmark::State& state) {
   const auto e = energies(256);
-  for (auto _ : state) {
-    double acc = 0;
-    for (double x : e) acc += nusi::ibd_cross_section_approx_cm2(x);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
+  nusi_bench::sum_over(state, e, [&](double x) { return nusi::ibd_cross_section_approx_cm2(x); });
 }
 BENCHMARK(BM_ibd_cross_section_approx);
 

@@ -8,15 +8,10 @@
 
 #include <nusi/spectra.hpp>
 
+#include "bench_support.hpp"
+
 namespace {
-void BM_floor_division(benchmark::State& state) {
-  double acc = 1;
-  for (auto _ : state) {
-    for (int i = 0; i < 256; ++i) acc += 1.0 / (double(i) + acc);
-    benchmark::DoNotOptimize(acc);
-  }
-  state.SetItemsProcessed(state.iterations() * 256);
-}
+void BM_floor_division(benchmark::State& state) { nusi_bench::floor_division(state); }
 BENCHMARK(BM_floor_division);
 
 /// F_2(eta): eta <= 0 is one exp-sinh integral, eta > 0 a tanh-sinh plus an exp-sinh.
