@@ -317,6 +317,7 @@ class pinched_spectrum {
     detail::require_positive(fn, "mean_energy_MeV", mean_energy_MeV);
     detail::require_finite(fn, "alpha", alpha);
     if (!(alpha > Real(-1))) detail::throw_invalid(fn, "alpha", "> -1", alpha);
+    log_gamma_shape_ = boost::math::lgamma(shape());  // once: lgamma dominates a density evaluation
   }
   /// From <E> [MeV] and <E^2> [MeV^2]: alpha = (2<E>^2 - <E^2>)/(<E^2> - <E>^2); needs <E^2> > <E>^2.
   static pinched_spectrum from_moments(Real mean_energy_MeV, Real mean_square_energy_MeV2) {
@@ -361,7 +362,7 @@ class pinched_spectrum {
       return alpha_ == 0 ? static_cast<Real>(1 / W(mean_)) : std::numeric_limits<Real>::infinity();
     }
     const W x = k * W(E_MeV) / W(mean_);
-    return static_cast<Real>(exp(k * log(x) - x - boost::math::lgamma(k)) / W(E_MeV));
+    return static_cast<Real>(exp(k * log(x) - x - log_gamma_shape_) / W(E_MeV));
   }
   /// Fraction below E: the regularised incomplete gamma P(alpha + 1, (alpha + 1) E/<E>).
   Real cumulative_probability(Real E_MeV) const {
@@ -391,6 +392,7 @@ class pinched_spectrum {
  private:
   W shape() const { return W(alpha_) + 1; }
   Real mean_, alpha_;
+  W log_gamma_shape_ = 0;  // lgamma(alpha + 1)
 };
 
 }  // namespace nusi
