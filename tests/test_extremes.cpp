@@ -227,3 +227,79 @@ TEST_CASE("bin averages are finite and >= 0 for bins from 1e-300 MeV to 1e300 Me
       }
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Spectra
+
+TEST_CASE("fermi_dirac_spectrum from T = 1e-30 to 1e30 MeV and eta = -50 to 50 is normalised, finite and >= 0 from "
+          "E = 0 to 1e300 MeV") {
+  for (double T : {1e-30, 1e-6, 1.0, 1e6, 1e30})
+    for (double eta : {-50.0, 0.0, 50.0}) {
+      CAPTURE(T);
+      CAPTURE(eta);
+      const nusi::fermi_dirac_spectrum<double> s(T, eta);
+      CHECK(finite_non_negative(s.number_density_per_cm3()));
+      CHECK(finite_non_negative(s.mean_energy_MeV()));
+      // Normalisation by an independent quadrature (Gauss-Kronrod, in x = E/T) over [0, 100 + eta]: the
+      // tail beyond weighs < e^-50. 1e-10: the adaptive quadrature's tolerance.
+      auto pdf = [&s, T](double x) { return T * s.probability_density_per_MeV(x * T); };
+      const double norm = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(pdf, 0.0, 100.0 + eta, 8, 1e-13);
+      CHECK(norm == rel(1.0, 1e-10));
+      for (double E : {0.0, 1e-300, 1e-6 * T, T, 10 * T, 100 * T + eta * T, 1e4 * T, 1e300}) {
+        CAPTURE(E);
+        const double p = s.probability_density_per_MeV(E), c = s.cumulative_probability(E),
+                     q = s.complementary_probability(E);
+        CHECK(finite_non_negative(p));
+        CHECK(finite_non_negative(c));
+        CHECK(finite_non_negative(q));
+        CHECK(c <= 1.0);
+        CHECK(q <= 1.0);
+        // The two halves are computed by separate quadratures (lower below <E>, upper tail above),
+        // each to eps^(3/4) = 2e-12 relative: they must sum to 1.
+        CHECK(std::fabs(c + q - 1) <= 1e-11);
+      }
+      for (double p : {1e-12, 0.5, 1 - 1e-12}) {
+        CAPTURE(p);
+        const double E = s.quantile_MeV(p);
+        REQUIRE(finite_non_negative(E));
+        // The quantile inverts the CDF to its quadrature accuracy; 1e-12 absolute covers the tail
+        // probabilities, whose CDF value is 1 - 1e-12.
+        CHECK(std::fabs(s.cumulative_probability(E) - p) <= 1e-11 * std::max(p, 1e-3));
+      }
+    }
+}
+
+TEST_CASE("pinched_spectrum from <E> = 1e-30 to 1e30 MeV and alpha = -0.99 to 1e4 is normalised, finite and >= 0 for "
+          "E > 0 up to 1e300 MeV") {
+  for (double mean : {1e-30, 1.0, 15.0, 1e30})
+    for (double alpha : {-0.99, -0.5, 0.0, 160.0 / 65.0, 50.0, 1e4}) {
+      CAPTURE(mean);
+      CAPTURE(alpha);
+      const nusi::pinched_spectrum<double> s(mean, alpha);
+      CHECK(finite_non_negative(s.mean_square_energy_MeV2()));
+      // Normalisation: the density integrated in t = ln E (E pdf(E) is smooth there, even for alpha
+      // near -1, whose mass spreads over hundreds of decades below <E>) between the 0.05 and
+      // 1 - 1e-9 quantiles by adaptive Gauss-Kronrod, independent of the incomplete gamma behind the
+      // quantiles, is 0.95 - 1e-9. 1e-10: the quadrature's tolerance.
+      const double lo = s.quantile_MeV(0.05), hi = s.quantile_MeV(1 - 1e-9);
+      REQUIRE(lo > 0);
+      REQUIRE(finite_non_negative(hi));
+      auto density_in_log = [&s](double t) {
+        const double E = std::exp(t);
+        return E * s.probability_density_per_MeV(E);
+      };
+      const double norm = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(density_in_log, std::log(lo),
+                                                                                         std::log(hi), 8, 1e-13);
+      CHECK(norm == rel(0.95 - 1e-9, 1e-10));
+      for (double E : {1e-300, 1e-6 * mean, mean, 10 * mean, 1e3 * mean, 1e300}) {
+        CAPTURE(E);
+        const double p = s.probability_density_per_MeV(E), c = s.cumulative_probability(E),
+                     q = s.complementary_probability(E);
+        CHECK(finite_non_negative(p));
+        CHECK(finite_non_negative(c));
+        CHECK(finite_non_negative(q));
+        CHECK(std::fabs(c + q - 1) <= 1e-14);  // P + Q = 1 to a few eps (Boost's regularised gammas)
+      }
+      CHECK(finite_non_negative(s.probability_density_per_MeV(0.0)) == (alpha >= 0));  // +inf for alpha < 0, documented
+    }
+}
