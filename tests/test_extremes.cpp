@@ -303,3 +303,271 @@ TEST_CASE("pinched_spectrum from <E> = 1e-30 to 1e30 MeV and alpha = -0.99 to 1e
       CHECK(finite_non_negative(s.probability_density_per_MeV(0.0)) == (alpha >= 0));  // +inf for alpha < 0, documented
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random walk and core bound
+
+TEST_CASE("core_bound from M = 1e-10 to 1e6 MeV gives a finite, positive N_2to4 that scales as g^8 from g = 1e-8 "
+          "to 4 pi, and N_2to4 = 1 at g_core") {
+  const nusi::core_inputs<double> inputs{};
+  const auto walk = inputs.walk();
+  for (double M : masses) {
+    CAPTURE(M);
+    const auto bound = nusi::core_bound(walk, M);
+    const double N1 = bound.N_2to4_at_g1.value;
+    REQUIRE(finite_non_negative(N1));
+    REQUIRE(N1 > 0);
+    REQUIRE(std::isfinite(bound.log10_coupling_bound));
+    // N_2to4 = g^8 N_2to4(g = 1) (Eqs. 2-3), so at g_core it is 1: pow and the eighth power round
+    // at ~1e-15 each, times 8 from the exponent.
+    CHECK(std::pow(bound.coupling_bound(), 8.0) * N1 == rel(1.0, 1e-13));
+    for (double g : {1e-8, four_pi}) {
+      CAPTURE(g);
+      const nusi::two_to_four_cross_section<double> sigma{nusi::mediator<double>{.mass_MeV = M, .coupling = g}};
+      const double N = walk.N_2to4(sigma).value;
+      CHECK(finite_non_negative(N));
+      // The same adaptive quadrature of an integrand scaled by g^8: equal to rounding of kappa^4 g^8.
+      if (N > 1e-290) CHECK(N == rel(std::pow(g, 8.0) * N1, 1e-13));
+    }
+    const auto summary = walk.summary();
+    CHECK(finite_non_negative(summary.scatterings.value));
+    CHECK(finite_non_negative(summary.path_length_cm.value));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transport from optical depth 1e-12 to 1e8
+
+namespace {
+const auto paper_spectrum = nusi::pinched_spectrum<double>::paper_default();
+
+/// n_CvB D [cm^-2] of the paper's setup (330 cm^-3 Majorana, 50 kpc).
+ld column_per_cm2(const nusi::propagation_setup<double>& s) {
+  return ld(s.relic.target_density_per_cm3()) * ld(s.distance_cm);
+}
+
+/// Non-resonant: M = 1e-10 MeV puts E_res at 1e-13 MeV, far below the grid, so sigma_tot = g^4/(4 pi s)
+/// (1 + O(M^2/s)) and the depth n D sigma_tot(15 MeV) is set by g alone. Returns the setup and that depth,
+/// computed from the closed form in long double.
+std::pair<nusi::propagation_setup<double>, ld> off_resonance_at_depth(ld tau) {
+  nusi::propagation_setup<double> s;
+  const ld pi = 3.14159265358979323846264338327950288L, m = s.relic.mass_MeV, sm = 2 * 15 * m;
+  const ld g = std::pow(tau * 4 * pi * sm * (sm + m * m) / sm / (column_per_cm2(s) * hbar_c2), 0.25L);
+  s.med = {.mass_MeV = 1e-10, .coupling = double(g)};
+  return {s, column_per_cm2(s) * sigma_total_reference(1e-10L, ld(s.med.coupling), m, 15)};
+}
+
+/// Resonant: M = 10^-3.5 MeV (E_res = 1 MeV), g = 1e-2; the distance sets the peak depth n D 4 pi/(M^2 + m^2)
+/// (the peak of sigma_tot at s = M^2, times s/(s + m^2)), computed here in long double.
+std::pair<nusi::propagation_setup<double>, ld> on_resonance_at_depth(ld tau) {
+  nusi::propagation_setup<double> s;
+  s.med = {.mass_MeV = 3.1622776601683794e-4, .coupling = 1e-2};
+  const ld pi = 3.14159265358979323846264338327950288L, M = s.med.mass_MeV, m = s.relic.mass_MeV;
+  const ld peak = 4 * pi / (M * M + m * m) * hbar_c2;
+  s.distance_cm = double(tau / (ld(s.relic.target_density_per_cm3()) * peak));
+  return {s, column_per_cm2(s) * peak};
+}
+
+template <class Result>
+void check_energy_result(const Result& r, const nusi::propagation_setup<double>& s, double budget_tolerance) {
+  std::size_t bad = 0;
+  for (std::size_t j = 0; j < r.at_earth.size(); ++j)
+    if (!finite_non_negative(r.at_earth[j]) || !finite_non_negative(r.noise[j])) ++bad;
+  CHECK(bad == 0);
+  REQUIRE(std::isfinite(r.number_at_earth));
+  REQUIRE(std::isfinite(r.energy_at_earth_MeV));
+  CHECK(finite_non_negative(r.mean_scatterings));
+  CHECK(finite_non_negative(r.injected_energy_MeV));
+  CHECK(finite_non_negative(r.underflow_number));
+  // Energy is conserved up to the targets' contribution E_f,min per scattering, number grows by exactly
+  // one per scattering (docs/physics.md "The equation as solved"); both by construction of the kernel,
+  // so only the contour's rounding (16 eps of the terms summed, a few 1e-14 here) is left: measured
+  // below 9e-14 for every depth, against 1e-12 allowed.
+  CHECK(std::fabs(r.energy_budget_relative_error()) <= budget_tolerance);
+  CHECK(std::fabs(r.number_budget_relative_error()) <= budget_tolerance);
+  CHECK(r.number_at_earth >= r.emitted_number * (1 - budget_tolerance));
+  // F >= 0; F <= (energy at D)/threshold, since every neutrino counted in F carries more than the
+  // threshold; |F - F(emitted)| <= scatterings, since one scattering removes one neutrino and adds
+  // two, changing the count above threshold by at most one.
+  const auto& F = r.fraction_above_threshold;
+  CHECK(finite_non_negative(F.value));
+  CHECK(finite_non_negative(F.noise_floor));
+  CHECK(F.value <= r.energy_at_earth_MeV / s.threshold_MeV * (1 + budget_tolerance));
+  CHECK(std::fabs(F.value - r.emitted_fraction_above_threshold) <=
+        r.mean_scatterings * (1 + budget_tolerance) + F.noise_floor + budget_tolerance);
+}
+
+nusi::transport_options<double> small_grid(std::size_t bins) {
+  nusi::transport_options<double> o;
+  o.energy.bins = bins;
+  return o;
+}
+
+const std::vector<ld> depths{1e-12L, 1e-8L, 1e-4L, 1e-2L, 1.0L, 1e2L, 1e4L, 1e6L, 1e8L};
+}  // namespace
+
+TEST_CASE("off resonance, optical depths 1e-12 to 1e8 give finite, >= 0 spectra that conserve energy and count one "
+          "new neutrino per scattering") {
+  for (ld tau : depths) {
+    const auto [setup, tau15] = off_resonance_at_depth(tau);
+    CAPTURE(double(tau));
+    CAPTURE(setup.med.coupling);
+    // The depth the test claims is the code's: n D sigma_tot(15 MeV) from the header.
+    CHECK(double(column_per_cm2(setup)) * setup.cross_section().sigma_total_cm2(15.0) == rel(double(tau15), 1e-12));
+    CHECK(double(tau15) == rel(double(tau), 1e-12));
+    const auto r = nusi::propagate_energy(setup, paper_spectrum, small_grid(100));
+    check_energy_result(r, setup, 1e-12);
+    const auto F = nusi::fraction_above_threshold(setup, paper_spectrum, small_grid(100));
+    CHECK(finite_non_negative(F.value));
+    // The truncated solve evolves the same nodes above threshold: equal within the two noise floors.
+    CHECK(std::fabs(F.value - r.fraction_above_threshold.value) <= F.noise_floor + r.fraction_above_threshold.noise_floor + 1e-15);
+    if (tau <= 1e-8L) {
+      // Optically thin: scatterings per neutrino = n D <sigma_tot> over the emitted spectrum, here by
+      // Gauss-Kronrod over the grid's range [0.01, 200] MeV in ln E. 1e-3: second-order grid error of
+      // 100 log-spaced bins (~(ln(2e4)/100)^2/24 = 4e-5). (At tau(15 MeV) = 1e-4 the products' own
+      // scatterings already add 1.3e-3: sigma ~ 1/E makes the depth 1500 times larger at 0.01 MeV.)
+      const auto bw = setup.cross_section();
+      auto integrand = [&bw](double t) {
+        const double E = std::exp(t);
+        return E * bw.sigma_total_cm2(E) * paper_spectrum.probability_density_per_MeV(E);
+      };
+      const double average = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(integrand, std::log(0.01),
+                                                                                            std::log(200.0), 8, 1e-12);
+      CHECK(r.mean_scatterings == rel(double(column_per_cm2(setup)) * average, 1e-3));
+    }
+  }
+}
+
+TEST_CASE("on resonance, peak optical depths 1e-12 to 1e8 give finite, >= 0 spectra that conserve energy and count one "
+          "new neutrino per scattering") {
+  for (ld tau : depths) {
+    const auto [setup, tau_peak] = on_resonance_at_depth(tau);
+    CAPTURE(double(tau));
+    CAPTURE(setup.distance_cm);
+    const auto bw = setup.cross_section();
+    CHECK(double(column_per_cm2(setup)) * bw.sigma_total_cm2(bw.resonance_energy_MeV()) == rel(double(tau_peak), 1e-12));
+    const auto r = nusi::propagate_energy(setup, paper_spectrum, small_grid(100));
+    check_energy_result(r, setup, 1e-12);
+    const auto F = nusi::fraction_above_threshold(setup, paper_spectrum, small_grid(100));
+    CHECK(finite_non_negative(F.value));
+    CHECK(std::fabs(F.value - r.fraction_above_threshold.value) <= F.noise_floor + r.fraction_above_threshold.noise_floor + 1e-15);
+  }
+}
+
+TEST_CASE("a resonance exactly on a transport bin edge splits its weight in half between the two bins, and F moves "
+          "by no more than the Lipschitz bound when the line moves off the edge") {
+  nusi::transport_options<double> options = small_grid(100);
+  options.energy.resonance_nodes_per_core = 0;  // keep the base grid, so that the edge stays an edge
+  const nusi::energy_grid<double> grid(options.energy, 5.0);
+  const std::size_t j = grid.bin_of(15.0);
+  const double edge = grid.bin_upper_MeV(j), w_lo = grid.bin_width_MeV(j), w_hi = grid.bin_width_MeV(j + 1);
+  nusi::propagation_setup<double> setup;
+  setup.med = {.mass_MeV = std::sqrt(2 * setup.relic.mass_MeV * edge), .coupling = 1e-2};
+  for (int k = 0; k < 64 && setup.cross_section().resonance_energy_MeV() != edge; ++k)
+    setup.med.mass_MeV = std::nextafter(setup.med.mass_MeV, setup.cross_section().resonance_energy_MeV() < edge ? 1.0 : 0.0);
+  REQUIRE(setup.cross_section().resonance_energy_MeV() == edge);
+  const ld pi = 3.14159265358979323846264338327950288L, M = setup.med.mass_MeV, m = setup.relic.mass_MeV;
+  const ld sigma_peak = 4 * pi / (M * M + m * m) * hbar_c2;
+  const ld tau_peak = 1e3L;
+  setup.distance_cm = double(tau_peak / (ld(setup.relic.target_density_per_cm3()) * sigma_peak));
+  REQUIRE(nusi::make_energy_grid(setup, options.energy).nodes_MeV() == grid.nodes_MeV());
+
+  // Half the line in each bin: the Lorentzian is symmetric about the edge; what breaks the symmetry,
+  // the factor (s/M^2) s/(s + m^2) and the far wings over bins of different width, is O(gamma) ~ 1e-5
+  // of the line's integral here. 1e-3 leaves room.
+  const nusi::energy_kernel<double> kernel(setup, grid);
+  const double lower = kernel.rate_per_cm(j) * w_lo, upper = kernel.rate_per_cm(j + 1) * w_hi;
+  REQUIRE(finite_non_negative(lower));
+  REQUIRE(finite_non_negative(upper));
+  CHECK(lower == rel(upper, 1e-3));
+
+  const auto r = nusi::propagate_energy(setup, paper_spectrum, options);
+  check_energy_result(r, setup, 1e-12);
+  REQUIRE(r.mean_scatterings < 0.1);  // so no node holds more than 1.1 neutrinos per emitted one
+  // Moving the line by delta changes the average of sigma_tot over a bin of width w by at most
+  // (delta/w) sigma_peak, so the rate of each of the two bins by n sigma_peak delta/w; each extra unit of
+  // rate over D changes F by at most (rate change) D N_j <= 1.1 (rate change) D. M changes by
+  // delta/(2 E_res) relative as well (1e-10 of every rate, the last term).
+  const double delta = 1e-10 * edge;
+  for (double sign : {-1.0, 1.0}) {
+    CAPTURE(sign);
+    nusi::propagation_setup<double> moved = setup;
+    moved.med.mass_MeV = setup.med.mass_MeV * std::sqrt(1 + sign * delta / edge);
+    const auto rm = nusi::propagate_energy(moved, paper_spectrum, options);
+    check_energy_result(rm, moved, 1e-12);
+    const double bound = double(1.1L * tau_peak * delta * (1 / ld(w_lo) + 1 / ld(w_hi))) + 1e-9 +
+                         r.fraction_above_threshold.noise_floor + rm.fraction_above_threshold.noise_floor;
+    CHECK(std::fabs(rm.fraction_above_threshold.value - r.fraction_above_threshold.value) <= bound);
+  }
+}
+
+TEST_CASE("energy-angle transport at optical depths 1e-12, 1 and 1e8 is finite, >= 0, conserving, and its energy "
+          "marginal gives the energy-only F") {
+  nusi::transport_options<double> options = small_grid(40);
+  options.angle.bins = 12;
+  for (ld tau : {1e-12L, 1.0L, 1e8L})
+    for (int resonant = 0; resonant < 2; ++resonant) {
+      const auto setup = (resonant ? on_resonance_at_depth(tau) : off_resonance_at_depth(tau)).first;
+      CAPTURE(double(tau));
+      CAPTURE(resonant);
+      const auto r = nusi::propagate_energy_angle(setup, paper_spectrum, options);
+      check_energy_result(r.energy, setup, 1e-12);
+      std::size_t bad = 0;
+      for (double n : r.at_earth) bad += finite_non_negative(n) ? 0 : 1;
+      CHECK(bad == 0);
+      CHECK(finite_non_negative(r.mean_angle_above_threshold_rad));
+      CHECK(finite_non_negative(r.rms_angle_above_threshold_rad));
+      CHECK(r.mean_angle_above_threshold_rad <= r.rms_angle_above_threshold_rad * (1 + 1e-12));  // Jensen
+      // The marginal differs from the energy-only solve only through the path factor 1/cos theta of
+      // deflected neutrinos' rates (docs/physics.md), at most 1/cos(0.1) - 1 = 5e-3 extra per scattering.
+      const auto e = nusi::propagate_energy(setup, paper_spectrum, options);
+      CHECK(std::fabs(r.energy.fraction_above_threshold.value - e.fraction_above_threshold.value) <=
+            r.energy.mean_scatterings * (1 / std::cos(options.angle.max_angle_rad) - 1) +
+                r.energy.fraction_above_threshold.noise_floor + e.fraction_above_threshold.noise_floor + 1e-13);
+    }
+}
+
+TEST_CASE("the odeint path agrees with the exact solver at optical depths 1e-12 and 1e8") {
+  for (ld tau : {1e-12L, 1.0L, 1e8L}) {
+    const auto setup = off_resonance_at_depth(tau).first;
+    CAPTURE(double(tau));
+    nusi::transport_options<double> options = small_grid(40);
+    const auto exact = nusi::propagate_energy(setup, paper_spectrum, options);
+    options.method = nusi::transport_method::odeint;
+    const auto stepped = nusi::propagate_energy(setup, paper_spectrum, options);
+    check_energy_result(stepped, setup, 1e-7);  // the stepper's tolerances: abs 1e-13, rel 1e-9 per step
+    // Rosenbrock at rel_tol 1e-9 per step and abs_tol 1e-13: the global error stays below ~1e-7.
+    CHECK(std::fabs(stepped.fraction_above_threshold.value - exact.fraction_above_threshold.value) <= 1e-7);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Monte Carlo
+
+TEST_CASE("the Monte Carlo at optical depths 1e-12 to 1e8, on and off resonance, gives finite, >= 0 results that "
+          "close the energy budget") {
+  nusi::monte_carlo_options<double> options;
+  options.primaries = 200;
+  for (ld tau : {1e-12L, 1.0L, 1e8L})
+    for (int resonant = 0; resonant < 2; ++resonant) {
+      const auto setup = (resonant ? on_resonance_at_depth(tau) : off_resonance_at_depth(tau)).first;
+      CAPTURE(double(tau));
+      CAPTURE(resonant);
+      const auto r = nusi::monte_carlo_propagation(setup, paper_spectrum, options);
+      CHECK(finite_non_negative(r.fraction_above_threshold));
+      CHECK(finite_non_negative(r.fraction_above_threshold_error));
+      CHECK(finite_non_negative(r.fraction_above_threshold_upper_95));
+      CHECK(finite_non_negative(r.mean_scatterings_per_primary));
+      // Emitted + relic rest energy = arrived + dropped, per history, to rounding (Neumaier sums).
+      CHECK(r.energy.relative_error <= 1e-12);
+      // Every arrival above threshold carries more than the threshold.
+      CHECK(double(r.arrivals_above_threshold) * setup.threshold_MeV <= r.energy.arrived_MeV);
+      if (tau <= 1e-12L) CHECK(r.scatterings == 0);  // 200 primaries at depth <= 1e-12 (off resonance 1e-9 at 0.01 MeV)
+    }
+  // g = 4 pi at M = 1e-10 MeV: depth 2.5e13 at 15 MeV, every primary stops below threshold at once.
+  nusi::propagation_setup<double> opaque;
+  opaque.med = {.mass_MeV = 1e-10, .coupling = four_pi};
+  const auto r = nusi::monte_carlo_propagation(opaque, paper_spectrum, options);
+  CHECK(r.fraction_above_threshold == 0);
+  CHECK(r.energy.relative_error <= 1e-12);
+}
