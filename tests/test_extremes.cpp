@@ -571,3 +571,125 @@ TEST_CASE("the Monte Carlo at optical depths 1e-12 to 1e8, on and off resonance,
   CHECK(r.fraction_above_threshold == 0);
   CHECK(r.energy.relative_error <= 1e-12);
 }
+
+// ---------------------------------------------------------------------------------------------
+// float and long double
+
+namespace {
+/// Relative agreement expected of type T with double at a point where both are accurate to their own
+/// precision. float: the cross sections and spectra evaluate float in double and round once (detail/
+/// promote.hpp), so they agree with double to 2 float eps. long double: each type carries its own
+/// rounding, and double's (~10 operations, a few eps) dominates: 64 double eps.
+template <class T>
+double promoted_tolerance() {
+  return std::is_same_v<T, float> ? 2 * double(std::numeric_limits<float>::epsilon())
+                                  : 64 * std::numeric_limits<double>::epsilon();
+}
+}  // namespace
+
+TEST_CASE_TEMPLATE("float and long double cross sections and spectra are finite, >= 0 and agree with double to their "
+                   "precision at moderate and extreme points", T, float, long double) {
+  const double tol = promoted_tolerance<T>();
+  const double smallest = double(std::numeric_limits<T>::min());
+  auto compare = [&](double value_T, double value_double, double tolerance) {
+    CHECK(finite_non_negative(value_T));
+    if (value_double > 1e3 * smallest) CHECK(value_T == rel(value_double, tolerance));  // a normal T value
+  };
+  for (double g : {1e-8, 1e-2, four_pi})
+    for (double M : {1e-10, 3e-4, 1e6}) {
+      CAPTURE(g);
+      CAPTURE(M);
+      const nusi::mediator<T> med_T{.mass_MeV = T(M), .coupling = T(g)};
+      // The reference is double at the T-rounded inputs, so that only the evaluation differs.
+      const nusi::mediator<double> med{.mass_MeV = double(T(M)), .coupling = double(T(g))};
+      for (double E : {1e-20, 1.0, 1e20}) {
+        CAPTURE(E);
+        compare(double(nusi::sigma_2to4_cm2(T(E), med_T)), nusi::sigma_2to4_cm2(double(T(E)), med), tol);
+      }
+      const nusi::s_channel_breit_wigner<T> bw_T(med_T, T(m_exact));
+      const nusi::s_channel_breit_wigner<double> bw(med, m_exact);
+      for (double E : {1e-10, 1.0, 1e10}) {
+        CAPTURE(E);
+        compare(double(bw_T.sigma_total_cm2(T(E))), bw.sigma_total_cm2(double(T(E))), tol);
+        compare(double(bw_T.bin_averaged_sigma_total_cm2(T(E), T(2 * E))),
+                bw.bin_averaged_sigma_total_cm2(double(T(E)), double(T(2 * E))), tol);
+      }
+    }
+  for (double T_MeV : {1e-30, 10.0, 1e30}) {
+    CAPTURE(T_MeV);
+    const nusi::fermi_dirac_spectrum<T> fd_T(static_cast<T>(T_MeV));
+    const nusi::fermi_dirac_spectrum<double> fd(double(static_cast<T>(T_MeV)));
+    // long double quadratures stop at their own eps^(3/4), double's at 1.8e-12 of the value: 1e-11.
+    const double fd_tol = std::is_same_v<T, float> ? tol : 1e-11;
+    for (double x : {1e-3, 3.0, 40.0}) {
+      CAPTURE(x);
+      const T E = static_cast<T>(x * T_MeV);
+      compare(double(fd_T.cumulative_probability(E)), fd.cumulative_probability(double(E)), fd_tol);
+      compare(double(fd_T.complementary_probability(E)), fd.complementary_probability(double(E)), fd_tol);
+    }
+    compare(double(fd_T.quantile_MeV(T(0.5))), fd.quantile_MeV(0.5), std::is_same_v<T, float> ? tol : 1e-11);
+  }
+  for (double alpha : {-0.9, 160.0 / 65.0, 1e3}) {
+    CAPTURE(alpha);
+    const nusi::pinched_spectrum<T> p_T(T(15), static_cast<T>(alpha));
+    const nusi::pinched_spectrum<double> p(15.0, double(static_cast<T>(alpha)));
+    // Boost's incomplete gamma is good to a few hundred eps for a shape 1e3; 1e-12 for long double.
+    const double p_tol = std::is_same_v<T, float> ? tol : 1e-12;
+    for (double E : {1e-6, 15.0, 60.0}) {
+      CAPTURE(E);
+      compare(double(p_T.cumulative_probability(T(E))), p.cumulative_probability(double(T(E))), p_tol);
+      compare(double(p_T.complementary_probability(T(E))), p.complementary_probability(double(T(E))), p_tol);
+      compare(double(p_T.probability_density_per_MeV(T(E))), p.probability_density_per_MeV(double(T(E))), p_tol);
+    }
+  }
+}
+
+TEST_CASE("a float core bound throws numerical_error: the integrand n_nu r/lambda ~ 1e44 exceeds float's range") {
+  // n_nu ~ 1e37 cm^-3 times r ~ 1.5e6 cm overflows float's 3.4e38 before 1/lambda brings it down.
+  CHECK_THROWS_WITH_AS(nusi::core_bound(1.0f, nusi::core_inputs<float>{}), doctest::Contains("overflows float"),
+                       nusi::numerical_error);
+}
+
+TEST_CASE_TEMPLATE("long double core bounds are finite and agree with double to the quadrature tolerance", T,
+                   long double) {
+  // The radial integrals are adaptive to eps(T)^(2/3) relative (random_walk_options): 2.4e-5 in float,
+  // 3.7e-11 in double (the reference, which dominates for long double). log10 g = -log10(N)/8, so the
+  // bound agrees to that over 8 ln 10; a factor 4 for the accumulation over the pieces.
+  const double tol_N = std::is_same_v<T, float> ? 1e-4 : 1.5e-10;
+  for (double M : {1e-10, 1.0, 1e6}) {
+    CAPTURE(M);
+    const auto b_T = nusi::core_bound(static_cast<T>(M), nusi::core_inputs<T>{});
+    const auto b = nusi::core_bound(double(static_cast<T>(M)), nusi::core_inputs<double>{});
+    REQUIRE(finite_non_negative(double(b_T.N_2to4_at_g1.value)));
+    CHECK(double(b_T.N_2to4_at_g1.value) == rel(b.N_2to4_at_g1.value, tol_N));
+    CHECK(std::fabs(double(b_T.log10_coupling_bound) - b.log10_coupling_bound) <= tol_N / (8 * std::log(10.0)));
+  }
+}
+
+TEST_CASE_TEMPLATE("float and long double transport at optical depths 1e-12, 1 and 1e8 is finite, >= 0, conserving, and "
+                   "gives double's F within the type's noise floor", T, float, long double) {
+  const double eps = double(std::numeric_limits<T>::epsilon());
+  for (ld tau : {1e-12L, 1.0L, 1e8L}) {
+    CAPTURE(double(tau));
+    const auto setup_d = off_resonance_at_depth(tau).first;
+    nusi::propagation_setup<T> setup;
+    setup.med = {.mass_MeV = T(setup_d.med.mass_MeV), .coupling = T(setup_d.med.coupling)};
+    nusi::transport_options<T> options;
+    options.energy.bins = 100;
+    const auto r = nusi::propagate_energy(setup, nusi::pinched_spectrum<T>::paper_default(), options);
+    const auto rd = nusi::propagate_energy(setup_d, paper_spectrum, small_grid(100));
+    std::size_t bad = 0;
+    for (T n : r.at_earth) bad += finite_non_negative(n) ? 0 : 1;
+    CHECK(bad == 0);
+    // Budgets close to the contour's rounding: measured ~400 double eps in double; 4096 eps(T).
+    CHECK(std::fabs(double(r.energy_budget_relative_error())) <= 4096 * eps);
+    CHECK(std::fabs(double(r.number_budget_relative_error())) <= 4096 * eps);
+    const auto& F = r.fraction_above_threshold;
+    CHECK(finite_non_negative(double(F.value)));
+    CHECK(finite_non_negative(double(F.noise_floor)));
+    // F from T against double: each is good to its noise floor; the grids differ by the rounding of
+    // their nodes in T (a relative eps(T) shift moves F by ~ eps(T) dF/dlnE, below 16 eps(T) here).
+    CHECK(std::fabs(double(F.value) - rd.fraction_above_threshold.value) <=
+          double(F.noise_floor) + rd.fraction_above_threshold.noise_floor + 16 * eps);
+  }
+}
