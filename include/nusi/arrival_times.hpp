@@ -150,6 +150,7 @@ std::vector<delay_quantile<Real>> batched_quantiles(std::vector<std::vector<Real
     if (enough) {
       Real mean = 0, sq = 0;
       std::vector<Real> qs;
+      qs.reserve(batches.size());
       for (auto& b : batches) qs.push_back(empirical_quantile(b, p));
       for (Real x : qs) mean += x;
       mean /= Real(qs.size());

@@ -170,25 +170,32 @@ class s_channel_breit_wigner {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::dsigma_dcos_cm2";
     detail::require_positive(fn, "E_i_MeV", E_i_MeV);
     detail::require_closed_interval(fn, "cos_angle", cos_angle, Real(-1), Real(1));
+    require_s_in_range(fn, "E_i_MeV", E_i_MeV);
     const W E_f = final_energy(E_i_MeV, 1 - W(cos_angle));
     const W pi = boost::math::constants::pi<W>();
-    return static_cast<Real>(per_MeV2_to_cm2(E_f * E_f * g4_over_D(2 * W(E_i_MeV) * m_) / (2 * pi)));
+    return static_cast<Real>(per_MeV2_to_cm2(squared_times_g4_over_D(E_f, 2 * W(E_i_MeV) * m_) / (2 * pi)));
   }
   /// dsigma/dE_f [cm^2/MeV] = (m_nu/E_f^2) dsigma/dcos t = g^4 m_nu / (2 pi D(s)), flat in E_f on
   /// [E_f,min, E_i] (paper Eq. 5). Throws if E_f is outside that range.
   Real dsigma_dEf_cm2_per_MeV(Real E_i_MeV, Real E_f_MeV) const {
-    check_final_energy("nusi::s_channel_breit_wigner::dsigma_dEf_cm2_per_MeV", E_i_MeV, E_f_MeV);
+    constexpr std::string_view fn = "nusi::s_channel_breit_wigner::dsigma_dEf_cm2_per_MeV";
+    check_final_energy(fn, E_i_MeV, E_f_MeV);
+    require_s_in_range(fn, "E_i_MeV", E_i_MeV);
     return static_cast<Real>(flat_height(E_i_MeV));
   }
   /// The flat value of dsigma/dE_f at E_i [cm^2/MeV] (the kernel height, independent of E_f).
   Real flat_dsigma_dEf_cm2_per_MeV(Real E_i_MeV) const {
-    detail::require_positive("nusi::s_channel_breit_wigner::flat_dsigma_dEf_cm2_per_MeV", "E_i_MeV", E_i_MeV);
+    constexpr std::string_view fn = "nusi::s_channel_breit_wigner::flat_dsigma_dEf_cm2_per_MeV";
+    detail::require_positive(fn, "E_i_MeV", E_i_MeV);
+    require_s_in_range(fn, "E_i_MeV", E_i_MeV);
     return static_cast<Real>(flat_height(E_i_MeV));
   }
   /// sigma_tot(E_i) [cm^2]: Eq. (4) integrated over cos t in [-1, 1] (equivalently Eq. 5 over
   /// [E_f,min, E_i]) = g^4 s^2 / (4 pi D(s) (s + m_nu^2)); -> g^4 s/(4 pi D(s)) for E_i >> m_nu.
   Real sigma_total_cm2(Real E_i_MeV) const {
-    detail::require_positive("nusi::s_channel_breit_wigner::sigma_total_cm2", "E_i_MeV", E_i_MeV);
+    constexpr std::string_view fn = "nusi::s_channel_breit_wigner::sigma_total_cm2";
+    detail::require_positive(fn, "E_i_MeV", E_i_MeV);
+    require_s_in_range(fn, "E_i_MeV", E_i_MeV);
     return static_cast<Real>(total_point(2 * W(E_i_MeV) * m_));
   }
 
@@ -197,6 +204,7 @@ class s_channel_breit_wigner {
   Real bin_averaged_dsigma_dEf_cm2_per_MeV(Real E_lo_MeV, Real E_hi_MeV) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::bin_averaged_dsigma_dEf_cm2_per_MeV";
     check_bin(fn, E_lo_MeV, E_hi_MeV);
+    require_s_in_range(fn, "E_hi_MeV", E_hi_MeV);
     const bin b = make_bin(E_lo_MeV, E_hi_MeV);
     // int g^4/D ds = c^2 M^2 gamma [atan(v/gamma)]; <.> = m_nu/(2 pi) int g^4/D ds / (s2 - s1).
     return static_cast<Real>(per_MeV2_to_cm2(2 * m_ * c_ * gamma_ * atan_difference(b) / b.width * angular_));
@@ -207,6 +215,7 @@ class s_channel_breit_wigner {
   Real bin_averaged_sigma_total_cm2(Real E_lo_MeV, Real E_hi_MeV) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::bin_averaged_sigma_total_cm2";
     check_bin(fn, E_lo_MeV, E_hi_MeV);
+    require_s_in_range(fn, "E_hi_MeV", E_hi_MeV);
     const bin b = make_bin(E_lo_MeV, E_hi_MeV);
     const W distance = b.s1 > M2_ ? b.s1 - M2_ : (b.s2 < M2_ ? M2_ - b.s2 : W(0));
     if (distance > b.width) return static_cast<Real>(gauss_average_total(b));
@@ -241,6 +250,15 @@ class s_channel_breit_wigner {
   }
   // g^4/D(s) [MeV^-4] times the angular factor: (4 pi/M^2)^2 gamma^2/(v^2 + gamma^2).
   W g4_over_D(W s) const { return c_ * c_ * lorentz_ratio(v_of(s)) * angular_; }
+  // e^2 g^4/D(s) [MeV^-2], as (e c r)^2/(1 + r^2) with r = gamma/v where |v| > gamma: e^2 and g^4/D
+  // apart would overflow and underflow at E_i ~ 1e300 MeV, where forward scattering is g^4/(8 pi m^2).
+  W squared_times_g4_over_D(W e, W s) const {
+    using std::abs;
+    const W v = v_of(s);
+    if (abs(v) <= gamma_) return (e * c_) * (e * c_) * lorentz_ratio(v) * angular_;
+    const W r = gamma_ / v, a = (e * r) * c_;
+    return a * a / (1 + r * r) * angular_;
+  }
   // E_i / (E_i (1 - cos t)/m_nu + 1): E_i exactly at 1 - cos t = 0.
   W final_energy(W E_i, W one_minus_cos) const { return E_i / (E_i * one_minus_cos / m_ + 1); }
   W flat_height(W E_i) const {
@@ -249,8 +267,12 @@ class s_channel_breit_wigner {
   }
   // sigma_tot [cm^2] = (4 pi/M^2) (s/M^2) L(v) s/(s + m_nu^2), at s and v = s/M^2 - 1 given separately
   // so that each keeps its relative accuracy (v near 0 at the pole, s near 0 far below it).
+  // For v > max(1, gamma), x L(v) = (1 + 1/v) gamma r/(1 + r^2) with r = gamma/v (x = 1 + v): x r^2
+  // would underflow long before the product does (v > 1e137 at g = 1e-8, still 1e-198 cm^2).
   W total_point(W s, W v) const {
-    return per_MeV2_to_cm2(c_ * (s / M2_) * lorentz_ratio(v) * (s / (s + m_ * m_)) * angular_);
+    const W r = gamma_ / v;
+    const W x_lorentz = v > 1 && v > gamma_ ? (1 + 1 / v) * gamma_ * (r / (1 + r * r)) : (s / M2_) * lorentz_ratio(v);
+    return per_MeV2_to_cm2(c_ * x_lorentz * (s / (s + m_ * m_)) * angular_);
   }
   W total_point(W s) const { return total_point(s, v_of(s)); }
   // atan(v2/gamma) - atan(v1/gamma) = atan(gamma dv/(gamma^2 + v1 v2)) while that denominator is
@@ -280,8 +302,13 @@ class s_channel_breit_wigner {
     const W log_x = log1p(b.width / (b.s1 + m_ * m_));
     // log(D2/D1)/2: log1p of (D2 - D1)/D1 where the ratio is near 1 (narrow bins), log of the ratio
     // otherwise (log1p(x) for x near -1 would cancel when the bin ends much nearer the pole).
-    const W D1 = b.v1 * b.v1 + g2, D2 = b.v2 * b.v2 + g2;
-    const W half_log_D = (D2 > D1 / 2 && D2 < 2 * D1 ? log1p(b.dv * (b.v1 + b.v2) / D1) : log(D2 / D1)) / 2;
+    // sqrt(D) = hypot(v, gamma): no overflow of v^2 in bins reaching far above the pole.
+    using std::hypot;
+    const W h1 = hypot(b.v1, gamma_), h2 = hypot(b.v2, gamma_), root_two = boost::math::constants::root_two<W>();
+    const W ratio = h2 / h1;
+    const W half_log_D = h2 > h1 / root_two && h2 < h1 * root_two ? log1p((b.dv / h1) * ((b.v1 + b.v2) / h1)) / 2
+                         : detail::is_finite(ratio)                ? log(ratio)
+                                                                   : log(h2) - log(h1);
     const W value = gamma_ * (gamma_ * (A * log_x + B * half_log_D) + C * atan_difference(b));
     return per_MeV2_to_cm2(c_ * M2_ * value / b.width * angular_);
   }
@@ -290,6 +317,7 @@ class s_channel_breit_wigner {
   // s = M^2, so the Bernstein ellipse parameter is >= 3 + 2 sqrt(2) and 20 points give ~1e-30.
   // Nodes carry s and v = s/M^2 - 1 interpolated separately (see total_point).
   W gauss_average_total(const bin& b) const {
+    if (!(b.s2 > b.s1)) return total_point(b.s1, b.v1);  // narrower than the rounding of s: the point value
     const W b2 = m_ * m_;
     W integral = 0, lo = b.s1, v_lo = b.v1;
     while (lo < b.s2) {
@@ -307,6 +335,12 @@ class s_channel_breit_wigner {
   void check_final_energy(std::string_view fn, Real E_i_MeV, Real E_f_MeV) const {
     detail::require_positive(fn, "E_i_MeV", E_i_MeV);
     detail::require_closed_interval(fn, "E_f_MeV", E_f_MeV, min_final_energy_MeV(E_i_MeV), E_i_MeV);
+  }
+  // v = s/M^2 - 1 enters every cross section; it leaves the floating-point range only for E above
+  // ~max() M^2/(2 m_nu) (1.8e295 MeV at M = 1e-10 MeV, m_nu = 0.05 eV), beyond any physics: rejected.
+  void require_s_in_range(std::string_view fn, std::string_view name, Real E_MeV) const {
+    if (!detail::is_finite(v_of(2 * W(E_MeV) * m_)))
+      detail::throw_invalid(fn, name, "such that s/M^2 = 2 E m_nu/M^2 is finite", E_MeV);
   }
   static void check_bin(std::string_view fn, Real E_lo_MeV, Real E_hi_MeV) {
     detail::require_positive(fn, "E_lo_MeV", E_lo_MeV);

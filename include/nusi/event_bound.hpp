@@ -334,12 +334,11 @@ std::vector<detector_observation<Real>> sn1987a_observations(
 /// 5 MeV bins to 100 MeV, then one bin to +infinity.
 template <class Real>
 std::vector<Real> forecast_measured_edges(const detector<Real>& det) {
-  using std::floor;
   std::vector<Real> e{det.threshold_MeV};
-  for (Real x = floor(det.threshold_MeV) + 1; x <= Real(50); x += 1)
-    if (x > e.back()) e.push_back(x);
-  for (Real x = Real(55); x <= Real(100); x += 5)
-    if (x > e.back()) e.push_back(x);
+  for (int k = 1; k <= 50; ++k)  // integer counters: the edges above the threshold are exact integers
+    if (Real(k) > e.back()) e.push_back(Real(k));
+  for (int k = 55; k <= 100; k += 5)
+    if (Real(k) > e.back()) e.push_back(Real(k));
   e.push_back(std::numeric_limits<Real>::infinity());
   return e;
 }
@@ -692,6 +691,7 @@ std::vector<detector_expectation<Real>> expected_event_counts(const propagation_
   setup.validate(fn);
   if (detectors.empty()) detail::throw_invalid(fn, "detectors.size()", ">= 1", detectors.size());
   std::vector<detector_observation<Real>> obs;
+  obs.reserve(detectors.size());
   for (const auto& d : detectors) obs.push_back({.det = d});
   event_bound_options<Real> o = options;
   o.likelihood = event_likelihood::unbinned;

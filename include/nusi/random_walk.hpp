@@ -172,7 +172,9 @@ integral_result<Real> adaptive_integral(F f, const std::vector<Real>& partition,
   for (;;) {
     const integral_result<Real> t = total();
     if (!is_finite(t.value) || !is_finite(t.error))
-      throw nusi::numerical_error(concat_text(what, ": the integrand is not finite (non-finite profile or cross-section value)"));
+      throw nusi::numerical_error(concat_text(what, ": the integrand is not finite (a non-finite profile or cross-section value, "
+                                              "or a product beyond the range of the floating-point type: "
+                                              "n_nu r/lambda ~ 1e44 cm^-3 overflows float; use double)"));
     if (t.error <= tol * t.L1) return t;
     if (pieces.size() >= max_intervals)
       throw nusi::numerical_error(concat_text(what, ": adaptive quadrature did not reach relative error ", tol, " in ",

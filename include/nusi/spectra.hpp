@@ -229,6 +229,7 @@ class fermi_dirac_spectrum {
     detail::require_non_negative("nusi::fermi_dirac_spectrum::cumulative_probability", "E_MeV", E_MeV);
     const W x = W(E_MeV) / T_;
     if (x == 0) return Real(0);
+    if (!detail::is_finite(x)) return Real(1);  // E/T beyond the range (E = 1e300, T = 1e-30 MeV)
     if (x <= mean_x()) return static_cast<Real>(detail::fermi_dirac_lower<W>(2, eta_, x) / F2_);
     return static_cast<Real>(1 - detail::fermi_dirac_upper<W>(2, eta_, x) / F2_);
   }
@@ -237,6 +238,7 @@ class fermi_dirac_spectrum {
     detail::require_non_negative("nusi::fermi_dirac_spectrum::complementary_probability", "E_MeV", E_MeV);
     const W x = W(E_MeV) / T_;
     if (x == 0) return Real(1);
+    if (!detail::is_finite(x)) return Real(0);
     if (x <= mean_x()) return static_cast<Real>(1 - detail::fermi_dirac_lower<W>(2, eta_, x) / F2_);
     return static_cast<Real>(detail::fermi_dirac_upper<W>(2, eta_, x) / F2_);
   }
@@ -255,8 +257,16 @@ class fermi_dirac_spectrum {
 
  private:
   W mean_x() const { return F3_ / F2_; }
-  // dN/dx / N at x = E/T.
-  W density_x(W x) const { return x * x * detail::fermi_occupation(x - eta_) / F2_; }
+  // dN/dx / N at x = E/T; in the tail as exp(2 log x - y)/(1 + e^-y): x^2 overflows from x ~ 1e154
+  // (inf * 0 = NaN), and 0 for x = inf.
+  W density_x(W x) const {
+    using std::exp;
+    using std::log;
+    if (!detail::is_finite(x)) return W(0);
+    const W y = x - eta_;
+    if (y > 0 && x > 1) return exp(2 * log(x) - y) / (1 + exp(-y)) / F2_;
+    return x * x * detail::fermi_occupation(y) / F2_;
+  }
   W quantile_x(W p) const {
     using std::abs;
     using std::cbrt;
@@ -362,19 +372,24 @@ class pinched_spectrum {
       return alpha_ == 0 ? static_cast<Real>(1 / W(mean_)) : std::numeric_limits<Real>::infinity();
     }
     const W x = k * W(E_MeV) / W(mean_);
+    if (!detail::is_finite(x)) return Real(0);  // E/<E> beyond the range: exp(k log x - x) would be NaN
     return static_cast<Real>(exp(k * log(x) - x - log_gamma_shape_) / W(E_MeV));
   }
   /// Fraction below E: the regularised incomplete gamma P(alpha + 1, (alpha + 1) E/<E>).
   Real cumulative_probability(Real E_MeV) const {
     detail::require_non_negative("nusi::pinched_spectrum::cumulative_probability", "E_MeV", E_MeV);
-    const W k = shape();
-    return static_cast<Real>(boost::math::gamma_p(k, k * W(E_MeV) / W(mean_)));
+    const W k = shape(), x = k * W(E_MeV) / W(mean_);
+    if (!detail::is_finite(x)) return Real(1);
+    if (lower_tail_underflows(x)) return Real(0);
+    return static_cast<Real>(boost::math::gamma_p(k, x));
   }
   /// Fraction above E, 1 - CDF without cancellation: Q(alpha + 1, (alpha + 1) E/<E>).
   Real complementary_probability(Real E_MeV) const {
     detail::require_non_negative("nusi::pinched_spectrum::complementary_probability", "E_MeV", E_MeV);
-    const W k = shape();
-    return static_cast<Real>(boost::math::gamma_q(k, k * W(E_MeV) / W(mean_)));
+    const W k = shape(), x = k * W(E_MeV) / W(mean_);
+    if (!detail::is_finite(x)) return Real(0);
+    if (lower_tail_underflows(x)) return Real(1);
+    return static_cast<Real>(boost::math::gamma_q(k, x));
   }
   /// Energy [MeV] below which a fraction p in (0, 1) lies (inverse regularised incomplete gamma).
   Real quantile_MeV(Real p) const {
@@ -391,6 +406,15 @@ class pinched_spectrum {
 
  private:
   W shape() const { return W(alpha_) + 1; }
+  // P(k, x) <= x^k e^-x/Gamma(k + 1) * 2 for x < k/2 is below the smallest normal number: P = 0 to
+  // working precision. Boost 1.74's gamma_p throws overflow_error there (from tgamma(k + 1) inside),
+  // e.g. alpha = 1e4 at E = 1e-70 <E>, instead of returning 0.
+  bool lower_tail_underflows(W x) const {
+    using std::log;
+    const W k = shape();
+    if (!(x < k / 2)) return false;
+    return k * log(x) - x - boost::math::lgamma(k + 1) + log(W(2)) < log(std::numeric_limits<W>::min());
+  }
   Real mean_, alpha_;
   W log_gamma_shape_ = 0;  // lgamma(alpha + 1)
 };

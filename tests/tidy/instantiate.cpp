@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nusi/arrival_times.hpp>
+#include <nusi/event_bound.hpp>
 #include <nusi/nusi.hpp>
 
 // Class templates: an explicit instantiation definition instantiates every non-template member.
@@ -40,6 +42,43 @@ template class nusi::binned_spectrum<double>;
 template struct nusi::supernova_emission<double>;
 template class nusi::detector_response<double>;
 template struct nusi::sn1987a_event<double>;
+// Transport (transport/grid, kernel, system, solvers, propagate), bounds, arrival times, event bounds.
+template struct nusi::energy_grid_options<double>;
+template struct nusi::angle_grid_options<double>;
+template class nusi::energy_grid<double>;
+template class nusi::angle_grid<double>;
+template class nusi::energy_kernel<double>;
+template class nusi::energy_angle_kernel<double>;
+template class nusi::transport_system<nusi::energy_kernel<double>>;
+template class nusi::transport_system<nusi::energy_angle_kernel<double>>;
+template struct nusi::exponential_action_result<double>;
+template class nusi::triangular_rosenbrock4<double>;
+template struct nusi::transport_options<double>;
+template struct nusi::threshold_fraction<double>;
+template struct nusi::propagation_result<double>;
+template struct nusi::energy_angle_result<double>;
+template struct nusi::propagation_bound_options<double>;
+template struct nusi::propagation_bound_point<double>;
+template struct nusi::monte_carlo_options<double>;
+template struct nusi::monte_carlo_result<double>;
+template struct nusi::scattering_final_state<double>;
+template struct nusi::energy_budget<double>;
+template struct nusi::arrival<double>;
+template struct nusi::arrival_time_options<double>;
+template struct nusi::delay_quantile<double>;
+template struct nusi::arrival_time_result<double>;
+template struct nusi::window_fraction_options<double>;
+template struct nusi::window_fraction<double>;
+template class nusi::windowed_fraction<double, nusi::pinched_spectrum<double>>;
+template struct nusi::time_spread_bound_options<double>;
+template struct nusi::time_spread_bound_point<double>;
+template class nusi::folded_detector<double>;
+template struct nusi::detector_observation<double>;
+template struct nusi::event_bound_options<double>;
+template struct nusi::profiled_value<double>;
+template class nusi::event_likelihood_ratio<double>;
+template struct nusi::event_bound_point<double>;
+template struct nusi::detector_expectation<double>;
 
 // Function templates and member templates: called from a function that is never run.
 void nusi_tidy_instantiate();
@@ -95,4 +134,43 @@ void nusi_tidy_instantiate() {
   const std::vector<unsigned> counts{1, 2};
   (void)nusi::poisson_log_likelihood<double>(expected, counts);
   (void)nusi::coupling_exclusion_limit([](double g) { return -g; }, nusi::exclusion_scan<double>{});
+
+  // Transport: grids, kernels, the odeint System, both solvers and the one-call entry points.
+  const nusi::propagation_setup<double> setup{};
+  nusi::transport_options<double> options{};
+  const nusi::energy_grid<double> grid = nusi::make_energy_grid(setup, options.energy);
+  const nusi::angle_grid<double> angles(options.angle);
+  const nusi::energy_kernel<double> kernel(setup, grid, nusi::kernel_scope::full);
+  const nusi::energy_angle_kernel<double> angle_kernel(setup, grid, angles);
+  const std::vector<double> f0 = nusi::emitted_state(kernel, pinched);
+  const std::vector<double> f0_angle = nusi::emitted_state(angle_kernel, pinched);
+  (void)nusi::exponential_action(kernel, f0, setup.distance_cm);
+  (void)nusi::exponential_action(angle_kernel, f0_angle, setup.distance_cm);
+  std::vector<double> f = f0;
+  (void)nusi::integrate_transport(nusi::make_transport_stepper<double>(), nusi::transport_system(kernel), f,
+                                  setup.distance_cm, setup.distance_cm * 1e-6);
+  (void)nusi::propagate_energy(setup, pinched, options);
+  (void)nusi::fraction_above_threshold(setup, pinched, options);
+  (void)nusi::propagate_energy_angle(setup, pinched, options);
+  options.method = nusi::transport_method::odeint;
+  (void)nusi::propagate_energy(setup, pinched, options);
+  (void)nusi::propagation_bound(-3.5, setup, pinched);
+  (void)nusi::propagation_bound_curve(-4.0, -3.0, 0.5, setup, pinched);
+
+  // Monte Carlo, arrival times and event-level bounds.
+  (void)nusi::max_energy_loss_MeV(10.0, 1e-7);
+  (void)nusi::arrival_time_distribution(setup, pinched, nusi::arrival_time_options<double>{});
+  (void)nusi::unscattered_fraction_above_threshold(setup, pinched);
+  const nusi::windowed_fraction<double, nusi::pinched_spectrum<double>> window(setup, pinched);
+  (void)window(1e-3);
+  (void)nusi::time_spread_bound(-3.5, setup, pinched);
+  (void)nusi::transport_bin_edges(5.0);
+  (void)nusi::detail::emitted_counts_in_bins(pinched, edges);
+  (void)nusi::unscattered_counts_in_bins(setup, pinched, edges);
+  const auto propagated = nusi::propagate_energy(setup, pinched);
+  (void)nusi::binned_spectrum_at_earth(propagated);
+  (void)nusi::emitted_spectrum_on_grid(propagated);
+  (void)nusi::sn1987a_event_bound(-3.5, setup, emission, events);
+  (void)nusi::forecast_event_bound(-3.5, setup, emission, nusi::super_kamiokande<double>());
+  (void)nusi::expected_event_counts(setup, emission, {nusi::juno<double>()});
 }
