@@ -413,7 +413,7 @@ class pinched_spectrum {
     using std::log;
     const W k = shape();
     if (!(x < k / 2)) return false;
-    return k * log(x) - x - boost::math::lgamma(k + 1) + log(W(2)) < log(std::numeric_limits<W>::min());
+    return k * log(x) - x - (log_gamma_shape_ + log(k)) + log(W(2)) < log(std::numeric_limits<W>::min());  // lgamma(k + 1)
   }
   Real mean_, alpha_;
   W log_gamma_shape_ = 0;  // lgamma(alpha + 1)
