@@ -58,7 +58,8 @@ void require_finite(std::string_view function, std::string_view parameter, const
 /// Rejects NaN only (where +-infinity has a meaning, e.g. a value clamped to a grid).
 template <class Real>
 void require_not_nan(std::string_view function, std::string_view parameter, const Real& value) {
-  if (value != value) throw_invalid(function, parameter, "a number (not NaN)", value);
+  using std::isnan;
+  if (isnan(value)) throw_invalid(function, parameter, "a number (not NaN)", value);
 }
 
 template <class Real>
