@@ -9,7 +9,9 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <vector>
 
+#include <nusi/detection/sn1987a.hpp>
 #include <nusi/profiles.hpp>
 
 namespace {
@@ -75,4 +77,93 @@ TEST_CASE("a table with extreme but representable values stays finite and betwee
     CHECK(n_N <= nusi::nucleon_density_per_cm3(1e278) * (1 + 1e-12));
     CHECK(E > 0);
   }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The SN 1987A event-table loader (tests/fuzz/fuzz_sn1987a_csv.cpp; inputs in corpus/sn1987a_csv/).
+
+namespace {
+const std::string sn1987a_header =
+    "detector,event,t_rel_s,E_MeV,dE_MeV,theta_deg,dtheta_deg,bkg_LoredoLamb2002_per_s_MeV,bkg_Costantini2007_per_s_MeV,"
+    "bkg_Vissani2015_per_s_MeV,flag\n";
+std::vector<nusi::sn1987a_event<double>> events_from_text(const std::string& text) {
+  std::istringstream in(text);
+  return nusi::load_sn1987a_events<double>(in, "text.csv");
+}
+}  // namespace
+
+TEST_CASE("the event table read from a stream equals the one read from its file") {
+  const std::string path = std::string(NUSI_DATA_DIR) + "/sn1987a/sn1987a_events.csv";
+  const auto from_file = nusi::load_sn1987a_events<double>(path);
+  const auto from_text = events_from_text(read_file(path));
+  REQUIRE(from_text.size() == from_file.size());
+  for (std::size_t i = 0; i < from_file.size(); ++i) {
+    CAPTURE(i);
+    // Same parser on the same bytes: bitwise equal.
+    CHECK(from_text[i].number == from_file[i].number);
+    CHECK(from_text[i].time_s == from_file[i].time_s);
+    CHECK(from_text[i].energy_MeV == from_file[i].energy_MeV);
+    CHECK(from_text[i].flag == from_file[i].flag);
+  }
+}
+
+TEST_CASE("an event number beyond int is rejected, not cast with undefined behaviour") {
+  // Once static_cast<int>(1e300): UBSan "outside the range of representable values of type 'int'".
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1e300,0.0,20,2.9,18,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column event"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,2.5,0.0,20,2.9,18,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column event"), nusi::invalid_argument);
+}
+
+TEST_CASE("an energy that overflows double is rejected, not read as infinity") {
+  // 1e400 is a finite long double: it was accepted and became E_MeV = inf.
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,1e400,2.9,18,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column E_MeV"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,20,1e400,18,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column dE_MeV"), nusi::invalid_argument);
+}
+
+TEST_CASE("out-of-range times, angles, backgrounds and flags are rejected naming the column") {
+  // Each was accepted before: a negative time, an angle of 270 degrees, a negative background rate
+  // (a negative background density in the likelihood) and an unknown flag (silently a normal event).
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,-1.0,20,2.9,18,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column t_rel_s"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,20,2.9,270,18,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column theta_deg"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,20,2.9,18,-5,1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column dtheta_deg"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,20,2.9,18,18,-1e-5,1e-5,1e-5,\n"),
+                       doctest::Contains("column bkg_LoredoLamb2002_per_s_MeV"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header + "KII,1,0.0,20,2.9,18,18,1e-5,1e-5,1e-5,maybe\n"),
+                       doctest::Contains("column flag"), nusi::invalid_argument);
+}
+
+TEST_CASE("a table with a header and no event rows is rejected") {
+  CHECK_THROWS_WITH_AS(events_from_text(sn1987a_header), doctest::Contains("at least one event"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(events_from_text(""), doctest::Contains("header"), nusi::invalid_argument);
+}
+
+TEST_CASE("a CRLF table with empty optional columns is read like the LF one") {
+  const auto crlf = events_from_text(
+      "detector,event,t_rel_s,E_MeV,dE_MeV,theta_deg,dtheta_deg,bkg_LoredoLamb2002_per_s_MeV,bkg_Costantini2007_per_s_MeV,"
+      "bkg_Vissani2015_per_s_MeV,flag\r\nBaksan,1,0.0,12,2.4,,,,,8.4e-4,\r\n");
+  REQUIRE(crlf.size() == 1);
+  CHECK(crlf[0].detector == nusi::sn1987a_detector::baksan);
+  CHECK(!crlf[0].angle_deg);
+  // The Loredo-Lamb set is empty: the Vissani-2015 value stands in (sn1987a_event's documented fallback).
+  CHECK(crlf[0].background_rate_per_s_MeV(nusi::sn1987a_background_set::loredo_lamb_2002) == 8.4e-4);
+}
+
+TEST_CASE("a background rate whose product with the window overflows is rejected, not made infinite") {
+  // Found by fuzz_sn1987a_csv (corpus/sn1987a_csv/background_times_window_overflow.csv): a rate of
+  // 1e308 per s MeV times the 30 s window gave background_per_MeV = inf.
+  const auto events = events_from_text(sn1987a_header + "KII,1,0.0,20,2.9,18,18,1.6e-5,1.0e-5,1e308,\n");
+  CHECK_THROWS_WITH_AS(nusi::sn1987a_observed_events(events, nusi::sn1987a_detector::kamiokande_ii),
+                       doctest::Contains("time_window_s"), nusi::invalid_argument);
+  // The same rate over a short enough window is a finite density: rate times window.
+  const auto short_window = nusi::sn1987a_observed_events(events, nusi::sn1987a_detector::kamiokande_ii,
+                                                          nusi::sn1987a_selection::all_events,
+                                                          nusi::sn1987a_background_set::vissani_2015, 1e-8);
+  REQUIRE(short_window.size() == 1);
+  CHECK(short_window[0].background_per_MeV == 1e308 * 1e-8);
 }

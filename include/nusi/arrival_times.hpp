@@ -351,23 +351,37 @@ template <class Real, class Spectrum>
 class windowed_fraction {
  public:
   /// setup's mediator mass and physics are used; its coupling is replaced at each call.
+  /// @throws nusi::invalid_argument on a bad setup or options: window_s and max_energy_MeV (above the
+  /// threshold) finite and > 0, primaries in [1, 1e8], max_scatterings >= 1.
   windowed_fraction(const propagation_setup<Real>& setup, const Spectrum& emission, const window_fraction_options<Real>& options = {})
       : setup_(setup), emission_(emission), options_(options) {
     constexpr std::string_view fn = "nusi::windowed_fraction";
     setup_.validate(fn);
     detail::validate_window(fn, options.window_s);
     if (options.primaries == 0) detail::throw_invalid(fn, "options.primaries", ">= 1", options.primaries);
+    if (options.primaries > 100'000'000) detail::throw_invalid(fn, "options.primaries", "<= 1e8", options.primaries);
+    if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
     detail::require_positive(fn, "options.max_energy_MeV", options.max_energy_MeV);
     if (!(options.max_energy_MeV > setup.threshold_MeV))
       detail::throw_invalid(fn, "options.max_energy_MeV", "> threshold_MeV", options.max_energy_MeV);
   }
 
   /// F_window at coupling g (> 0).
+  /// @throws nusi::invalid_argument if coupling is not finite and > 0; nusi::numerical_error if the
+  /// quadrature or the Monte Carlo's work bound fails.
   window_fraction<Real> operator()(Real coupling) const { return evaluate(coupling, nullptr, nullptr); }
 
   /// F_window at g, and the energies of the scattered arrivals within the window histogrammed on
   /// `edges_MeV` per emitted neutrino (added to `histogram`, one entry per bin).
+  /// @throws nusi::invalid_argument as operator()(coupling), or if edges_MeV are fewer than 2, not
+  /// finite or not increasing, or histogram.size() != edges_MeV.size() - 1.
   window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
+    constexpr std::string_view fn = "nusi::windowed_fraction";
+    if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
+    detail::validate_edges(fn, "edges_MeV", edges_MeV);
+    if (histogram.size() + 1 != edges_MeV.size())
+      detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
+                            histogram.size());
     return evaluate(coupling, &edges_MeV, &histogram);
   }
 
@@ -455,7 +469,11 @@ struct time_spread_bound_point {
 /// The time-spread bound at one mass: solves F_window(M, g) = setup.exclusion_level in log10 g.
 /// The exact unscattered fraction F_0 (monotone in g) is solved first by TOMS 748; F_window >= F_0,
 /// so the search steps up from there with the common-random-number F_window and bisects the first
-/// bracket. Throws nusi::invalid_argument and nusi::numerical_error.
+/// bracket.
+/// @throws nusi::invalid_argument if log10_mass_MeV or options.log10_g_min < log10_g_max are outside
+/// [-30, 10], a step, tolerance or derivative step is not finite and > 0, max_iterations < 4, or the
+/// setup or window options are bad (windowed_fraction).
+/// @throws nusi::numerical_error if TOMS 748 does not converge or a quadrature or Monte Carlo fails.
 template <class Real, class Spectrum>
   requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
 time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
@@ -465,8 +483,8 @@ time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propa
   using std::pow;
   constexpr std::string_view fn = "nusi::time_spread_bound";
   detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
-  detail::require_finite(fn, "options.log10_g_min", options.log10_g_min);
-  detail::require_finite(fn, "options.log10_g_max", options.log10_g_max);
+  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, Real(-30), Real(10));
+  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, Real(-30), Real(10));
   detail::require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
   detail::require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
   detail::require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);

@@ -186,7 +186,9 @@ struct core_map_result {
 
 /// The Fig. 2 map for any random walk. N_2to4 = g^8 N_2to4(g = 1, M), and where <E> is uniform
 /// (observed at every quadrature node) N_2to4(1, M) = sigma_2to4(2<E>; M) times one neutrino column:
-/// one radial integral in total. Otherwise one integral per mass. Throws nusi::invalid_argument on a bad grid.
+/// one radial integral in total. Otherwise one integral per mass.
+/// @throws nusi::invalid_argument on a bad grid (ordered log10 ranges, masses in [-300, 300], couplings
+/// in [-37.5, 37.5], at least 2 points each) or kappa or vector_angular_factor not finite and > 0.
 template <class Real, class Profile, class NucleonCrossSection>
 core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSection>& walk,
                                const core_map_grid<Real>& grid = {}, Real kappa = default_kappa<Real>,
@@ -199,6 +201,9 @@ core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSect
                           grid.log10_coupling_max);
   detail::require_closed_interval(fn, "grid.log10_mass_MeV_max", grid.log10_mass_MeV_max, Real(-300), Real(300));
   detail::require_closed_interval(fn, "grid.log10_mass_MeV_min", grid.log10_mass_MeV_min, Real(-300), Real(300));
+  // g^8 = 10^(8 log10 g) must stay finite and non-zero in double.
+  detail::require_closed_interval(fn, "grid.log10_coupling_min", grid.log10_coupling_min, Real(-37.5L), Real(37.5L));
+  detail::require_closed_interval(fn, "grid.log10_coupling_max", grid.log10_coupling_max, Real(-37.5L), Real(37.5L));
   if (grid.mass_points < 2) detail::throw_invalid(fn, "grid.mass_points", ">= 2", grid.mass_points);
   if (grid.coupling_points < 2) detail::throw_invalid(fn, "grid.coupling_points", ">= 2", grid.coupling_points);
   detail::require_positive(fn, "kappa", kappa);

@@ -104,7 +104,10 @@ class s_channel_breit_wigner {
   using W = detail::promoted_t<Real>;
 
  public:
-  s_channel_breit_wigner(const mediator<Real>& med, Real relic_mass_MeV = Real(5e-8L))
+  /// From the mediator and the relic-neutrino mass m_nu [MeV] (paper: 0.05 eV). Explicit: a mediator
+  /// does not silently become a cross section.
+  /// @throws nusi::invalid_argument if a member of med is not finite and > 0, or relic_mass_MeV is not.
+  explicit s_channel_breit_wigner(const mediator<Real>& med, Real relic_mass_MeV = Real(5e-8L))
       : med_(med), relic_mass_(relic_mass_MeV) {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner";
     detail::validate_mediator(fn, med);

@@ -55,6 +55,13 @@ void require_finite(std::string_view function, std::string_view parameter, const
   if (!is_finite(value)) throw_invalid(function, parameter, "finite", value);
 }
 
+/// Rejects NaN only (where +-infinity has a meaning, e.g. a value clamped to a grid).
+template <class Real>
+void require_not_nan(std::string_view function, std::string_view parameter, const Real& value) {
+  using std::isnan;
+  if (isnan(value)) throw_invalid(function, parameter, "a number (not NaN)", value);
+}
+
 template <class Real>
 void require_positive(std::string_view function, std::string_view parameter, const Real& value) {
   if (!is_finite(value) || !(value > Real(0))) throw_invalid(function, parameter, "finite and > 0", value);

@@ -38,14 +38,16 @@ namespace nusi {
 
 /// Edges [MeV] of the transport grid's node bins (node j owns [(e_{j-1}+e_j)/2, (e_j+e_{j+1})/2]; the
 /// first starts at e_0, the last ends at e_{N-1}): N + 1 edges for N nodes.
+/// @throws nusi::invalid_argument unless there are >= 2 nodes, finite, >= 0 and strictly increasing.
 template <class Real>
 std::vector<Real> grid_bin_edges(const std::vector<Real>& nodes_MeV) {
   constexpr std::string_view fn = "nusi::grid_bin_edges";
   if (nodes_MeV.size() < 2) detail::throw_invalid(fn, "nodes_MeV.size()", ">= 2", nodes_MeV.size());
+  detail::require_non_negative(fn, "nodes_MeV[0]", nodes_MeV.front());
   std::vector<Real> edges{nodes_MeV.front()};
   for (std::size_t j = 0; j + 1 < nodes_MeV.size(); ++j) {
-    if (!(nodes_MeV[j + 1] > nodes_MeV[j]))
-      detail::throw_invalid(fn, "nodes_MeV[" + std::to_string(j + 1) + "]", "increasing", nodes_MeV[j + 1]);
+    if (!detail::is_finite(nodes_MeV[j + 1]) || !(nodes_MeV[j + 1] > nodes_MeV[j]))
+      detail::throw_invalid(fn, "nodes_MeV[" + std::to_string(j + 1) + "]", "finite and increasing", nodes_MeV[j + 1]);
     edges.push_back((nodes_MeV[j] + nodes_MeV[j + 1]) / 2);
   }
   edges.push_back(nodes_MeV.back());
@@ -69,7 +71,9 @@ binned_spectrum<Real> emitted_spectrum_on_grid(const propagation_result<Real>& r
 }
 
 /// Contents of bins `from_edges` (flat within each) redistributed onto `to_edges` by overlap: the number
-/// inside the common range is preserved. Throws nusi::invalid_argument on bad sizes or edges.
+/// inside the common range is preserved.
+/// @throws nusi::invalid_argument unless both edge lists have >= 2 finite, strictly increasing values,
+/// from_counts.size() == from_edges.size() - 1 and every count is finite and >= 0.
 template <class Real>
 std::vector<Real> rebinned_counts(const std::vector<Real>& from_edges, const std::vector<Real>& from_counts,
                                   const std::vector<Real>& to_edges) {
@@ -77,10 +81,16 @@ std::vector<Real> rebinned_counts(const std::vector<Real>& from_edges, const std
   if (from_edges.size() < 2 || from_counts.size() + 1 != from_edges.size())
     detail::throw_invalid(fn, "from_counts.size()", "from_edges.size() - 1 >= 1", from_counts.size());
   if (to_edges.size() < 2) detail::throw_invalid(fn, "to_edges.size()", ">= 2", to_edges.size());
+  detail::require_finite(fn, "from_edges[0]", from_edges[0]);
+  detail::require_finite(fn, "to_edges[0]", to_edges[0]);
   for (std::size_t i = 1; i < from_edges.size(); ++i)
-    if (!(from_edges[i] > from_edges[i - 1])) detail::throw_invalid(fn, "from_edges[" + std::to_string(i) + "]", "increasing", from_edges[i]);
+    if (!detail::is_finite(from_edges[i]) || !(from_edges[i] > from_edges[i - 1]))
+      detail::throw_invalid(fn, "from_edges[" + std::to_string(i) + "]", "finite and increasing", from_edges[i]);
   for (std::size_t i = 1; i < to_edges.size(); ++i)
-    if (!(to_edges[i] > to_edges[i - 1])) detail::throw_invalid(fn, "to_edges[" + std::to_string(i) + "]", "increasing", to_edges[i]);
+    if (!detail::is_finite(to_edges[i]) || !(to_edges[i] > to_edges[i - 1]))
+      detail::throw_invalid(fn, "to_edges[" + std::to_string(i) + "]", "finite and increasing", to_edges[i]);
+  for (std::size_t i = 0; i < from_counts.size(); ++i)
+    detail::require_non_negative(fn, "from_counts[" + std::to_string(i) + "]", from_counts[i]);
   std::vector<Real> out(to_edges.size() - 1, Real(0));
   std::size_t i = 0, k = 0;
   while (i + 1 < from_edges.size() && k + 1 < to_edges.size()) {
@@ -142,7 +152,10 @@ template <class Real>
 class folded_detector {
  public:
   /// measured_edges_MeV: bins of measured visible energy (the last may be +infinity; empty: none);
-  /// events: recorded events for event densities (empty: none). Throws nusi::invalid_argument.
+  /// events: recorded events for event densities (empty: none).
+  /// @throws nusi::invalid_argument on a bad detector, true edges (>= 2, finite, >= 0, increasing),
+  /// measured edges (0 or >= 2, increasing, only the last infinite), event, or panel_width_MeV (finite,
+  /// > 0, giving at most 1000000 panels).
   folded_detector(detector<Real> det, std::vector<Real> true_edges_MeV, std::vector<Real> measured_edges_MeV = {},
                   std::vector<observed_event<Real>> events = {}, Real panel_width_MeV = Real(0.25L))
       : det_(std::move(det)), edges_(std::move(true_edges_MeV)), measured_(std::move(measured_edges_MeV)),
@@ -155,6 +168,9 @@ class folded_detector {
     for (std::size_t k = 1; k < edges_.size(); ++k)
       if (!detail::is_finite(edges_[k]) || !(edges_[k] > edges_[k - 1]))
         detail::throw_invalid(fn, "true_edges_MeV[" + std::to_string(k) + "]", "finite and increasing", edges_[k]);
+    // Panels per bin are ceil(width / panel_width) >= 1: bound their sum (the work and a size_t cast).
+    if (!((edges_.back() - edges_.front()) / panel_width_MeV <= Real(1000000)))
+      detail::throw_invalid(fn, "panel_width_MeV", "giving at most 1000000 panels", panel_width_MeV);
     if (measured_.size() == 1) detail::throw_invalid(fn, "measured_edges_MeV.size()", "0 or >= 2", measured_.size());
     for (std::size_t j = 0; j < measured_.size(); ++j) {
       using std::isnan;
@@ -179,15 +195,17 @@ class folded_detector {
   std::size_t bins() const { return edges_.size() - 1; }
 
   /// Expected events above threshold for bin contents n (per emitted neutrino) and N/(4 pi D^2) [cm^-2].
+  /// @throws nusi::invalid_argument if n.size() != bins(), a content is not finite and >= 0, or
+  /// number_per_cm2 is not finite and >= 0 (the same for the two functions below).
   Real expected_events(std::span<const Real> n, Real number_per_cm2) const {
-    check(n);
+    check(n, number_per_cm2);
     Real sum = 0;
     for (std::size_t k = 0; k < n.size(); ++k) sum += n[k] * total_[k];
     return sum * number_per_cm2;
   }
   /// Expected events per measured-energy bin (measured_edges_MeV), counting only the part above threshold.
   std::vector<Real> expected_events_in_bins(std::span<const Real> n, Real number_per_cm2) const {
-    check(n);
+    check(n, number_per_cm2);
     const std::size_t J = measured_bins();
     std::vector<Real> out(J, Real(0));
     for (std::size_t k = 0; k < n.size(); ++k)
@@ -198,7 +216,7 @@ class folded_detector {
   }
   /// Signal density [events/MeV] at each recorded event's measured energy (Loredo & Lamb 2002).
   std::vector<Real> event_densities_per_MeV(std::span<const Real> n, Real number_per_cm2) const {
-    check(n);
+    check(n, number_per_cm2);
     const std::size_t I = events_.size();
     std::vector<Real> out(I, Real(0));
     for (std::size_t k = 0; k < n.size(); ++k)
@@ -210,10 +228,12 @@ class folded_detector {
 
  private:
   std::size_t measured_bins() const { return measured_.empty() ? 0 : measured_.size() - 1; }
-  void check(std::span<const Real> n) const {
+  void check(std::span<const Real> n, Real number_per_cm2) const {
+    constexpr std::string_view fn = "nusi::folded_detector";
     if (n.size() != bins())
-      detail::throw_invalid("nusi::folded_detector", "n.size()", "the number of true-energy bins " + detail::to_text(bins()),
-                            n.size());
+      detail::throw_invalid(fn, "n.size()", "the number of true-energy bins " + detail::to_text(bins()), n.size());
+    for (std::size_t k = 0; k < n.size(); ++k) detail::require_non_negative(fn, "n[" + std::to_string(k) + "]", n[k]);
+    detail::require_non_negative(fn, "number_per_cm2", number_per_cm2);
   }
 
   void build(Real panel_width) {
@@ -332,8 +352,10 @@ std::vector<detector_observation<Real>> sn1987a_observations(
 
 /// Measured-energy edges for an Asimov forecast: 1 MeV bins from the detector threshold to 50 MeV,
 /// 5 MeV bins to 100 MeV, then one bin to +infinity.
+/// @throws nusi::invalid_argument on a bad detector (detector::validate).
 template <class Real>
 std::vector<Real> forecast_measured_edges(const detector<Real>& det) {
+  det.validate("nusi::forecast_measured_edges");
   std::vector<Real> e{det.threshold_MeV};
   for (int k = 1; k <= 50; ++k)  // integer counters: the edges above the threshold are exact integers
     if (Real(k) > e.back()) e.push_back(Real(k));
@@ -405,10 +427,13 @@ void validate_event_options(std::string_view fn, const event_bound_options<Real>
   if (!(o.normalisation_min <= 1 && o.normalisation_max >= 1))
     throw_invalid(fn, "options.normalisation_min", "<= 1 <= options.normalisation_max", o.normalisation_min);
   require_open_interval(fn, "options.confidence_level", o.confidence_level, Real(0), Real(1));
-  require_finite(fn, "options.log10_g_min", o.log10_g_min);
-  require_finite(fn, "options.log10_g_max", o.log10_g_max);
+  require_closed_interval(fn, "options.log10_g_min", o.log10_g_min, Real(-30), Real(10));
+  require_closed_interval(fn, "options.log10_g_max", o.log10_g_max, Real(-30), Real(10));
   require_ordered(fn, "options.log10_g_min", o.log10_g_min, "options.log10_g_max", o.log10_g_max);
   if (o.points_per_decade == 0) throw_invalid(fn, "options.points_per_decade", ">= 1", o.points_per_decade);
+  if (!((o.log10_g_max - o.log10_g_min) * Real(o.points_per_decade) <= Real(1000000)))
+    throw_invalid(fn, "options.points_per_decade", "giving at most 1000000 scan points", o.points_per_decade);
+  validate_transport_options(fn, o.transport);
   require_positive(fn, "options.log10_g_tolerance", o.log10_g_tolerance);
   require_positive(fn, "options.panel_width_MeV", o.panel_width_MeV);
   require_positive(fn, "options.window.window_s", o.window.window_s);

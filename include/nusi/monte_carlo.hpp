@@ -124,9 +124,14 @@ struct binned_counts {
   std::uint64_t underflow = 0;
   std::uint64_t overflow = 0;
 
-  /// Adds one count at x (binary search over the edges).
+  /// Adds one count at x (binary search over the edges); +-infinity count as overflow/underflow.
+  /// @throws nusi::invalid_argument if x is NaN, or counts.size() != edges.size() - 1 with >= 2 edges.
   void fill(Real x) {
+    constexpr std::string_view fn = "nusi::binned_counts::fill";
+    detail::require_not_nan(fn, "x", x);
     if (edges.size() < 2) return;
+    if (counts.size() + 1 != edges.size())
+      detail::throw_invalid(fn, "counts.size()", "edges.size() - 1 = " + detail::to_text(edges.size() - 1), counts.size());
     if (x < edges.front()) { ++underflow; return; }
     if (!(x < edges.back())) { ++overflow; return; }
     std::size_t lo = 0, hi = edges.size() - 1;  // edges[lo] <= x < edges[hi]

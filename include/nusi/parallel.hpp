@@ -10,10 +10,24 @@
 #include <exception>
 #include <limits>
 #include <mutex>
+#include <string_view>
 #include <thread>
 #include <vector>
 
+#include "errors.hpp"
+
 namespace nusi {
+
+/// Largest `threads` option accepted by parallel_for and the functions built on it: a bound on the
+/// threads one process starts, far above any machine's cores.
+inline constexpr std::size_t max_threads = 4096;
+
+namespace detail {
+/// Throws nusi::invalid_argument naming function and parameter if threads > max_threads.
+inline void require_thread_count(std::string_view function, std::string_view parameter, std::size_t threads) {
+  if (threads > max_threads) throw_invalid(function, parameter, "<= nusi::max_threads = " + to_text(max_threads), threads);
+}
+}  // namespace detail
 
 /// The number of threads a `threads` option means: 0 = std::thread::hardware_concurrency() (1 if
 /// unknown), never more than `jobs` (no idle threads), at least 1.
@@ -28,8 +42,10 @@ inline std::size_t resolve_threads(std::size_t threads, std::size_t jobs = std::
 /// the thread count. If jobs throw, no new job starts, running ones finish, and the exception of the
 /// lowest k that threw is rethrown: the same one for any thread count (k are handed out in order, so
 /// every k below one that threw has been started).
+/// @throws nusi::invalid_argument if threads > max_threads (before any job runs).
 template <class Job>
 void parallel_for(std::size_t count, std::size_t threads, Job&& job) {
+  detail::require_thread_count("nusi::parallel_for", "threads", threads);
   if (count == 0) return;
   const std::size_t workers = resolve_threads(threads, count);
   if (workers == 1) {

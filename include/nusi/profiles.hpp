@@ -104,13 +104,21 @@ class thermal_neutrino_gas {
   /// <E>/T = F_3(eta)/F_2(eta); 7 pi^4/(180 zeta(3)) = 3.1514 at eta = 0 (the paper's 3.15).
   Real mean_energy_per_temperature() const { return mean_energy_per_temperature_; }
   /// T [MeV] of the Fermi-Dirac spectrum with mean energy <E> [MeV].
-  Real temperature_MeV(Real mean_energy_MeV) const { return mean_energy_MeV / mean_energy_per_temperature_; }
+  /// @throws nusi::invalid_argument if mean_energy_MeV is not finite and >= 0.
+  Real temperature_MeV(Real mean_energy_MeV) const {
+    detail::require_non_negative("nusi::thermal_neutrino_gas::temperature_MeV", "mean_energy_MeV", mean_energy_MeV);
+    return mean_energy_MeV / mean_energy_per_temperature_;
+  }
   /// Fermi-Dirac density summed over species at temperature T [cm^-3] (species T^3 F_2 / (2 pi^2)).
+  /// @throws nusi::invalid_argument if temperature_MeV is not finite and >= 0.
   Real fermi_dirac_density_per_cm3(Real temperature_MeV) const {
+    detail::require_non_negative("nusi::thermal_neutrino_gas::fermi_dirac_density_per_cm3", "temperature_MeV", temperature_MeV);
     return density_at_1MeV_ * temperature_MeV * temperature_MeV * temperature_MeV;
   }
   /// The preset's density at temperature T [cm^-3].
+  /// @throws nusi::invalid_argument if temperature_MeV is not finite and >= 0.
   Real density_per_cm3(Real temperature_MeV) const {
+    detail::require_non_negative("nusi::thermal_neutrino_gas::density_per_cm3", "temperature_MeV", temperature_MeV);
     return model_.preset == neutrino_density_preset::fermi_dirac ? fermi_dirac_density_per_cm3(temperature_MeV)
                                                                  : model_.paper_quoted_density_per_cm3;
   }
@@ -145,6 +153,8 @@ std::pair<Real, Real> uniform_neutrino_gas(std::string_view fn, Real mean_energy
   const Real n_nu = model.preset == neutrino_density_preset::fermi_dirac
                         ? model.species * spectrum.number_density_per_cm3()
                         : model.paper_quoted_density_per_cm3;
+  if (!is_finite(n_nu))  // species T^3 F_2 overflows for <E> beyond ~1e100 MeV (double)
+    throw_invalid(fn, "mean_energy_MeV", "small enough that the neutrino density is finite", mean_energy_MeV);
   return {spectrum.temperature_MeV(), n_nu};
 }
 }  // namespace detail
@@ -153,13 +163,17 @@ std::pair<Real, Real> uniform_neutrino_gas(std::string_view fn, Real mean_energy
 template <class Real>
 class power_law_profile {
  public:
-  /// Throws nusi::invalid_argument naming the bad member of params.
+  /// @throws nusi::invalid_argument naming the bad member of params: reference radius and density not
+  /// finite and > 0 (or rho/m_u overflowing), power_index not finite, a bad mean energy or neutrino model.
   explicit power_law_profile(const power_law_parameters<Real>& params = {}) : params_(params) {
     constexpr std::string_view fn = "nusi::power_law_profile";
     detail::require_positive(fn, "reference_radius_cm", params.reference_radius_cm);
     detail::require_positive(fn, "reference_density_g_per_cm3", params.reference_density_g_per_cm3);
     detail::require_finite(fn, "power_index", params.power_index);
     reference_nucleon_density_ = nusi::nucleon_density_per_cm3(params.reference_density_g_per_cm3);
+    if (!detail::is_finite(reference_nucleon_density_))
+      detail::throw_invalid(fn, "reference_density_g_per_cm3", "small enough that rho/m_u is finite",
+                            params.reference_density_g_per_cm3);
     std::tie(temperature_, neutrino_density_) = detail::uniform_neutrino_gas(fn, params.mean_energy_MeV, params.neutrinos);
   }
   const power_law_parameters<Real>& parameters() const { return params_; }
@@ -170,9 +184,16 @@ class power_law_profile {
     return reference_nucleon_density_ * pow(params_.reference_radius_cm / r_cm, params_.power_index);
   }
   /// n_nu [cm^-3], uniform: six-species Fermi-Dirac at T = <E>/3.1514, or the paper's 1e38.
-  Real neutrino_density_per_cm3(Real) const { return neutrino_density_; }
-  /// <E> [MeV], uniform.
-  Real mean_energy_MeV(Real) const { return params_.mean_energy_MeV; }
+  /// @throws nusi::invalid_argument if r_cm is not finite and > 0.
+  Real neutrino_density_per_cm3(Real r_cm) const {
+    detail::require_positive("nusi::power_law_profile::neutrino_density_per_cm3", "r_cm", r_cm);
+    return neutrino_density_;
+  }
+  /// <E> [MeV], uniform. @throws nusi::invalid_argument if r_cm is not finite and > 0.
+  Real mean_energy_MeV(Real r_cm) const {
+    detail::require_positive("nusi::power_law_profile::mean_energy_MeV", "r_cm", r_cm);
+    return params_.mean_energy_MeV;
+  }
   /// T = <E> F_2/F_3 [MeV].
   Real temperature_MeV() const { return temperature_; }
 
@@ -193,20 +214,32 @@ struct constant_parameters {
 template <class Real>
 class constant_profile {
  public:
-  /// Throws nusi::invalid_argument naming the bad member of params.
+  /// @throws nusi::invalid_argument naming the bad member of params: density not finite and > 0 (or
+  /// rho/m_u overflowing), a bad mean energy or neutrino model.
   explicit constant_profile(const constant_parameters<Real>& params = {}) : params_(params) {
     constexpr std::string_view fn = "nusi::constant_profile";
     detail::require_positive(fn, "density_g_per_cm3", params.density_g_per_cm3);
     nucleon_density_ = nusi::nucleon_density_per_cm3(params.density_g_per_cm3);
+    if (!detail::is_finite(nucleon_density_))
+      detail::throw_invalid(fn, "density_g_per_cm3", "small enough that rho/m_u is finite", params.density_g_per_cm3);
     std::tie(temperature_, neutrino_density_) = detail::uniform_neutrino_gas(fn, params.mean_energy_MeV, params.neutrinos);
   }
   const constant_parameters<Real>& parameters() const { return params_; }
-  /// n_N = rho/m_u [cm^-3].
-  Real nucleon_density_per_cm3(Real) const { return nucleon_density_; }
-  /// n_nu [cm^-3], as power_law_profile.
-  Real neutrino_density_per_cm3(Real) const { return neutrino_density_; }
-  /// <E> [MeV].
-  Real mean_energy_MeV(Real) const { return params_.mean_energy_MeV; }
+  /// n_N = rho/m_u [cm^-3]. @throws nusi::invalid_argument if r_cm is not finite and > 0.
+  Real nucleon_density_per_cm3(Real r_cm) const {
+    detail::require_positive("nusi::constant_profile::nucleon_density_per_cm3", "r_cm", r_cm);
+    return nucleon_density_;
+  }
+  /// n_nu [cm^-3], as power_law_profile. @throws nusi::invalid_argument if r_cm is not finite and > 0.
+  Real neutrino_density_per_cm3(Real r_cm) const {
+    detail::require_positive("nusi::constant_profile::neutrino_density_per_cm3", "r_cm", r_cm);
+    return neutrino_density_;
+  }
+  /// <E> [MeV]. @throws nusi::invalid_argument if r_cm is not finite and > 0.
+  Real mean_energy_MeV(Real r_cm) const {
+    detail::require_positive("nusi::constant_profile::mean_energy_MeV", "r_cm", r_cm);
+    return params_.mean_energy_MeV;
+  }
   /// T = <E> F_2/F_3 [MeV].
   Real temperature_MeV() const { return temperature_; }
 

@@ -57,14 +57,20 @@ struct propagation_bound_point {
 };
 
 namespace detail {
+/// The range of log10 g accepted by the bound searches: g = 10^x and g^2 stay normal doubles.
+template <class Real> inline constexpr Real log10_coupling_lowest = Real(-30);
+template <class Real> inline constexpr Real log10_coupling_highest = Real(10);
+
 template <class Real>
 void validate_bound_options(std::string_view fn, const propagation_bound_options<Real>& o) {
-  require_finite(fn, "log10_g_min", o.log10_g_min);
-  require_finite(fn, "log10_g_max", o.log10_g_max);
+  require_closed_interval(fn, "log10_g_min", o.log10_g_min, log10_coupling_lowest<Real>, log10_coupling_highest<Real>);
+  require_closed_interval(fn, "log10_g_max", o.log10_g_max, log10_coupling_lowest<Real>, log10_coupling_highest<Real>);
   require_ordered(fn, "log10_g_min", o.log10_g_min, "log10_g_max", o.log10_g_max);
   require_positive(fn, "bracket_step_dex", o.bracket_step_dex);
   require_positive(fn, "log10_g_tolerance", o.log10_g_tolerance);
   if (o.max_iterations < 4) throw_invalid(fn, "max_iterations", ">= 4", o.max_iterations);
+  require_thread_count(fn, "threads", o.threads);
+  validate_transport_options(fn, o.transport);
 }
 }  // namespace detail
 
@@ -72,7 +78,10 @@ void validate_bound_options(std::string_view fn, const propagation_bound_options
 /// F is not monotonic in g (up-scattered relic neutrinos first add counts above threshold), so the
 /// search starts from a g^4-scaling guess (optical depth ~10 at 10-40 MeV), steps up while F > level
 /// and down while F <= level, and refines the first bracket on the falling branch with TOMS 748.
-/// Throws nusi::invalid_argument and nusi::numerical_error.
+/// @throws nusi::invalid_argument if log10_mass_MeV is outside [-30, 10], the setup is bad, or an
+/// option is (log10_g_min < log10_g_max in [-30, 10], bracket_step_dex and log10_g_tolerance finite
+/// and > 0, max_iterations >= 4, threads <= max_threads, transport options as propagate_energy).
+/// @throws nusi::numerical_error if TOMS 748 does not converge or a transport solve fails.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
@@ -140,7 +149,9 @@ propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propa
 
 /// The bound at log10(M/MeV) = from, from + step, ..., up to `to` (inclusive within step/1000);
 /// the paper's range is [-7, -1.5]. Masses run on options.threads threads (parallel.hpp).
-/// Throws nusi::invalid_argument and nusi::numerical_error.
+/// @throws nusi::invalid_argument if from/to are not finite or from > to, step_dex is not finite and
+/// > 0 or gives more than 100000 masses, and as propagation_bound.
+/// @throws nusi::numerical_error as propagation_bound.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 std::vector<propagation_bound_point<Real>> propagation_bound_curve(Real from_log10_mass_MeV, Real to_log10_mass_MeV,
@@ -157,6 +168,7 @@ std::vector<propagation_bound_point<Real>> propagation_bound_curve(Real from_log
                           from_log10_mass_MeV);
   const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
   if (count > Real(100000)) detail::throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
+  detail::validate_bound_options(fn, options);  // before any thread starts
   std::vector<propagation_bound_point<Real>> curve(static_cast<std::size_t>(count));
   parallel_for(curve.size(), options.threads, [&](std::size_t k) {
     curve[k] = propagation_bound(from_log10_mass_MeV + Real(k) * step_dex, setup, emission, options);

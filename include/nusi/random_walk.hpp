@@ -68,14 +68,24 @@ struct neutral_current_nucleon_cross_section {
   Real G_F_per_MeV2 = fermi_constant_per_MeV2<Real>;
 
   /// sigma/E^2 [cm^2 MeV^-2].
+  /// @throws nusi::invalid_argument if g_A is not finite or G_F_per_MeV2 is not finite and > 0.
   Real coefficient_cm2_per_MeV2() const {
+    constexpr std::string_view fn = "nusi::neutral_current_nucleon_cross_section";
+    detail::require_finite(fn, "g_A", g_A);
+    detail::require_positive(fn, "G_F_per_MeV2", G_F_per_MeV2);
     const Real pi = boost::math::constants::pi<Real>();
     return per_MeV2_to_cm2((1 + 3 * g_A * g_A) / 4 * G_F_per_MeV2 * G_F_per_MeV2 / pi);
   }
-  /// sigma(E) [cm^2].
-  Real cross_section_cm2(Real E_MeV) const { return coefficient_cm2_per_MeV2() * E_MeV * E_MeV; }
+  /// sigma(E) [cm^2]. @throws nusi::invalid_argument if E_MeV is not finite and >= 0 (or a bad member).
+  Real cross_section_cm2(Real E_MeV) const {
+    detail::require_non_negative("nusi::neutral_current_nucleon_cross_section::cross_section_cm2", "E_MeV", E_MeV);
+    return coefficient_cm2_per_MeV2() * E_MeV * E_MeV;
+  }
   /// Fermi-Dirac average in closed form: coefficient * <E^2> [cm^2].
+  /// @throws nusi::invalid_argument if state.mean_square_energy_MeV2 is not finite and >= 0 (or a bad member).
   Real thermal_average_cm2(const thermal_state<Real>& state) const {
+    detail::require_non_negative("nusi::neutral_current_nucleon_cross_section::thermal_average_cm2",
+                                 "state.mean_square_energy_MeV2", state.mean_square_energy_MeV2);
     return coefficient_cm2_per_MeV2() * state.mean_square_energy_MeV2;
   }
 };
@@ -252,8 +262,13 @@ class random_walk {
   const random_walk_region<Real>& region() const { return region_; }
   const random_walk_options<Real>& options() const { return options_; }
 
-  /// The Fermi-Dirac spectrum at radius r: T = <E>(r) F_2/F_3 and its moments.
-  thermal_state<Real> thermal_state_at(Real r_cm) const { return state_from_mean_energy(checked_mean_energy(r_cm)); }
+  /// The Fermi-Dirac spectrum at radius r: T = <E>(r) F_2/F_3 and its moments. The per-radius members
+  /// below go through it. @throws nusi::invalid_argument if r_cm is not finite and > 0, or a profile
+  /// value at r_cm is not finite (densities >= 0, <E> > 0).
+  thermal_state<Real> thermal_state_at(Real r_cm) const {
+    detail::require_positive("nusi::random_walk", "r_cm", r_cm);
+    return state_from_mean_energy(checked_mean_energy(r_cm));
+  }
   /// <sigma_nuN>(r) [cm^2], averaged over the normalised Fermi-Dirac spectrum at r.
   Real averaged_cross_section_cm2(Real r_cm) const { return average(thermal_state_at(r_cm)); }
   /// lambda(r) = 1/(n_N(r) <sigma_nuN>(r)) [cm] (paper Sec. III); infinite where n_N = 0.

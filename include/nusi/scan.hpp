@@ -179,6 +179,9 @@ class scan_runner {
         if (plan_.supernovae[t].name == sn.name)
           throw invalid_argument(std::string(fn) + ": supernova name '" + sn.name + "' appears twice");
       emissions_.push_back(sn.emission());
+      // Used only inside jobs (core_bound), so checked here: a bad value is a bad plan, not a failed row.
+      detail::require_positive(fn, "supernovae[" + std::to_string(s) + "].core.kappa", sn.core.kappa);
+      detail::require_positive(fn, "supernovae[" + std::to_string(s) + "].core.vector_angular_factor", sn.core.vector_angular_factor);
       propagation_setup<Real> setup = setup_for(s, plan_.log10_mass_MeV.front(), Real(-2));
       setup.validate(fn);
       (void)make_energy_grid(setup, plan_.propagation_options.transport.energy);  // grid options
@@ -265,9 +268,11 @@ class scan_runner {
 /// (each ~12 transport solves) are dealt round-robin, then point rows (one solve each) continue the
 /// deal, so no worker has more than one bound row and one point row above another's. (A plain
 /// k % parts split gives every bound row to one worker when the rows per mass are a multiple of parts.)
+/// @throws nusi::invalid_argument if parts is 0 or above 1000000.
 template <class Real>
 std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runner, std::size_t parts) {
   if (parts < 1) detail::throw_invalid("nusi::scan_shares", "parts", ">= 1", parts);
+  if (parts > 1000000) detail::throw_invalid("nusi::scan_shares", "parts", "<= 1000000", parts);
   std::vector<std::vector<std::size_t>> share(parts);
   std::size_t dealt = 0;
   for (const scan_row_kind kind : {scan_row_kind::bound, scan_row_kind::point})
@@ -278,9 +283,11 @@ std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runne
 }
 
 /// Runs every job of the plan on `threads` threads (0: all cores; parallel.hpp) and returns the table
-/// in job order: the same, bit for bit, for any thread count. Throws nusi::invalid_argument on a bad plan.
+/// in job order: the same, bit for bit, for any thread count.
+/// @throws nusi::invalid_argument on a bad plan (scan_runner) or threads > max_threads.
 template <class Real>
 std::vector<scan_row<Real>> run_scan(const scan_plan<Real>& plan, std::size_t threads = 0) {
+  detail::require_thread_count("nusi::run_scan", "threads", threads);
   const scan_runner<Real> runner(plan);
   std::vector<scan_row<Real>> rows(runner.jobs());
   parallel_for(rows.size(), threads, [&](std::size_t k) { rows[k] = runner.run(k); });
@@ -337,8 +344,13 @@ void unpack_scan_row(const Real* in, scan_row<Real>& r) {
 
 /// The table as CSV: a header, then one line per row with full-precision numbers (max_digits10, so
 /// the text identifies each value exactly); cells that do not apply to a row's kind are empty.
+/// @throws nusi::invalid_argument if a row's supernova index is not below plan.supernovae.size().
 template <class Real>
 void write_scan_csv(std::ostream& os, const scan_plan<Real>& plan, const std::vector<scan_row<Real>>& rows) {
+  for (std::size_t i = 0; i < rows.size(); ++i)
+    if (rows[i].supernova >= plan.supernovae.size())
+      detail::throw_invalid("nusi::write_scan_csv", "rows[" + std::to_string(i) + "].supernova",
+                            "< plan.supernovae.size() = " + detail::to_text(plan.supernovae.size()), rows[i].supernova);
   os << "supernova,kind,log10_mass_MeV,log10_g,F,F_noise_floor,F_is_upper_limit,propagation_excluded,N_2to4,"
         "core_excluded,log10_g_prop,g_prop_found,F_at_g_prop,log10_g_core,status\n";
   for (const scan_row<Real>& r : rows) {
@@ -420,7 +432,8 @@ Real scan_parse_number(const std::string& where, const std::string& key, const s
   is.imbue(std::locale::classic());
   long double v = 0;
   is >> v;
-  if (!is || !is.eof() || !std::isfinite(v))
+  // Finite as long double and as Real: 1e400 is a finite long double but overflows double.
+  if (!is || !is.eof() || !std::isfinite(v) || !is_finite(static_cast<Real>(v)))
     throw invalid_argument(where + ": " + key + " expects a finite number, got '" + text + "'");
   return static_cast<Real>(v);
 }

@@ -46,8 +46,13 @@ struct energy_resolution {
   Real stochastic_MeV = Real(0);
   Real linear_MeV = Real(0);
   /// sigma [MeV] at visible energy E [MeV] (0 at E <= 0).
+  /// @throws nusi::invalid_argument if visible_energy_MeV is not finite, or a member is not finite and >= 0.
   Real sigma_MeV(Real visible_energy_MeV) const {
     using std::sqrt;
+    constexpr std::string_view fn = "nusi::energy_resolution::sigma_MeV";
+    detail::require_finite(fn, "visible_energy_MeV", visible_energy_MeV);
+    detail::require_non_negative(fn, "stochastic_MeV", stochastic_MeV);
+    detail::require_non_negative(fn, "linear_MeV", linear_MeV);
     if (!(visible_energy_MeV > 0)) return Real(0);
     const Real x = visible_energy_MeV / Real(10);
     return stochastic_MeV * sqrt(x) + linear_MeV * x;
@@ -139,8 +144,10 @@ Real nue_argon_cross_section_cm2(Real E_nu_MeV) {
 
 /// Lepton energy [MeV] from neutrino energy E_nu for a channel (leading order): E_nu - Delta for IBD,
 /// E_nu - 1.504 MeV for nu_e 40Ar (M(40K) - M(40Ar), atomic masses). May be negative below threshold.
+/// @throws nusi::invalid_argument if E_nu_MeV is not finite.
 template <class Real>
 Real channel_lepton_energy_MeV(detection_channel channel, Real E_nu_MeV) {
+  detail::require_finite("nusi::channel_lepton_energy_MeV", "E_nu_MeV", E_nu_MeV);
   if (channel == detection_channel::inverse_beta_decay) return E_nu_MeV - neutron_proton_mass_difference_MeV<Real>();
   return E_nu_MeV - Real(1.5044L);
 }
@@ -160,9 +167,10 @@ Real channel_threshold_MeV(detection_channel channel) {
 }
 
 /// Kamiokande-II intrinsic efficiency (Vissani 2015): 0.93 (1 - 0.2/E - (2.5/E)^2) above 2.6 MeV,
-/// clipped at 0; E = total e+ energy [MeV].
+/// clipped at 0; E = total e+ energy [MeV]. @throws nusi::invalid_argument if E_MeV is NaN.
 template <class Real>
 Real kamiokande_ii_efficiency(Real E_MeV) {
+  detail::require_not_nan("nusi::kamiokande_ii_efficiency", "E_MeV", E_MeV);
   if (!(E_MeV > Real(2.6L))) return Real(0);
   const Real a = Real(2.5L) / E_MeV;
   const Real eta = Real(0.93L) * (1 - Real(0.2L) / E_MeV - a * a);
@@ -180,8 +188,10 @@ enum class imb_efficiency_model {
 };
 
 /// IMB intrinsic efficiency at total e+ energy E [MeV] for a model, clipped to [0, 1].
+/// @throws nusi::invalid_argument if E_MeV is NaN.
 template <class Real>
 Real imb_efficiency(Real E_MeV, imb_efficiency_model model = imb_efficiency_model::vissani_2015) {
+  detail::require_not_nan("nusi::imb_efficiency", "E_MeV", E_MeV);
   const bool v = model == imb_efficiency_model::vissani_2015;
   const Real E_I = v ? Real(15.5L) : Real(15);
   if (!(E_MeV > E_I)) return Real(0);
@@ -246,8 +256,10 @@ detector<Real> super_kamiokande() {
 
 /// Hyper-Kamiokande, one tank: 216 kt inner detector (187 kt fiducial; design report arXiv:1805.04163),
 /// IBD, threshold and resolution taken equal to Super-K's. Pass inner_detector_kt = 187 for the fiducial.
+/// @throws nusi::invalid_argument if inner_detector_kt is not finite and > 0.
 template <class Real>
 detector<Real> hyper_kamiokande(Real inner_detector_kt = Real(216)) {
+  detail::require_positive("nusi::hyper_kamiokande", "inner_detector_kt", inner_detector_kt);
   auto d = super_kamiokande<Real>();
   d.name = "Hyper-Kamiokande";
   d.targets = free_protons_in_water(inner_detector_kt);

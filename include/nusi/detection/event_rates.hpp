@@ -90,7 +90,9 @@ class binned_spectrum {
       detail::require_non_negative(fn, "number_per_primary[" + std::to_string(i) + "]", numbers_[i]);
   }
   /// dN/dE per emitted neutrino [1/MeV]: the bin content over its width; 0 outside the table.
+  /// @throws nusi::invalid_argument if E_MeV is NaN.
   Real operator()(Real E_MeV) const {
+    detail::require_not_nan("nusi::binned_spectrum", "E_MeV", E_MeV);
     if (!(E_MeV >= edges_.front()) || !(E_MeV < edges_.back())) return Real(0);
     const auto it = std::upper_bound(edges_.begin(), edges_.end(), E_MeV);
     const std::size_t i = static_cast<std::size_t>(it - edges_.begin()) - 1;
@@ -162,7 +164,9 @@ struct energy_quadrature {
 template <class Real>
 class detector_response {
  public:
-  /// Throws nusi::invalid_argument on a bad detector or quadrature.
+  /// @throws nusi::invalid_argument on a bad detector (detector::validate) or quadrature:
+  /// max_energy_MeV finite and above the channel threshold, panel_width_MeV finite and > 0 and giving
+  /// at most 1000000 panels.
   explicit detector_response(detector<Real> det, energy_quadrature<Real> quadrature = {})
       : det_(std::move(det)), quad_(quadrature) {
     constexpr std::string_view fn = "nusi::detector_response";
@@ -173,6 +177,8 @@ class detector_response {
       detail::throw_invalid(fn, "quadrature.max_energy_MeV", "> the channel threshold " + detail::to_text(lo),
                             quad_.max_energy_MeV);
     if (!detail::is_finite(quad_.max_energy_MeV)) detail::throw_invalid(fn, "quadrature.max_energy_MeV", "finite", quad_.max_energy_MeV);
+    if (!((quad_.max_energy_MeV - lo) / quad_.panel_width_MeV <= Real(1000000)))  // bounds the work (and a size_t cast)
+      detail::throw_invalid(fn, "quadrature.panel_width_MeV", "giving at most 1000000 panels", quad_.panel_width_MeV);
     nodes_ = build_nodes(std::vector<Real>{});
   }
 
@@ -180,7 +186,9 @@ class detector_response {
   const energy_quadrature<Real>& quadrature() const { return quad_; }
 
   /// True visible energy [MeV] at neutrino energy E_nu: lepton energy plus the detector offset.
+  /// @throws nusi::invalid_argument if E_nu_MeV is not finite.
   Real visible_energy_MeV(Real E_nu_MeV) const {
+    detail::require_finite("nusi::detector_response::visible_energy_MeV", "E_nu_MeV", E_nu_MeV);
     return channel_lepton_energy_MeV(det_.channel, E_nu_MeV) + det_.visible_energy_offset_MeV;
   }
   /// Probability that an event at E_nu is recorded above threshold: eta(E_vis) Phi((E_vis - E_thr)/sigma),

@@ -132,8 +132,10 @@ struct exclusion_result {
 
 /// Smallest coupling g excluded at the level of `scan`, with ln L(no nuSI) as the reference:
 /// log_likelihood_ratio(g) = ln L(g) - ln L(no nuSI) at fixed M, test statistic q(g) = -2 times it.
-/// Scans log g upward, then bisects the first bracket where q crosses scan.delta_chi2. Throws
-/// nusi::invalid_argument on a bad scan and nusi::numerical_error if the ratio is NaN.
+/// Scans log g upward, then bisects the first bracket where q crosses scan.delta_chi2.
+/// @throws nusi::invalid_argument on a bad scan: couplings not finite and > 0 or not ordered,
+/// points_per_decade 0 or giving more than 1000000 points, delta_chi2 or log10_tolerance not finite and > 0.
+/// @throws nusi::numerical_error if the ratio is NaN.
 template <class Real, class F>
   requires std::invocable<F&, Real>
 exclusion_result<Real> coupling_exclusion_limit(F&& log_likelihood_ratio, const exclusion_scan<Real>& scan = {}) {
@@ -148,6 +150,8 @@ exclusion_result<Real> coupling_exclusion_limit(F&& log_likelihood_ratio, const 
   if (scan.points_per_decade == 0) detail::throw_invalid(fn, "scan.points_per_decade", ">= 1", scan.points_per_decade);
   detail::require_positive(fn, "scan.delta_chi2", scan.delta_chi2);
   detail::require_positive(fn, "scan.log10_tolerance", scan.log10_tolerance);
+  if (!((log10(scan.coupling_max) - log10(scan.coupling_min)) * Real(scan.points_per_decade) <= Real(1000000)))
+    detail::throw_invalid(fn, "scan.points_per_decade", "giving at most 1000000 scan points", scan.points_per_decade);
 
   exclusion_result<Real> result;
   auto q = [&](Real log10_g) {

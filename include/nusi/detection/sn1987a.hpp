@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <istream>
 #include <optional>
 #include <span>
 #include <string>
@@ -83,9 +84,10 @@ std::optional<Real> parse_optional_number(const std::string& text, std::string_v
   if (text.empty()) return std::nullopt;
   char* end = nullptr;
   const long double value = std::strtold(text.c_str(), &end);
-  if (end != text.c_str() + text.size() || !std::isfinite(value))
+  // Finite as long double and as Real (1e400 is a finite long double but overflows double).
+  if (end != text.c_str() + text.size() || !std::isfinite(value) || !is_finite(static_cast<Real>(value)))
     throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
-  return Real(value);
+  return static_cast<Real>(value);
 }
 
 template <class Real>
@@ -96,30 +98,32 @@ Real parse_number(const std::string& text, std::string_view where) {
 }
 }  // namespace detail
 
-/// Reads the event table (data/sn1987a/sn1987a_events.csv; the build defines NUSI_DATA_DIR for tests
-/// and examples). Throws nusi::invalid_argument naming the path, line and column if the file is
-/// missing or malformed.
+/// Reads the event table from a stream (CSV text in memory, say); `source` stands for the path in
+/// messages. Every row must have: a detector KII, IMB or Baksan; an integer event number in
+/// [1, 1000000]; t_rel_s finite and >= 0; E_MeV and dE_MeV finite and > 0; theta_deg in [0, 180] and
+/// dtheta_deg finite and >= 0 where given; background rates finite and >= 0 where given; a flag "",
+/// "likely_background" or "low_nhit_excluded_in_original_KII_analysis"; at least one row.
+/// @throws nusi::invalid_argument naming the source, line and column of a malformed table.
 template <class Real>
-std::vector<sn1987a_event<Real>> load_sn1987a_events(const std::filesystem::path& csv_path) {
+std::vector<sn1987a_event<Real>> load_sn1987a_events(std::istream& in, std::string_view source) {
   constexpr std::string_view fn = "nusi::load_sn1987a_events";
-  std::ifstream in(csv_path);
-  if (!in) detail::throw_invalid(fn, "csv_path", "a readable file", csv_path.string());
   static constexpr std::array<std::string_view, 11> columns{
       "detector", "event", "t_rel_s", "E_MeV", "dE_MeV", "theta_deg", "dtheta_deg", "bkg_LoredoLamb2002_per_s_MeV",
       "bkg_Costantini2007_per_s_MeV", "bkg_Vissani2015_per_s_MeV", "flag"};
+  const std::string name(source);
   std::string line;
-  if (!std::getline(in, line)) detail::throw_invalid(fn, "csv_path", "a file with a header line", csv_path.string());
+  if (!std::getline(in, line)) detail::throw_invalid(fn, "csv_path", "a file with a header line", name);
   const auto header = detail::split_csv_line(line);
   if (header.size() != columns.size())
-    detail::throw_invalid(fn, csv_path.string() + " header", "11 columns", header.size());
+    detail::throw_invalid(fn, name + " header", "11 columns", header.size());
   for (std::size_t i = 0; i < columns.size(); ++i)
-    if (header[i] != columns[i]) detail::throw_invalid(fn, csv_path.string() + " header column " + std::to_string(i + 1), std::string(columns[i]), header[i]);
+    if (header[i] != columns[i]) detail::throw_invalid(fn, name + " header column " + std::to_string(i + 1), std::string(columns[i]), header[i]);
 
   std::vector<sn1987a_event<Real>> events;
   for (int line_number = 2; std::getline(in, line); ++line_number) {
     if (line.empty() || line == "\r") continue;
     const auto f = detail::split_csv_line(line);
-    const std::string where = csv_path.string() + " line " + std::to_string(line_number);
+    const std::string where = name + " line " + std::to_string(line_number);
     if (f.size() != columns.size()) detail::throw_invalid(fn, where, "11 comma-separated fields", f.size());
     sn1987a_event<Real> e;
     if (f[0] == "KII")
@@ -130,20 +134,47 @@ std::vector<sn1987a_event<Real>> load_sn1987a_events(const std::filesystem::path
       e.detector = sn1987a_detector::baksan;
     else
       detail::throw_invalid(fn, where + " column detector", "KII, IMB or Baksan", f[0]);
-    e.number = static_cast<int>(detail::parse_number<Real>(f[1], where + " column event"));
+    // The event number through long double: a cast of an out-of-range value to int would be undefined.
+    const long double number = detail::parse_number<long double>(f[1], where + " column event");
+    if (!(number >= 1 && number <= 1000000 && number == std::floor(number)))
+      detail::throw_invalid(fn, where + " column event", "an integer in [1, 1000000]", f[1]);
+    e.number = static_cast<int>(number);
     e.time_s = detail::parse_number<Real>(f[2], where + " column t_rel_s");
+    if (e.time_s < 0) detail::throw_invalid(fn, where + " column t_rel_s", ">= 0", e.time_s);
     e.energy_MeV = detail::parse_number<Real>(f[3], where + " column E_MeV");
+    if (!(e.energy_MeV > 0)) detail::throw_invalid(fn, where + " column E_MeV", "> 0", e.energy_MeV);
     e.energy_error_MeV = detail::parse_number<Real>(f[4], where + " column dE_MeV");
+    if (!(e.energy_error_MeV > 0)) detail::throw_invalid(fn, where + " column dE_MeV", "> 0", e.energy_error_MeV);
     e.angle_deg = detail::parse_optional_number<Real>(f[5], where + " column theta_deg");
+    if (e.angle_deg && (*e.angle_deg < 0 || *e.angle_deg > 180))
+      detail::throw_invalid(fn, where + " column theta_deg", "in [0, 180]", *e.angle_deg);
     e.angle_error_deg = detail::parse_optional_number<Real>(f[6], where + " column dtheta_deg");
-    for (std::size_t k = 0; k < 3; ++k)
-      e.background_per_s_MeV[k] = detail::parse_optional_number<Real>(f[7 + k], where + " column " + std::string(columns[7 + k]));
+    if (e.angle_error_deg && *e.angle_error_deg < 0)
+      detail::throw_invalid(fn, where + " column dtheta_deg", ">= 0", *e.angle_error_deg);
+    for (std::size_t k = 0; k < 3; ++k) {
+      const std::string column = where + " column " + std::string(columns[7 + k]);
+      e.background_per_s_MeV[k] = detail::parse_optional_number<Real>(f[7 + k], column);
+      if (e.background_per_s_MeV[k] && *e.background_per_s_MeV[k] < 0)
+        detail::throw_invalid(fn, column, ">= 0", *e.background_per_s_MeV[k]);
+    }
     e.flag = f[10];
-    if (!(e.energy_MeV > 0) || !(e.energy_error_MeV > 0))
-      detail::throw_invalid(fn, where + " columns E_MeV, dE_MeV", "> 0", e.energy_MeV);
+    if (!e.flag.empty() && !e.likely_background() && !e.below_original_nhit_cut())
+      detail::throw_invalid(fn, where + " column flag",
+                            "empty, likely_background or low_nhit_excluded_in_original_KII_analysis", e.flag);
     events.push_back(std::move(e));
   }
+  if (events.empty()) detail::throw_invalid(fn, name, "a table with at least one event row", 0);
   return events;
+}
+
+/// Reads the event table (data/sn1987a/sn1987a_events.csv; the build defines NUSI_DATA_DIR for tests
+/// and examples); the checks are those of the stream form.
+/// @throws nusi::invalid_argument naming the path, line and column if the file is missing or malformed.
+template <class Real>
+std::vector<sn1987a_event<Real>> load_sn1987a_events(const std::filesystem::path& csv_path) {
+  std::ifstream in(csv_path);
+  if (!in) detail::throw_invalid("nusi::load_sn1987a_events", "csv_path", "a readable file", csv_path.string());
+  return load_sn1987a_events<Real>(in, csv_path.string());
 }
 
 /// The events of one detector that pass a selection.
@@ -180,7 +211,8 @@ std::vector<unsigned> sn1987a_counts_in_bins(const std::vector<sn1987a_event<Rea
 
 /// The selected events of a detector as observed_event for extended_log_likelihood: background density
 /// = rate of the chosen set times the analysis window (default 30 s, the window of Pagliaroli et al. 2009).
-/// Throws nusi::invalid_argument if time_window_s is not positive.
+/// @throws nusi::invalid_argument if time_window_s is not finite and > 0, or a background rate times
+/// time_window_s overflows (naming the event).
 template <class Real>
 std::vector<observed_event<Real>> sn1987a_observed_events(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
                                                           sn1987a_selection selection = sn1987a_selection::all_events,
@@ -188,10 +220,15 @@ std::vector<observed_event<Real>> sn1987a_observed_events(const std::vector<sn19
                                                           Real time_window_s = Real(30)) {
   detail::require_positive("nusi::sn1987a_observed_events", "time_window_s", time_window_s);
   std::vector<observed_event<Real>> out;
-  for (const auto& e : select_sn1987a_events(events, detector, selection))
-    out.push_back({.energy_MeV = e.energy_MeV,
-                   .energy_error_MeV = e.energy_error_MeV,
-                   .background_per_MeV = e.background_rate_per_s_MeV(background) * time_window_s});
+  for (const auto& e : select_sn1987a_events(events, detector, selection)) {
+    const Real background_per_MeV = e.background_rate_per_s_MeV(background) * time_window_s;
+    if (!detail::is_finite(background_per_MeV))  // a rate near the largest Real times the window
+      detail::throw_invalid("nusi::sn1987a_observed_events", "time_window_s",
+                            "small enough that event " + std::to_string(e.number) + "'s background rate " +
+                                detail::to_text(e.background_rate_per_s_MeV(background)) + " times it is finite",
+                            time_window_s);
+    out.push_back({.energy_MeV = e.energy_MeV, .energy_error_MeV = e.energy_error_MeV, .background_per_MeV = background_per_MeV});
+  }
   return out;
 }
 

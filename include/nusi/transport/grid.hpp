@@ -130,8 +130,10 @@ class energy_grid {
   Real bin_width_MeV(std::size_t j) const { return left_half_MeV(j) + right_half_MeV(j); }
   /// Index of the lowest node above the threshold; nodes from here up are "above threshold".
   std::size_t first_above_threshold() const { return first_above_; }
-  /// Node index whose bin holds E [MeV] (clamped to the grid).
+  /// Node index whose bin holds E [MeV] (clamped to the grid: +-infinity give the last or first node).
+  /// @throws nusi::invalid_argument if energy_MeV is NaN.
   std::size_t bin_of(Real energy_MeV) const {
+    detail::require_not_nan("nusi::energy_grid::bin_of", "energy_MeV", energy_MeV);
     std::size_t j = static_cast<std::size_t>(std::upper_bound(nodes_.begin(), nodes_.end(), energy_MeV) - nodes_.begin());
     if (j == 0) return 0;
     if (j == nodes_.size()) return j - 1;
@@ -204,15 +206,21 @@ class angle_grid {
     return a + 1 == theta_.size() ? theta_[a] : (theta_[a] + theta_[a + 1]) / 2;
   }
   /// The fixed-pivot split of direction theta: node b and the fraction that goes to b + 1.
+  /// @throws nusi::invalid_argument if theta is NaN or negative.
   std::pair<std::size_t, Real> locate(Real theta) const {
+    if (!(theta >= Real(0))) detail::throw_invalid("nusi::angle_grid::locate", "theta", ">= 0", theta);
     const std::size_t n = theta_.size();
     if (theta >= theta_[n - 1]) return {n - 1, Real(0)};
     std::size_t b = static_cast<std::size_t>(std::upper_bound(theta_.begin(), theta_.end(), theta) - theta_.begin()) - 1;
     return {b, (theta - theta_[b]) * inv_spacing_[b]};
   }
   /// locate() for theta_a + shift with a hint: b must not exceed the answer (two-pointer walks).
+  /// @throws nusi::invalid_argument if b >= size() or theta is NaN or below angle_rad(b).
   std::pair<std::size_t, Real> locate_from(std::size_t b, Real theta) const {
+    constexpr std::string_view fn = "nusi::angle_grid::locate_from";
     const std::size_t n = theta_.size();
+    if (b >= n) detail::throw_invalid(fn, "b", "< size() = " + detail::to_text(n), b);
+    if (!(theta >= theta_[b])) detail::throw_invalid(fn, "theta", ">= angle_rad(b) = " + detail::to_text(theta_[b]), theta);
     if (theta >= theta_[n - 1]) return {n - 1, Real(0)};
     while (theta_[b + 1] <= theta) ++b;
     return {b, (theta - theta_[b]) * inv_spacing_[b]};

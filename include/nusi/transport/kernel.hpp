@@ -105,6 +105,17 @@ struct magnitude_division {
   }
 };
 
+/// Throws nusi::invalid_argument naming shifts[z] if a shift (or its real or imaginary part) is not finite.
+template <class Real>
+void require_finite_shifts(std::string_view fn, std::span<const Real> shifts) {
+  for (std::size_t z = 0; z < shifts.size(); ++z) require_finite(fn, "shifts[" + to_text(z) + "]", shifts[z]);
+}
+template <class Real>
+void require_finite_shifts(std::string_view fn, std::span<const std::complex<Real>> shifts) {
+  for (std::size_t z = 0; z < shifts.size(); ++z)
+    if (!is_finite(shifts[z].real()) || !is_finite(shifts[z].imag())) throw_invalid(fn, "shifts[" + to_text(z) + "]", "finite", shifts[z]);
+}
+
 /// Two-point Gauss-Legendre on [0, 1].
 template <class Real>
 constexpr Real gauss2_node(int q) {
@@ -251,8 +262,10 @@ class energy_kernel {
 
   /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z = shifts.size() shifts at once, by forward
   /// substitution from the highest energy down: O(size() * Z). Scalar is Real or std::complex<Real>.
+  /// @throws nusi::invalid_argument if a shift is not finite.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    detail::require_finite_shifts("nusi::energy_kernel::solve_shifted", shifts);
     substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
   }
   /// The same substitution on magnitudes: out >= |every term| of solve_shifted, so its rounding error
@@ -381,8 +394,10 @@ class energy_angle_kernel {
 
   /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts at once: forward substitution over
   /// energies from the highest down and, within an energy, over angles upwards (deflections only grow).
+  /// @throws nusi::invalid_argument if a shift is not finite.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted", shifts);
     substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
   }
   /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).

@@ -112,12 +112,23 @@ struct energy_angle_result {
 };
 
 namespace detail {
+/// Checks the method-specific settings of transport_options, used or not (the grid options are
+/// checked by the grids): talbot_nodes even in [4, 200], odeint tolerances finite and > 0.
+template <class Real>
+void validate_transport_options(std::string_view fn, const transport_options<Real>& o) {
+  if (o.method != transport_method::exact && o.method != transport_method::odeint)
+    throw_invalid(fn, "options.method", "exact or odeint", static_cast<int>(o.method));
+  if (o.talbot_nodes < 4 || o.talbot_nodes % 2 != 0 || o.talbot_nodes > 200)
+    throw_invalid(fn, "options.talbot_nodes", "even, in [4, 200]", o.talbot_nodes);
+  require_positive(fn, "options.odeint_abs_tol", o.odeint_abs_tol);
+  require_positive(fn, "options.odeint_rel_tol", o.odeint_rel_tol);
+}
+
 template <class Real, class Op>
 exponential_action_result<Real> evolve(const Op& op, const std::vector<Real>& f0, Real distance_cm,
                                        const transport_options<Real>& options) {
+  validate_transport_options("nusi::propagate", options);
   if (options.method == transport_method::exact) return exponential_action(op, f0, distance_cm, options.talbot_nodes);
-  detail::require_positive("nusi::propagate", "odeint_abs_tol", options.odeint_abs_tol);
-  detail::require_positive("nusi::propagate", "odeint_rel_tol", options.odeint_rel_tol);
   std::vector<Real> f = f0;
   integrate_transport(make_transport_stepper(options.odeint_abs_tol, options.odeint_rel_tol),
                       transport_system<Op>(op), f, distance_cm, distance_cm * Real(1e-6L));
@@ -187,12 +198,15 @@ propagation_result<Real> energy_result(const energy_grid<Real>& grid, const std:
 }  // namespace detail
 
 /// Energy-only transport (paper Eq. 8 integrated over angle) of the emitted spectrum over
-/// setup.distance_cm: spectrum at Earth, F, scatterings, budgets. Throws nusi::invalid_argument
-/// (bad setup, grid or options) and nusi::numerical_error.
+/// setup.distance_cm: spectrum at Earth, F, scatterings, budgets.
+/// @throws nusi::invalid_argument on a bad setup, grid or options (options.talbot_nodes not even in
+/// [4, 200], odeint tolerances not finite and > 0, even when the method does not use them).
+/// @throws nusi::numerical_error if the evolution gives a non-finite state.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 propagation_result<Real> propagate_energy(const propagation_setup<Real>& setup, const Spectrum& emission,
                                           const transport_options<Real>& options = {}) {
+  detail::validate_transport_options("nusi::propagate_energy", options);
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const energy_kernel<Real> kernel(setup, grid, kernel_scope::full);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
@@ -203,10 +217,12 @@ propagation_result<Real> propagate_energy(const propagation_setup<Real>& setup, 
 
 /// F = N(E > threshold at Earth)/N(emitted) alone: only the nodes above the threshold are evolved
 /// (lower ones never feed back), exactly (exponential_action) unless options.method says odeint.
+/// @throws nusi::invalid_argument and nusi::numerical_error as propagate_energy.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>& setup, const Spectrum& emission,
                                                   const transport_options<Real>& options = {}) {
+  detail::validate_transport_options("nusi::fraction_above_threshold", options);
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const energy_kernel<Real> kernel(setup, grid, kernel_scope::above_threshold);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
@@ -226,6 +242,7 @@ template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& setup, const Spectrum& emission,
                                                  const transport_options<Real>& options = {}) {
+  detail::validate_transport_options("nusi::propagate_energy_angle", options);
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const angle_grid<Real> angles(options.angle);
   const energy_angle_kernel<Real> kernel(setup, grid, angles);

@@ -217,14 +217,16 @@ boost::numeric::odeint::rosenbrock4_controller<triangular_rosenbrock4<Real>> mak
 
 /// Integrates the System from r = 0 to distance_cm with any odeint stepper (boost::numeric::odeint::
 /// integrate_adaptive: adaptive for controlled steppers, fixed steps of initial_step_cm otherwise).
-/// f holds f(0) on entry and f(D) on return. Returns the number of steps. Throws nusi::invalid_argument,
-/// and nusi::numerical_error after max_steps steps or on a non-finite state.
+/// f holds f(0) on entry and f(D) on return. Returns the number of steps.
+/// @throws nusi::invalid_argument if distance_cm or initial_step_cm is not finite and > 0, or max_steps is 0.
+/// @throws nusi::numerical_error after max_steps steps or on a non-finite state.
 template <class Stepper, class System, class State, class Real>
 std::size_t integrate_transport(Stepper stepper, System system, State& f, Real distance_cm, Real initial_step_cm,
                                 std::size_t max_steps = 1000000) {
   constexpr std::string_view fn = "nusi::integrate_transport";
   detail::require_positive(fn, "distance_cm", distance_cm);
   detail::require_positive(fn, "initial_step_cm", initial_step_cm);
+  if (max_steps < 1) detail::throw_invalid(fn, "max_steps", ">= 1", max_steps);
   std::size_t steps = 0;
   auto observer = [&steps, max_steps, distance_cm](const State& x, Real r) {
     for (std::size_t i = 0; i < x.size(); ++i)

@@ -46,6 +46,7 @@ class transport_system {
   const Op& op() const { return *op_; }
 
   /// dfdr = A f [cm^-1]; State is any contiguous container of op().size() values (std::vector, ublas).
+  /// @throws nusi::invalid_argument if a size differs from op().size().
   template <class State, class Deriv>
   void operator()(const State& f, Deriv& dfdr, value_type /*r_cm*/) const {
     check(f.size());
@@ -53,8 +54,10 @@ class transport_system {
     op_->apply(&f[0], &dfdr[0]);
   }
   /// out = (shift I - A)^{-1} rhs, by forward substitution from the highest energy.
+  /// @throws nusi::invalid_argument if shift is not finite or a size differs from op().size().
   template <class State>
   void solve_shifted(value_type shift, const State& rhs, State& out) const {
+    detail::require_finite("nusi::transport_system::solve_shifted", "shift", shift);
     check(rhs.size());
     check(out.size());
     const std::array<value_type, 1> shifts{shift};
