@@ -29,13 +29,14 @@ if ((${#missing[@]})); then
 fi
 
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" -j"$jobs"
 
 if [[ $mode == figures ]]; then
+  cmake --build "$build" -j"$jobs" --target nusi_tool  # the tool alone: tests and benchmarks come with `test`
   out=${NUSI_FIGURES_DIR:-$root/figures}
   mkdir -p "$out"
   "$build/bin/nusi" figures --out "$out"
 else
+  cmake --build "$build" -j"$jobs"
   ctest --test-dir "$build" --output-on-failure -j"$jobs"
   cmake --build "$build" --target nusi_fuzz
   # The suite again with ASan + UBSan (any finding aborts the test); the package-consumer tests,
