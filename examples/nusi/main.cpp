@@ -63,7 +63,14 @@ int main(int argc, char** argv) {
     }
   }
   if (!chosen) {
-    std::cerr << "nusi: unknown command '" << args[0] << "' (see nusi --help)\n";
+    // A command group ("bound") without its subcommand: name the subcommands.
+    std::string subcommands;
+    for (const auto& c : nusi::cli::registry())
+      if (c.name.rfind(args[0] + " ", 0) == 0) subcommands += (subcommands.empty() ? "" : ", ") + c.name.substr(args[0].size() + 1);
+    if (!subcommands.empty())
+      std::cerr << "nusi: '" << args[0] << "' needs a subcommand: " << subcommands << " (see nusi --help)\n";
+    else
+      std::cerr << "nusi: unknown command '" << args[0] << "' (see nusi --help)\n";
     return 2;
   }
   const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(words), args.end());
