@@ -279,3 +279,35 @@ TEST_CASE("scans reject bad core constants, thread and worker counts, rows and o
   std::istringstream text("log10_mass_MeV = -3\nrelic_mass_MeV = 1e400\n");
   CHECK_THROWS_WITH_AS(nusi::read_scan_plan<R>(text, "plan.txt"), doctest::Contains("relic_mass_MeV"), nusi::invalid_argument);
 }
+
+TEST_CASE("resource caps: energy-angle kernels above 2^27 entries and Monte Carlo runs above 1e10 primaries are "
+          "rejected by name before any work") {
+  using E = nusi::invalid_argument;
+  const nusi::propagation_setup<double> setup;
+  // 20000 energy nodes: N (N + 1)/2 = 2.0e8 > 2^27 = 1.34e8 pair entries, ~5 GB. Rejected before allocation.
+  nusi::transport_options<double> options;
+  options.energy.bins = 20000;
+  options.angle.bins = 3;
+  const auto spectrum = nusi::pinched_spectrum<double>::paper_default();
+  CHECK_THROWS_WITH_AS(nusi::propagate_energy_angle(setup, spectrum, options), doctest::Contains("angle.bins"), E);
+  CHECK_THROWS_WITH_AS(nusi::propagate_energy_angle(setup, spectrum, options), doctest::Contains("134217728"), E);
+  // A modest grid builds and solves (the limit counts nodes, including resonance refinement).
+  options.energy.bins = 100;
+  CHECK_NOTHROW(nusi::propagate_energy_angle(setup, spectrum, options));
+
+  nusi::monte_carlo_options<double> mc;
+  mc.primaries = nusi::max_monte_carlo_primaries + 1;
+  CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(setup, spectrum, mc), doctest::Contains("options.primaries"), E);
+  CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(setup, spectrum, mc), doctest::Contains("10000000001"), E);
+  mc.primaries = 0;
+  CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(setup, spectrum, mc), doctest::Contains("options.primaries"), E);
+  // The defaults of every Monte Carlo entry point stay inside the caps.
+  CHECK(nusi::monte_carlo_options<double>{}.primaries <= nusi::max_monte_carlo_primaries);
+  CHECK(nusi::arrival_time_options<double>{}.primaries <= 100'000'000);     // arrival_time_distribution's cap
+  CHECK(nusi::window_fraction_options<double>{}.primaries <= 100'000'000);  // windowed_fraction's cap
+  // The window Monte Carlo already caps its primaries at 1e8.
+  nusi::window_fraction_options<double> window;
+  window.primaries = 100'000'001;
+  CHECK_THROWS_WITH_AS((nusi::windowed_fraction<double, nusi::pinched_spectrum<double>>(setup, spectrum, window)),
+                       doctest::Contains("options.primaries"), E);
+}

@@ -71,6 +71,7 @@ struct arrival_time_options {
 template <class Real>
 struct delay_quantile {
   Real probability;
+  /// Delay [s]; NaN (with an infinite error_s) when no arrival was counted: the quantile of an empty set.
   Real delay_s;
   /// Standard error [s] from the spread of the quantile over the batches (the arrivals of one primary
   /// are correlated; batches of primaries are independent). Infinite when a batch holds < 10 arrivals.

@@ -251,8 +251,6 @@ class s_channel_breit_wigner {
     const W r = gamma_ / v;
     return r * r / (1 + r * r);
   }
-  // g^4/D(s) [MeV^-4] times the angular factor: (4 pi/M^2)^2 gamma^2/(v^2 + gamma^2).
-  W g4_over_D(W s) const { return c_ * c_ * lorentz_ratio(v_of(s)) * angular_; }
   // e^2 g^4/D(s) [MeV^-2], as (e c r)^2/(1 + r^2) with r = gamma/v where |v| > gamma: e^2 and g^4/D
   // apart would overflow and underflow at E_i ~ 1e300 MeV, where forward scattering is g^4/(8 pi m^2).
   W squared_times_g4_over_D(W e, W s) const {
@@ -264,9 +262,12 @@ class s_channel_breit_wigner {
   }
   // E_i / (E_i (1 - cos t)/m_nu + 1): E_i exactly at 1 - cos t = 0.
   W final_energy(W E_i, W one_minus_cos) const { return E_i / (E_i * one_minus_cos / m_ + 1); }
+  // m_nu g^4/(2 pi D(s)) [cm^2/MeV] as m_nu/(2 pi) e^2 g^4/D with e = 1: far above the pole (c r)^2 with
+  // r = gamma/v, not c^2 r^2, whose r^2 turns denormal (E_i > 1e130 MeV at M = 1e-10 MeV) while the
+  // height (c r)^2 m_nu (hbar c)^2/(2 pi) is still a normal double: 2e-4 of it was lost at 3e-308.
   W flat_height(W E_i) const {
     const W pi = boost::math::constants::pi<W>();
-    return per_MeV2_to_cm2(m_ * g4_over_D(2 * E_i * m_) / (2 * pi));
+    return per_MeV2_to_cm2(m_ * squared_times_g4_over_D(W(1), 2 * E_i * m_) / (2 * pi));
   }
   // sigma_tot [cm^2] = (4 pi/M^2) (s/M^2) L(v) s/(s + m_nu^2), at s and v = s/M^2 - 1 given separately
   // so that each keeps its relative accuracy (v near 0 at the pole, s near 0 far below it).

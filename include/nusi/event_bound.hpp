@@ -638,6 +638,8 @@ struct event_bound_point {
   bool found;             ///< the test statistic crosses the level inside the scan
   bool excluded_at_min;   ///< already excluded at log10_g_min
   bool reopens_above;     ///< a scan point above the bound falls back below the level
+  /// Largest -2 [ln L(g) - ln L(no nuSI)] of the scan; +infinity where the signal vanishes under an
+  /// observed event without background (such data are impossible there: excluded with certainty).
   Real max_test_statistic;
   Real normalisation_at_bound;  ///< the profiled A at the bound (1 when fixed)
   unsigned evaluations;

@@ -170,10 +170,15 @@ struct energy_budget {
   Real max_history_relative_error = 0;  ///< the same, worst single history
 };
 
+/// Upper bound on Monte Carlo primaries (monte_carlo_options::primaries): 1e10.
+inline constexpr std::uint64_t max_monte_carlo_primaries = 10'000'000'000;
+
 /// Run controls of monte_carlo_propagation. Histograms are filled only when their edges are given.
 template <class Real>
 struct monte_carlo_options {
-  std::uint64_t primaries = 10000;  ///< neutrinos drawn from the emission spectrum
+  /// Neutrinos drawn from the emission spectrum, in [1, max_monte_carlo_primaries = 1e10] (~1e10 primaries
+  /// take about a day at the paper's point, so a larger value is taken to be a typo).
+  std::uint64_t primaries = 10000;
   std::uint64_t seed = 1;           ///< seeds std::mt19937_64: the result is a function of the seed
   /// Keep tracking neutrinos at or below the threshold. Energies only decrease along a cascade (up to
   /// m_nu/2 per generation, see docs/physics.md), so false gives the same F and makes large optical
@@ -551,15 +556,20 @@ class monte_carlo_engine {
 /// Propagates options.primaries neutrinos drawn from `emission` over setup.distance_cm through the relic
 /// background (paper Sec. IV): free paths exponential with rate n sigma_tot(E) (Eq. 4 integrated), E_f
 /// uniform (Eq. 5), both outgoing neutrinos tracked (the factor 2 of Eq. 8). Deterministic in
-/// options.seed. Throws nusi::invalid_argument (bad setup, options or sampled energy) and
-/// nusi::numerical_error (options.max_scatterings exceeded).
+/// options.seed. With track_below_threshold at large optical depths products thermalise towards m_nu/2,
+/// ~2 E/m_nu ~ 1e9 neutrinos per primary: the run then ends at options.max_scatterings (1e8 by default,
+/// ~15 s) with numerical_error.
+/// @throws nusi::invalid_argument on a bad setup, options (options.primaries outside [1, 1e10],
+/// max_scatterings 0, bad edges) or sampled energy.
+/// @throws nusi::numerical_error if options.max_scatterings is exceeded.
 template <class Real, class Spectrum>
   requires samplable_spectrum<Spectrum, Real>
 monte_carlo_result<Real> monte_carlo_propagation(const propagation_setup<Real>& setup, const Spectrum& emission,
                                                  const monte_carlo_options<Real>& options = {}) {
   constexpr std::string_view fn = "nusi::monte_carlo_propagation";
   setup.validate(fn);
-  if (options.primaries == 0) detail::throw_invalid(fn, "options.primaries", ">= 1", options.primaries);
+  if (options.primaries == 0 || options.primaries > max_monte_carlo_primaries)
+    detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
   if (options.max_scatterings == 0)
     detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
   detail::validate_edges(fn, "options.energy_edges_MeV", options.energy_edges_MeV);

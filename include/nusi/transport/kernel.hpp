@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <limits>
 #include <span>
+#include <string>
 #include <string_view>
 #include <tuple>
 #include <vector>
@@ -322,10 +323,15 @@ template <class Real>
 class energy_angle_kernel {
  public:
   using value_type = Real;
+  /// Largest number of kernel entries N (N + 1)/2 + N A (energy pairs, each two Reals and an offset, plus
+  /// the diagonal) for N energy nodes and A angle nodes: 2^27, ~3 GB in double (N ~ 16000 at A = 128).
+  static constexpr std::size_t max_entries = std::size_t(1) << 27;
 
+  /// @throws nusi::invalid_argument on a bad setup or grid (energy_kernel), or if the grids need more than
+  /// max_entries = 2^27 kernel entries (reduce energy.bins or angle.bins).
   energy_angle_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
                       const angle_grid<Real>& angles)
-      : energy_(setup, grid, kernel_scope::full), angles_(angles), m_(setup.relic.mass_MeV) {
+      : energy_(checked_size(setup, grid, angles), grid, kernel_scope::full), angles_(angles), m_(setup.relic.mass_MeV) {
     const std::size_t N = grid.size(), A = angles.size();
     // Product quadrature for each (source i, destination j <= i): energies x in hat_j's support below
     // e_i, weights integrating the hat. Far pairs: one point at the hat's centroid; the nearest two
@@ -441,6 +447,22 @@ class energy_angle_kernel {
         out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
   }
 
+  // The entry count is checked before anything is allocated; returns setup for the member initialiser.
+  static const propagation_setup<Real>& checked_size(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
+                                                     const angle_grid<Real>& angles) {
+    const std::size_t N = grid.size(), A = angles.size();
+    const long double entries = static_cast<long double>(N) * (static_cast<long double>(N) + 1) / 2 +
+                                static_cast<long double>(N) * static_cast<long double>(A);
+    if (entries > static_cast<long double>(max_entries)) {
+      std::string need = "giving at most 2^27 = 134217728 kernel entries N (N + 1)/2 + N A (~3 GB in double; N = ";
+      need += detail::to_text(N);
+      need += " energy nodes, A = ";
+      need += detail::to_text(A);
+      need += " angle nodes): reduce them";
+      detail::throw_invalid("nusi::energy_angle_kernel", "energy.bins and angle.bins", need, entries);
+    }
+    return setup;
+  }
   struct point {
     Real deflection;  // theta~ [rad]
     Real weight;      // hat integral carried by this point [MeV]
