@@ -253,6 +253,10 @@ TEST_CASE("likelihood scans and folded detectors bound their work and check thei
   points.points_per_decade = 1'000'000;
   CHECK_THROWS_WITH_AS(nusi::event_bound<R>(-3.0, {}, {}, {nusi::asimov_observation(nusi::super_kamiokande<R>())}, points),
                        doctest::Contains("options.points_per_decade"), nusi::invalid_argument);
+  nusi::event_bound_options<R> primaries;
+  primaries.window.primaries = 200'000'000;  // above the window Monte Carlo's 1e8
+  CHECK_THROWS_WITH_AS(nusi::event_bound<R>(-3.0, {}, {}, {nusi::asimov_observation(nusi::super_kamiokande<R>())}, primaries),
+                       doctest::Contains("options.window.primaries"), nusi::invalid_argument);
 }
 
 TEST_CASE("scans reject bad core constants, thread and worker counts, rows and overflowing numbers") {
@@ -291,8 +295,14 @@ TEST_CASE("resource caps: energy-angle kernels above 2^27 entries and Monte Carl
   const auto spectrum = nusi::pinched_spectrum<double>::paper_default();
   CHECK_THROWS_WITH_AS(nusi::propagate_energy_angle(setup, spectrum, options), doctest::Contains("angle.bins"), E);
   CHECK_THROWS_WITH_AS(nusi::propagate_energy_angle(setup, spectrum, options), doctest::Contains("134217728"), E);
+  // 400 energy x 20000 angle nodes x 16 Talbot shifts = 1.3e8 > 2^26 solver entries (~5 GB of scratch),
+  // although the kernel itself (8e6 entries) would fit: rejected before the kernel is built.
+  options.energy.bins = 400;
+  options.angle.bins = 20000;
+  CHECK_THROWS_WITH_AS(nusi::propagate_energy_angle(setup, spectrum, options), doctest::Contains("67108864"), E);
   // A modest grid builds and solves (the limit counts nodes, including resonance refinement).
   options.energy.bins = 100;
+  options.angle.bins = 3;
   CHECK_NOTHROW(nusi::propagate_energy_angle(setup, spectrum, options));
 
   nusi::monte_carlo_options<double> mc;

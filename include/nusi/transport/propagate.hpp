@@ -236,15 +236,30 @@ threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>&
   return {std::max(F, Real(0)), noise, !(F > noise)};
 }
 
+/// Largest (energy nodes) x (angle nodes) x (Talbot shifts) of an energy-angle solve: the solver keeps
+/// ~40 bytes of scratch per node and shift, so 2^26 is ~2.7 GB.
+inline constexpr std::size_t max_energy_angle_solver_entries = std::size_t(1) << 26;
+
 /// Energy-angle transport in the paper's planar model (Eq. 8 as written): the energy-only results
 /// (marginal over angle) plus the arrival-direction map of paper Fig. 3. Throws as propagate_energy.
+/// @throws nusi::invalid_argument also if energy nodes x angle nodes x talbot_nodes/2 exceeds
+/// max_energy_angle_solver_entries (2^26), or the kernel exceeds energy_angle_kernel::max_entries.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& setup, const Spectrum& emission,
                                                  const transport_options<Real>& options = {}) {
-  detail::validate_transport_options("nusi::propagate_energy_angle", options);
+  constexpr std::string_view fn = "nusi::propagate_energy_angle";
+  detail::validate_transport_options(fn, options);
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const angle_grid<Real> angles(options.angle);
+  const long double solver_entries = static_cast<long double>(grid.size()) * static_cast<long double>(angles.size()) *
+                                     static_cast<long double>(options.talbot_nodes / 2);
+  if (solver_entries > static_cast<long double>(max_energy_angle_solver_entries)) {
+    std::string need = "giving at most 2^26 = 67108864 solver entries (energy nodes x angle nodes x talbot_nodes/2, ~2.7 GB;";
+    need += " energy nodes = " + detail::to_text(grid.size()) + ", angle nodes = " + detail::to_text(angles.size());
+    need += "): reduce them";
+    detail::throw_invalid(fn, "energy.bins and angle.bins", need, solver_entries);
+  }
   const energy_angle_kernel<Real> kernel(setup, grid, angles);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, setup.distance_cm, options);
