@@ -253,7 +253,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const angle_grid<Real> angles(options.angle);
   const long double solver_entries = static_cast<long double>(grid.size()) * static_cast<long double>(angles.size()) *
-                                     static_cast<long double>(options.talbot_nodes / 2);
+                                     static_cast<long double>(options.talbot_nodes) / 2;  // even: exact
   if (solver_entries > static_cast<long double>(max_energy_angle_solver_entries)) {
     std::string need = "giving at most 2^26 = 67108864 solver entries (energy nodes x angle nodes x talbot_nodes/2, ~2.7 GB;";
     need += " energy nodes = " + detail::to_text(grid.size()) + ", angle nodes = " + detail::to_text(angles.size());
