@@ -10,6 +10,7 @@
 #include "beyond_flags.hpp"
 #include "cli.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 #include "transport_flags.hpp"
 
 namespace {
@@ -17,6 +18,7 @@ int run(const std::vector<std::string>& args) {
   nusi::cli::transport_flags flags;
   nusi::cli::mass_flags mass{.log10_mass = -3.5, .from = -7, .to = -1.5, .step = 0.05, .max_masses = 100000};
   long threads = 0;
+  bool quiet = false;
   nusi::cli::format_flags format;
   nusi::cli::parser p("bound propagation",
                       "The propagation bound g_prop(M) (paper Sec. IV, Fig. 1): F(M, g) = level solved in log10 g on\n"
@@ -24,22 +26,25 @@ int run(const std::vector<std::string>& args) {
   mass.declare(p);
   flags.declare(p);
   p.option("--threads", threads, "threads for a scan, 0 = all cores (the curve does not depend on it)");
+  p.flag("--quiet", quiet, "no progress on stderr (also quiet when stderr is not a terminal)");
   format.declare(p, "print a JSON array of {log10_mass_MeV, log10_g_bound, found, fraction_at_bound}",
                  "print a CSV table with the same columns");
   if (!p.parse(args)) return 0;
-  mass.masses(p);  // validates the mass flags
-  const bool single = p.was_set("--log10-mass-MeV");
+  const std::vector<double> masses = mass.masses(p);  // as propagation_bound_curve: from + k step
   const auto output = format.format();
   const nusi::propagation_setup<double> setup = flags.setup();
   if (threads < 0 || threads > 4096)
     throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
   nusi::propagation_bound_options<double> options;
   options.transport = flags.options();
-  options.threads = static_cast<std::size_t>(threads);
   const auto emission = flags.emission();
-  const std::vector<nusi::propagation_bound_point<double>> curve =
-      single ? std::vector{nusi::propagation_bound(mass.log10_mass, setup, emission, options)}
-             : nusi::propagation_bound_curve(mass.from, mass.to, mass.step, setup, emission, options);
+  std::vector<nusi::propagation_bound_point<double>> curve(masses.size());
+  {
+    nusi::cli::progress bar("bound propagation", masses.size(), quiet || masses.size() < 4);
+    nusi::cli::parallel_for(
+        masses.size(), static_cast<unsigned>(threads),
+        [&](std::size_t k) { curve[k] = nusi::propagation_bound(masses[k], setup, emission, options); }, bar);
+  }
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) {
     nusi::cli::json_object o;

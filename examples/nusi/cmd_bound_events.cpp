@@ -24,6 +24,7 @@ struct event_flags {
   std::string likelihood = "unbinned", normalisation = "profiled", timing = "integrated";
   double normalisation_min = 1e-3, normalisation_max = 1e3, confidence = 0.9, log10_g_min = -4, log10_g_max = 0;
   double energy_erg = 5e52;
+  long threads = 0;
   bool quiet = false;
   void declare(nusi::cli::parser& p, bool with_likelihood) {
     if (with_likelihood) p.option("--likelihood", likelihood, "unbinned (Loredo-Lamb, with backgrounds) or binned Poisson", {"unbinned", "binned"});
@@ -36,7 +37,12 @@ struct event_flags {
     p.option("--log10-g-min", log10_g_min, "bottom of the coupling scan");
     p.option("--log10-g-max", log10_g_max, "top of the coupling scan");
     p.option("--energy-erg", energy_erg, "energy emitted in the detected flavour (A = 1)", "erg");
+    p.option("--threads", threads, "threads over the masses, 0 = all cores (the results do not depend on it)");
     p.flag("--quiet", quiet, "no progress on stderr");
+  }
+  unsigned thread_count() const {
+    if (threads < 0 || threads > 4096) throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+    return static_cast<unsigned>(threads);
   }
   nusi::event_bound_options<double> options(const nusi::cli::transport_flags& t, const nusi::cli::monte_carlo_flags& mc) const {
     if (!(energy_erg > 0 && std::isfinite(energy_erg))) throw nusi::cli::usage_error("--energy-erg must be > 0, got " + number_text(energy_erg));
@@ -101,13 +107,12 @@ int run_sn1987a(const std::vector<std::string>& args) {
   const nusi::supernova_emission<double> emission{.energy_erg = ev.energy_erg, .mean_energy_MeV = flags.mean_energy_MeV,
                                                   .mean_square_energy_MeV2 = flags.mean_square_energy_MeV2, .distance_cm = setup.distance_cm};
   const auto table = nusi::load_sn1987a_events<double>(events_file);
-  std::vector<nusi::event_bound_point<double>> curve;
+  std::vector<nusi::event_bound_point<double>> curve(masses.size());
   {
     nusi::cli::progress bar("bound sn1987a", masses.size(), ev.quiet || masses.size() < 4);
-    for (double m : masses) {
-      curve.push_back(nusi::sn1987a_event_bound(m, setup, emission, table, options));
-      bar.update(curve.size());
-    }
+    nusi::cli::parallel_for(
+        masses.size(), ev.thread_count(),
+        [&](std::size_t k) { curve[k] = nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); }, bar);
   }
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) rows.push_back(point_json(b));
@@ -148,14 +153,17 @@ int run_forecast(const std::vector<std::string>& args) {
   if (which == "all" || which == "hyper-kamiokande") detectors.emplace_back("hyper-kamiokande", nusi::hyper_kamiokande<double>());
   if (which == "all" || which == "juno") detectors.emplace_back("juno", nusi::juno<double>());
   if (which == "all" || which == "dune") detectors.emplace_back("dune", nusi::dune<double>());
-  std::vector<std::pair<std::string, nusi::event_bound_point<double>>> points;
+  const std::size_t jobs = masses.size() * detectors.size();
+  std::vector<std::pair<std::string, nusi::event_bound_point<double>>> points(jobs);
   {
-    nusi::cli::progress bar("bound forecast", masses.size() * detectors.size(), ev.quiet || masses.size() * detectors.size() < 4);
-    for (const auto& [name, det] : detectors)
-      for (double m : masses) {
-        points.emplace_back(name, nusi::forecast_event_bound(m, setup, emission, det, options));
-        bar.update(points.size());
-      }
+    nusi::cli::progress bar("bound forecast", jobs, ev.quiet || jobs < 4);
+    nusi::cli::parallel_for(
+        jobs, ev.thread_count(),
+        [&](std::size_t k) {
+          const auto& [name, det] = detectors[k / masses.size()];
+          points[k] = {name, nusi::forecast_event_bound(masses[k % masses.size()], setup, emission, det, options)};
+        },
+        bar);
   }
   std::vector<nusi::cli::json_object> rows;
   for (const auto& [name, b] : points) rows.push_back(point_json(b, name));
@@ -171,6 +179,7 @@ int run_time_spread(const std::vector<std::string>& args) {
   nusi::cli::mass_flags mass;
   nusi::cli::monte_carlo_flags mc(5000);
   bool quiet = false, planar = false;
+  long threads = 0;
   nusi::cli::format_flags format;
   nusi::cli::parser p("bound time-spread",
                       "Time-spread bound: excluded where F_window = N(E > threshold, delay < window)/N(emitted) <= level,\n"
@@ -180,6 +189,7 @@ int run_time_spread(const std::vector<std::string>& args) {
   nusi::cli::declare_physics(p, flags, true, false);
   mc.declare(p);
   p.flag("--planar", planar, "the paper's planar angle model instead of 3D deflections");
+  p.option("--threads", threads, "threads over the masses, 0 = all cores (the results do not depend on it)");
   p.flag("--quiet", quiet, "no progress on stderr");
   format.declare(p, "print a JSON array of {log10_mass_MeV, log10_g_bound, log10_g_error, ...}", "print a CSV table with the same columns");
   if (!p.parse(args)) return 0;
@@ -193,13 +203,13 @@ int run_time_spread(const std::vector<std::string>& args) {
   o.window.window_s = mc.window_s;
   o.window.angles = planar ? nusi::angle_model::planar : nusi::angle_model::three_dimensional;
   const auto emission = flags.emission();
-  std::vector<nusi::time_spread_bound_point<double>> curve;
+  if (threads < 0 || threads > 4096) throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+  std::vector<nusi::time_spread_bound_point<double>> curve(masses.size());
   {
     nusi::cli::progress bar("bound time-spread", masses.size(), quiet || masses.size() < 4);
-    for (double m : masses) {
-      curve.push_back(nusi::time_spread_bound(m, setup, emission, o));
-      bar.update(curve.size());
-    }
+    nusi::cli::parallel_for(
+        masses.size(), static_cast<unsigned>(threads),
+        [&](std::size_t k) { curve[k] = nusi::time_spread_bound(masses[k], setup, emission, o); }, bar);
   }
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) {

@@ -36,10 +36,6 @@ struct figure_grids {
   long fig3_energy_bins = 256, fig3_angle_bins = 128;  // Fig. 3 energy-angle transport
 };
 
-/// Runs job(i) for i in [0, n) on `threads` threads (0: all cores), in any order, updating bar;
-/// rethrows the first exception of a job after all have ended.
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar);
-
 /// Shared settings of the figure writers.
 struct figure_context {
   transport_flags propagation;  // physics and grid of the propagation figures

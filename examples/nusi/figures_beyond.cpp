@@ -3,16 +3,11 @@
 // Galactic-supernova forecasts on the mass axis of Fig. 1 (CSV log10_mass_MeV,log10_g_bound, a PNG
 // beside the paper's energy criterion) and their headline numbers in the summary.
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <exception>
 #include <fstream>
 #include <functional>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nusi/arrival_times.hpp>
@@ -26,34 +21,6 @@
 #include "progress.hpp"
 
 namespace nusi::cli {
-
-void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar) {
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
-  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
-  std::atomic<std::size_t> next{0}, done{0};
-  std::vector<std::thread> pool;
-  std::exception_ptr failure;
-  std::mutex failure_mutex;
-  for (unsigned t = 0; t < threads; ++t)
-    pool.emplace_back([&] {
-      for (std::size_t i; (i = next++) < n;) {
-        try {
-          job(i);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-        }
-        ++done;
-      }
-    });
-  while (done < n) {
-    bar.update(done);
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  for (auto& t : pool) t.join();
-  bar.update(n);
-  if (failure) std::rethrow_exception(failure);
-}
 
 namespace {
 

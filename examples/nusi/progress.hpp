@@ -5,9 +5,16 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <functional>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 namespace nusi::cli {
 
@@ -45,5 +52,35 @@ class progress {
   bool enabled_;
   std::chrono::steady_clock::time_point start_, last_{};
 };
+
+/// Runs job(i) for i in [0, n) on `threads` threads (0: all cores), in any order, updating bar from
+/// the calling thread; rethrows the first exception of a job after all have ended.
+inline void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
+  std::atomic<std::size_t> next{0}, done{0};
+  std::vector<std::thread> pool;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (unsigned t = 0; t < threads; ++t)
+    pool.emplace_back([&] {
+      for (std::size_t i; (i = next++) < n;) {
+        try {
+          job(i);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
+        ++done;
+      }
+    });
+  while (done < n) {
+    bar.update(done);
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  for (auto& t : pool) t.join();
+  bar.update(n);
+  if (failure) std::rethrow_exception(failure);
+}
 
 }  // namespace nusi::cli
