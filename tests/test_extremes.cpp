@@ -41,6 +41,19 @@ bool finite_non_negative(T x) {
   return isfinite(x) && x >= 0;
 }
 
+/// A spectrum at E: density, CDF and complementary CDF finite and >= 0, both probabilities <= 1, and
+/// CDF + CCDF = 1 to sum_tolerance.
+template <class Spectrum>
+void check_distribution_at(const Spectrum& s, double E, double sum_tolerance) {
+  const double p = s.probability_density_per_MeV(E), c = s.cumulative_probability(E), q = s.complementary_probability(E);
+  CHECK(finite_non_negative(p));
+  CHECK(finite_non_negative(c));
+  CHECK(finite_non_negative(q));
+  CHECK(c <= 1.0);
+  CHECK(q <= 1.0);
+  CHECK(std::fabs(c + q - 1) <= sum_tolerance);
+}
+
 /// (hbar c)^2 [MeV^2 cm^2] from CODATA 2018 hbar c = 197.3269804 MeV fm, in long double.
 constexpr ld hbar_c2 = 197.3269804e-13L * 197.3269804e-13L;
 }  // namespace
@@ -276,16 +289,9 @@ TEST_CASE("fermi_dirac_spectrum from T = 1e-30 to 1e30 MeV and eta = -50 to 50 i
       CHECK(norm == rel(1.0, 1e-10));
       for (double E : {0.0, 1e-300, 1e-6 * T, T, 10 * T, 100 * T + eta * T, 1e4 * T, 1e300}) {
         CAPTURE(E);
-        const double p = s.probability_density_per_MeV(E), c = s.cumulative_probability(E),
-                     q = s.complementary_probability(E);
-        CHECK(finite_non_negative(p));
-        CHECK(finite_non_negative(c));
-        CHECK(finite_non_negative(q));
-        CHECK(c <= 1.0);
-        CHECK(q <= 1.0);
         // The two halves are computed by separate quadratures (lower below <E>, upper tail above),
-        // each to eps^(3/4) = 2e-12 relative: they must sum to 1.
-        CHECK(std::fabs(c + q - 1) <= 1e-11);
+        // each to eps^(3/4) = 2e-12 relative: they must sum to 1 to 1e-11.
+        check_distribution_at(s, E, 1e-11);
       }
       for (double p : {1e-12, 0.5, 1 - 1e-12}) {
         CAPTURE(p);
@@ -322,12 +328,7 @@ TEST_CASE("pinched_spectrum from <E> = 1e-30 to 1e30 MeV and alpha = -0.99 to 1e
       CHECK(norm == rel(0.95 - 1e-9, 1e-10));
       for (double E : {1e-300, 1e-6 * mean, mean, 10 * mean, 1e3 * mean, 1e300}) {
         CAPTURE(E);
-        const double p = s.probability_density_per_MeV(E), c = s.cumulative_probability(E),
-                     q = s.complementary_probability(E);
-        CHECK(finite_non_negative(p));
-        CHECK(finite_non_negative(c));
-        CHECK(finite_non_negative(q));
-        CHECK(std::fabs(c + q - 1) <= 1e-14);  // P + Q = 1 to a few eps (Boost's regularised gammas)
+        check_distribution_at(s, E, 1e-14);  // P + Q = 1 to a few eps (Boost's regularised gammas)
       }
       CHECK(finite_non_negative(s.probability_density_per_MeV(0.0)) == (alpha >= 0));  // +inf for alpha < 0, documented
     }

@@ -33,8 +33,7 @@ int run(const std::vector<std::string>& args) {
   const std::vector<double> masses = mass.masses(p);  // as propagation_bound_curve: from + k step
   const auto output = format.format();
   const nusi::propagation_setup<double> setup = flags.setup();
-  if (threads < 0 || threads > 4096)
-    throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+  const unsigned thread_count = nusi::cli::thread_count(threads);
   nusi::propagation_bound_options<double> options;
   options.transport = flags.options();
   const auto emission = flags.emission();
@@ -42,7 +41,7 @@ int run(const std::vector<std::string>& args) {
   {
     nusi::cli::progress bar("bound propagation", masses.size(), quiet || masses.size() < 4);
     nusi::cli::parallel_for(
-        masses.size(), static_cast<unsigned>(threads),
+        masses.size(), thread_count,
         [&](std::size_t k) { curve[k] = nusi::propagation_bound(masses[k], setup, emission, options); }, bar);
   }
   std::vector<nusi::cli::json_object> rows;

@@ -40,10 +40,6 @@ struct event_flags {
     p.option("--threads", threads, "threads over the masses, 0 = all cores (the results do not depend on it)");
     p.flag("--quiet", quiet, "no progress on stderr");
   }
-  unsigned thread_count() const {
-    if (threads < 0 || threads > 4096) throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
-    return static_cast<unsigned>(threads);
-  }
   nusi::event_bound_options<double> options(const nusi::cli::transport_flags& t, const nusi::cli::monte_carlo_flags& mc) const {
     if (!(energy_erg > 0 && std::isfinite(energy_erg))) throw nusi::cli::usage_error("--energy-erg must be > 0, got " + number_text(energy_erg));
     if (!(normalisation_min > 0 && normalisation_min <= 1))
@@ -111,7 +107,7 @@ int run_sn1987a(const std::vector<std::string>& args) {
   {
     nusi::cli::progress bar("bound sn1987a", masses.size(), ev.quiet || masses.size() < 4);
     nusi::cli::parallel_for(
-        masses.size(), ev.thread_count(),
+        masses.size(), nusi::cli::thread_count(ev.threads),
         [&](std::size_t k) { curve[k] = nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); }, bar);
   }
   std::vector<nusi::cli::json_object> rows;
@@ -158,7 +154,7 @@ int run_forecast(const std::vector<std::string>& args) {
   {
     nusi::cli::progress bar("bound forecast", jobs, ev.quiet || jobs < 4);
     nusi::cli::parallel_for(
-        jobs, ev.thread_count(),
+        jobs, nusi::cli::thread_count(ev.threads),
         [&](std::size_t k) {
           const auto& [name, det] = detectors[k / masses.size()];
           points[k] = {name, nusi::forecast_event_bound(masses[k % masses.size()], setup, emission, det, options)};
@@ -203,12 +199,12 @@ int run_time_spread(const std::vector<std::string>& args) {
   o.window.window_s = mc.window_s;
   o.window.angles = planar ? nusi::angle_model::planar : nusi::angle_model::three_dimensional;
   const auto emission = flags.emission();
-  if (threads < 0 || threads > 4096) throw nusi::cli::usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+  const unsigned thread_count = nusi::cli::thread_count(threads);
   std::vector<nusi::time_spread_bound_point<double>> curve(masses.size());
   {
     nusi::cli::progress bar("bound time-spread", masses.size(), quiet || masses.size() < 4);
     nusi::cli::parallel_for(
-        masses.size(), static_cast<unsigned>(threads),
+        masses.size(), thread_count,
         [&](std::size_t k) { curve[k] = nusi::time_spread_bound(masses[k], setup, emission, o); }, bar);
   }
   std::vector<nusi::cli::json_object> rows;

@@ -60,8 +60,7 @@ int run(const std::vector<std::string>& args) {
   require_points("--fig2-coupling-points", grids.fig2_coupling_points, 2, 20000);
   require_points("--fig3-energy-bins", grids.fig3_energy_bins, 8, 4096);
   require_points("--fig3-angle-bins", grids.fig3_angle_bins, 2, 4096);
-  require_points("--threads", threads, 0, 4096);
-  ctx.threads = static_cast<unsigned>(threads);
+  ctx.threads = nusi::cli::thread_count(threads);
   for (double v : {core.R_min_km, core.R_max_km, core.mean_energy_MeV, core.kappa, core.paper_density_per_cm3})
     if (!(v > 0)) throw nusi::cli::usage_error("core inputs must be > 0, got " + nusi::cli::number_text(v));
   if (!(core.R_min_km < core.R_max_km) || !(30 < core.R_max_km))

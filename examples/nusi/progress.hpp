@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include "cli.hpp"
+
 namespace nusi::cli {
 
 class progress {
@@ -52,6 +54,12 @@ class progress {
   bool enabled_;
   std::chrono::steady_clock::time_point start_, last_{};
 };
+
+/// The value of a --threads flag, checked: 0 (all cores) to 4096 (nusi::max_threads).
+inline unsigned thread_count(long threads) {
+  if (threads < 0 || threads > 4096) throw usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+  return static_cast<unsigned>(threads);
+}
 
 /// Runs job(i) for i in [0, n) on `threads` threads (0: all cores), in any order, updating bar from
 /// the calling thread; rethrows the first exception of a job after all have ended.
