@@ -13,6 +13,7 @@
 
 #include <nusi/detection/sn1987a.hpp>
 #include <nusi/profiles.hpp>
+#include <nusi/random_walk.hpp>
 
 namespace {
 std::string read_file(const std::string& path) {
@@ -61,6 +62,16 @@ TEST_CASE("a tabulated temperature whose neutrino density overflows is rejected"
   const std::string huge_T(115, '8');
   CHECK_THROWS_WITH_AS(profile_from_text("12,5e14,12\n15,1e12,1" + huge_T + "\n16,2e12,0.5\n"),
                        doctest::Contains("temperature_MeV[1]"), nusi::invalid_argument);
+}
+
+// Fuzz corpus profile_csv/opacity_overflow.csv (found by libFuzzer): rho = 5e203 g/cm^3 and T = 1.2e78
+// MeV are each representable, but n_N <sigma_nuN> ~ 3e227 cm^-3 x 1e112 cm^2 is not, and the mean free
+// path rounded to 0. The random walk now says so with a numerical_error instead of returning 0.
+TEST_CASE("a profile whose opacity n_N <sigma_nuN> overflows gives a numerical_error, not a zero mean free path") {
+  const std::string huge_T = "1166666688888888888888888888888888888888800000000000000000242169293893449045";
+  const auto table = profile_from_text("12,5e203," + huge_T + "\n16,2e12,0.5\n");
+  using walk = nusi::random_walk<double, nusi::tabulated_profile<double>>;
+  CHECK_THROWS_WITH_AS(walk(table, {12e5, 16e5}), doctest::Contains("r_cm = 1200000"), nusi::numerical_error);
 }
 
 TEST_CASE("a table with extreme but representable values stays finite and between its nodes") {

@@ -272,6 +272,7 @@ class random_walk {
   /// <sigma_nuN>(r) [cm^2], averaged over the normalised Fermi-Dirac spectrum at r.
   Real averaged_cross_section_cm2(Real r_cm) const { return average(thermal_state_at(r_cm)); }
   /// lambda(r) = 1/(n_N(r) <sigma_nuN>(r)) [cm] (paper Sec. III); infinite where n_N = 0.
+  /// @throws nusi::numerical_error if n_N <sigma_nuN> overflows (lambda would round to 0).
   Real mean_free_path_cm(Real r_cm) const {
     const Real inv = point_at(r_cm).inverse_mean_free_path_per_cm;
     return inv > 0 ? 1 / inv : std::numeric_limits<Real>::infinity();
@@ -352,7 +353,11 @@ class random_walk {
     if (!detail::is_finite(n_N) || n_N < 0) throw_profile_value("nucleon_density_per_cm3", r_cm, n_N);
     const Real n_nu = static_cast<Real>(profile_.neutrino_density_per_cm3(r_cm));
     if (!detail::is_finite(n_nu) || n_nu < 0) throw_profile_value("neutrino_density_per_cm3", r_cm, n_nu);
-    return {r_cm, s, averaged, n_N, n_nu, n_N * averaged};
+    const Real inverse_mean_free_path = n_N * averaged;
+    if (!detail::is_finite(inverse_mean_free_path))  // e.g. rho ~ 1e203 g/cm^3 with T ~ 1e78 MeV
+      throw nusi::numerical_error(detail::concat_text("nusi::random_walk: 1/lambda = n_N <sigma_nuN> = ", n_N, " cm^-3 x ",
+                                                      averaged, " cm^2 is not representable at r_cm = ", r_cm));
+    return {r_cm, s, averaged, n_N, n_nu, inverse_mean_free_path};
   }
   [[noreturn]] static void throw_profile_value(std::string_view member, Real r_cm, Real value) {
     detail::throw_invalid("nusi::random_walk", detail::concat_text("profile.", member, "(r_cm = ", r_cm, ")"),
