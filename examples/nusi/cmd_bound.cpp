@@ -37,13 +37,9 @@ int run(const std::vector<std::string>& args) {
   nusi::propagation_bound_options<double> options;
   options.transport = flags.options();
   const auto emission = flags.emission();
-  std::vector<nusi::propagation_bound_point<double>> curve(masses.size());
-  {
-    nusi::cli::progress bar("bound propagation", masses.size(), quiet || masses.size() < 4);
-    nusi::cli::parallel_for(
-        masses.size(), thread_count,
-        [&](std::size_t k) { curve[k] = nusi::propagation_bound(masses[k], setup, emission, options); }, bar);
-  }
+  const auto curve = nusi::cli::parallel_map("bound propagation", masses.size(), thread_count, quiet, [&](std::size_t k) {
+    return nusi::propagation_bound(masses[k], setup, emission, options);
+  });
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) {
     nusi::cli::json_object o;

@@ -103,13 +103,8 @@ int run_sn1987a(const std::vector<std::string>& args) {
   const nusi::supernova_emission<double> emission{.energy_erg = ev.energy_erg, .mean_energy_MeV = flags.mean_energy_MeV,
                                                   .mean_square_energy_MeV2 = flags.mean_square_energy_MeV2, .distance_cm = setup.distance_cm};
   const auto table = nusi::load_sn1987a_events<double>(events_file);
-  std::vector<nusi::event_bound_point<double>> curve(masses.size());
-  {
-    nusi::cli::progress bar("bound sn1987a", masses.size(), ev.quiet || masses.size() < 4);
-    nusi::cli::parallel_for(
-        masses.size(), nusi::cli::thread_count(ev.threads),
-        [&](std::size_t k) { curve[k] = nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); }, bar);
-  }
+  const auto curve = nusi::cli::parallel_map("bound sn1987a", masses.size(), nusi::cli::thread_count(ev.threads), ev.quiet,
+                                             [&](std::size_t k) { return nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); });
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) rows.push_back(point_json(b));
   std::string title = "SN 1987A event-level bound (";
@@ -149,18 +144,12 @@ int run_forecast(const std::vector<std::string>& args) {
   if (which == "all" || which == "hyper-kamiokande") detectors.emplace_back("hyper-kamiokande", nusi::hyper_kamiokande<double>());
   if (which == "all" || which == "juno") detectors.emplace_back("juno", nusi::juno<double>());
   if (which == "all" || which == "dune") detectors.emplace_back("dune", nusi::dune<double>());
-  const std::size_t jobs = masses.size() * detectors.size();
-  std::vector<std::pair<std::string, nusi::event_bound_point<double>>> points(jobs);
-  {
-    nusi::cli::progress bar("bound forecast", jobs, ev.quiet || jobs < 4);
-    nusi::cli::parallel_for(
-        jobs, nusi::cli::thread_count(ev.threads),
-        [&](std::size_t k) {
-          const auto& [name, det] = detectors[k / masses.size()];
-          points[k] = {name, nusi::forecast_event_bound(masses[k % masses.size()], setup, emission, det, options)};
-        },
-        bar);
-  }
+  // Detector-major order: all masses of the first detector, then the next.
+  const auto points = nusi::cli::parallel_map(
+      "bound forecast", masses.size() * detectors.size(), nusi::cli::thread_count(ev.threads), ev.quiet, [&](std::size_t k) {
+        const auto& [name, det] = detectors[k / masses.size()];
+        return std::pair{name, nusi::forecast_event_bound(masses[k % masses.size()], setup, emission, det, options)};
+      });
   std::vector<nusi::cli::json_object> rows;
   for (const auto& [name, b] : points) rows.push_back(point_json(b, name));
   std::string title = "Galactic supernova at ";
@@ -200,13 +189,8 @@ int run_time_spread(const std::vector<std::string>& args) {
   o.window.angles = planar ? nusi::angle_model::planar : nusi::angle_model::three_dimensional;
   const auto emission = flags.emission();
   const unsigned thread_count = nusi::cli::thread_count(threads);
-  std::vector<nusi::time_spread_bound_point<double>> curve(masses.size());
-  {
-    nusi::cli::progress bar("bound time-spread", masses.size(), quiet || masses.size() < 4);
-    nusi::cli::parallel_for(
-        masses.size(), thread_count,
-        [&](std::size_t k) { curve[k] = nusi::time_spread_bound(masses[k], setup, emission, o); }, bar);
-  }
+  const auto curve = nusi::cli::parallel_map("bound time-spread", masses.size(), thread_count, quiet,
+                                             [&](std::size_t k) { return nusi::time_spread_bound(masses[k], setup, emission, o); });
   std::vector<nusi::cli::json_object> rows;
   for (const auto& b : curve) {
     nusi::cli::json_object j;

@@ -39,7 +39,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--paper-density-cm3", paper_density, "n_nu of the paper_quoted preset", "cm^-3");
   format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
-  format.format();  // rejects --json with --csv
+  const auto output = format.format();
 
   const bool conservative = case_text == "conservative";
   if (conservative && !p.was_set("--R-min-km")) R_min_km = 30;
@@ -104,7 +104,7 @@ int run(const std::vector<std::string>& args) {
   o.add("N_2to4_at_g1", b.N_2to4_at_g1.value).add("N_2to4_at_g1_error", b.N_2to4_at_g1.error);
   o.add("log10_g_bound", b.log10_coupling_bound);
   o.add("paper_log10_g_bound", nusi::paper_log10_core_bound<double>);
-  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, output)) return 0;
   using nusi::cli::print_row;
   std::cout << "# nusi core: case " << case_text << ", preset " << preset << ", profile " << profile_text
             << " (values at R_min where they vary)\n";

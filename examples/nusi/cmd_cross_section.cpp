@@ -20,7 +20,7 @@ int run(const std::vector<std::string>& args) {
   p.option("--kappa", kappa, "phase-space factor per final-state particle in Eqs. (2)-(3)");
   format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
-  format.format();  // rejects --json with --csv
+  const auto output = format.format();
   if (!(energy > 0)) throw nusi::cli::usage_error("--energy-MeV must be > 0, got " + nusi::cli::number_text(energy));
 
   const nusi::mediator<double> med{.mass_MeV = std::pow(10.0, log10_mass), .coupling = std::pow(10.0, log10_g)};
@@ -33,7 +33,7 @@ int run(const std::vector<std::string>& args) {
   o.add("dsigma_dEf_cm2_per_MeV", bw.flat_dsigma_dEf_cm2_per_MeV(energy));
   o.add("min_final_energy_MeV", bw.min_final_energy_MeV(energy));
   o.add("sigma_2to4_cm2", s2to4);
-  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, output)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", med.coupling);

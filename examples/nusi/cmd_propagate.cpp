@@ -16,7 +16,7 @@
 
 namespace {
 int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::monte_carlo_result<double>& mc,
-                      double log10_mass, double log10_g, bool json, bool csv) {
+                      double log10_mass, double log10_g, nusi::cli::output_format output) {
   nusi::cli::json_object o;
   o.add("log10_mass_MeV", log10_mass).add("log10_g", log10_g).add("method", "montecarlo");
   o.add("fraction_above_threshold", mc.fraction_above_threshold);
@@ -29,7 +29,7 @@ int print_monte_carlo(const nusi::propagation_setup<double>& setup, const nusi::
   o.add("primaries", static_cast<double>(mc.primaries));
   o.add("arrivals", static_cast<double>(mc.arrivals));
   o.add("unscattered_arrivals", static_cast<double>(mc.unscattered_arrivals));
-  if (nusi::cli::print_structured(std::cout, o, json, csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, output)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", setup.med.coupling);
@@ -63,7 +63,7 @@ int run(const std::vector<std::string>& args) {
   p.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
   format.declare(p, "print one JSON object", "print a CSV header and one row");
   if (!p.parse(args)) return 0;
-  format.format();  // rejects --json with --csv
+  const auto output = format.format();
   nusi::cli::require_flag_finite("--log10-mass-MeV", log10_mass, -30, 10);
   nusi::cli::require_flag_finite("--log10-g", log10_g, -30, 2);
   nusi::propagation_setup<double> setup = flags.setup();
@@ -74,7 +74,7 @@ int run(const std::vector<std::string>& args) {
   if (flags.method == "montecarlo") {
     if (energy_angle || spectrum) throw nusi::cli::usage_error("--method montecarlo gives F, scatterings and budgets only");
     return print_monte_carlo(setup, nusi::monte_carlo_propagation(setup, emission, flags.monte_carlo()), log10_mass,
-                             log10_g, format.json, format.csv);
+                             log10_g, output);
   }
   double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
   nusi::propagation_result<double> r;
@@ -128,7 +128,7 @@ int run(const std::vector<std::string>& args) {
     o.raw("emitted_per_MeV", nusi::cli::json_numbers(r.emitted_spectrum_per_MeV()));
     o.raw("at_earth_per_MeV", nusi::cli::json_numbers(r.spectrum_at_earth_per_MeV()));
   }
-  if (nusi::cli::print_structured(std::cout, o, format.json, format.csv)) return 0;
+  if (nusi::cli::print_structured(std::cout, o, output)) return 0;
   using nusi::cli::print_row;
   print_row(std::cout, "mediator mass M", setup.med.mass_MeV, "MeV");
   print_row(std::cout, "coupling g", setup.med.coupling);

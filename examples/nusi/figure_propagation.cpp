@@ -77,11 +77,8 @@ void write_propagation_bound(figure_context& ctx) {
     setup.relic.nature = dirac ? neutrino_nature::dirac : neutrino_nature::majorana;
     const double from = -7, to = -1.5, step = ctx.grids.fig1_mass_step_dex;  // the paper's range
     const std::size_t count = static_cast<std::size_t>(std::floor((to - from) / step + 1e-3)) + 1;
-    progress bar(dirac ? "propagation bound (Dirac)" : "propagation bound (Majorana)", count, ctx.quiet);
-    std::vector<propagation_bound_point<double>> curve(count);
-    parallel_for(count, ctx.threads,
-                 [&](std::size_t k) { curve[k] = propagation_bound(from + double(k) * step, setup, emission, options); }, bar);
-    bar.finish();
+    const auto curve = parallel_map(dirac ? "propagation bound (Dirac)" : "propagation bound (Majorana)", count, ctx.threads,
+                                    ctx.quiet, [&](std::size_t k) { return propagation_bound(from + double(k) * step, setup, emission, options); });
     std::ofstream out(ctx.file(dirac ? "fig1_propagation_dirac.csv" : "fig1_propagation_majorana.csv"));
     out << "log10_mass_MeV,log10_g_bound,found,fraction_at_bound\n";
     for (const auto& p : curve)

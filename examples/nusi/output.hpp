@@ -93,13 +93,6 @@ class json_object {
   std::vector<std::pair<std::string, std::string>> fields_;
 };
 
-/// Prints o as JSON (--json) or CSV (--csv) and returns true, or returns false for the table output.
-inline bool print_structured(std::ostream& os, const json_object& o, bool json, bool csv) {
-  if (json) os << o.str() << "\n";
-  else if (csv) os << o.csv();
-  return json || csv;
-}
-
 /// A JSON array of objects, one per line.
 inline std::string json_array(const std::vector<json_object>& items) {
   std::string s = "[";
@@ -122,6 +115,13 @@ struct format_flags {
     return json ? output_format::json : csv ? output_format::csv : output_format::table;
   }
 };
+
+/// Prints o as JSON or CSV and returns true, or returns false for the table output.
+inline bool print_structured(std::ostream& os, const json_object& o, output_format format) {
+  if (format == output_format::json) os << o.str() << "\n";
+  else if (format == output_format::csv) os << o.csv();
+  return format != output_format::table;
+}
 
 /// Rows with the same keys as a JSON array, a CSV table (header line, then one line per row), or an
 /// aligned table under "# title" with numbers to 6 significant digits.

@@ -16,6 +16,8 @@
 #include <thread>
 #include <vector>
 
+#include <nusi/parallel.hpp>
+
 #include "cli.hpp"
 
 namespace nusi::cli {
@@ -55,14 +57,19 @@ class progress {
   std::chrono::steady_clock::time_point start_, last_{};
 };
 
-/// The value of a --threads flag, checked: 0 (all cores) to 4096 (nusi::max_threads).
+/// The value of a --threads flag, checked: 0 (all cores) to nusi::max_threads.
 inline unsigned thread_count(long threads) {
-  if (threads < 0 || threads > 4096) throw usage_error("--threads must be in [0, 4096], got " + std::to_string(threads));
+  if (threads < 0 || static_cast<unsigned long>(threads) > nusi::max_threads) {
+    std::string what = "--threads must be in [0, " + std::to_string(nusi::max_threads);
+    what += "], got " + std::to_string(threads);
+    throw usage_error(what);
+  }
   return static_cast<unsigned>(threads);
 }
 
 /// Runs job(i) for i in [0, n) on `threads` threads (0: all cores), in any order, updating bar from
-/// the calling thread; rethrows the first exception of a job after all have ended.
+/// the calling thread (what nusi::parallel_for, which blocks it, cannot); rethrows the first exception
+/// of a job after all have ended.
 inline void parallel_for(std::size_t n, unsigned threads, const std::function<void(std::size_t)>& job, progress& bar) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = static_cast<unsigned>(std::min<std::size_t>(threads, n));
@@ -89,6 +96,16 @@ inline void parallel_for(std::size_t n, unsigned threads, const std::function<vo
   for (auto& t : pool) t.join();
   bar.update(n);
   if (failure) std::rethrow_exception(failure);
+}
+
+/// [f(0), ..., f(n - 1)] computed on `threads` threads, with a progress bar named `what` on stderr
+/// (none when quiet or for fewer than 4 items).
+template <class F>
+auto parallel_map(const std::string& what, std::size_t n, unsigned threads, bool quiet, F f) {
+  std::vector<decltype(f(std::size_t{}))> out(n);
+  progress bar(what, n, quiet || n < 4);
+  parallel_for(n, threads, [&](std::size_t k) { out[k] = f(k); }, bar);
+  return out;
 }
 
 }  // namespace nusi::cli

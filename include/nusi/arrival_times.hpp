@@ -50,6 +50,10 @@ Real single_scattering_delay_s(Real scattering_distance_cm, Real distance_cm, Re
   return excess / speed_of_light_cm_per_s<Real>;
 }
 
+/// Largest number of primaries of the arrival-time and windowed-fraction Monte Carlos (and of the
+/// event bound's window): a bound so that a typo cannot run for days.
+inline constexpr std::uint64_t max_window_primaries = 100'000'000;
+
 /// Settings of arrival_time_distribution. The physics (M, g, targets, D, threshold) is the setup's.
 template <class Real>
 struct arrival_time_options {
@@ -176,6 +180,10 @@ void validate_window(std::string_view fn, Real window_s) {
   require_positive(fn, "window_s", window_s);
 }
 
+inline void require_window_primaries(std::string_view fn, std::string_view parameter, std::uint64_t primaries) {
+  if (primaries == 0 || primaries > max_window_primaries) throw_invalid(fn, parameter, "in [1, 1e8]", primaries);
+}
+
 }  // namespace detail
 
 /// Arrival-time distribution of the neutrinos above setup.threshold_MeV at distance D: quantiles and
@@ -188,8 +196,7 @@ arrival_time_result<Real> arrival_time_distribution(const propagation_setup<Real
                                                     const arrival_time_options<Real>& options = {}) {
   constexpr std::string_view fn = "nusi::arrival_time_distribution";
   detail::validate_window(fn, options.window_s);
-  if (options.primaries == 0) detail::throw_invalid(fn, "options.primaries", ">= 1", options.primaries);
-  if (options.primaries > 100'000'000) detail::throw_invalid(fn, "options.primaries", "<= 1e8", options.primaries);
+  detail::require_window_primaries(fn, "options.primaries", options.primaries);
   if (options.batches < 2 || options.batches > options.primaries)
     detail::throw_invalid(fn, "options.batches", "in [2, primaries]", options.batches);
   for (std::size_t i = 0; i < options.quantile_probabilities.size(); ++i)
@@ -359,8 +366,7 @@ class windowed_fraction {
     constexpr std::string_view fn = "nusi::windowed_fraction";
     setup_.validate(fn);
     detail::validate_window(fn, options.window_s);
-    if (options.primaries == 0) detail::throw_invalid(fn, "options.primaries", ">= 1", options.primaries);
-    if (options.primaries > 100'000'000) detail::throw_invalid(fn, "options.primaries", "<= 1e8", options.primaries);
+    detail::require_window_primaries(fn, "options.primaries", options.primaries);
     if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
     detail::require_positive(fn, "options.max_energy_MeV", options.max_energy_MeV);
     if (!(options.max_energy_MeV > setup.threshold_MeV))

@@ -437,8 +437,7 @@ void validate_event_options(std::string_view fn, const event_bound_options<Real>
   require_positive(fn, "options.log10_g_tolerance", o.log10_g_tolerance);
   require_positive(fn, "options.panel_width_MeV", o.panel_width_MeV);
   require_positive(fn, "options.window.window_s", o.window.window_s);
-  if (o.window.primaries == 0 || o.window.primaries > 100'000'000)
-    throw_invalid(fn, "options.window.primaries", "in [1, 1e8]", o.window.primaries);
+  require_window_primaries(fn, "options.window.primaries", o.window.primaries);
 }
 }  // namespace detail
 
