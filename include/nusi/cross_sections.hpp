@@ -198,8 +198,8 @@ class s_channel_breit_wigner {
   Real sigma_total_cm2(Real E_i_MeV) const {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner::sigma_total_cm2";
     detail::require_positive(fn, "E_i_MeV", E_i_MeV);
-    require_s_in_range(fn, "E_i_MeV", E_i_MeV);
-    return static_cast<Real>(total_point(2 * W(E_i_MeV) * m_));
+    const W s = 2 * W(E_i_MeV) * m_;
+    return static_cast<Real>(total_point(s, require_s_in_range(fn, "E_i_MeV", E_i_MeV)));
   }
 
   /// Average of dsigma/dE_f over E_i in the bin [E_lo, E_hi] [cm^2/MeV], in closed form: the
@@ -342,9 +342,11 @@ class s_channel_breit_wigner {
   }
   // v = s/M^2 - 1 enters every cross section; it leaves the floating-point range only for E above
   // ~max() M^2/(2 m_nu) (1.8e295 MeV at M = 1e-10 MeV, m_nu = 0.05 eV), beyond any physics: rejected.
-  void require_s_in_range(std::string_view fn, std::string_view name, Real E_MeV) const {
-    if (!detail::is_finite(v_of(2 * W(E_MeV) * m_)))
-      detail::throw_invalid(fn, name, "such that s/M^2 = 2 E m_nu/M^2 is finite", E_MeV);
+  // Returns v at E.
+  W require_s_in_range(std::string_view fn, std::string_view name, Real E_MeV) const {
+    const W v = v_of(2 * W(E_MeV) * m_);
+    if (!detail::is_finite(v)) detail::throw_invalid(fn, name, "such that s/M^2 = 2 E m_nu/M^2 is finite", E_MeV);
+    return v;
   }
   static void check_bin(std::string_view fn, Real E_lo_MeV, Real E_hi_MeV) {
     detail::require_positive(fn, "E_lo_MeV", E_lo_MeV);
