@@ -13,8 +13,8 @@ build=${NUSI_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(g++ make cmake libboost-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen libopenmpi-dev openmpi-bin)
-# test: clang-tidy, and clang++ with libFuzzer (Debian 12 ships it in libclang-rt-14-dev).
-[[ $mode == test ]] && packages+=(clang clang-tidy libclang-rt-14-dev)
+# test: clang-tidy, clang++ with libFuzzer (Debian 12 ships it in libclang-rt-14-dev), python3-yaml (CITATION.cff).
+[[ $mode == test ]] && packages+=(clang clang-tidy libclang-rt-14-dev python3-yaml)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
