@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The one-diagram 2nu->4nu cross section (two_to_four_diagram.hpp, the check of paper Eqs. 2-3):
 // one sigma at 1% statistical error below, just above and far above M, its linear cost in the
-// sample count, and the floors: one phase-space point of each generator (phase_space.hpp).
+// sample count, the exact massless quadrature, and the floors: one phase-space point of each generator
+// (phase_space.hpp).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -60,6 +61,15 @@ BENCHMARK(BM_sigma_2to4_diagram_one_percent)
     ->Arg(10)
     ->Arg(30)
     ->Unit(benchmark::kMillisecond);
+
+/// The exact massless cross section by one-dimensional quadrature (the Monte Carlo's check), at the
+/// same points: a few hundred evaluations of the Dalitz integral I.
+void BM_sigma_2to4_diagram_massless(benchmark::State& state) {
+  const double sqrt_s = std::pow(10.0, double(state.range(0)) / 10);
+  for (auto _ : state) benchmark::DoNotOptimize(nusi::sigma_2to4_diagram_massless_cm2(sqrt_s, med));
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_sigma_2to4_diagram_massless)->ArgNames({"log10_sqrt_s_over_M_x10"})->Arg(-10)->Arg(3)->Arg(10)->Arg(30);
 
 /// Cost against the sample count at sqrt(s) = 10 M: linear (batches of 4096 points).
 void BM_sigma_2to4_diagram_samples(benchmark::State& state) {

@@ -18,6 +18,7 @@
 
 #include <boost/math/constants/constants.hpp>
 #include <boost/math/quadrature/gauss.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 
 #include "cross_sections.hpp"
 #include "detail/promote.hpp"
@@ -242,6 +243,103 @@ W narrow_width_dalitz_integral(W mu) {
 }
 }  // namespace detail
 
+namespace detail {
+template <class W>
+boost::math::quadrature::tanh_sinh<W>& diagram_tanh_sinh_rule() {  // abscissas built once, reused
+  static boost::math::quadrature::tanh_sinh<W> rule;
+  return rule;
+}
+
+/// J = int_lo^hi dq^2 q^2 I(q^2)/|D(q^2)| in units s = 1 (0 <= lo < hi <= 1), by tanh-sinh on three
+/// pieces: within 100 M Gamma of the pole in theta = atan((q^2 - M^2)/(M Gamma)), where dq^2/|D| =
+/// dtheta/(M Gamma) makes the Breit-Wigner flat (q^2 = a + M Gamma (1 + t_a^2) tau/(1 - t_a tau),
+/// tau = tan(u dtheta), as in the sampler); beyond it in v = ln|q^2 - M^2|, where |D| = e^(2v) +
+/// (M Gamma)^2 is formed without cancellation. Throws nusi::numerical_error if the sum misses its tolerance.
+template <class W>
+W pair_mass_integral(W lo, W hi, W M, W Gamma) {
+  using std::atan;
+  using std::atan2;
+  using std::exp;
+  using std::log;
+  using std::pow;
+  using std::sqrt;
+  using std::tan;
+  const W M2 = M * M, MG = M * Gamma, window = 100 * MG;
+  static const W tol = pow(std::numeric_limits<W>::epsilon(), W(0.75));
+  W total = 0, total_error = 0, total_L1 = 0;
+  const auto add = [&](const auto& f, W a, W b, W factor) {  // factor * int_a^b f
+    W error = 0, L1 = 0;
+    total += factor * diagram_tanh_sinh_rule<W>().integrate(f, a, b, tol, &error, &L1);
+    total_error += factor * (b - a) / 2 * error;  // Boost 1.74 scales L1 by (b - a)/2, not the error (spectra.hpp)
+    total_L1 += factor * L1;
+  };
+  const auto q2_I = [](W q2) { return q2 > 0 && q2 < 1 ? q2 * narrow_width_dalitz_integral(q2) : W(0); };
+  // The window [a, b] around the pole, in theta.
+  const W a = M2 - window > lo ? M2 - window : lo, b = M2 + window < hi ? M2 + window : hi;
+  if (b > a) {
+    const W t_a = (a - M2) / MG, t_b = (b - M2) / MG, denominator = 1 + t_a * t_b;
+    const W dtheta = denominator > 0 ? atan(((b - a) / MG) / denominator) : atan2(t_b, W(1)) - atan2(t_a, W(1));
+    const auto f = [&](W u) {
+      const W tau = tan(u * dtheta);
+      return q2_I(a + MG * (1 + t_a * t_a) * (tau / (1 - t_a * tau)));
+    };
+    const W u_pole = -atan(t_a) / dtheta;  // split where q^2 = M^2
+    if (u_pole > 0 && u_pole < 1) {
+      add(f, W(0), u_pole, dtheta / MG);
+      add(f, u_pole, W(1), dtheta / MG);
+    } else {
+      add(f, W(0), W(1), dtheta / MG);
+    }
+  }
+  // Below the window: q^2 = M^2 - e^v; above it: q^2 = M^2 + e^v; dq^2 = e^v dv.
+  const auto tail = [&](W sign) {
+    return [&, sign](W v) {
+      const W e = exp(v);
+      return q2_I(M2 + sign * e) * e / (e * e + MG * MG);
+    };
+  };
+  const W lower_end = b < M2 - window ? hi : M2 - window;  // the lower tail is [lo, lower_end]
+  if (lower_end > lo) {
+    if (M2 - lo > 2 * (M2 - lower_end)) {
+      add(tail(W(-1)), log(M2 - lower_end), log(M2 - lo), W(1));
+    } else {  // |q^2 - M^2| within a factor 2 across the tail (a far pole): directly in q^2
+      add([&](W q2) { return q2_I(q2) / breit_wigner_denominator(q2, M, Gamma); }, lo, lower_end, W(1));
+    }
+  }
+  const W upper_start = a > M2 + window ? lo : M2 + window;  // the upper tail is [upper_start, hi]
+  if (hi > upper_start) add(tail(W(1)), log(upper_start - M2), log(hi - M2), W(1));
+  // Requested eps^(3/4); accepted at sqrt(eps) (1.5e-8 in double) on the sum: a piece next to
+  // q^2 = s, where I ~ (1 - q^2)^5/30, may be negligible and its own relative error meaningless.
+  static const W accepted = sqrt(std::numeric_limits<W>::epsilon());
+  if (!(total_error <= accepted * total_L1))
+    throw numerical_error("nusi::sigma_2to4_diagram_massless_cm2: quadrature did not converge (M/sqrt(s) = " +
+                          to_text(M) + ", Gamma/M = " + to_text(Gamma / M) + ", error " + to_text(total_error) +
+                          " of L1 " + to_text(total_L1) + ")");
+  return total;
+}
+}  // namespace detail
+
+/// sigma_2to4_diagram_cm2 for massless neutrinos [cm^2], exact, by one-dimensional quadrature: the
+/// three- and two-body parts integrate in closed form (docs/physics.md), leaving
+/// sigma = S g^8 s/(1024 pi^5 |D(s)|) int_0^s dq^2 q^2 I(q^2/s)/|D(q^2)|, I as in the narrow-width
+/// limit. The Monte Carlo's independent check across the resonance, and a noise-free curve.
+/// @throws nusi::invalid_argument as sigma_2to4_diagram_cm2 (bad or vector mediator, coupling,
+/// sqrt_s_MeV); nusi::numerical_error if the quadrature misses its tolerance.
+template <class Real>
+Real sigma_2to4_diagram_massless_cm2(Real sqrt_s_MeV, const mediator<Real>& med,
+                                     final_state_flavours flavours = final_state_flavours::same) {
+  using W = detail::promoted_t<Real>;
+  using std::pow;
+  detail::validate_diagram_inputs("nusi::sigma_2to4_diagram_massless_cm2", sqrt_s_MeV, med,
+                                  two_to_four_diagram_options<Real>{});
+  const W pi = boost::math::constants::pi<W>();
+  const W E = sqrt_s_MeV, M = W(med.mass_MeV) / E, Gamma = W(med.width_MeV()) / E, g2 = W(med.coupling) * W(med.coupling);
+  const W J = detail::pair_mass_integral(W(0), W(1), M, Gamma);
+  const W hat = detail::final_state_symmetry<W>(flavours) * (g2 * g2) * (g2 * g2) /
+                (1024 * pow(pi, 5) * detail::breit_wigner_denominator(W(1), M, Gamma)) * J;
+  return static_cast<Real>(per_MeV2_to_cm2(hat / (E * E)));
+}
+
 /// Closed-form low-energy limit of sigma_2to4_diagram_cm2 [cm^2] (sqrt s << M, massless neutrinos):
 /// S g^8 s^3 / (147456 pi^5 M^8), i.e. Eq. (2) with kappa^4 = S/(147456 pi^5) (kappa = 8.63e-3 for the
 /// same flavours, S = 1/4). Derived in docs/physics.md. Throws nusi::invalid_argument on bad input.
@@ -324,6 +422,8 @@ struct two_to_four_comparison_row {
   /// The diagram by Monte Carlo and its standard error [cm^2].
   Real sigma_diagram_cm2 = Real(0);
   Real error_cm2 = Real(0);
+  /// The same for massless neutrinos by one-dimensional quadrature (exact; sigma_2to4_diagram_massless_cm2).
+  Real sigma_massless_cm2 = Real(0);
   /// Closed-form limits [cm^2]: low energy (valid for sqrt s << M) and narrow width (sqrt s > M, else 0).
   Real sigma_low_energy_cm2 = Real(0);
   Real sigma_narrow_width_cm2 = Real(0);
@@ -332,7 +432,8 @@ struct two_to_four_comparison_row {
   Real diagram_au = Real(0);
   /// Error of diagram_au, including that of the normalisation point.
   Real error_au = Real(0);
-  Real narrow_width_au = Real(0);
+  /// sigma_massless_cm2 in the same units (divided by the Monte Carlo's value at the normalisation point).
+  Real massless_au = Real(0);
   Real eqs23_au = Real(0);
 };
 
@@ -350,12 +451,12 @@ struct two_to_four_comparison_curve {
   /// and its error (points treated as independent): Eq. (2) says 6.
   Real low_energy_slope = Real(0);
   Real low_energy_slope_error = Real(0);
-  /// The same over the last decade of the grid (all above M): Eq. (3) says -2; the narrow-width limit
-  /// -2 + 2/(ln(s/M^2) - 3) asymptotically. NaN-free: 0 with error +infinity if fewer than 2 points.
+  /// The same over the last decade of the grid (if above M): Eq. (3) says -2, the diagram
+  /// -2 + 2/(ln(s/M^2) - 3) asymptotically. 0 with error +infinity if fewer than 2 points.
   Real high_energy_slope = Real(0);
   Real high_energy_slope_error = Real(0);
-  /// The narrow-width closed form's slope fitted over the same points.
-  Real high_energy_slope_narrow_width = Real(0);
+  /// The exact massless curve's slope fitted over the same points.
+  Real high_energy_slope_massless = Real(0);
   std::vector<two_to_four_comparison_row<Real>> rows;
 };
 
@@ -382,9 +483,9 @@ slope_fit<Real> log_slope(const std::vector<Real>& x, const std::vector<Real>& y
 }
 }  // namespace detail
 
-/// The Fig. 5 comparison: for each mass, sigma_2to4_diagram_cm2 on a log grid of sqrt(s)/M beside its
-/// closed-form limits and Eqs. (2)-(3), all normalised at the first point, with kappa_effective and
-/// the fitted slopes. Work: options.points x masses Monte Carlo integrals of integration.samples.
+/// The Fig. 5 comparison: for each mass, sigma_2to4_diagram_cm2 on a log grid of sqrt(s)/M beside the
+/// exact massless curve, the closed-form limits and Eqs. (2)-(3), all normalised at the first point,
+/// with kappa_effective and the fitted slopes. Work: options.points x masses Monte Carlo integrals of integration.samples.
 /// @throws nusi::invalid_argument naming a bad member (empty or bad masses, coupling, grid, kappa,
 /// integration), as sigma_2to4_diagram_cm2 does; nusi::numerical_error as it does.
 template <class Real>
@@ -416,6 +517,7 @@ std::vector<two_to_four_comparison_curve<Real>> compare_two_to_four(const two_to
       const auto d = sigma_2to4_diagram_cm2(r.sqrt_s_MeV, c.med, options.integration);
       r.sigma_diagram_cm2 = d.sigma_cm2;
       r.error_cm2 = d.error_cm2;
+      r.sigma_massless_cm2 = sigma_2to4_diagram_massless_cm2(r.sqrt_s_MeV, c.med, options.integration.flavours);
       r.sigma_low_energy_cm2 = sigma_2to4_diagram_low_energy_cm2(r.sqrt_s_MeV, c.med, options.integration.flavours);
       r.sigma_narrow_width_cm2 = sigma_2to4_diagram_narrow_width_cm2(r.sqrt_s_MeV, c.med, options.integration.flavours);
       r.sigma_eqs23_cm2 = sigma_2to4_cm2(r.sqrt_s_MeV, c.med, options.kappa);
@@ -431,7 +533,7 @@ std::vector<two_to_four_comparison_curve<Real>> compare_two_to_four(const two_to
       r.diagram_au = r.sigma_diagram_cm2 / n.sigma_diagram_cm2;
       const Real rel = r.sigma_diagram_cm2 > 0 ? r.error_cm2 / r.sigma_diagram_cm2 : Real(0);
       r.error_au = &r == &c.rows.front() ? Real(0) : r.diagram_au * sqrt(rel * rel + rel_n * rel_n);
-      r.narrow_width_au = r.sigma_narrow_width_cm2 / n.sigma_diagram_cm2;
+      r.massless_au = r.sigma_massless_cm2 / n.sigma_diagram_cm2;
       r.eqs23_au = r.sigma_eqs23_cm2 / n.sigma_eqs23_cm2;
     }
     // kappa^4 = sigma / (g^8 E^6/M^8) in MeV^-2 at the normalisation point (sqrt s < M: Eq. 2).
@@ -445,13 +547,13 @@ std::vector<two_to_four_comparison_curve<Real>> compare_two_to_four(const two_to
         xl.push_back(r.sqrt_s_MeV), yl.push_back(r.sigma_diagram_cm2), el.push_back(r.error_cm2);
       if (r.sqrt_s_over_M > Real(1) && r.sqrt_s_over_M >= top * (1 - 64 * std::numeric_limits<Real>::epsilon())) {
         xh.push_back(r.sqrt_s_MeV), yh.push_back(r.sigma_diagram_cm2), eh.push_back(r.error_cm2);
-        nh.push_back(r.sigma_narrow_width_cm2);
+        nh.push_back(r.sigma_massless_cm2);
       }
     }
     const auto low = detail::log_slope(xl, yl, el), high = detail::log_slope(xh, yh, eh);
     c.low_energy_slope = low.slope, c.low_energy_slope_error = low.error;
     c.high_energy_slope = high.slope, c.high_energy_slope_error = high.error;
-    c.high_energy_slope_narrow_width = detail::log_slope(xh, nh, eh).slope;
+    c.high_energy_slope_massless = detail::log_slope(xh, nh, eh).slope;
     curves.push_back(std::move(c));
   }
   return curves;
@@ -463,10 +565,9 @@ template <class Real>
 struct two_to_four_bound_shift {
   Real E_cm_MeV = Real(0);
   mediator<Real> med{};
-  /// R = [sigma_diagram(E_cm)/sigma_diagram(E_ref)] / [sigma_Eqs23(E_cm)/sigma_Eqs23(E_ref)] and its error.
+  /// R = [sigma_diagram(E_cm)/sigma_diagram(E_ref)] / [sigma_Eqs23(E_cm)/sigma_Eqs23(E_ref)].
   Real shape_ratio = Real(1);
-  Real shape_ratio_error = Real(0);
-  /// n = d ln sigma_diagram / d ln g at E_cm (common random numbers): 8 below M, 6 above (on-shell mediator).
+  /// n = d ln sigma_diagram / d ln g at E_cm: 8 below M, 6 above (the on-shell mediator).
   Real coupling_exponent = Real(8);
   /// -log10(R)/8: log10 of (sigma_diagram/sigma_Eq3)^(-1/8), the shift at fixed g^8 scaling.
   Real log10_shift_fixed_exponent = Real(0);
@@ -475,36 +576,31 @@ struct two_to_four_bound_shift {
 };
 
 /// The core-bound shift of two_to_four_bound_shift at E_cm [MeV] (paper: 2<E> = 60 MeV) for med at the
-/// bound (med.coupling = g_core, e.g. from core_bound). Three Monte Carlo integrals of integration.samples.
-/// @throws nusi::invalid_argument on bad input (as sigma_2to4_diagram_cm2; reference_sqrt_s_over_M
-/// must be in [1e-6, 0.5]); nusi::numerical_error as it does.
+/// bound (med.coupling = g_core, e.g. from core_bound), from the exact massless diagram
+/// (sigma_2to4_diagram_massless_cm2: m_nu^2/s ~ 1e-18 at 60 MeV is invisible); no Monte Carlo noise.
+/// @throws nusi::invalid_argument on bad input (as sigma_2to4_diagram_massless_cm2; reference_sqrt_s_over_M
+/// in [1e-6, 0.5], kappa > 0); nusi::numerical_error if a quadrature fails.
 template <class Real>
 two_to_four_bound_shift<Real> core_bound_shift_from_diagram(Real E_cm_MeV, const mediator<Real>& med,
-                                                            const two_to_four_diagram_options<Real>& integration = {},
                                                             Real reference_sqrt_s_over_M = Real(0.01),
                                                             Real kappa = default_kappa<Real>) {
   using std::log;
   using std::log10;
-  using std::sqrt;
   constexpr std::string_view fn = "nusi::core_bound_shift_from_diagram";
   detail::require_closed_interval(fn, "reference_sqrt_s_over_M", reference_sqrt_s_over_M, Real(1e-6L), Real(0.5));
   detail::require_positive(fn, "kappa", kappa);
   const Real E_ref = reference_sqrt_s_over_M * med.mass_MeV;
-  const auto at = sigma_2to4_diagram_cm2(E_cm_MeV, med, integration);
-  const auto ref = sigma_2to4_diagram_cm2(E_ref, med, integration);
+  const Real at = sigma_2to4_diagram_massless_cm2(E_cm_MeV, med), ref = sigma_2to4_diagram_massless_cm2(E_ref, med);
   mediator<Real> stronger = med;
-  stronger.coupling = med.coupling * Real(1.05);  // 5%: common random numbers make the ratio precise
-  const auto at_stronger = sigma_2to4_diagram_cm2(E_cm_MeV, stronger, integration);
+  stronger.coupling = med.coupling * Real(1.01);
+  const Real at_stronger = sigma_2to4_diagram_massless_cm2(E_cm_MeV, stronger);
+  if (!(at > 0) || !(ref > 0) || !(at_stronger > 0))
+    throw numerical_error(std::string(fn) + ": a diagram cross section underflows at E_cm_MeV = " + detail::to_text(E_cm_MeV));
   two_to_four_bound_shift<Real> out;
   out.E_cm_MeV = E_cm_MeV;
   out.med = med;
-  if (!(at.sigma_cm2 > 0) || !(ref.sigma_cm2 > 0) || !(at_stronger.sigma_cm2 > 0))
-    throw numerical_error(std::string(fn) + ": a diagram cross section is 0 at E_cm_MeV = " + detail::to_text(E_cm_MeV));
-  const Real eq_ratio = sigma_2to4_cm2(E_cm_MeV, med, kappa) / sigma_2to4_cm2(E_ref, med, kappa);
-  out.shape_ratio = at.sigma_cm2 / ref.sigma_cm2 / eq_ratio;
-  out.shape_ratio_error = out.shape_ratio * sqrt(at.relative_error() * at.relative_error() +
-                                                 ref.relative_error() * ref.relative_error());
-  out.coupling_exponent = log(at_stronger.sigma_cm2 / at.sigma_cm2) / log(Real(1.05));
+  out.shape_ratio = at / ref / (sigma_2to4_cm2(E_cm_MeV, med, kappa) / sigma_2to4_cm2(E_ref, med, kappa));
+  out.coupling_exponent = log(at_stronger / at) / log(Real(1.01));  // a 1% step: O(1e-2) of the exponent's slope
   out.log10_shift_fixed_exponent = -log10(out.shape_ratio) / 8;
   out.log10_shift = -log10(out.shape_ratio) / out.coupling_exponent;
   return out;

@@ -200,6 +200,7 @@ void nusi_tidy_instantiate() {
   (void)nusi::sigma_2to2_s_channel_cm2(1e-3, med, diagram);
   (void)nusi::sigma_2to4_diagram_low_energy_cm2(1e-4, med);
   (void)nusi::sigma_2to4_diagram_narrow_width_cm2(1e-2, med);
+  (void)nusi::sigma_2to4_diagram_massless_cm2(1e-2, med);
   (void)nusi::two_to_four_diagram_kappa<double>();
   (void)nusi::compare_two_to_four<double>();
   (void)nusi::core_bound_shift_from_diagram(60.0, med);
