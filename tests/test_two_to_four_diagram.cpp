@@ -76,7 +76,8 @@ std::array<cd, 2> helicity_state(const nusi::four_momentum<double>& p, int h) {
 spinor dirac_spinor(const nusi::four_momentum<double>& p, int h, bool antiparticle) {
   const double r = std::sqrt(p.px * p.px + p.py * p.py + p.pz * p.pz);
   const auto chi = helicity_state(p, h);
-  const double a = std::sqrt(std::max(0.0, p.E - h * r)), b = std::sqrt(p.E + h * r) * (antiparticle ? -1.0 : 1.0);
+  // E - |p| of a massless momentum can round below 0: clamp (the exact value is 0).
+  const double a = std::sqrt(std::max(0.0, p.E - h * r)), b = std::sqrt(std::max(0.0, p.E + h * r)) * (antiparticle ? -1.0 : 1.0);
   return {a * chi[0], a * chi[1], b * chi[0], b * chi[1]};
 }
 
