@@ -475,4 +475,6 @@ TEST_CASE("diagram rejections name the function, the parameter and the range") {
                        invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_massless_cm2(0.0, med), doctest::Contains("sqrt_s_MeV"), invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_massless_cm2(1.0, vector), doctest::Contains("med.kind"), invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_low_energy_cm2(0.1, vector), doctest::Contains("med.kind"), invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_narrow_width_cm2(3.0, vector), doctest::Contains("med.kind"), invalid_argument);
 }

@@ -336,11 +336,16 @@ class cascade_generator {
       const auto draw = detail::draw_invariant_mass(sampling_[i], lo, hi, rng);
       out.intermediate_masses_squared_MeV2[i] = draw.Q2;
       const Real Q = sqrt(draw.Q2);
-      weight *= draw.density > 0 && Q > 0 ? 1 / (2 * pi * draw.density) : Real(0);  // Q = 0: measure zero
-      const auto k = decay(parent, parent_mass, masses_[i], Q > 0 ? Q : Real(0), weight, rng);
+      weight *= draw.density > 0 ? 1 / (2 * pi * draw.density) : Real(0);
+      const auto k = decay(parent, parent_mass, masses_[i], Q, weight, rng);
       out.momenta_MeV[i] = k[0];
+      if (!(Q > 0)) {  // Q^2 = 0 (by underflow, only if every later mass is 0): a finite collinear split, weight 0
+        for (std::size_t j = i + 1; j < N; ++j) out.momenta_MeV[j] = (Real(1) / Real(N - 1 - i)) * k[1];
+        out.weight = 0;
+        return out;
+      }
       parent = k[1];
-      parent_mass = Q > 0 ? Q : std::numeric_limits<Real>::min();
+      parent_mass = Q;
     }
     const auto k = decay(parent, parent_mass, masses_[N - 2], masses_[N - 1], weight, rng);
     out.momenta_MeV[N - 2] = k[0];

@@ -94,12 +94,18 @@ W two_to_four_spin_sum(W s, W K2, W q2, W k1k2, W m, W M, W Gamma, W g) {
          (breit_wigner_denominator(s, M, Gamma) * (propagator * propagator) * breit_wigner_denominator(q2, M, Gamma));
 }
 
+/// The diagram is computed for a scalar mediator only.
 template <class Real>
-void validate_diagram_inputs(std::string_view fn, Real sqrt_s_MeV, const mediator<Real>& med,
-                             const two_to_four_diagram_options<Real>& options) {
+void validate_scalar_mediator(std::string_view fn, const mediator<Real>& med) {
   validate_mediator(fn, med);
   if (med.kind != mediator_kind::scalar)
     throw_invalid(fn, "med.kind", "mediator_kind::scalar (the vector diagram is not implemented)", "vector");
+}
+
+template <class Real>
+void validate_diagram_inputs(std::string_view fn, Real sqrt_s_MeV, const mediator<Real>& med,
+                             const two_to_four_diagram_options<Real>& options) {
+  validate_scalar_mediator(fn, med);
   require_closed_interval(fn, "med.coupling", med.coupling, Real(1e-10L), Real(4 * boost::math::constants::pi<Real>()));
   require_positive(fn, "sqrt_s_MeV", sqrt_s_MeV);
   // sqrt(s)/M in [1e-8, 1e8]: |D|^2 products up to (M^2/s)^4 = 1e64 in units of s stay far from overflow.
@@ -146,7 +152,7 @@ Real two_to_four_squared_amplitude(const phase_space_point<Real, 4>& point, cons
                                    Real neutrino_mass_MeV) {
   using W = detail::promoted_t<Real>;
   constexpr std::string_view fn = "nusi::two_to_four_squared_amplitude";
-  detail::validate_mediator(fn, med);
+  detail::validate_scalar_mediator(fn, med);
   detail::require_non_negative(fn, "neutrino_mass_MeV", neutrino_mass_MeV);
   four_momentum<W> P{};
   std::array<four_momentum<W>, 4> k{};
@@ -273,7 +279,7 @@ W pair_mass_integral(W lo, W hi, W M, W Gamma) {
     total_error += factor * (b - a) / 2 * error;  // Boost 1.74 scales L1 by (b - a)/2, not the error (spectra.hpp)
     total_L1 += factor * L1;
   };
-  const auto q2_I = [](W q2) { return q2 > 0 && q2 < 1 ? q2 * narrow_width_dalitz_integral(q2) : W(0); };
+  const auto q2_I = [](W q2) { return q2 > 0 ? q2 * narrow_width_dalitz_integral(q2) : W(0); };  // I(q2 >= 1) = 0
   // The window [a, b] around the pole, in theta.
   const W a = M2 - window > lo ? M2 - window : lo, b = M2 + window < hi ? M2 + window : hi;
   if (b > a) {
@@ -283,8 +289,8 @@ W pair_mass_integral(W lo, W hi, W M, W Gamma) {
       const W tau = tan(u * dtheta);
       return q2_I(a + MG * (1 + t_a * t_a) * (tau / (1 - t_a * tau)));
     };
-    const W u_pole = -atan(t_a) / dtheta;  // split where q^2 = M^2
-    if (u_pole > 0 && u_pole < 1) {
+    const W u_pole = -atan(t_a) / dtheta;  // split where q^2 = M^2, if inside
+    if (a < M2 && M2 < b) {
       add(f, W(0), u_pole, dtheta / MG);
       add(f, u_pole, W(1), dtheta / MG);
     } else {
@@ -349,7 +355,7 @@ Real sigma_2to4_diagram_low_energy_cm2(Real sqrt_s_MeV, const mediator<Real>& me
   using W = detail::promoted_t<Real>;
   using std::pow;
   constexpr std::string_view fn = "nusi::sigma_2to4_diagram_low_energy_cm2";
-  detail::validate_mediator(fn, med);
+  detail::validate_scalar_mediator(fn, med);
   detail::require_positive(fn, "sqrt_s_MeV", sqrt_s_MeV);
   const W pi = boost::math::constants::pi<W>();
   const W M = med.mass_MeV, x = W(sqrt_s_MeV) / M, x2 = x * x, g2 = W(med.coupling) * W(med.coupling);
@@ -377,7 +383,7 @@ Real sigma_2to4_diagram_narrow_width_cm2(Real sqrt_s_MeV, const mediator<Real>& 
                                          final_state_flavours flavours = final_state_flavours::same) {
   using W = detail::promoted_t<Real>;
   constexpr std::string_view fn = "nusi::sigma_2to4_diagram_narrow_width_cm2";
-  detail::validate_mediator(fn, med);
+  detail::validate_scalar_mediator(fn, med);
   detail::require_positive(fn, "sqrt_s_MeV", sqrt_s_MeV);
   const W pi = boost::math::constants::pi<W>();
   const W E = sqrt_s_MeV, M = med.mass_MeV, mu = (M / E) * (M / E);
