@@ -16,6 +16,7 @@
 #include <boost/math/constants/constants.hpp>
 
 #include "cross_sections.hpp"
+#include "detail/random.hpp"
 #include "errors.hpp"
 #include "propagation_setup.hpp"
 #include "spectra.hpp"
@@ -400,12 +401,7 @@ class monte_carlo_engine {
     return static_cast<std::seed_seq::result_type>((x >> (32 * i)) & 0xffffffffu);
   }
   // splitmix64 of (seed, i): well-mixed, distinct seeds for the primaries of one run.
-  static std::uint64_t primary_seed(std::uint64_t seed, std::uint64_t i) {
-    std::uint64_t z = seed + (i + 1) * 0x9e3779b97f4a7c15ULL;
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
+  static std::uint64_t primary_seed(std::uint64_t seed, std::uint64_t i) { return splitmix64(seed, i); }
   // Below-threshold neutrinos draw from their own stream, so tracking them leaves the main stream (and F)
   // unchanged for a given seed.
   static std::mt19937_64 below_seed(std::uint64_t seed) {

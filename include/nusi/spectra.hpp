@@ -19,6 +19,7 @@
 #include <boost/math/special_functions/gamma.hpp>
 
 #include "detail/promote.hpp"
+#include "detail/random.hpp"
 #include "errors.hpp"
 #include "units.hpp"
 
@@ -39,18 +40,6 @@ concept energy_spectrum = requires(const S& s, Real E_MeV) {
 };
 
 namespace detail {
-/// Uniform deviate in the open interval (0, 1) from any uniform random bit generator; deterministic.
-/// Values that round to 1 in Real (possible for float) are returned as the largest Real below 1.
-template <class Real, class URBG>
-Real uniform_open01(URBG& rng) {
-  const auto span = static_cast<long double>(URBG::max() - URBG::min()) + 1.0L;
-  const auto draw = static_cast<long double>(rng() - URBG::min());
-  const Real u = static_cast<Real>((draw + 0.5L) / span);
-  if (!(u < Real(1))) return Real(1) - std::numeric_limits<Real>::epsilon() / 2;
-  if (!(u > Real(0))) return std::numeric_limits<Real>::min();
-  return u;
-}
-
 /// Occupation 1/(exp(y) + 1) without overflow for any y.
 template <class W>
 W fermi_occupation(W y) {

@@ -79,6 +79,18 @@ template struct nusi::profiled_value<double>;
 template class nusi::event_likelihood_ratio<double>;
 template struct nusi::event_bound_point<double>;
 template struct nusi::detector_expectation<double>;
+// Phase space and the one-diagram 2nu->4nu cross section (Fig. 5).
+template struct nusi::phase_space_point<double, 4>;
+template class nusi::rambo_generator<double, 4>;
+template class nusi::cascade_generator<double, 4>;
+template struct nusi::invariant_mass_sampling<double>;
+template struct nusi::monte_carlo_estimate<double>;
+template struct nusi::two_to_four_diagram_options<double>;
+template struct nusi::diagram_cross_section<double>;
+template struct nusi::two_to_four_comparison_options<double>;
+template struct nusi::two_to_four_comparison_row<double>;
+template struct nusi::two_to_four_comparison_curve<double>;
+template struct nusi::two_to_four_bound_shift<double>;
 
 // Function templates and member templates: called from a function that is never run.
 void nusi_tidy_instantiate();
@@ -173,4 +185,23 @@ void nusi_tidy_instantiate() {
   (void)nusi::sn1987a_event_bound(-3.5, setup, emission, events);
   (void)nusi::forecast_event_bound(-3.5, setup, emission, nusi::super_kamiokande<double>());
   (void)nusi::expected_event_counts(setup, emission, {nusi::juno<double>()});
+
+  // Phase space and the one-diagram 2nu->4nu cross section (Fig. 5).
+  (void)nusi::massless_phase_space_volume(4, 1.0);
+  (void)nusi::two_body_phase_space_volume(1.0, 0.1, 0.2);
+  const nusi::rambo_generator<double, 4> rambo(1.0, {0.1, 0.1, 0.1, 0.1});
+  const nusi::cascade_generator<double, 4> cascade(1.0);
+  (void)nusi::integrate_phase_space<double>(rambo, [](const auto&) { return 1.0; }, {});
+  const auto point = cascade(rng);
+  (void)nusi::two_to_four_squared_amplitude(point, med, 0.0);
+  nusi::two_to_four_diagram_options<double> diagram{};
+  (void)nusi::sigma_2to4_diagram_cm2(1e-3, med, diagram);
+  diagram.method = nusi::phase_space_method::rambo;
+  (void)nusi::sigma_2to2_s_channel_cm2(1e-3, med, diagram);
+  (void)nusi::sigma_2to4_diagram_low_energy_cm2(1e-4, med);
+  (void)nusi::sigma_2to4_diagram_narrow_width_cm2(1e-2, med);
+  (void)nusi::sigma_2to4_diagram_massless_cm2(1e-2, med);
+  (void)nusi::two_to_four_diagram_kappa<double>();
+  (void)nusi::compare_two_to_four<double>();
+  (void)nusi::core_bound_shift_from_diagram(60.0, med);
 }
