@@ -18,10 +18,11 @@
 
 #include <boost/math/tools/toms748_solve.hpp>
 
+#include "detail/edges.hpp"
+#include "detail/quadrature.hpp"
 #include "errors.hpp"
 #include "monte_carlo.hpp"
 #include "propagation_setup.hpp"
-#include "random_walk.hpp"  // detail::adaptive_integral
 #include "spectra.hpp"
 #include "units.hpp"
 
@@ -203,7 +204,7 @@ arrival_time_result<Real> arrival_time_distribution(const propagation_setup<Real
     detail::require_open_interval(fn, "options.quantile_probabilities[" + std::to_string(i) + "]",
                                   options.quantile_probabilities[i], Real(0), Real(1));
   const std::vector<Real> edges = options.delay_edges_s.empty() ? detail::default_delay_edges<Real>() : options.delay_edges_s;
-  detail::validate_edges(fn, "options.delay_edges_s", edges);
+  detail::require_histogram_edges(fn, "options.delay_edges_s", edges);
 
   monte_carlo_options<Real> mc{.primaries = options.primaries, .seed = options.seed, .angles = options.angles,
                                .max_scatterings = options.max_scatterings};
@@ -385,7 +386,7 @@ class windowed_fraction {
   window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
     constexpr std::string_view fn = "nusi::windowed_fraction";
     if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
-    detail::validate_edges(fn, "edges_MeV", edges_MeV);
+    detail::require_increasing_edges(fn, "edges_MeV", edges_MeV);
     if (histogram.size() + 1 != edges_MeV.size())
       detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
                             histogram.size());

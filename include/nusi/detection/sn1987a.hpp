@@ -7,7 +7,6 @@
 
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <istream>
@@ -17,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../detail/text.hpp"
 #include "../errors.hpp"
 #include "likelihood.hpp"
 
@@ -82,12 +82,10 @@ inline std::vector<std::string> split_csv_line(const std::string& line) {
 template <class Real>
 std::optional<Real> parse_optional_number(const std::string& text, std::string_view where) {
   if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long double value = std::strtold(text.c_str(), &end);
+  const auto value = parse_finite_number(text);
   // Finite as long double and as Real (1e400 is a finite long double but overflows double).
-  if (end != text.c_str() + text.size() || !std::isfinite(value) || !is_finite(static_cast<Real>(value)))
-    throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
-  return static_cast<Real>(value);
+  if (!value || !is_finite(static_cast<Real>(*value))) throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
+  return static_cast<Real>(*value);
 }
 
 template <class Real>
@@ -136,7 +134,8 @@ std::vector<sn1987a_event<Real>> load_sn1987a_events(std::istream& in, std::stri
       detail::throw_invalid(fn, where + " column detector", "KII, IMB or Baksan", f[0]);
     // The event number through long double: a cast of an out-of-range value to int would be undefined.
     const long double number = detail::parse_number<long double>(f[1], where + " column event");
-    if (!(number >= 1 && number <= 1000000 && number == std::floor(number)))
+    using std::floor;
+    if (!(number >= 1 && number <= 1000000 && number == floor(number)))
       detail::throw_invalid(fn, where + " column event", "an integer in [1, 1000000]", f[1]);
     e.number = static_cast<int>(number);
     e.time_s = detail::parse_number<Real>(f[2], where + " column t_rel_s");
