@@ -11,6 +11,7 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/event_bound.hpp>
 #include <nusi/nusi.hpp>
+#include <nusi/time_spread_bound.hpp>
 
 // Class templates: an explicit instantiation definition instantiates every non-template member.
 template struct nusi::mediator<double>;
