@@ -13,6 +13,7 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
 #include <nusi/arrival_times.hpp>
+#include <nusi/transport/grid.hpp>
 
 #include "test_support.hpp"
 
@@ -270,6 +271,22 @@ TEST_CASE("unscattered fraction: the integral of phi exp(-tau) against Boost's a
   // No interaction: F_0 = Q(alpha + 1, (alpha + 1) T/<E>) above 5 MeV (the spectrum up to 200 MeV: 1e-17 missing).
   CHECK(nusi::unscattered_fraction_above_threshold(setup_at(-6, -6), emission) ==
         doctest::Approx(emission.complementary_probability(5.0)).epsilon(1e-9));
+}
+
+TEST_CASE("unscattered bin contents: the emitted spectrum at g -> 0, F_0 above threshold") {
+  const auto emission = nusi::pinched_spectrum<double>::paper_default();
+  const auto edges = nusi::transport_bin_edges(5.0, nusi::energy_grid_options<double>{});
+  const auto none = nusi::unscattered_counts_in_bins(setup_at(-6, -7), emission, edges);
+  for (std::size_t k = 0; k + 1 < edges.size(); k += 37) {
+    const double expected = emission.complementary_probability(edges[k]) - emission.complementary_probability(edges[k + 1]);
+    CHECK(none[k] == doctest::Approx(expected).epsilon(1e-8));  // adaptive quadrature tolerance 1e-9
+  }
+  const auto s = setup_at(-3, -2.2);
+  const auto some = nusi::unscattered_counts_in_bins(s, emission, edges);
+  double above = 0;
+  for (std::size_t k = 0; k + 1 < edges.size(); ++k)
+    if (edges[k] >= 5.0) above += some[k];
+  CHECK(above == doctest::Approx(nusi::unscattered_fraction_above_threshold(s, emission)).epsilon(1e-8));
 }
 
 TEST_CASE("windowed_fraction: exact F_0 plus sampled scattered arrivals agrees with the plain Monte Carlo") {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Arrival times of supernova neutrinos behind the light front after secret scatterings on the relic
 // background (paper Sec. IV, Monte Carlo of monte_carlo.hpp, 3D deflections): delay quantiles and
-// histogram, the unscattered fraction above threshold, and the fraction above threshold
+// histogram, the unscattered fraction (in total and per energy bin), and the fraction above threshold
 // arriving within a time window. The bound on it is time_spread_bound.hpp.
 #pragma once
 
@@ -326,6 +326,26 @@ Real unscattered_fraction_above_threshold(const propagation_setup<Real>& setup, 
   if (!(max_energy_MeV > setup.threshold_MeV))
     detail::throw_invalid(fn, "max_energy_MeV", "> threshold_MeV = " + detail::to_text(setup.threshold_MeV), max_energy_MeV);
   return detail::unscattered_integral(setup, emission, setup.threshold_MeV, max_energy_MeV, fn);
+}
+
+/// Neutrinos per emitted neutrino arriving unscattered (with the light front) in each bin of `edges`:
+/// integral over the bin of phi(E) exp(-n D sigma_tot(E)) dE, adaptive Gauss-Kronrod split at the
+/// resonance. At g -> 0 these are the emitted bin contents.
+/// @throws nusi::invalid_argument on a bad setup or edges (>= 2, finite, >= 0, increasing);
+/// nusi::numerical_error if a quadrature fails.
+template <class Real, class Spectrum>
+  requires energy_spectrum<Spectrum, Real>
+std::vector<Real> unscattered_counts_in_bins(const propagation_setup<Real>& setup, const Spectrum& emission,
+                                             const std::vector<Real>& edges) {
+  constexpr std::string_view fn = "nusi::unscattered_counts_in_bins";
+  setup.validate(fn);
+  if (edges.size() < 2) detail::throw_invalid(fn, "edges.size()", ">= 2", edges.size());
+  detail::require_non_negative(fn, "edges[0]", edges[0]);
+  detail::require_increasing_edges(fn, "edges", edges);
+  std::vector<Real> out(edges.size() - 1);
+  for (std::size_t k = 0; k + 1 < edges.size(); ++k)
+    out[k] = detail::unscattered_integral(setup, emission, edges[k], edges[k + 1], fn);
+  return out;
 }
 
 /// Settings of the windowed fraction and of the time-spread bound.
