@@ -202,11 +202,6 @@ class angle_grid {
     const Real h = sin(theta_[a] / 2);
     return 2 * h * h;
   }
-  /// Lower and upper edge of node a's angular bin [rad] (midpoints; the first starts at 0).
-  Real bin_lower_rad(std::size_t a) const { return a == 0 ? Real(0) : (theta_[a - 1] + theta_[a]) / 2; }
-  Real bin_upper_rad(std::size_t a) const {
-    return a + 1 == theta_.size() ? theta_[a] : (theta_[a] + theta_[a + 1]) / 2;
-  }
   /// The fixed-pivot split of direction theta: node b and the fraction that goes to b + 1.
   /// @throws nusi::invalid_argument if theta is NaN or negative.
   std::pair<std::size_t, Real> locate(Real theta) const {

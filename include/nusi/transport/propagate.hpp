@@ -194,8 +194,9 @@ propagation_result<Real> energy_result(const energy_grid<Real>& grid, const std:
   r.underflow_energy_MeV = bD[budget_index::underflow_energy];
   r.emitted_fraction_above_threshold = F0;
   r.fraction_above_threshold = threshold_fraction<Real>{std::max(F, Real(0)), Fnoise, !(F > Fnoise)};
+  using std::abs;
   for (std::size_t j = 0; j < N; ++j)
-    if (std::abs(r.at_earth[j]) <= r.noise[j]) r.at_earth[j] = Real(0);
+    if (abs(r.at_earth[j]) <= r.noise[j]) r.at_earth[j] = Real(0);
   return r;
 }
 }  // namespace detail
@@ -275,8 +276,9 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   r.one_minus_cos.resize(A);
   for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
   r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
+  using std::abs;
   for (std::size_t c = 0; c < n; ++c)
-    if (std::abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
+    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
   Real sum = 0, weighted = 0, squares = 0;
   for (std::size_t j = grid.first_above_threshold(); j < grid.size(); ++j)
     for (std::size_t a = 0; a < A; ++a) {
