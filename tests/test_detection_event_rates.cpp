@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/quadrature/tanh_sinh.hpp>
 #include <doctest/doctest.h>
 
 namespace {
@@ -258,19 +259,27 @@ TEST_CASE("folded_detector equals detector_response on spectra flat in the same 
 }
 
 TEST_CASE("a folded ideal detector holds N_p times the bin average of the IBD cross section") {
-  // Independent quadrature: adaptive Gauss-Kronrod of sigma over each bin, from the IBD threshold up.
+  // Independent quadrature: tanh-sinh of sigma over each bin from the IBD threshold up (it handles the
+  // sqrt(E - E_thr) edge of the cross section at threshold).
   const std::vector<R> edges{0.0, 1.0, 2.0, 3.5, 7.0, 15.0, 40.0, 100.0};
   const nusi::folded_detector<R> f(ideal_ibd_detector(1e32), edges);
+  boost::math::quadrature::tanh_sinh<double> tanh_sinh;  // Boost 1.74: integrate() is not const
   for (std::size_t k = 0; k + 1 < edges.size(); ++k) {
     CAPTURE(k);
     std::vector<R> unit(edges.size() - 1, 0.0);
     unit[k] = 1;  // one neutrino per cm^2 in bin k
+    const double per_bin = f.expected_events(unit, 1.0) * (edges[k + 1] - edges[k]) / 1e32;  // integral of sigma
     const double lo = std::max(edges[k], nusi::ibd_threshold_MeV<R>());
-    const double integral = lo < edges[k + 1] ? boost::math::quadrature::gauss_kronrod<double, 31>::integrate(
-                                                    [](double E) { return nusi::ibd_cross_section_cm2(E); }, lo, edges[k + 1], 15, 1e-13)
-                                              : 0.0;
-    // Smooth integrand on <= 0.25 MeV panels of 8 Gauss points: converged far below 1e-10.
-    CHECK(f.expected_events(unit, 1.0) == doctest::Approx(1e32 * integral / (edges[k + 1] - edges[k])).epsilon(1e-10));
+    if (!(lo < edges[k + 1])) {
+      CHECK(per_bin == 0.0);  // below threshold
+      continue;
+    }
+    const double integral = tanh_sinh.integrate([](double E) { return nusi::ibd_cross_section_cm2(E); }, lo, edges[k + 1], 1e-14);
+    // Smooth integrand on <= 0.25 MeV panels of 8 Gauss points: rounding only. The bin holding the
+    // threshold converges as h^1.5 at the square-root edge: 2e-4 there (a bin holding < 1e-4 of a
+    // supernova's IBD events).
+    const double tolerance = edges[k] < nusi::ibd_threshold_MeV<R>() ? 1e-3 : 1e-13;
+    CHECK(per_bin / integral == doctest::Approx(1.0).epsilon(tolerance));
   }
 }
 
