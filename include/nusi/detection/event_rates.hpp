@@ -476,7 +476,8 @@ class folded_detector {
     constexpr std::string_view fn = "nusi::folded_detector";
     if (n.size() != bins())
       detail::throw_invalid(fn, "n.size()", "the number of true-energy bins " + detail::to_text(bins()), n.size());
-    for (std::size_t k = 0; k < n.size(); ++k) detail::require_non_negative(fn, "n[" + std::to_string(k) + "]", n[k]);
+    for (std::size_t k = 0; k < n.size(); ++k)  // the name only on failure: this runs in every likelihood scan step
+      if (!detail::is_finite(n[k]) || n[k] < 0) detail::throw_invalid(fn, "n[" + std::to_string(k) + "]", "finite and >= 0", n[k]);
     detail::require_non_negative(fn, "number_per_cm2", number_per_cm2);
   }
 

@@ -72,7 +72,8 @@ inline void require_same_size(std::string_view function, std::string_view name, 
 /// Requires every value finite and >= 0, naming the first bad one as name[i].
 template <class Real>
 void require_non_negative_values(std::string_view function, std::string_view name, std::span<const Real> values) {
-  for (std::size_t i = 0; i < values.size(); ++i) require_non_negative(function, concat_text(name, "[", i, "]"), values[i]);
+  for (std::size_t i = 0; i < values.size(); ++i)  // the name only on failure: this runs in every likelihood scan step
+    if (!is_finite(values[i]) || values[i] < 0) throw_invalid(function, concat_text(name, "[", i, "]"), "finite and >= 0", values[i]);
 }
 
 template <class Real>
