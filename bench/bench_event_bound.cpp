@@ -10,6 +10,7 @@
 
 #include <nusi/arrival_times.hpp>
 #include <nusi/event_bound.hpp>
+#include <nusi/time_spread_bound.hpp>
 
 
 namespace {

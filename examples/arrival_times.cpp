@@ -11,6 +11,7 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/event_bound.hpp>
 #include <nusi/propagation_bound.hpp>
+#include <nusi/time_spread_bound.hpp>
 
 int main() {
   nusi::propagation_setup<double> setup;  // paper: 330 relic neutrinos per cm^3, m_nu = 0.05 eV, 50 kpc

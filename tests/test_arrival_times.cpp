@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Arrival times after secret scatterings (arrival_times.hpp): single-scattering geometry, the Monte
-// Carlo's recorded delays, the g -> 0 limit, Monte Carlo convergence, the windowed fraction and the
-// time-spread bound.
+// Carlo's recorded delays, the g -> 0 limit, Monte Carlo convergence, the unscattered fraction and the
+// windowed fraction. The bound on it: test_time_spread_bound.cpp.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -13,7 +13,7 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 
 #include <nusi/arrival_times.hpp>
-#include <nusi/propagation_bound.hpp>
+#include <nusi/transport/grid.hpp>
 
 #include "test_support.hpp"
 
@@ -273,6 +273,25 @@ TEST_CASE("unscattered fraction: the integral of phi exp(-tau) against Boost's a
         doctest::Approx(emission.complementary_probability(5.0)).epsilon(1e-9));
 }
 
+TEST_CASE("unscattered bin contents: the emitted spectrum at g -> 0, F_0 above threshold") {
+  const auto emission = nusi::pinched_spectrum<double>::paper_default();
+  const auto edges = nusi::transport_bin_edges(5.0, nusi::energy_grid_options<double>{});
+  const auto none = nusi::unscattered_counts_in_bins(setup_at(-6, -7), emission, edges);
+  for (std::size_t k = 0; k + 1 < edges.size(); k += 37) {
+    // P(b) - P(a) below the mean, Q(a) - Q(b) above: no difference of two numbers near 1.
+    const double expected = edges[k + 1] < emission.mean_energy_MeV()
+                                ? emission.cumulative_probability(edges[k + 1]) - emission.cumulative_probability(edges[k])
+                                : emission.complementary_probability(edges[k]) - emission.complementary_probability(edges[k + 1]);
+    CHECK(none[k] == doctest::Approx(expected).epsilon(1e-8).scale(0));  // relative: adaptive quadrature tolerance 1e-9
+  }
+  const auto s = setup_at(-3, -2.2);
+  const auto some = nusi::unscattered_counts_in_bins(s, emission, edges);
+  double above = 0;
+  for (std::size_t k = 0; k + 1 < edges.size(); ++k)
+    if (edges[k] >= 5.0) above += some[k];
+  CHECK(above == doctest::Approx(nusi::unscattered_fraction_above_threshold(s, emission)).epsilon(1e-8));
+}
+
 TEST_CASE("windowed_fraction: exact F_0 plus sampled scattered arrivals agrees with the plain Monte Carlo") {
   const auto s = setup_at(-6, -2.1);
   const auto emission = nusi::pinched_spectrum<double>::paper_default();
@@ -287,44 +306,6 @@ TEST_CASE("windowed_fraction: exact F_0 plus sampled scattered arrivals agrees w
   CHECK(w.error < plain.fraction_within_window_error);
   // Common random numbers: the same coupling twice gives identical results.
   CHECK(F(s.med.coupling).value == w.value);
-}
-
-TEST_CASE("time-spread bound: bracketed root, below the energy criterion, above the unscattered-only root") {
-  const auto emission = nusi::pinched_spectrum<double>::paper_default();
-  nusi::propagation_setup<double> s;
-  nusi::time_spread_bound_options<double> o;
-  o.window.primaries = 2000;
-  const auto b = nusi::time_spread_bound(-6.0, s, emission, o);
-  REQUIRE(b.found);
-  CHECK(b.at_bound.value <= s.exclusion_level);
-  CHECK(b.log10_g_bound >= b.log10_g_unscattered_only);
-  CHECK(std::isfinite(b.log10_g_error));
-  auto t = setup_at(-6, b.log10_g_bound - o.log10_g_tolerance);
-  const nusi::windowed_fraction<double, nusi::pinched_spectrum<double>> F(t, emission, o.window);
-  CHECK(F(t.med.coupling).value > s.exclusion_level);  // one tolerance below the bound: not excluded
-  // F_0 at the unscattered-only root equals the level (TOMS 748 to tolerance/4 in log10 g, slope ~ -40 per dex).
-  CHECK(nusi::unscattered_fraction_above_threshold(setup_at(-6, b.log10_g_unscattered_only), emission) ==
-        doctest::Approx(s.exclusion_level).epsilon(0.01));
-  // F_window <= F: the time criterion excludes at least what the energy criterion does.
-  CHECK(b.log10_g_bound < nusi::propagation_bound(-6.0, s, emission).log10_g_bound);
-}
-
-TEST_CASE("time-spread bound with an infinite window is the energy criterion, within its Monte Carlo error") {
-  // F_window -> F (every arrival counts): the bound must reproduce the grid's g_prop, an independent solver.
-  const auto emission = nusi::pinched_spectrum<double>::paper_default();
-  nusi::propagation_setup<double> s;
-  nusi::time_spread_bound_options<double> o;
-  o.window.primaries = 3000;
-  o.window.window_s = 1e30;
-  o.bracket_step_dex = 0.05;
-  const auto b = nusi::time_spread_bound(-6.0, s, emission, o);
-  const auto grid = nusi::propagation_bound(-6.0, s, emission);
-  CAPTURE(b.log10_g_bound);
-  CAPTURE(b.log10_g_error);
-  CAPTURE(grid.log10_g_bound);
-  REQUIRE(b.found);
-  // 4 MC standard errors plus the grid's discretisation (7e-5 dex) and the bisection tolerance.
-  CHECK(std::abs(b.log10_g_bound - grid.log10_g_bound) < 4 * b.log10_g_error + 1e-3);
 }
 
 TEST_CASE("arrival times reject bad input by name") {
@@ -346,11 +327,4 @@ TEST_CASE("arrival times reject bad input by name") {
   CHECK_THROWS_WITH_AS(W(s, emission, {.primaries = 0}), doctest::Contains("options.primaries"), E);
   CHECK_THROWS_WITH_AS(W(s, emission, {.window_s = 0}), doctest::Contains("window_s"), E);
   CHECK_THROWS_WITH_AS(W(s, emission)(-1.0), doctest::Contains("coupling"), E);
-  nusi::time_spread_bound_options<double> o;
-  CHECK_THROWS_WITH_AS(nusi::time_spread_bound(20.0, s, emission, o), doctest::Contains("log10_mass_MeV"), E);
-  o.log10_g_min = 1;
-  CHECK_THROWS_WITH_AS(nusi::time_spread_bound(-6.0, s, emission, o), doctest::Contains("log10_g_min"), E);
-  o = {};
-  o.bracket_step_dex = 0;
-  CHECK_THROWS_WITH_AS(nusi::time_spread_bound(-6.0, s, emission, o), doctest::Contains("bracket_step_dex"), E);
 }

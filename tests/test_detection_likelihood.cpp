@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// Facts about the likelihoods and the coupling exclusion (nusi/detection/likelihood.hpp).
+// Facts about the likelihoods and the coupling exclusion (nusi/detection/likelihood.hpp): closed
+// forms, maxima of the profiled likelihoods, and rejections.
 #include <nusi/detection/likelihood.hpp>
 
 #include <cmath>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <doctest/doctest.h>
@@ -109,6 +111,69 @@ TEST_CASE("a background far above the signal makes an event carry no information
         doctest::Approx(-response.expected_events(sn.spectrum(), phi) + std::log(1e6)).epsilon(1e-6));
 }
 
+TEST_CASE("Poisson terms with non-integer counts are mu^n exp(-mu) / Gamma(n + 1)") {
+  // Asimov data are expectations, not integers: the Gamma-function form, against std::tgamma.
+  for (const auto& [mu, n] : {std::pair{2.5, 3.7}, std::pair{0.3, 0.25}, std::pair{40.0, 37.5}}) {
+    CAPTURE(mu);
+    CAPTURE(n);
+    const std::vector<R> expected{mu}, observed{n};
+    const double direct = std::pow(mu, n) * std::exp(-mu) / std::tgamma(n + 1);
+    CHECK(std::exp(nusi::poisson_log_likelihood<R>(expected, observed)) == doctest::Approx(direct).epsilon(1e-12));  // rounding of pow, tgamma
+  }
+  // At integer counts it is the integer form; mu = 0 allows only n = 0.
+  const std::vector<R> expected{1.5, 4.0, 0.0}, observed{2.0, 5.0, 0.0};
+  const std::vector<unsigned> integers{2, 5, 0};
+  CHECK(nusi::poisson_log_likelihood<R>(expected, observed) == nusi::poisson_log_likelihood<R>(expected, integers));
+  const std::vector<R> none{0.0}, one{1.0};
+  CHECK(nusi::poisson_log_likelihood<R>(none, one) == -std::numeric_limits<R>::infinity());
+}
+
+TEST_CASE("the profiled Poisson likelihood peaks at A = sum n / sum mu, clamped to the range") {
+  // d/dA sum [n ln(A mu) - A mu] = N/A - M vanishes at A = N/M.
+  const std::vector<R> mu{2.0, 5.0, 1.5}, n{3.0, 4.2, 2.0};
+  const auto at = [&](double A) {
+    std::vector<R> scaled = mu;
+    for (double& x : scaled) x *= A;
+    return nusi::poisson_log_likelihood<R>(scaled, n);
+  };
+  const auto p = nusi::profiled_poisson_log_likelihood<R>(mu, n, 1e-3, 1e3);
+  CHECK(p.normalisation == doctest::Approx(9.2 / 8.5).epsilon(1e-15));  // one division
+  CHECK(p.log_likelihood == doctest::Approx(at(p.normalisation)).epsilon(1e-15));
+  CHECK(p.log_likelihood > at(p.normalisation * 1.001));
+  CHECK(p.log_likelihood > at(p.normalisation * 0.999));
+  const auto clamped = nusi::profiled_poisson_log_likelihood<R>(mu, n, 1e-3, 1.0);
+  CHECK(clamped.normalisation == 1.0);
+  CHECK(clamped.log_likelihood == doctest::Approx(at(1.0)).epsilon(1e-15));
+  // Asimov data (n = mu): the best normalisation is 1.
+  CHECK(nusi::profiled_poisson_log_likelihood<R>(mu, mu, 1e-3, 1e3).normalisation == doctest::Approx(1.0).epsilon(1e-15));
+}
+
+TEST_CASE("the profiled extended likelihood solves d ln L/dA = 0; without background A = n/S") {
+  // ln L(A) = -A S + sum ln(b_i + A s_i); without background d/dA = -S + n/A.
+  const std::vector<R> s{0.5, 0.2, 0.8}, none{0.0, 0.0, 0.0}, b{0.1, 0.3, 0.05};
+  const double S = 4.0;
+  const auto p0 = nusi::profiled_extended_log_likelihood<R>(S, s, none, 1e-3, 1e3);
+  CHECK(p0.normalisation == doctest::Approx(3.0 / 4.0).epsilon(1e-11));  // bisection in ln A to 1e-12
+  const auto at = [&](double A, const std::vector<R>& background) {
+    std::vector<R> scaled = s;
+    for (double& x : scaled) x *= A;
+    return nusi::extended_log_likelihood<R>(A * S, scaled, background);
+  };
+  CHECK(p0.log_likelihood == doctest::Approx(at(p0.normalisation, none)).epsilon(1e-14));
+  const auto p = nusi::profiled_extended_log_likelihood<R>(S, s, b, 1e-3, 1e3);
+  double slope = -S;
+  for (std::size_t i = 0; i < s.size(); ++i) slope += s[i] / (b[i] + p.normalisation * s[i]);
+  CHECK(std::abs(slope) < 1e-9);  // bisection in ln A to 1e-12; |d slope/d ln A| ~ 3
+  CHECK(p.log_likelihood > at(p.normalisation * 1.001, b));
+  CHECK(p.log_likelihood > at(p.normalisation * 0.999, b));
+  // The maximum lies outside the range: its end.
+  CHECK(nusi::profiled_extended_log_likelihood<R>(S, s, b, 1e-3, 0.1).normalisation == 0.1);
+  CHECK(nusi::profiled_extended_log_likelihood<R>(S, s, b, 10.0, 20.0).normalisation == 10.0);
+  // An event with neither signal nor background is impossible: ln L = -infinity.
+  const std::vector<R> dead{0.5, 0.0, 0.8};
+  CHECK(nusi::extended_log_likelihood<R>(S, dead, none) == -std::numeric_limits<R>::infinity());
+}
+
 TEST_CASE("likelihood functions reject bad input naming the parameter") {
   CHECK_THROWS_WITH_AS(nusi::poisson_log_probability(-1.0, 2u), doctest::Contains("expected"), nusi::invalid_argument);
   const std::vector<R> expected{1.0, 2.0};
@@ -132,4 +197,18 @@ TEST_CASE("likelihood functions reject bad input naming the parameter") {
   const std::vector<nusi::observed_event<R>> no_error{{20.0, 0.0}};
   CHECK_THROWS_WITH_AS(nusi::extended_log_likelihood<R>(response, sn.spectrum(), 1.0, no_error),
                        doctest::Contains("events[0].energy_error_MeV"), nusi::invalid_argument);
+  using E = nusi::invalid_argument;
+  const std::vector<R> two{1.0, 2.0}, one{1.0}, negative{1.0, -2.0};
+  CHECK_THROWS_WITH_AS(nusi::poisson_log_likelihood<R>(two, one), doctest::Contains("observed.size()"), E);
+  CHECK_THROWS_WITH_AS(nusi::poisson_log_likelihood<R>(negative, two), doctest::Contains("expected[1]"), E);
+  CHECK_THROWS_WITH_AS(nusi::poisson_log_likelihood<R>(two, negative), doctest::Contains("observed[1]"), E);
+  CHECK_THROWS_WITH_AS(nusi::extended_log_likelihood<R>(-1.0, two, two), doctest::Contains("expected_signal"), E);
+  CHECK_THROWS_WITH_AS(nusi::extended_log_likelihood<R>(1.0, two, one), doctest::Contains("background_per_MeV.size()"), E);
+  CHECK_THROWS_WITH_AS(nusi::extended_log_likelihood<R>(1.0, negative, two), doctest::Contains("signal_per_MeV[1]"), E);
+  CHECK_THROWS_WITH_AS(nusi::profiled_poisson_log_likelihood<R>(two, two, 0.0, 1.0), doctest::Contains("normalisation_min"), E);
+  CHECK_THROWS_WITH_AS(nusi::profiled_poisson_log_likelihood<R>(two, two, 2.0, 1.0), doctest::Contains("normalisation_min"), E);
+  CHECK_THROWS_WITH_AS(nusi::profiled_extended_log_likelihood<R>(1.0, two, two, 1e-3, std::nan("")),
+                       doctest::Contains("normalisation_max"), E);
+  CHECK_THROWS_WITH_AS(nusi::profiled_extended_log_likelihood<R>(1.0, two, negative, 1e-3, 1e3),
+                       doctest::Contains("background_per_MeV[1]"), E);
 }

@@ -20,6 +20,7 @@
 #include <nusi/event_bound.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/spectra.hpp>
+#include <nusi/time_spread_bound.hpp>
 #include <nusi/transport.hpp>
 
 #include "test_support.hpp"

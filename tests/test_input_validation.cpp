@@ -25,6 +25,7 @@
 #include <nusi/propagation_bound.hpp>
 #include <nusi/random_walk.hpp>
 #include <nusi/scan.hpp>
+#include <nusi/time_spread_bound.hpp>
 #include <nusi/transport.hpp>
 
 namespace {

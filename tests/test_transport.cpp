@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Propagation physics on the grid (include/nusi/transport/propagate.hpp, paper Sec. IV, Eq. 8):
-// budgets, limits, scalings, convergence, and the energy-angle mode against independent quadrature.
+// budgets, limits, scalings, convergence, the energy-angle mode against independent quadrature, and
+// the spectrum at Earth as a detection spectrum.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -238,6 +239,24 @@ TEST_CASE("single-scattering deflections match the planar-model integral over th
     // second order in tau: ~5e-4 at 0.1 MeV (it scales as g^4: 8e-3 at log10 g = -3.3).
     CHECK(grid == rel(exact, 2e-3));
   }
+}
+
+TEST_CASE("the transport's spectrum at Earth as a binned_spectrum: normalisation per emitted neutrino") {
+  const auto emission = nusi::pinched_spectrum<double>::paper_default();
+  const auto weak = nusi::propagate_energy(setup_at(-6, -6), emission);
+  const auto spectrum = nusi::binned_spectrum_at_earth(weak);
+  // Number at Earth = number on the nodes (underflow excluded); 1 to the grid's coverage of the
+  // spectrum (0.01-200 MeV, ~1e-6 below 0.01 MeV) without interactions.
+  CHECK(spectrum.total_per_primary() == doctest::Approx(weak.number_at_earth - weak.underflow_number).epsilon(1e-12));
+  CHECK(spectrum.total_per_primary() == doctest::Approx(1.0).epsilon(1e-5));
+  // The expected K-II count from it equals the pinched spectrum's (second order in the 2.5% spacing).
+  const nusi::detector_response<double> k2(nusi::kamiokande_ii<double>());
+  const nusi::supernova_emission<double> sn{};
+  CHECK(k2.expected_events(spectrum, sn.number_per_cm2()) ==
+        doctest::Approx(k2.expected_events(sn.spectrum(), sn.number_per_cm2())).epsilon(1e-3));
+  // With interactions the number grows by one per scattering (up-scattered relic neutrinos).
+  const auto strong = nusi::propagate_energy(setup_at(-6, -2.2), emission);
+  CHECK(nusi::binned_spectrum_at_earth(strong).total_per_primary() > 1.5);
 }
 
 TEST_CASE("propagation rejects bad input with the parameter's name") {

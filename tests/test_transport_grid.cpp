@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Grids and kernel of the propagation transport (include/nusi/transport/grid.hpp, kernel.hpp,
-// system.hpp): geometry, per-scattering conservation of number and energy, projection of the
-// emission, resonance refinement, and every rejection.
+// system.hpp): geometry and node bins, per-scattering conservation of number and energy, projection of
+// the emission, resonance refinement, and every rejection.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
@@ -169,6 +170,25 @@ TEST_CASE("the resonance is refined only when its opaque core is narrower than t
   CHECK(nusi::make_energy_grid(narrow, off).size() == 100);
 }
 
+TEST_CASE("the grid's node bins tile it: midpoints between nodes, the threshold one of the edges") {
+  const nusi::energy_grid<double> g(nusi::energy_grid_options<double>{}, 5.0);
+  const auto& nodes = g.nodes_MeV();
+  const auto edges = nusi::grid_bin_edges(nodes);
+  REQUIRE(edges.size() == nodes.size() + 1);
+  CHECK(edges.front() == nodes.front());
+  CHECK(edges.back() == nodes.back());
+  for (std::size_t j = 0; j < nodes.size(); ++j) {
+    CHECK(edges[j] <= nodes[j]);  // node j lies inside its own bin
+    CHECK(nodes[j] <= edges[j + 1]);
+  }
+  // The fixed bins of the event-level analyses: the unrefined grid's, 400 bins from ~0.01 MeV.
+  const auto fixed = nusi::transport_bin_edges(5.0, nusi::energy_grid_options<double>{});
+  CHECK(fixed == edges);
+  CHECK(fixed.size() == 401);
+  CHECK(fixed.front() / 0.01 == doctest::Approx(1.0).epsilon(0.03));  // the grid is shifted by < 1 spacing (2.5%)
+  CHECK(std::find(fixed.begin(), fixed.end(), 5.0) != fixed.end());  // the threshold midway: an edge
+}
+
 TEST_CASE("grids and kernels reject bad input") {
   using nusi::invalid_argument;
   const nusi::energy_grid_options<double> good{};
@@ -193,6 +213,8 @@ TEST_CASE("grids and kernels reject bad input") {
   CHECK_THROWS_WITH_AS(nusi::energy_grid<double>(good, 500.0), doctest::Contains("threshold_MeV"), invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::energy_grid<double>(good, 0.001), doctest::Contains("threshold_MeV"), invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::energy_grid<double>(good, -5.0), doctest::Contains("threshold_MeV"), invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::grid_bin_edges<double>({1.0}), doctest::Contains("nodes_MeV"), invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::grid_bin_edges<double>({1.0, 3.0, 2.0}), doctest::Contains("nodes_MeV[2]"), invalid_argument);
 
   nusi::angle_grid_options<double> ag{};
   ag.bins = 2;

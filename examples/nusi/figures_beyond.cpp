@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include <nusi/arrival_times.hpp>
+#include <nusi/time_spread_bound.hpp>
 #include <nusi/event_bound.hpp>
 #include <nusi/propagation_bound.hpp>
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Arrival times of supernova neutrinos behind the light front after secret scatterings on the relic
 // background (paper Sec. IV, Monte Carlo of monte_carlo.hpp, 3D deflections): delay quantiles and
-// histogram, the fraction above threshold arriving within a time window, and the time-spread bound
-// (excluded where that fraction <= level). For the paper's energy criterion alone use propagation_bound.hpp.
+// histogram, the unscattered fraction (in total and per energy bin), and the fraction above threshold
+// arriving within a time window. The bound on it is time_spread_bound.hpp.
 #pragma once
 
 #include <algorithm>
@@ -16,12 +16,11 @@
 #include <type_traits>
 #include <vector>
 
-#include <boost/math/tools/toms748_solve.hpp>
-
+#include "detail/edges.hpp"
+#include "detail/quadrature.hpp"
 #include "errors.hpp"
 #include "monte_carlo.hpp"
 #include "propagation_setup.hpp"
-#include "random_walk.hpp"  // detail::adaptive_integral
 #include "spectra.hpp"
 #include "units.hpp"
 
@@ -203,7 +202,7 @@ arrival_time_result<Real> arrival_time_distribution(const propagation_setup<Real
     detail::require_open_interval(fn, "options.quantile_probabilities[" + std::to_string(i) + "]",
                                   options.quantile_probabilities[i], Real(0), Real(1));
   const std::vector<Real> edges = options.delay_edges_s.empty() ? detail::default_delay_edges<Real>() : options.delay_edges_s;
-  detail::validate_edges(fn, "options.delay_edges_s", edges);
+  detail::require_histogram_edges(fn, "options.delay_edges_s", edges);
 
   monte_carlo_options<Real> mc{.primaries = options.primaries, .seed = options.seed, .angles = options.angles,
                                .max_scatterings = options.max_scatterings};
@@ -329,6 +328,26 @@ Real unscattered_fraction_above_threshold(const propagation_setup<Real>& setup, 
   return detail::unscattered_integral(setup, emission, setup.threshold_MeV, max_energy_MeV, fn);
 }
 
+/// Neutrinos per emitted neutrino arriving unscattered (with the light front) in each bin of `edges`:
+/// integral over the bin of phi(E) exp(-n D sigma_tot(E)) dE, adaptive Gauss-Kronrod split at the
+/// resonance. At g -> 0 these are the emitted bin contents.
+/// @throws nusi::invalid_argument on a bad setup or edges (>= 2, finite, >= 0, increasing);
+/// nusi::numerical_error if a quadrature fails.
+template <class Real, class Spectrum>
+  requires energy_spectrum<Spectrum, Real>
+std::vector<Real> unscattered_counts_in_bins(const propagation_setup<Real>& setup, const Spectrum& emission,
+                                             const std::vector<Real>& edges) {
+  constexpr std::string_view fn = "nusi::unscattered_counts_in_bins";
+  setup.validate(fn);
+  if (edges.size() < 2) detail::throw_invalid(fn, "edges.size()", ">= 2", edges.size());
+  detail::require_non_negative(fn, "edges[0]", edges[0]);
+  detail::require_increasing_edges(fn, "edges", edges);
+  std::vector<Real> out(edges.size() - 1);
+  for (std::size_t k = 0; k + 1 < edges.size(); ++k)
+    out[k] = detail::unscattered_integral(setup, emission, edges[k], edges[k + 1], fn);
+  return out;
+}
+
 /// Settings of the windowed fraction and of the time-spread bound.
 template <class Real>
 struct window_fraction_options {
@@ -385,7 +404,7 @@ class windowed_fraction {
   window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
     constexpr std::string_view fn = "nusi::windowed_fraction";
     if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
-    detail::validate_edges(fn, "edges_MeV", edges_MeV);
+    detail::require_increasing_edges(fn, "edges_MeV", edges_MeV);
     if (histogram.size() + 1 != edges_MeV.size())
       detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
                             histogram.size());
@@ -441,150 +460,5 @@ class windowed_fraction {
   Spectrum emission_;
   window_fraction_options<Real> options_;
 };
-
-/// Settings of the time-spread bound search.
-template <class Real>
-struct time_spread_bound_options {
-  window_fraction_options<Real> window{};
-  Real log10_g_min = Real(-8);
-  Real log10_g_max = Real(0.54857124139689748L);  // log10(sqrt(4 pi))
-  /// Step in log10 g from the unscattered-only root upwards until F_window <= level.
-  Real bracket_step_dex = Real(0.02L);
-  /// Width of the final bracket in log10 g (below the Monte Carlo uncertainty is pointless).
-  Real log10_g_tolerance = Real(2e-4L);
-  /// Half-step of the central difference dF_window/dlog10 g used for the uncertainty of the bound.
-  Real derivative_step_dex = Real(0.01L);
-  std::uintmax_t max_iterations = 100;
-};
-
-/// One point of the time-spread bound.
-template <class Real>
-struct time_spread_bound_point {
-  Real log10_mass_MeV;
-  /// Smallest log10 g with F_window <= level (found), else the search edge (log10_g_max: not excluded
-  /// there; log10_g_min: excluded already there).
-  Real log10_g_bound;
-  bool found;
-  /// Monte Carlo standard error of log10_g_bound: error of F_window over |dF_window/dlog10 g|.
-  Real log10_g_error;
-  /// Where the exact unscattered part alone reaches the level: F_window >= F_0, so the bound is never below it.
-  Real log10_g_unscattered_only;
-  window_fraction<Real> at_bound;
-  std::size_t evaluations;  ///< Monte Carlo runs
-};
-
-/// The time-spread bound at one mass: solves F_window(M, g) = setup.exclusion_level in log10 g.
-/// The exact unscattered fraction F_0 (monotone in g) is solved first by TOMS 748; F_window >= F_0,
-/// so the search steps up from there with the common-random-number F_window and bisects the first
-/// bracket.
-/// @throws nusi::invalid_argument if log10_mass_MeV or options.log10_g_min < log10_g_max are outside
-/// [-30, 10], a step, tolerance or derivative step is not finite and > 0, max_iterations < 4, or the
-/// setup or window options are bad (windowed_fraction).
-/// @throws nusi::numerical_error if TOMS 748 does not converge or a quadrature or Monte Carlo fails.
-template <class Real, class Spectrum>
-  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
-time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
-                                                const Spectrum& emission, const time_spread_bound_options<Real>& options = {}) {
-  using std::abs;
-  using std::log10;
-  using std::pow;
-  constexpr std::string_view fn = "nusi::time_spread_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, Real(-30), Real(10));
-  detail::require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
-  detail::require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
-  detail::require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);
-  detail::require_positive(fn, "options.derivative_step_dex", options.derivative_step_dex);
-  if (options.max_iterations < 4) detail::throw_invalid(fn, "options.max_iterations", ">= 4", options.max_iterations);
-  propagation_setup<Real> s = setup;
-  s.med.mass_MeV = pow(Real(10), log10_mass_MeV);
-  s.med.coupling = pow(Real(10), options.log10_g_min);
-  s.validate(fn);
-  const Real level = s.exclusion_level;
-  const windowed_fraction<Real, Spectrum> window(s, emission, options.window);
-  std::size_t evaluations = 0;
-  auto F0 = [&](Real lg) {
-    propagation_setup<Real> t = s;
-    t.med.coupling = pow(Real(10), lg);
-    return detail::unscattered_integral(t, emission, t.threshold_MeV, options.window.max_energy_MeV, fn);
-  };
-  auto Fw = [&](Real lg) {
-    ++evaluations;
-    return window(pow(Real(10), lg));
-  };
-  const Real lo = options.log10_g_min, hi = options.log10_g_max;
-  time_spread_bound_point<Real> out{log10_mass_MeV, hi, false, Real(0), hi, {}, 0};
-
-  // 1. The exact unscattered fraction: monotone decreasing in g (sigma_tot grows with g at every E).
-  Real u;
-  const Real f0_lo = F0(lo), f0_hi = F0(hi);
-  if (f0_hi > level) {  // not even F_0 reaches the level: nothing excluded
-    out.at_bound = Fw(hi);
-    out.evaluations = evaluations;
-    return out;
-  }
-  if (!(f0_lo > level)) {
-    u = lo;
-  } else {
-    std::uintmax_t iterations = options.max_iterations;
-    const Real tol = options.log10_g_tolerance / 4;
-    auto close = [tol](Real x, Real y) { return abs(x - y) <= tol; };
-    auto [a, b] = boost::math::tools::toms748_solve([&](Real lg) { return F0(lg) - level; }, lo, hi, f0_lo - level,
-                                                    f0_hi - level, close, iterations);
-    if (iterations >= options.max_iterations)
-      throw numerical_error("nusi::time_spread_bound: TOMS 748 did not converge at log10_mass_MeV = " +
-                            detail::to_text(log10_mass_MeV));
-    u = (a + b) / 2;
-  }
-  out.log10_g_unscattered_only = u;
-
-  // 2. Step up from u until F_window <= level, then bisect (common random numbers across g).
-  Real a = u, b = u;
-  window_fraction<Real> fb = Fw(b);
-  if (!(fb.value > level)) {
-    if (u <= lo) {  // excluded already at the bottom of the range
-      out.log10_g_bound = lo;
-      out.at_bound = fb;
-      out.evaluations = evaluations;
-      return out;
-    }
-    // F_0(u) = level up to the tolerance: the scattered part adds nothing here; the bound is u.
-    a = u - options.log10_g_tolerance;
-  } else {
-    for (;;) {
-      a = b;
-      if (b >= hi) {
-        out.log10_g_bound = hi;
-        out.at_bound = fb;
-        out.evaluations = evaluations;
-        return out;
-      }
-      b = std::min(b + options.bracket_step_dex, hi);
-      fb = Fw(b);
-      if (!(fb.value > level)) break;
-    }
-    for (std::uintmax_t it = 0; it < options.max_iterations && b - a > options.log10_g_tolerance; ++it) {
-      const Real mid = (a + b) / 2;
-      const window_fraction<Real> fm = Fw(mid);
-      if (fm.value > level) {
-        a = mid;
-      } else {
-        b = mid;
-        fb = fm;
-      }
-    }
-  }
-  out.found = true;
-  out.log10_g_bound = b;
-  out.at_bound = fb;
-  // 3. Uncertainty: MC error of F_window over its slope (central difference, same streams).
-  const Real h = options.derivative_step_dex;
-  Real slope = (Fw(b + h).value - Fw(b - h).value) / (2 * h);
-  if (!(slope < 0)) slope = (F0(b + h) - F0(b - h)) / (2 * h);  // MC noise flattened it: the exact part's slope
-  out.log10_g_error = slope < 0 ? fb.error / -slope : std::numeric_limits<Real>::infinity();
-  out.evaluations = evaluations;
-  return out;
-}
 
 }  // namespace nusi

@@ -16,6 +16,7 @@
 #include <boost/math/constants/constants.hpp>
 
 #include "cross_sections.hpp"
+#include "detail/edges.hpp"
 #include "detail/random.hpp"
 #include "errors.hpp"
 #include "propagation_setup.hpp"
@@ -240,17 +241,6 @@ struct compensated_sum {
   }
   Real value() const { return sum + carry; }
 };
-
-template <class Real>
-void validate_edges(std::string_view fn, std::string_view name, const std::vector<Real>& edges) {
-  if (edges.empty()) return;
-  if (edges.size() < 2) throw_invalid(fn, name, "empty or at least 2 edges", edges.size());
-  for (std::size_t i = 0; i < edges.size(); ++i) {
-    require_finite(fn, name, edges[i]);
-    if (i > 0 && !(edges[i] > edges[i - 1]))
-      throw_invalid(fn, name, "strictly increasing", edges[i]);
-  }
-}
 
 template <class Real>
 binned_counts<Real> make_counts(const std::vector<Real>& edges) {
@@ -568,9 +558,9 @@ monte_carlo_result<Real> monte_carlo_propagation(const propagation_setup<Real>& 
     detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
   if (options.max_scatterings == 0)
     detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
-  detail::validate_edges(fn, "options.energy_edges_MeV", options.energy_edges_MeV);
-  detail::validate_edges(fn, "options.angle_edges_rad", options.angle_edges_rad);
-  detail::validate_edges(fn, "options.delay_edges_s", options.delay_edges_s);
+  detail::require_histogram_edges(fn, "options.energy_edges_MeV", options.energy_edges_MeV);
+  detail::require_histogram_edges(fn, "options.angle_edges_rad", options.angle_edges_rad);
+  detail::require_histogram_edges(fn, "options.delay_edges_s", options.delay_edges_s);
   return detail::monte_carlo_engine<Real, Spectrum>(setup, emission, options).run();
 }
 

@@ -17,28 +17,12 @@
 #include <utility>
 #include <vector>
 
+#include "detail/text.hpp"
 #include "errors.hpp"
 #include "spectra.hpp"
 #include "units.hpp"
 
 namespace nusi {
-
-namespace detail {
-/// Concatenates text and numbers (numbers via to_text) without `"literal" + std::string`, which
-/// trips g++ 12's false -Wrestrict.
-inline void append_text(std::string& s, std::string_view part) { s += part; }
-template <class T>
-  requires(!std::convertible_to<const T&, std::string_view>)
-void append_text(std::string& s, const T& part) {
-  s += to_text(part);
-}
-template <class... T>
-std::string concat_text(const T&... parts) {
-  std::string s;
-  (append_text(s, parts), ...);
-  return s;
-}
-}  // namespace detail
 
 /// A radial profile of the supernova core. Radii in cm; evaluated on [R_min, R_max] of the walk.
 ///
@@ -356,7 +340,7 @@ class tabulated_profile {
       if (first == std::string::npos || line[first] == '#') continue;
       std::vector<std::string> fields;
       std::stringstream ss(line);
-      for (std::string f; std::getline(ss, f, ',');) fields.push_back(trim(f));
+      for (std::string f; std::getline(ss, f, ',');) fields.push_back(detail::trim(f));
       if (!seen_row && fields.size() == 3 && fields[0] == "radius_km" && fields[1] == "density_g_per_cm3" &&
           fields[2] == "temperature_MeV") {
         seen_row = true;  // the header
@@ -369,8 +353,9 @@ class tabulated_profile {
       static constexpr const char* names[3] = {"radius_km", "density_g_per_cm3", "temperature_MeV"};
       Real values[3];
       for (int c = 0; c < 3; ++c) {
-        if (!parse(fields[static_cast<std::size_t>(c)], values[c]))
-          fail(detail::concat_text(names[c], " is not a number: '", fields[static_cast<std::size_t>(c)], "'"));
+        const auto parsed = detail::parse_finite_number(fields[static_cast<std::size_t>(c)]);
+        if (!parsed) fail(detail::concat_text(names[c], " is not a number: '", fields[static_cast<std::size_t>(c)], "'"));
+        values[c] = static_cast<Real>(*parsed);
         if (!detail::is_finite(values[c]) || !(values[c] > Real(0)))
           fail(detail::concat_text(names[c], " must be finite and > 0, got ", fields[static_cast<std::size_t>(c)]));
       }
@@ -428,19 +413,6 @@ class tabulated_profile {
   }
   void check_radius(std::string_view fn, Real r_cm) const {
     detail::require_closed_interval(fn, "r_cm", r_cm, radius_.front(), radius_.back());
-  }
-  static std::string trim(const std::string& s) {
-    const auto b = s.find_first_not_of(" \t\r");
-    if (b == std::string::npos) return {};
-    return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-  }
-  static bool parse(const std::string& text, Real& value) {
-    std::istringstream is(text);
-    long double v = 0;
-    is >> v;
-    if (text.empty() || is.fail() || !is.eof()) return false;
-    value = static_cast<Real>(v);
-    return true;
   }
 
   thermal_neutrino_gas<Real> gas_;

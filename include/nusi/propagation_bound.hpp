@@ -136,7 +136,10 @@ propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propa
   }
   std::uintmax_t iterations = options.max_iterations;
   const Real tol = options.log10_g_tolerance;
-  auto close_enough = [tol](Real x, Real y) { return std::abs(x - y) <= tol; };
+  auto close_enough = [tol](Real x, Real y) {
+    using std::abs;
+    return abs(x - y) <= tol;
+  };
   auto [lo, hi] = boost::math::tools::toms748_solve([&](Real lg) { return fraction(lg) - level; }, a, b, fa - level,
                                                     fb - level, close_enough, iterations);
   if (iterations >= options.max_iterations)

@@ -11,7 +11,6 @@
 #include <fstream>
 #include <istream>
 #include <limits>
-#include <locale>
 #include <optional>
 #include <ostream>
 #include <sstream>
@@ -22,6 +21,7 @@
 #include <vector>
 
 #include "core_bound.hpp"
+#include "detail/text.hpp"
 #include "errors.hpp"
 #include "parallel.hpp"
 #include "profiles.hpp"
@@ -421,21 +421,13 @@ void write_scan_plan(std::ostream& os, const scan_plan<Real>& plan) {
 }
 
 namespace detail {
-inline std::string scan_trim(const std::string& s) {
-  const auto b = s.find_first_not_of(" \t\r");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r") - b + 1);
-}
 template <class Real>
 Real scan_parse_number(const std::string& where, const std::string& key, const std::string& text) {
-  std::istringstream is(text);
-  is.imbue(std::locale::classic());
-  long double v = 0;
-  is >> v;
+  const auto v = parse_finite_number(text);
   // Finite as long double and as Real: 1e400 is a finite long double but overflows double.
-  if (!is || !is.eof() || !std::isfinite(v) || !is_finite(static_cast<Real>(v)))
+  if (!v || !is_finite(static_cast<Real>(*v)))
     throw invalid_argument(where + ": " + key + " expects a finite number, got '" + text + "'");
-  return static_cast<Real>(v);
+  return static_cast<Real>(*v);
 }
 template <class Real>
 std::vector<Real> scan_parse_list(const std::string& where, const std::string& key, const std::string& value) {
@@ -485,14 +477,14 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
     ++line_number;
     const std::string where = source + ":" + std::to_string(line_number);
     if (const auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-    line = detail::scan_trim(line);
+    line = detail::trim(line);
     if (line.empty()) continue;
     if (line.front() == '[') {
       const std::string prefix = "[supernova ";
       if (line.back() != ']' || line.rfind(prefix, 0) != 0)
-        throw invalid_argument(where + ": expected a section '[supernova NAME]', got '" + line + "'");
+        throw invalid_argument(detail::concat_text(where, ": expected a section '[supernova NAME]', got '", line, "'"));
       supernova_scenario<Real> sn{};
-      sn.name = detail::scan_trim(line.substr(prefix.size(), line.size() - prefix.size() - 1));
+      sn.name = detail::trim(line.substr(prefix.size(), line.size() - prefix.size() - 1));
       if (!detail::scan_name_ok(sn.name))
         throw invalid_argument(where + ": supernova name '" + sn.name +
                                "' must be non-empty, without commas, quotes, brackets or line breaks");
@@ -500,8 +492,8 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
       continue;
     }
     const auto eq = line.find('=');
-    if (eq == std::string::npos) throw invalid_argument(where + ": expected 'key = value', got '" + line + "'");
-    const std::string key = detail::scan_trim(line.substr(0, eq)), value = detail::scan_trim(line.substr(eq + 1));
+    if (eq == std::string::npos) throw invalid_argument(detail::concat_text(where, ": expected 'key = value', got '", line, "'"));
+    const std::string key = detail::trim(line.substr(0, eq)), value = detail::trim(line.substr(eq + 1));
     auto number = [&] { return detail::scan_parse_number<Real>(where, key, value); };
     const bool in_section = !plan.supernovae.empty();
     auto& p = plan.propagation;
@@ -530,7 +522,7 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
       using std::floor;
       const Real bins = number();
       if (!(bins >= 4 && bins <= 100000 && bins == floor(bins)))
-        throw invalid_argument(where + ": energy_bins expects an integer in [4, 100000], got '" + value + "'");
+        throw invalid_argument(detail::concat_text(where, ": energy_bins expects an integer in [4, 100000], got '", value, "'"));
       e.bins = static_cast<std::size_t>(bins);
     } else if (key == "min_energy_MeV") {
       e.min_energy_MeV = number();
@@ -540,10 +532,10 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
       global_key = false;
     }
     if (global_key) {
-      if (in_section) throw invalid_argument(where + ": key '" + key + "' belongs before the first [supernova] section");
+      if (in_section) throw invalid_argument(detail::concat_text(where, ": key '", key, "' belongs before the first [supernova] section"));
       continue;
     }
-    if (!in_section) throw invalid_argument(where + ": unknown key '" + key + "' (supernova keys go in a [supernova NAME] section)");
+    if (!in_section) throw invalid_argument(detail::concat_text(where, ": unknown key '", key, "' (supernova keys go in a [supernova NAME] section)"));
     supernova_scenario<Real>& sn = plan.supernovae.back();
     if (key == "mean_energy_MeV") sn.mean_energy_MeV = number();
     else if (key == "mean_square_energy_MeV2") sn.mean_square_energy_MeV2 = number();
@@ -557,12 +549,12 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
     else if (key == "core_preset") {
       if (value == "fermi_dirac") sn.core.preset = neutrino_density_preset::fermi_dirac;
       else if (value == "paper_quoted") sn.core.preset = neutrino_density_preset::paper_quoted;
-      else throw invalid_argument(where + ": core_preset expects fermi_dirac or paper_quoted, got '" + value + "'");
+      else throw invalid_argument(detail::concat_text(where, ": core_preset expects fermi_dirac or paper_quoted, got '", value, "'"));
     } else if (key == "core_profile_csv") {
       if (value.empty()) throw invalid_argument(where + ": core_profile_csv expects a path");
       sn.core_profile_csv = value;
     } else {
-      throw invalid_argument(where + ": unknown key '" + key + "'");
+      throw invalid_argument(detail::concat_text(where, ": unknown key '", key, "'"));
     }
   }
   if (!masses_given || plan.log10_mass_MeV.empty())

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The scans of scan.hpp over MPI ranks (many machines): each rank runs a share of the jobs, rank 0
 // gathers the table, identical bit for bit to run_scan's on threads. Needs an MPI implementation
-// (<mpi.h>; CMake: find_package(MPI) and MPI::MPI_CXX); without MPI use run_scan.
+// (<mpi.h>; CMake: find_package(MPI) and MPI::MPI_CXX), hence not in the umbrella nusi.hpp; without
+// MPI use run_scan.
 #pragma once
 
 #include <climits>

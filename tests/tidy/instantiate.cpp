@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include <nusi/arrival_times.hpp>
-#include <nusi/event_bound.hpp>
 #include <nusi/nusi.hpp>
 
 // Class templates: an explicit instantiation definition instantiates every non-template member.
@@ -41,6 +39,10 @@ template struct nusi::detector<double>;
 template class nusi::binned_spectrum<double>;
 template struct nusi::supernova_emission<double>;
 template class nusi::detector_response<double>;
+template class nusi::folded_detector<double>;
+template struct nusi::observed_event<double>;
+template struct nusi::detector_observation<double>;
+template struct nusi::profiled_value<double>;
 template struct nusi::sn1987a_event<double>;
 // Transport (transport/grid, kernel, system, solvers, propagate), bounds, arrival times, event bounds.
 template struct nusi::energy_grid_options<double>;
@@ -72,10 +74,7 @@ template struct nusi::window_fraction<double>;
 template class nusi::windowed_fraction<double, nusi::pinched_spectrum<double>>;
 template struct nusi::time_spread_bound_options<double>;
 template struct nusi::time_spread_bound_point<double>;
-template class nusi::folded_detector<double>;
-template struct nusi::detector_observation<double>;
 template struct nusi::event_bound_options<double>;
-template struct nusi::profiled_value<double>;
 template class nusi::event_likelihood_ratio<double>;
 template struct nusi::event_bound_point<double>;
 template struct nusi::detector_expectation<double>;
@@ -145,6 +144,13 @@ void nusi_tidy_instantiate() {
   const std::vector<double> expected{1.0, 2.0};
   const std::vector<unsigned> counts{1, 2};
   (void)nusi::poisson_log_likelihood<double>(expected, counts);
+  (void)nusi::poisson_log_likelihood<double>(expected, expected);
+  (void)nusi::extended_log_likelihood<double>(1.0, expected, expected);
+  (void)nusi::profiled_poisson_log_likelihood<double>(expected, expected, 1e-3, 1e3);
+  (void)nusi::profiled_extended_log_likelihood<double>(1.0, expected, expected, 1e-3, 1e3);
+  (void)nusi::rebinned_counts(edges, expected, edges);
+  (void)nusi::sn1987a_observations(events);
+  (void)nusi::asimov_observation(nusi::juno<double>());
   (void)nusi::coupling_exclusion_limit([](double g) { return -g; }, nusi::exclusion_scan<double>{});
 
   // Transport: grids, kernels, the odeint System, both solvers and the one-call entry points.
@@ -177,6 +183,7 @@ void nusi_tidy_instantiate() {
   (void)window(1e-3);
   (void)nusi::time_spread_bound(-3.5, setup, pinched);
   (void)nusi::transport_bin_edges(5.0);
+  (void)nusi::grid_bin_edges(edges);
   (void)nusi::detail::emitted_counts_in_bins(pinched, edges);
   (void)nusi::unscattered_counts_in_bins(setup, pinched, edges);
   const auto propagated = nusi::propagate_energy(setup, pinched);

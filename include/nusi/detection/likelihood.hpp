@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// Likelihoods of observed supernova-neutrino events: Poisson in total or binned counts, and the
-// extended unbinned likelihood of Loredo & Lamb (PRD 65, 063002, 2002) with measured energies and
-// background; and the exclusion of a coupling g at fixed M against the no-interaction hypothesis.
+// Likelihoods of observed supernova-neutrino events: Poisson in total or binned counts (integer, or
+// non-integer Asimov data), and the extended unbinned likelihood of Loredo & Lamb (PRD 65, 063002,
+// 2002) with measured energies and background, each also maximised over a factor A on the signal (the
+// emitted energy); and the exclusion of a coupling g at fixed M against the no-interaction hypothesis.
 // Throws nusi::invalid_argument, and nusi::numerical_error for a NaN log-likelihood ratio.
 #pragma once
 
+#include <algorithm>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -13,25 +15,81 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/math/distributions/chi_squared.hpp>
 #include <boost/math/special_functions/erf.hpp>
 #include <boost/math/special_functions/gamma.hpp>
 
+#include "../detail/text.hpp"
 #include "../errors.hpp"
 #include "event_rates.hpp"
+#include "observations.hpp"
 
 namespace nusi {
+
+namespace detail {
+/// n ln mu - mu - ln Gamma(n + 1) for n >= 0: 0 at mu = n = 0, -infinity at mu = 0 < n (unchecked).
+template <class Real>
+Real poisson_log_term(Real expected, Real observed) {
+  using std::log;
+  if (!(expected > 0)) return observed > 0 ? -std::numeric_limits<Real>::infinity() : Real(0);
+  return observed * log(expected) - expected - boost::math::lgamma(observed + 1);
+}
+
+/// ln L(A) of Poisson counts with means A mu_j (unchecked); -infinity as soon as a term is.
+template <class Real>
+Real poisson_log_likelihood_at(Real A, std::span<const Real> expected, std::span<const Real> observed) {
+  Real sum = 0;
+  for (std::size_t j = 0; j < expected.size(); ++j) {
+    const Real term = poisson_log_term(A * expected[j], observed[j]);
+    if (term == -std::numeric_limits<Real>::infinity()) return term;
+    sum += term;
+  }
+  return sum;
+}
+
+/// ln L(A) = -A S + sum_i ln(b_i + A s_i) (unchecked); -infinity where some b_i + A s_i is not > 0.
+template <class Real>
+Real extended_log_likelihood_at(Real A, Real expected_signal, std::span<const Real> signal_per_MeV,
+                                std::span<const Real> background_per_MeV) {
+  using std::log;
+  Real sum = -A * expected_signal;
+  for (std::size_t i = 0; i < signal_per_MeV.size(); ++i) {
+    const Real density = background_per_MeV[i] + A * signal_per_MeV[i];
+    if (!(density > 0)) return -std::numeric_limits<Real>::infinity();
+    sum += log(density);
+  }
+  return sum;
+}
+
+/// Requires size == reference_size.
+inline void require_same_size(std::string_view function, std::string_view name, std::size_t size, std::string_view reference_name,
+                       std::size_t reference_size) {
+  if (size != reference_size) throw_invalid(function, name, concat_text(reference_name, " = ", reference_size), size);
+}
+
+/// Requires every value finite and >= 0, naming the first bad one as name[i].
+template <class Real>
+void require_non_negative_values(std::string_view function, std::string_view name, std::span<const Real> values) {
+  for (std::size_t i = 0; i < values.size(); ++i)  // the name only on failure: this runs in every likelihood scan step
+    if (!is_finite(values[i]) || values[i] < 0) throw_invalid(function, concat_text(name, "[", i, "]"), "finite and >= 0", values[i]);
+}
+
+template <class Real>
+void require_normalisation_range(std::string_view function, Real normalisation_min, Real normalisation_max) {
+  require_positive(function, "normalisation_min", normalisation_min);
+  require_positive(function, "normalisation_max", normalisation_max);
+  require_ordered(function, "normalisation_min", normalisation_min, "normalisation_max", normalisation_max);
+}
+}  // namespace detail
 
 /// ln P(n | mu) = n ln mu - mu - ln n! of a Poisson count n with mean mu >= 0 (0 at mu = n = 0;
 /// -infinity at mu = 0 < n). Throws nusi::invalid_argument if expected is negative or not finite.
 template <class Real>
 Real poisson_log_probability(Real expected, unsigned observed) {
-  using std::log;
   detail::require_non_negative("nusi::poisson_log_probability", "expected", expected);
-  if (expected == 0) return observed == 0 ? Real(0) : -std::numeric_limits<Real>::infinity();
-  const Real n = Real(observed);
-  return n * log(expected) - expected - boost::math::lgamma(n + 1);
+  return detail::poisson_log_term(expected, Real(observed));
 }
 
 /// Sum over bins of ln P(observed[i] | expected[i]) (total counts: one bin). Throws
@@ -46,40 +104,126 @@ Real poisson_log_likelihood(std::span<const Real> expected, std::span<const unsi
   return sum;
 }
 
-/// One recorded event: measured visible energy and its 1-sigma error [MeV], and the background density
-/// at that energy over the analysis window [events/MeV] (background rate [1/(s MeV)] times window [s]).
+/// The same with counts that need not be integers (Asimov data: observed = an expectation):
+/// sum of n_i ln mu_i - mu_i - ln Gamma(n_i + 1); -infinity if some mu_i = 0 < n_i.
+/// @throws nusi::invalid_argument if the sizes differ or a value is not finite and >= 0.
 template <class Real>
-struct observed_event {
-  Real energy_MeV;
-  Real energy_error_MeV;
-  Real background_per_MeV = Real(0);
-};
+Real poisson_log_likelihood(std::span<const Real> expected, std::span<const Real> observed) {
+  constexpr std::string_view fn = "nusi::poisson_log_likelihood";
+  detail::require_same_size(fn, "observed.size()", observed.size(), "expected.size()", expected.size());
+  detail::require_non_negative_values(fn, "expected", expected);
+  detail::require_non_negative_values(fn, "observed", observed);
+  return detail::poisson_log_likelihood_at(Real(1), expected, observed);
+}
 
 /// Extended unbinned log-likelihood, time-integrated form of Loredo & Lamb 2002 (their Eq. 3.12 without
-/// the time dimension): ln L = -N_s + sum_i ln(b_i + s_i), s_i = event_density_per_MeV at E_i with error
-/// dE_i; the -N_b term, independent of the signal model, is dropped (it cancels in ratios). Throws
-/// nusi::invalid_argument on bad input or an event below the detector threshold.
+/// the time dimension), from the expected signal count S and each event's signal and background
+/// densities [events/MeV]: ln L = -S + sum_i ln(b_i + s_i); the -N_b term, independent of the signal
+/// model, is dropped (it cancels in ratios). -infinity where some b_i + s_i = 0.
+/// @throws nusi::invalid_argument if the sizes differ or a value is not finite and >= 0.
+template <class Real>
+Real extended_log_likelihood(Real expected_signal, std::span<const Real> signal_per_MeV, std::span<const Real> background_per_MeV) {
+  constexpr std::string_view fn = "nusi::extended_log_likelihood";
+  detail::require_non_negative(fn, "expected_signal", expected_signal);
+  detail::require_same_size(fn, "background_per_MeV.size()", background_per_MeV.size(), "signal_per_MeV.size()",
+                                  signal_per_MeV.size());
+  detail::require_non_negative_values(fn, "signal_per_MeV", signal_per_MeV);
+  detail::require_non_negative_values(fn, "background_per_MeV", background_per_MeV);
+  return detail::extended_log_likelihood_at(Real(1), expected_signal, signal_per_MeV, background_per_MeV);
+}
+
+/// The extended likelihood of recorded events for a spectrum at Earth: S = expected_events, s_i =
+/// event_density_per_MeV at E_i with error dE_i (the form above). Throws nusi::invalid_argument on bad
+/// input or an event below the detector threshold.
 template <class Real, class S>
   requires spectrum_at_earth<S, Real>
 Real extended_log_likelihood(const detector_response<Real>& response, const S& spectrum, Real number_per_cm2,
                              std::span<const observed_event<Real>> events) {
-  using std::log;
   constexpr std::string_view fn = "nusi::extended_log_likelihood";
-  Real sum = -response.expected_events(spectrum, number_per_cm2);
+  const Real expected = response.expected_events(spectrum, number_per_cm2);
+  std::vector<Real> signal, background;
+  signal.reserve(events.size());
+  background.reserve(events.size());
   for (std::size_t i = 0; i < events.size(); ++i) {
     const auto& e = events[i];
-    const std::string prefix = "events[" + std::to_string(i) + "].";
-    detail::require_finite(fn, prefix + "energy_MeV", e.energy_MeV);
-    detail::require_positive(fn, prefix + "energy_error_MeV", e.energy_error_MeV);
-    detail::require_non_negative(fn, prefix + "background_per_MeV", e.background_per_MeV);
+    const std::string name = "events[" + std::to_string(i) + "]";
+    detail::require_observed_event(fn, name, e);
     if (e.energy_MeV < response.model().threshold_MeV)
-      detail::throw_invalid(fn, prefix + "energy_MeV", ">= the detector threshold " + detail::to_text(response.model().threshold_MeV),
+      detail::throw_invalid(fn, name + ".energy_MeV", ">= the detector threshold " + detail::to_text(response.model().threshold_MeV),
                             e.energy_MeV);
-    const Real density =
-        e.background_per_MeV + response.event_density_per_MeV(spectrum, number_per_cm2, e.energy_MeV, e.energy_error_MeV);
-    sum += density > 0 ? log(density) : -std::numeric_limits<Real>::infinity();
+    signal.push_back(response.event_density_per_MeV(spectrum, number_per_cm2, e.energy_MeV, e.energy_error_MeV));
+    background.push_back(e.background_per_MeV);
   }
-  return sum;
+  return detail::extended_log_likelihood_at(Real(1), expected, std::span<const Real>(signal), std::span<const Real>(background));
+}
+
+/// A log-likelihood maximised over the factor A on the signal (the emitted energy), with its A.
+template <class Real>
+struct profiled_value {
+  Real log_likelihood;
+  Real normalisation;
+};
+
+/// The Poisson likelihood of counts (non-integer allowed) with means A mu_i, maximised over A in
+/// [normalisation_min, normalisation_max]: A = sum n / sum mu clamped to the range (closed form;
+/// normalisation_max where every mu_i = 0).
+/// @throws nusi::invalid_argument if the sizes differ, a value is not finite and >= 0, or the range is
+/// not finite, > 0 and ordered.
+template <class Real>
+profiled_value<Real> profiled_poisson_log_likelihood(std::span<const Real> expected, std::span<const Real> observed,
+                                                     Real normalisation_min, Real normalisation_max) {
+  constexpr std::string_view fn = "nusi::profiled_poisson_log_likelihood";
+  detail::require_same_size(fn, "observed.size()", observed.size(), "expected.size()", expected.size());
+  detail::require_non_negative_values(fn, "expected", expected);
+  detail::require_non_negative_values(fn, "observed", observed);
+  detail::require_normalisation_range(fn, normalisation_min, normalisation_max);
+  Real M = 0, N = 0;
+  for (std::size_t j = 0; j < expected.size(); ++j) {
+    M += expected[j];
+    N += observed[j];
+  }
+  const Real A = M > 0 ? std::clamp(N / M, normalisation_min, normalisation_max) : normalisation_max;
+  return {detail::poisson_log_likelihood_at(A, expected, observed), A};
+}
+
+/// The extended likelihood -A S + sum_i ln(b_i + A s_i) maximised over A in [normalisation_min,
+/// normalisation_max]: d ln L/dA = -S + sum s_i/(b_i + A s_i) decreases in A, so A is its root (by
+/// bisection in ln A to 1e-12, at most 200 steps) or the end of the range where it keeps its sign.
+/// @throws nusi::invalid_argument as extended_log_likelihood, or if the range is not finite, > 0 and ordered.
+template <class Real>
+profiled_value<Real> profiled_extended_log_likelihood(Real expected_signal, std::span<const Real> signal_per_MeV,
+                                                      std::span<const Real> background_per_MeV, Real normalisation_min,
+                                                      Real normalisation_max) {
+  using std::exp;
+  using std::log;
+  constexpr std::string_view fn = "nusi::profiled_extended_log_likelihood";
+  detail::require_non_negative(fn, "expected_signal", expected_signal);
+  detail::require_same_size(fn, "background_per_MeV.size()", background_per_MeV.size(), "signal_per_MeV.size()",
+                                  signal_per_MeV.size());
+  detail::require_non_negative_values(fn, "signal_per_MeV", signal_per_MeV);
+  detail::require_non_negative_values(fn, "background_per_MeV", background_per_MeV);
+  detail::require_normalisation_range(fn, normalisation_min, normalisation_max);
+  const Real lo = normalisation_min, hi = normalisation_max;
+  auto slope = [&](Real a) {
+    Real h = -expected_signal;
+    for (std::size_t i = 0; i < signal_per_MeV.size(); ++i)
+      if (signal_per_MeV[i] > 0) h += signal_per_MeV[i] / (background_per_MeV[i] + a * signal_per_MeV[i]);
+    return h;
+  };
+  Real A;
+  if (!(slope(lo) > 0)) {
+    A = lo;
+  } else if (slope(hi) >= 0) {
+    A = hi;
+  } else {
+    Real a = log(lo), b = log(hi);
+    for (int it = 0; it < 200 && b - a > Real(1e-12L); ++it) {
+      const Real m = (a + b) / 2;
+      (slope(exp(m)) > 0 ? a : b) = m;
+    }
+    A = exp((a + b) / 2);
+  }
+  return {detail::extended_log_likelihood_at(A, expected_signal, signal_per_MeV, background_per_MeV), A};
 }
 
 /// Delta chi^2 = -2 Delta ln L at confidence level cl for one parameter (Wilks, chi^2 with 1 degree of

@@ -1,24 +1,28 @@
 // SPDX-License-Identifier: MIT
 // The SN 1987A events of Kamiokande-II, IMB and Baksan (data/sn1987a/sn1987a_events.csv; sources in
 // data/sn1987a/README.md): a reader that takes the file path, event selections, and the conversion
-// to observed_event for the likelihoods of likelihood.hpp. Throws nusi::invalid_argument (naming the
-// file, line and column of a malformed table).
+// to observed_event and detector_observation for the likelihoods of likelihood.hpp. Throws
+// nusi::invalid_argument (naming the file, line and column of a malformed table).
 #pragma once
 
 #include <array>
 #include <cmath>
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <istream>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "../detail/text.hpp"
 #include "../errors.hpp"
+#include "detectors.hpp"
 #include "likelihood.hpp"
+#include "observations.hpp"
 
 namespace nusi {
 
@@ -82,12 +86,10 @@ inline std::vector<std::string> split_csv_line(const std::string& line) {
 template <class Real>
 std::optional<Real> parse_optional_number(const std::string& text, std::string_view where) {
   if (text.empty()) return std::nullopt;
-  char* end = nullptr;
-  const long double value = std::strtold(text.c_str(), &end);
+  const auto value = parse_finite_number(text);
   // Finite as long double and as Real (1e400 is a finite long double but overflows double).
-  if (end != text.c_str() + text.size() || !std::isfinite(value) || !is_finite(static_cast<Real>(value)))
-    throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
-  return static_cast<Real>(value);
+  if (!value || !is_finite(static_cast<Real>(*value))) throw_invalid("nusi::load_sn1987a_events", where, "a finite number", text);
+  return static_cast<Real>(*value);
 }
 
 template <class Real>
@@ -136,7 +138,8 @@ std::vector<sn1987a_event<Real>> load_sn1987a_events(std::istream& in, std::stri
       detail::throw_invalid(fn, where + " column detector", "KII, IMB or Baksan", f[0]);
     // The event number through long double: a cast of an out-of-range value to int would be undefined.
     const long double number = detail::parse_number<long double>(f[1], where + " column event");
-    if (!(number >= 1 && number <= 1000000 && number == std::floor(number)))
+    using std::floor;
+    if (!(number >= 1 && number <= 1000000 && number == floor(number)))
       detail::throw_invalid(fn, where + " column event", "an integer in [1, 1000000]", f[1]);
     e.number = static_cast<int>(number);
     e.time_s = detail::parse_number<Real>(f[2], where + " column t_rel_s");
@@ -193,15 +196,12 @@ std::vector<sn1987a_event<Real>> select_sn1987a_events(const std::vector<sn1987a
 
 /// Selected events of a detector counted in bins [edges[i], edges[i+1]) of measured energy [MeV], for
 /// poisson_log_likelihood against detector_response::expected_events_in_bins. Throws
-/// nusi::invalid_argument unless edges increase (the last may be +infinity).
+/// nusi::invalid_argument unless there are >= 2 edges, finite (the last may be +infinity) and increasing.
 template <class Real>
 std::vector<unsigned> sn1987a_counts_in_bins(const std::vector<sn1987a_event<Real>>& events, sn1987a_detector detector,
                                              std::span<const Real> edges_MeV,
                                              sn1987a_selection selection = sn1987a_selection::exclude_likely_background) {
-  constexpr std::string_view fn = "nusi::sn1987a_counts_in_bins";
-  if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
-  for (std::size_t i = 1; i < edges_MeV.size(); ++i)
-    if (!(edges_MeV[i] > edges_MeV[i - 1])) detail::throw_invalid(fn, "edges_MeV[" + std::to_string(i) + "]", "increasing", edges_MeV[i]);
+  detail::require_measured_edges("nusi::sn1987a_counts_in_bins", "edges_MeV", edges_MeV);
   std::vector<unsigned> counts(edges_MeV.size() - 1, 0u);
   for (const auto& e : select_sn1987a_events(events, detector, selection))
     for (std::size_t i = 0; i + 1 < edges_MeV.size(); ++i)
@@ -228,6 +228,35 @@ std::vector<observed_event<Real>> sn1987a_observed_events(const std::vector<sn19
                                 detail::to_text(e.background_rate_per_s_MeV(background)) + " times it is finite",
                             time_window_s);
     out.push_back({.energy_MeV = e.energy_MeV, .energy_error_MeV = e.energy_error_MeV, .background_per_MeV = background_per_MeV});
+  }
+  return out;
+}
+
+/// The SN 1987A observations of Kamiokande-II, IMB and Baksan (data/sn1987a/): unbinned events with
+/// background densities (rate of `background` times background_window_s, Loredo & Lamb), selected by
+/// unbinned_selection; binned counts (selected by binned_selection: no background model there) on
+/// K-II 4.5-10-15-20-30-40-inf, IMB 15-20-30-40-50-inf, Baksan 10-15-20-25-inf MeV.
+template <class Real>
+std::vector<detector_observation<Real>> sn1987a_observations(
+    const std::vector<sn1987a_event<Real>>& table, sn1987a_selection unbinned_selection = sn1987a_selection::all_events,
+    sn1987a_selection binned_selection = sn1987a_selection::exclude_likely_background,
+    sn1987a_background_set background = sn1987a_background_set::vissani_2015, Real background_window_s = Real(30)) {
+  const Real inf = std::numeric_limits<Real>::infinity();
+  const std::pair<sn1987a_detector, std::vector<Real>> setup[] = {
+      {sn1987a_detector::kamiokande_ii, {Real(4.5L), 10, 15, 20, 30, 40, inf}},
+      {sn1987a_detector::imb, {15, 20, 30, 40, 50, inf}},
+      {sn1987a_detector::baksan, {10, 15, 20, 25, inf}}};
+  std::vector<detector_observation<Real>> out;
+  for (const auto& [which, edges] : setup) {
+    detector_observation<Real> o;
+    o.det = which == sn1987a_detector::kamiokande_ii ? kamiokande_ii<Real>()
+            : which == sn1987a_detector::imb         ? imb<Real>()
+                                                     : baksan<Real>();
+    o.events = sn1987a_observed_events(table, which, unbinned_selection, background, background_window_s);
+    o.edges_MeV = edges;
+    const auto counts = sn1987a_counts_in_bins<Real>(table, which, edges, binned_selection);
+    for (unsigned c : counts) o.counts.push_back(Real(c));
+    out.push_back(std::move(o));
   }
   return out;
 }

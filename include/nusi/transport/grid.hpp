@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Phase-space grids of the propagation transport (paper Sec. IV, Eq. 8): energy nodes log-spaced with
 // the detection threshold midway between two nodes, optionally refined around a resonance, and angle
-// nodes log-spaced in theta for the energy-angle mode. Pure geometry: the physics is in kernel.hpp.
+// nodes log-spaced in theta for the energy-angle mode; the bins the nodes own, the fixed bins of the
+// event-level analyses. Pure geometry: the physics is in kernel.hpp.
 #pragma once
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include <boost/math/constants/constants.hpp>
 
+#include "../detail/edges.hpp"
 #include "../errors.hpp"
 
 namespace nusi {
@@ -200,11 +202,6 @@ class angle_grid {
     const Real h = sin(theta_[a] / 2);
     return 2 * h * h;
   }
-  /// Lower and upper edge of node a's angular bin [rad] (midpoints; the first starts at 0).
-  Real bin_lower_rad(std::size_t a) const { return a == 0 ? Real(0) : (theta_[a - 1] + theta_[a]) / 2; }
-  Real bin_upper_rad(std::size_t a) const {
-    return a + 1 == theta_.size() ? theta_[a] : (theta_[a] + theta_[a + 1]) / 2;
-  }
   /// The fixed-pivot split of direction theta: node b and the fraction that goes to b + 1.
   /// @throws nusi::invalid_argument if theta is NaN or negative.
   std::pair<std::size_t, Real> locate(Real theta) const {
@@ -229,5 +226,28 @@ class angle_grid {
  private:
   std::vector<Real> theta_, cos_, inv_spacing_;
 };
+
+/// Edges [MeV] of the transport grid's node bins (node j owns [(e_{j-1}+e_j)/2, (e_j+e_{j+1})/2]; the
+/// first starts at e_0, the last ends at e_{N-1}): N + 1 edges for N nodes.
+/// @throws nusi::invalid_argument unless there are >= 2 nodes, finite, >= 0 and strictly increasing.
+template <class Real>
+std::vector<Real> grid_bin_edges(const std::vector<Real>& nodes_MeV) {
+  constexpr std::string_view fn = "nusi::grid_bin_edges";
+  if (nodes_MeV.size() < 2) detail::throw_invalid(fn, "nodes_MeV.size()", ">= 2", nodes_MeV.size());
+  detail::require_non_negative(fn, "nodes_MeV[0]", nodes_MeV.front());
+  detail::require_increasing_edges(fn, "nodes_MeV", nodes_MeV);
+  std::vector<Real> edges{nodes_MeV.front()};
+  for (std::size_t j = 0; j + 1 < nodes_MeV.size(); ++j) edges.push_back((nodes_MeV[j] + nodes_MeV[j + 1]) / 2);
+  edges.push_back(nodes_MeV.back());
+  return edges;
+}
+
+/// The bin edges of the transport grid without resonance refinement (a function of the threshold and
+/// the grid options only): the fixed true-energy bins of the event-level analyses.
+/// @throws nusi::invalid_argument as energy_grid.
+template <class Real>
+std::vector<Real> transport_bin_edges(Real threshold_MeV, const energy_grid_options<Real>& options = {}) {
+  return grid_bin_edges(energy_grid<Real>(options, threshold_MeV).nodes_MeV());
+}
 
 }  // namespace nusi

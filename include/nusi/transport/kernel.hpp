@@ -155,7 +155,8 @@ energy_grid<Real> make_energy_grid(const propagation_setup<Real>& setup, const e
   if (h >= bin) return base;  // the base grid already resolves the core
   h = std::max(h, 64 * std::numeric_limits<Real>::epsilon() * E_res);
   std::vector<Real> extra{E_res};
-  const long uniform = static_cast<long>(std::ceil(2 * half_width / h));
+  using std::ceil;
+  const long uniform = static_cast<long>(ceil(2 * half_width / h));
   Real offset = 0;
   auto add_pair = [&extra, E_res](Real d) {
     if (d < E_res) extra.push_back(E_res - d);  // the grid keeps only nodes inside its range

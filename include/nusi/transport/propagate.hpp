@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Supernova neutrinos through the relic background to Earth (paper Sec. IV, Eq. 8) in one call: the
 // spectrum at Earth, F = N(E > threshold)/N(emitted), mean scatterings, number and energy budgets,
-// and (energy-angle mode) the arrival-direction map of paper Fig. 3. For bounds see propagation_bound.hpp.
+// and (energy-angle mode) the arrival-direction map of paper Fig. 3; the spectrum at Earth as a
+// detection binned_spectrum. For bounds see propagation_bound.hpp.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "../detection/event_rates.hpp"
 #include "../errors.hpp"
 #include "../propagation_setup.hpp"
 #include "../spectra.hpp"
@@ -191,8 +194,9 @@ propagation_result<Real> energy_result(const energy_grid<Real>& grid, const std:
   r.underflow_energy_MeV = bD[budget_index::underflow_energy];
   r.emitted_fraction_above_threshold = F0;
   r.fraction_above_threshold = threshold_fraction<Real>{std::max(F, Real(0)), Fnoise, !(F > Fnoise)};
+  using std::abs;
   for (std::size_t j = 0; j < N; ++j)
-    if (std::abs(r.at_earth[j]) <= r.noise[j]) r.at_earth[j] = Real(0);
+    if (abs(r.at_earth[j]) <= r.noise[j]) r.at_earth[j] = Real(0);
   return r;
 }
 }  // namespace detail
@@ -272,8 +276,9 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   r.one_minus_cos.resize(A);
   for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
   r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
+  using std::abs;
   for (std::size_t c = 0; c < n; ++c)
-    if (std::abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
+    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
   Real sum = 0, weighted = 0, squares = 0;
   for (std::size_t j = grid.first_above_threshold(); j < grid.size(); ++j)
     for (std::size_t a = 0; a < A; ++a) {
@@ -286,6 +291,23 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
   r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
   return r;
+}
+
+/// The transport's spectrum at Earth as a detection spectrum: node j's neutrinos per emitted neutrino
+/// (at_earth[j], negative rounding noise clipped to 0) spread flat over its bin (grid_bin_edges). It
+/// integrates to number_at_earth minus the underflow below the lowest node (more than 1 where
+/// up-scattered relic neutrinos add numbers).
+template <class Real>
+binned_spectrum<Real> binned_spectrum_at_earth(const propagation_result<Real>& r) {
+  std::vector<Real> n = r.at_earth;
+  for (Real& x : n) x = std::max(x, Real(0));
+  return binned_spectrum<Real>(grid_bin_edges(r.energy_MeV), std::move(n));
+}
+
+/// The emitted spectrum as the transport represents it (its projection on the grid), same form.
+template <class Real>
+binned_spectrum<Real> emitted_spectrum_on_grid(const propagation_result<Real>& r) {
+  return binned_spectrum<Real>(grid_bin_edges(r.energy_MeV), r.emitted);
 }
 
 }  // namespace nusi
