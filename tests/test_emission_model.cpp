@@ -195,6 +195,9 @@ TEST_CASE("the emission model rejects bad rows, windows and conversions by name"
                        doctest::Contains("at least one row with luminosity_erg_per_s > 0"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e304, 15, 2}, S{1, 1e304, 15, 2}}),
                        doctest::Contains("finite in MeV/s"), nusi::invalid_argument);
+  // 1e302 erg/s is 6e307 MeV/s; over 1e-3 MeV the number rate overflows.
+  CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e302, 15, 2}, S{1e-9, 0, 1e-3, 2}}),
+                       doctest::Contains("number rate L/<E> is finite"), nusi::invalid_argument);
   const nusi::flavor_emission<double> e(V{S{0, 1e52, 15, 2}, S{1, 1e52, 15, 2}});
   CHECK_THROWS_WITH_AS(e.emitted_number(2.0, 1.0), doctest::Contains("from_s"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(e.luminosity_erg_per_s(std::nan("")), doctest::Contains("time_s"), nusi::invalid_argument);

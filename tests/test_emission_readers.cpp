@@ -186,7 +186,7 @@ TEST_CASE("malformed Garching files are rejected naming file, line and column") 
   expect_rejection(read, "0 5 15 290\n1 5 -15 290\n", "g.dat:2: column mean_energy_MeV: must be >= 0");
   expect_rejection(read, "0 5 15 200\n1 5 15 290\n", "g.dat:1: column mean_energy_squared_MeV2: must be > mean_energy_MeV^2");
   expect_rejection(read, "0 5 15 225.0000001\n1 5 15 290\n", "column mean_energy_squared_MeV2: gives the pinching alpha");
-  expect_rejection(read, "0 5 2e4 4.1e8\n1 5 15 290\n", "g.dat:1: column mean_energy_MeV: must be in (0, 1e4]");
+  expect_rejection(read, "0 5 2e4 4.1e8\n1 5 15 290\n", "g.dat:1: column mean_energy_MeV: must be in [0.001, 1e4]");
   expect_rejection(read, "0 5 15 290\n1e8 5 15 290\n", "g.dat:2: column time_s: must be in [-1e7, 1e7]");
   expect_rejection(read, "0 5 15 290\n", "g.dat: needs at least 2 rows");
   expect_rejection(read, "", "g.dat: needs at least 2 rows");
@@ -211,7 +211,7 @@ TEST_CASE("malformed CSV models are rejected naming file, line and column") {
   expect_rejection(read, h + "0,nuebar,0,15,290\n1,nuebar,0,15,290\n", "flavour nuebar: every luminosity is 0");
   const std::string ha = "time_s,flavor,luminosity_erg_per_s,mean_energy_MeV,alpha\n";
   expect_rejection(read, ha + "0,nue,5e51,15,-1\n", "m.csv:2: column alpha: gives the pinching alpha = -1");
-  expect_rejection(read, ha + "0,nue,5e51,0,2\n", "m.csv:2: column mean_energy_MeV: must be in (0, 1e4]");
+  expect_rejection(read, ha + "0,nue,5e51,0,2\n", "m.csv:2: column mean_energy_MeV: must be in [0.001, 1e4]");
 }
 
 TEST_CASE("malformed Nakazato tables are rejected naming file, line and column, truncated blocks included") {

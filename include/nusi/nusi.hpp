@@ -5,6 +5,7 @@
 #include "core_bound.hpp"
 #include "cross_sections.hpp"
 #include "detection.hpp"
+#include "emission.hpp"
 #include "errors.hpp"
 #include "monte_carlo.hpp"
 #include "profiles.hpp"

@@ -58,13 +58,12 @@ inline std::string sha256_hex(std::string_view bytes) {
     h[7] += hh;
   };
   const std::size_t n = bytes.size();
-  std::size_t offset = 0;
-  for (; offset + 64 <= n; offset += 64) compress(reinterpret_cast<const unsigned char*>(bytes.data()) + offset);
+  const std::size_t rest = n % 64, offset = n - rest;  // rest < 64 stated so (g++ 12 -Wstringop-overflow)
+  for (std::size_t b = 0; b < offset; b += 64) compress(reinterpret_cast<const unsigned char*>(bytes.data()) + b);
   // The tail: the remaining bytes, 0x80, zeros, the message length in bits (big-endian) in 8 bytes.
   std::array<unsigned char, 128> tail{};
-  const std::size_t rest = n - offset;
   for (std::size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(bytes[offset + i]);
-  tail[rest] = 0x80;
+  tail[rest % 64] = 0x80;
   const std::size_t tail_size = rest + 9 <= 64 ? 64 : 128;
   const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8u;
   for (std::size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));

@@ -37,10 +37,18 @@ struct pinched_component {
 /// Largest pinching parameter accepted for a component (and by the model readers): physical emission
 /// spectra have alpha of 1-6; alpha = 100 is a line of 10% width, still resolved by the tables below.
 template <class Real> inline constexpr Real max_pinching_alpha = Real(100);
-/// Largest mean energy [MeV] of a component (and of a model row): 1e4 MeV is far above any emission.
+/// Range [MeV] of a component's mean energy (and of a model row's): [1 keV, 10 GeV], far around any
+/// supernova emission; the bounds keep the energy tables and the number rates finite.
+template <class Real> inline constexpr Real min_component_mean_energy_MeV = Real(1e-3L);
 template <class Real> inline constexpr Real max_component_mean_energy_MeV = Real(1e4L);
 
 namespace detail {
+
+/// Whether a mean energy [MeV] is finite and in [1e-3, 1e4].
+template <class Real>
+bool mean_energy_in_range(const Real& mean_MeV) {
+  return is_finite(mean_MeV) && mean_MeV >= min_component_mean_energy_MeV<Real> && mean_MeV <= max_component_mean_energy_MeV<Real>;
+}
 
 /// A Gamma-distributed component in working precision W: log density log_norm + (k-1) log E - rate E.
 template <class W>
@@ -202,7 +210,7 @@ class gamma_mixture {
   W total_ = 0, mean_ = 0, mean_square_ = 0;
 };
 
-/// Validates components (number finite and >= 0, summing to > 0; <E> in (0, 1e4] MeV; alpha in (-1, 100])
+/// Validates components (number finite and >= 0, summing to > 0; <E> in [1e-3, 1e4] MeV; alpha in (-1, 100])
 /// and returns them in working precision without the empty ones, neighbours with equal (<E>, alpha) merged.
 template <class W, class Real>
 std::vector<gamma_component<W>> make_components(std::string_view fn, const std::vector<pinched_component<Real>>& in) {
@@ -213,9 +221,7 @@ std::vector<gamma_component<W>> make_components(std::string_view fn, const std::
     const auto& c = in[i];
     const std::string at = "components[" + std::to_string(i) + "]";
     require_non_negative(fn, at + ".number", c.number);
-    require_positive(fn, at + ".mean_energy_MeV", c.mean_energy_MeV);
-    if (!(c.mean_energy_MeV <= max_component_mean_energy_MeV<Real>))
-      throw_invalid(fn, at + ".mean_energy_MeV", "<= 1e4", c.mean_energy_MeV);
+    if (!mean_energy_in_range(c.mean_energy_MeV)) throw_invalid(fn, at + ".mean_energy_MeV", "in [0.001, 1e4]", c.mean_energy_MeV);
     require_finite(fn, at + ".alpha", c.alpha);
     if (!(c.alpha > Real(-1)) || !(c.alpha <= max_pinching_alpha<Real>)) throw_invalid(fn, at + ".alpha", "in (-1, 100]", c.alpha);
     if (c.number == 0) continue;
@@ -255,7 +261,7 @@ class pinched_mixture {
 
  public:
   /// @throws nusi::invalid_argument unless every number is finite and >= 0 with a sum > 0, every
-  /// mean_energy_MeV in (0, 1e4] and every alpha in (-1, 100].
+  /// mean_energy_MeV in [1e-3, 1e4] and every alpha in (-1, 100].
   explicit pinched_mixture(const std::vector<pinched_component<Real>>& components)
       : mix_(detail::make_components<W>("nusi::pinched_mixture", components)) {}
 

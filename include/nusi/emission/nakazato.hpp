@@ -42,7 +42,7 @@ struct nakazato_options {
 /// <E> = mean_MeV, n_i the numbers in the bins (Brent's method in ln(alpha + 1) over alpha in [-0.99, 100],
 /// to ~1e-8 relative; at most 200 iterations). Exact for bins of a pinched spectrum (Gibbs' inequality).
 /// @throws nusi::invalid_argument unless the sizes agree, there is >= 1 bin, edges are finite with
-/// 0 <= lo_i < hi_i, numbers finite and >= 0 with a sum > 0, and mean_MeV in (0, 1e4].
+/// 0 <= lo_i < hi_i, numbers finite and >= 0 with a sum > 0, and mean_MeV in [1e-3, 1e4].
 template <class Real>
 Real binned_pinching_fit(const std::vector<Real>& lo_MeV, const std::vector<Real>& hi_MeV, const std::vector<Real>& numbers,
                          Real mean_MeV) {
@@ -53,8 +53,7 @@ Real binned_pinching_fit(const std::vector<Real>& lo_MeV, const std::vector<Real
   const std::size_t n = numbers.size();
   if (n == 0) detail::throw_invalid(fn, "numbers.size()", ">= 1", n);
   if (lo_MeV.size() != n || hi_MeV.size() != n) detail::throw_invalid(fn, "lo_MeV.size() and hi_MeV.size()", "numbers.size()", lo_MeV.size());
-  detail::require_positive(fn, "mean_MeV", mean_MeV);
-  if (!(mean_MeV <= max_component_mean_energy_MeV<Real>)) detail::throw_invalid(fn, "mean_MeV", "<= 1e4", mean_MeV);
+  if (!detail::mean_energy_in_range(mean_MeV)) detail::throw_invalid(fn, "mean_MeV", "in [0.001, 1e4]", mean_MeV);
   W total = 0;
   for (std::size_t i = 0; i < n; ++i) {
     detail::require_non_negative(fn, "lo_MeV[" + std::to_string(i) + "]", lo_MeV[i]);
@@ -91,7 +90,7 @@ Real binned_pinching_fit(const std::vector<Real>& lo_MeV, const std::vector<Real
 /// the time [s] (in [-1e7, 1e7], strictly increasing), then options.bins_per_block rows of 8 blank-separated
 /// numbers: E_low, E_high [MeV] (0 <= E_low < E_high, E_low >= the previous row's E_high), then dN/dE and
 /// dL/dE of nue, nuebar, nux (finite, >= 0). Per block and flavour, N = sum dN/dE dE and L = sum dL/dE dE
-/// must be both 0 or both > 0, with <E> = L/N in (0, 1e4] MeV. A flavour that is 0 in every block is
+/// must be both 0 or both > 0, with <E> = L/N in [1e-3, 1e4] MeV. A flavour that is 0 in every block is
 /// absent from the model. Blank lines and '#' comments are skipped. At least 2 blocks.
 /// @throws nusi::invalid_argument "nusi::read_nakazato_model: source:line: <reason>" (column named where
 /// one is at fault; a truncated block names the line of its time).
@@ -182,8 +181,8 @@ supernova_model<Real> read_nakazato_model(std::istream& in, std::string_view sou
         continue;
       }
       const W mean = L * erg_MeV<W> / N;
-      if (!(mean > 0) || !(mean <= max_component_mean_energy_MeV<W>))
-        detail::throw_at_line(fn, source, time_line, at + "the mean energy L/N = " + detail::to_text(mean) + " MeV is outside (0, 1e4]");
+      if (!detail::mean_energy_in_range(mean))
+        detail::throw_at_line(fn, source, time_line, at + "the mean energy L/N = " + detail::to_text(mean) + " MeV is outside [0.001, 1e4]");
       const W alpha = binned_pinching_fit<W>(lo, hi, numbers, mean);
       rows[k].push_back({static_cast<Real>(t), static_cast<Real>(L), static_cast<Real>(mean), static_cast<Real>(alpha)});
     }

@@ -182,8 +182,8 @@ emission_sample<Real> checked_row(std::string_view fn, std::string_view source, 
   }
   const bool dark = luminosity_erg_per_s == 0;
   if (!dark) {
-    if (!(mean_MeV > 0) || !(mean_MeV <= max_component_mean_energy_MeV<long double>))
-      fail("mean_energy_MeV", "must be in (0, 1e4] MeV where the luminosity is > 0, got " + to_text(mean_MeV));
+    if (!mean_energy_in_range(mean_MeV))
+      fail("mean_energy_MeV", "must be in [0.001, 1e4] MeV where the luminosity is > 0, got " + to_text(mean_MeV));
     if (!shape_is_alpha && !(shape > mean_MeV * mean_MeV))
       fail(shape_column, "must be > mean_energy_MeV^2 = " + to_text(mean_MeV * mean_MeV) + " (a spectrum of non-zero width), got " +
                              to_text(shape));
@@ -192,7 +192,7 @@ emission_sample<Real> checked_row(std::string_view fn, std::string_view source, 
   }
   // A dark row keeps a usable shape, else leaves it 0 for flavor_emission to fill from a neighbour.
   r.alpha = static_cast<Real>(std::isfinite(alpha) ? alpha : 0.0L);
-  if (dark && !(alpha > -1 && alpha <= max_pinching_alpha<long double> && mean_MeV > 0)) {
+  if (dark && !(alpha > -1 && alpha <= max_pinching_alpha<long double> && mean_energy_in_range(mean_MeV))) {
     r.mean_energy_MeV = Real(0);
     r.alpha = Real(0);
   }

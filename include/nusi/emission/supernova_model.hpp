@@ -106,8 +106,8 @@ class flavor_emission {
  public:
   /// @throws nusi::invalid_argument naming the row and member: fewer than 2 rows; a time not finite,
   /// outside [-1e7, 1e7] s or not above the previous one; L not finite and >= 0 (or overflowing in
-  /// MeV/s); where L > 0, <E> outside (0, 1e4] MeV or alpha outside (-1, 100]; no row with L > 0; an
-  /// emitted number or energy that overflows.
+  /// MeV/s); where L > 0, <E> outside [1e-3, 1e4] MeV or alpha outside (-1, 100]; no row with L > 0; a
+  /// number rate L/<E> (between rows: max L over min <E>), emitted number or energy that overflows.
   explicit flavor_emission(std::vector<emission_sample<Real>> samples) : rows_(std::move(samples)) {
     constexpr std::string_view fn = "nusi::flavor_emission";
     const std::size_t n = rows_.size();
@@ -123,13 +123,11 @@ class flavor_emission {
       detail::require_non_negative(fn, at + ".luminosity_erg_per_s", r.luminosity_erg_per_s);
       if (!detail::is_finite(W(r.luminosity_erg_per_s) * erg_MeV<W>))
         detail::throw_invalid(fn, at + ".luminosity_erg_per_s", "small enough to be finite in MeV/s", r.luminosity_erg_per_s);
-      const bool shape_ok = detail::is_finite(r.mean_energy_MeV) && r.mean_energy_MeV > 0 &&
-                            r.mean_energy_MeV <= max_component_mean_energy_MeV<Real> && detail::is_finite(r.alpha) &&
-                            r.alpha > Real(-1) && r.alpha <= max_pinching_alpha<Real>;
+      const bool shape_ok = detail::mean_energy_in_range(r.mean_energy_MeV) && detail::is_finite(r.alpha) && r.alpha > Real(-1) &&
+                            r.alpha <= max_pinching_alpha<Real>;
       if (r.luminosity_erg_per_s > 0 && !shape_ok) {
-        detail::require_positive(fn, at + ".mean_energy_MeV", r.mean_energy_MeV);
-        if (!(r.mean_energy_MeV <= max_component_mean_energy_MeV<Real>))
-          detail::throw_invalid(fn, at + ".mean_energy_MeV", "<= 1e4", r.mean_energy_MeV);
+        if (!detail::mean_energy_in_range(r.mean_energy_MeV))
+          detail::throw_invalid(fn, at + ".mean_energy_MeV", "in [0.001, 1e4] where the luminosity is > 0", r.mean_energy_MeV);
         detail::throw_invalid(fn, at + ".alpha", "finite, in (-1, 100]", r.alpha);
       }
       shaped[i] = shape_ok;
@@ -146,6 +144,14 @@ class flavor_emission {
       }
       rows_[i].mean_energy_MeV = rows_[best].mean_energy_MeV;
       rows_[i].alpha = rows_[best].alpha;
+    }
+    // The number rate between two rows is at most the larger L over the smaller <E>.
+    for (std::size_t i = 0; i + 1 < n; ++i) {
+      const W L = std::max(W(rows_[i].luminosity_erg_per_s), W(rows_[i + 1].luminosity_erg_per_s));
+      const W m = std::min(W(rows_[i].mean_energy_MeV), W(rows_[i + 1].mean_energy_MeV));
+      if (!detail::is_finite(L * erg_MeV<W> / m))
+        detail::throw_invalid(fn, "samples[" + std::to_string(i) + "].luminosity_erg_per_s",
+                              "small enough that the number rate L/<E> is finite", rows_[i].luminosity_erg_per_s);
     }
     const W number = emitted_number_between(-max_model_time_s<W>, max_model_time_s<W>);
     const W energy = emitted_energy_between(-max_model_time_s<W>, max_model_time_s<W>);
