@@ -70,6 +70,19 @@ TEST_CASE("the fraction emitted above threshold in a window is the time profile 
   CHECK(nusi::emitted_fraction_above(flux, 5.0, 12.0, 20.0) == 0);
 }
 
+TEST_CASE("a steep number rate is integrated to its closed form: the windowed fraction stays a fraction") {
+  // Found by fuzzing: <E> from 2 MeV to 10 GeV within one interval made dN/dt = L/<E> steep enough that
+  // a fixed Gauss rule put 1.045 of the neutrinos in a window. With threshold 0 the fraction is the
+  // number in the window over the total, both exact (closed form).
+  const auto flux = single({S{0, 1e52, 2, 3}, S{2, 1e52, 1e4, 3}});
+  for (double to : {0.001, 0.1, 1.0, 2.0}) {
+    CAPTURE(to);
+    // 1e-9: the halving stops at 1e-10 of each piece's number.
+    CHECK(nusi::emitted_fraction_above(flux, 0.0, 0.0, to) == rel(flux.emitted_number(0, to) / flux.emitted_number(), 1e-9));
+  }
+  CHECK(flux.fluence().number() == rel(flux.emitted_number(), 1e-9));
+}
+
 TEST_CASE("without scattering the windowed fraction is the exactly integrated emission in the window") {
   // g = 1e-9: optical depth ~1e-26, no neutrino scatters; what arrives within the window is what was
   // emitted within it (time-dependent spectrum: the shaped model's anti-nu_e, 1 s window).

@@ -89,7 +89,7 @@ TEST_CASE("the mixture is the number-weighted sum of its pinched spectra") {
 TEST_CASE("the fluence table converges to the exact sum as nodes^-4 (cubic Hermite with exact slopes)") {
   const auto c = spread_components();
   std::vector<double> errors;
-  for (std::size_t nodes : {32, 64, 128, 256, 512}) {
+  for (std::size_t nodes : {64, 128, 256, 512, 1024}) {
     const nusi::fluence_spectrum<double> f(c, {.energy_nodes = nodes});
     double worst = 0;
     for (double E = 0.5; E < 120; E *= 1.0137) {  // off-node energies across the spectrum
@@ -107,7 +107,7 @@ TEST_CASE("the fluence table converges to the exact sum as nodes^-4 (cubic Hermi
     CHECK(errors[i] / errors[i + 1] > 10);
   }
   // At the default 512 nodes the table is below 1e-8 of the sum (2e-9 measured; worst in the tail near 110 MeV).
-  CHECK(errors.back() < 1e-8);
+  CHECK(errors[3] < 1e-8);
   const nusi::fluence_spectrum<double> f(c);
   for (double E : {1.0, 5.0, 20.0, 60.0}) {
     CAPTURE(E);
@@ -117,6 +117,28 @@ TEST_CASE("the fluence table converges to the exact sum as nodes^-4 (cubic Hermi
     // Below and above add to one (up to rounding of two sums).
     CHECK(f.cumulative_probability(E) + f.complementary_probability(E) == rel(1.0, 1e-14));
   }
+}
+
+TEST_CASE("a narrow component gets enough nodes, and the CDF is continuous and monotone at the table's ends") {
+  // Found by fuzzing: a line of alpha = 52 at 5 MeV beside a 10 GeV component, tabulated on 16 nodes over
+  // 21 e-folds, left the table's CDF below the exact tail's at the table end.
+  const std::vector<nusi::pinched_component<double>> c{{1.0, 1e4, 3.0}, {3.0, 5.0, 52.0}};
+  const nusi::fluence_spectrum<double> f(c, {.energy_nodes = 16});
+  double previous = 0;
+  for (double E = 0.01; E < 1e6; E *= 1.05) {
+    const double cdf = f.cumulative_probability(E);
+    CHECK(cdf >= previous);
+    previous = cdf;
+  }
+  for (double E : {3.0, 5.0, 7.0, 5e3, 2e4}) {
+    CAPTURE(E);
+    // Two nodes per width of the line: the interpolation stays within 1e-2 of the exact sum.
+    CHECK(f.probability_density_per_MeV(E) == rel(sum_density(c, E), 1e-2));
+  }
+  // Below and above the table the exact sum continues the table's integral.
+  const auto [lo, hi] = f.table_range_MeV();
+  CHECK(f.cumulative_probability(hi * 0.999999) == rel(f.cumulative_probability(hi * 1.000001), 1e-9));
+  CHECK(f.complementary_probability(lo * 0.999999) == rel(f.complementary_probability(lo * 1.000001), 1e-9));
 }
 
 TEST_CASE("fluence samples follow the exact sum: mean and quantiles within their Monte Carlo errors") {
@@ -150,9 +172,9 @@ TEST_CASE("sums of pinched spectra reject bad components and energies by name") 
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::fluence_spectrum<double>(V{{-1.0, 15.0, 2.0}}), doctest::Contains("components[0].number"),
                        nusi::invalid_argument);
-  CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 15.0, -1.0}}), doctest::Contains("components[0].alpha"),
+  CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 15.0, -0.6}}), doctest::Contains("components[0].alpha"),
                        nusi::invalid_argument);
-  CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 15.0, 101.0}}), doctest::Contains("(-1, 100]"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 15.0, 101.0}}), doctest::Contains("[-0.5, 100]"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 0.0, 2.0}}), doctest::Contains("components[0].mean_energy_MeV"),
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::pinched_mixture<double>(V{{1.0, 2e4, 2.0}}), doctest::Contains("in [0.001, 1e4]"), nusi::invalid_argument);

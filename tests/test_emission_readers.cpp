@@ -210,7 +210,7 @@ TEST_CASE("malformed CSV models are rejected naming file, line and column") {
   expect_rejection(read, h + "0,nuebar,5e51,15,290\n", "flavour nuebar has 1 row");
   expect_rejection(read, h + "0,nuebar,0,15,290\n1,nuebar,0,15,290\n", "flavour nuebar: every luminosity is 0");
   const std::string ha = "time_s,flavor,luminosity_erg_per_s,mean_energy_MeV,alpha\n";
-  expect_rejection(read, ha + "0,nue,5e51,15,-1\n", "m.csv:2: column alpha: gives the pinching alpha = -1");
+  expect_rejection(read, ha + "0,nue,5e51,15,-0.6\n", "m.csv:2: column alpha: gives the pinching alpha = -0.6");
   expect_rejection(read, ha + "0,nue,5e51,0,2\n", "m.csv:2: column mean_energy_MeV: must be in [0.001, 1e4]");
 }
 

@@ -25,7 +25,7 @@ namespace nusi {
 /// Reads a CSV model from a stream; `source` names it in messages. The first significant line is the
 /// header; every row has 5 comma-separated fields; per flavour, times increase strictly in [-1e7, 1e7] s
 /// (flavours may interleave), at least 2 rows and one with L > 0; L >= 0 [erg/s]; where L > 0, <E> in
-/// [1e-3, 1e4] MeV and <E^2> > <E>^2 (or alpha) giving alpha in (-1, 100]. Blank lines and '#' comments
+/// [1e-3, 1e4] MeV and <E^2> > <E>^2 (or alpha) giving alpha in [-0.5, 100]. Blank lines and '#' comments
 /// are skipped; fields may carry blanks. @throws nusi::invalid_argument
 /// "nusi::read_csv_model: source:line: column <name>: <reason>".
 template <class Real>

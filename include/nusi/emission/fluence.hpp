@@ -34,8 +34,11 @@ struct pinched_component {
   Real alpha = Real(2.3L);
 };
 
-/// Largest pinching parameter accepted for a component (and by the model readers): physical emission
-/// spectra have alpha of 1-6; alpha = 100 is a line of 10% width, still resolved by the tables below.
+/// Range of the pinching parameter of a component (and of a model row): physical emission spectra have
+/// alpha of 1-6. alpha = 100 is a line of 10% width, still resolved by the tables below; alpha = -0.5
+/// (<E^2> = 3 <E>^2) is broader than any simulated spectrum, and below it the inverse CDF underflows
+/// to 0 for draws as likely as 1e-10 (E^(alpha + 1) ~ u).
+template <class Real> inline constexpr Real min_pinching_alpha = Real(-0.5L);
 template <class Real> inline constexpr Real max_pinching_alpha = Real(100);
 /// Range [MeV] of a component's mean energy (and of a model row's): [1 keV, 10 GeV], far around any
 /// supernova emission; the bounds keep the energy tables and the number rates finite.
@@ -43,6 +46,12 @@ template <class Real> inline constexpr Real min_component_mean_energy_MeV = Real
 template <class Real> inline constexpr Real max_component_mean_energy_MeV = Real(1e4L);
 
 namespace detail {
+
+/// Whether alpha is finite and in [-0.5, 100].
+template <class Real>
+bool alpha_in_range(const Real& alpha) {
+  return is_finite(alpha) && alpha >= min_pinching_alpha<Real> && alpha <= max_pinching_alpha<Real>;
+}
 
 /// Whether a mean energy [MeV] is finite and in [1e-3, 1e4].
 template <class Real>
@@ -210,7 +219,7 @@ class gamma_mixture {
   W total_ = 0, mean_ = 0, mean_square_ = 0;
 };
 
-/// Validates components (number finite and >= 0, summing to > 0; <E> in [1e-3, 1e4] MeV; alpha in (-1, 100])
+/// Validates components (number finite and >= 0, summing to > 0; <E> in [1e-3, 1e4] MeV; alpha in [-0.5, 100])
 /// and returns them in working precision without the empty ones, neighbours with equal (<E>, alpha) merged.
 template <class W, class Real>
 std::vector<gamma_component<W>> make_components(std::string_view fn, const std::vector<pinched_component<Real>>& in) {
@@ -223,7 +232,7 @@ std::vector<gamma_component<W>> make_components(std::string_view fn, const std::
     require_non_negative(fn, at + ".number", c.number);
     if (!mean_energy_in_range(c.mean_energy_MeV)) throw_invalid(fn, at + ".mean_energy_MeV", "in [0.001, 1e4]", c.mean_energy_MeV);
     require_finite(fn, at + ".alpha", c.alpha);
-    if (!(c.alpha > Real(-1)) || !(c.alpha <= max_pinching_alpha<Real>)) throw_invalid(fn, at + ".alpha", "in (-1, 100]", c.alpha);
+    if (!alpha_in_range(c.alpha)) throw_invalid(fn, at + ".alpha", "in [-0.5, 100]", c.alpha);
     if (c.number == 0) continue;
     total += W(c.number);
     if (!out.empty() && out.back().mean == W(c.mean_energy_MeV) && out.back().k == W(c.alpha) + 1) {
@@ -261,7 +270,7 @@ class pinched_mixture {
 
  public:
   /// @throws nusi::invalid_argument unless every number is finite and >= 0 with a sum > 0, every
-  /// mean_energy_MeV in [1e-3, 1e4] and every alpha in (-1, 100].
+  /// mean_energy_MeV in [1e-3, 1e4] and every alpha in [-0.5, 100].
   explicit pinched_mixture(const std::vector<pinched_component<Real>>& components)
       : mix_(detail::make_components<W>("nusi::pinched_mixture", components)) {}
 
@@ -306,7 +315,8 @@ class pinched_mixture {
 template <class Real>
 struct fluence_table_options {
   /// Energy nodes, log-spaced over [1e-4 min <E>_j, max (<E>_j/k_j)(k_j + 80)] (k = alpha + 1): the
-  /// interpolation error falls as nodes^-4 (cubic Hermite with exact slopes). In [16, 100000].
+  /// interpolation error falls as nodes^-4 (cubic Hermite with exact slopes). In [16, 100000]; more are
+  /// used where needed for two nodes per log-energy width 1/sqrt(k) of the narrowest component.
   std::size_t energy_nodes = 512;
 };
 
@@ -454,18 +464,19 @@ class fluence_spectrum {
     while (i + 2 < t.E.size() && E > t.E[i + 1]) ++i;
     return i;
   }
-  /// Unnormalised number below E.
+  /// Unnormalised number below E; outside the table the exact sum continues the table's integral (so the
+  /// CDF is continuous and monotone at the ends).
   W below(W E) const {
     const table& t = *data_;
     if (E < t.E.front()) return t.mix.cdf(E);
-    if (E >= t.E.back()) return t.norm - t.mix.ccdf(E);
+    if (E >= t.E.back()) return t.below.back() + (t.above.back() - t.mix.ccdf(E));
     const std::size_t i = interval(E);
     return t.below[i] + detail::gauss8<W>(t.E[i], E, [this](W x) { return table_density(x); });
   }
   /// Unnormalised number above E.
   W above(W E) const {
     const table& t = *data_;
-    if (E <= t.E.front()) return t.norm - t.mix.cdf(E);
+    if (E <= t.E.front()) return t.above.front() + (t.below.front() - t.mix.cdf(E));
     if (E > t.E.back()) return t.mix.ccdf(E);
     const std::size_t i = interval(E);
     return t.above[i + 1] + detail::gauss8<W>(E, t.E[i + 1], [this](W x) { return table_density(x); });
@@ -490,6 +501,13 @@ class fluence_spectrum {
       lo = std::min(lo, c.mean * W(1e-4L));
       hi = std::max(hi, (c.k + 80) / c.rate);
     }
+    // Two nodes per log-energy width 1/sqrt(k) of the narrowest component, at least.
+    W k_max = 0;
+    for (const auto& c : parts) k_max = std::max(k_max, c.k);
+    using std::ceil;
+    using std::sqrt;
+    const W needed = ceil((log(hi) - log(lo)) * 2 * sqrt(k_max)) + 1;
+    if (needed > W(nodes)) nodes = std::min(std::size_t(100000), static_cast<std::size_t>(needed));
     t.u0 = log(lo);
     t.du = (log(hi) - t.u0) / W(nodes - 1);
     t.E.resize(nodes);

@@ -22,7 +22,7 @@ namespace nusi {
 
 /// Reads one flavour's file from a stream; `source` names it in messages. Rows: 4 blank-separated
 /// numbers, time strictly increasing in [-1e7, 1e7] s, L >= 0; where L > 0, <E> in [1e-3, 1e4] MeV and
-/// <E^2> > <E>^2 with alpha = (2<E>^2 - <E^2>)/(<E^2> - <E>^2) in (-1, 100] (where L = 0 the shape may
+/// <E^2> > <E>^2 with alpha = (2<E>^2 - <E^2>)/(<E^2> - <E>^2) in [-0.5, 100] (where L = 0 the shape may
 /// be 0); blank lines and '#' comments are skipped; at least 2 rows, one with L > 0.
 /// @throws nusi::invalid_argument "nusi::read_garching_flavor: source:line: column <name>: <reason>".
 template <class Real>

@@ -39,7 +39,7 @@ struct nakazato_options {
 
 /// The pinching alpha of the bins' maximum-likelihood pinched spectrum at fixed mean energy: maximises
 /// sum_i n_i ln(P_i(alpha)/sum_j P_j(alpha)), P_i the pinched probability of bin [lo_i, hi_i] with
-/// <E> = mean_MeV, n_i the numbers in the bins (Brent's method in ln(alpha + 1) over alpha in [-0.99, 100],
+/// <E> = mean_MeV, n_i the numbers in the bins (Brent's method in ln(alpha + 1) over alpha in [-0.5, 100],
 /// to ~1e-8 relative; at most 200 iterations). Exact for bins of a pinched spectrum (Gibbs' inequality).
 /// @throws nusi::invalid_argument unless the sizes agree, there is >= 1 bin, edges are finite with
 /// 0 <= lo_i < hi_i, numbers finite and >= 0 with a sum > 0, and mean_MeV in [1e-3, 1e4].
@@ -81,7 +81,7 @@ Real binned_pinching_fit(const std::vector<Real>& lo_MeV, const std::vector<Real
     return value;
   };
   std::uintmax_t iterations = 200;
-  const auto best = boost::math::tools::brent_find_minima(minus_log_likelihood, log(W(0.01L)), log(W(101)),
+  const auto best = boost::math::tools::brent_find_minima(minus_log_likelihood, log(1 + min_pinching_alpha<W>), log(1 + max_pinching_alpha<W>),
                                                           std::numeric_limits<W>::digits / 2, iterations);
   return static_cast<Real>(exp(best.first) - 1);
 }

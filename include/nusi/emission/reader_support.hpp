@@ -187,12 +187,11 @@ emission_sample<Real> checked_row(std::string_view fn, std::string_view source, 
     if (!shape_is_alpha && !(shape > mean_MeV * mean_MeV))
       fail(shape_column, "must be > mean_energy_MeV^2 = " + to_text(mean_MeV * mean_MeV) + " (a spectrum of non-zero width), got " +
                              to_text(shape));
-    if (!(alpha > -1) || !(alpha <= max_pinching_alpha<long double>))
-      fail(shape_column, "gives the pinching alpha = " + to_text(alpha) + ", outside (-1, 100]");
+    if (!alpha_in_range(alpha)) fail(shape_column, "gives the pinching alpha = " + to_text(alpha) + ", outside [-0.5, 100]");
   }
   // A dark row keeps a usable shape, else leaves it 0 for flavor_emission to fill from a neighbour.
   r.alpha = static_cast<Real>(std::isfinite(alpha) ? alpha : 0.0L);
-  if (dark && !(alpha > -1 && alpha <= max_pinching_alpha<long double> && mean_energy_in_range(mean_MeV))) {
+  if (dark && !(alpha_in_range(alpha) && mean_energy_in_range(mean_MeV))) {
     r.mean_energy_MeV = Real(0);
     r.alpha = Real(0);
   }
