@@ -20,7 +20,7 @@ using nusi_test::rel;
 
 namespace {
 using S = nusi::emission_sample<double>;
-std::string data(const std::string& name) { return std::string(NUSI_TEST_DATA_DIR) + "/emission/" + name; }
+std::string data(const std::string& name) { return std::string(NUSI_DATA_DIR) + "/emission/" + name; }
 
 nusi::flavor_flux<double> single(std::vector<S> rows) {
   return nusi::flavor_flux<double>(nusi::supernova_flavor::nu_e_bar,

@@ -22,7 +22,7 @@
 using nusi_test::rel;
 
 namespace {
-std::string data(const std::string& name) { return std::string(NUSI_TEST_DATA_DIR) + "/emission/" + name; }
+std::string data(const std::string& name) { return std::string(NUSI_DATA_DIR) + "/emission/" + name; }
 
 struct constant_models {
   std::vector<nusi::supernova_model<double>> models;

@@ -27,7 +27,7 @@ namespace {
 const double erg_per_MeV = 1.602176634e-6;  // SI: e exact
 const double paper_alpha = 160.0 / 65.0;     // <E> = 15, <E^2> = 290
 
-std::string data(const std::string& name) { return std::string(NUSI_TEST_DATA_DIR) + "/emission/" + name; }
+std::string data(const std::string& name) { return std::string(NUSI_DATA_DIR) + "/emission/" + name; }
 std::string file_bytes(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Writes the synthetic supernova models of tests/data/emission/ (nusi's own, no simulation data).
+"""Writes the synthetic supernova models of data/emission/ (nusi's own, no simulation data).
 
   constant_model.csv             nusi CSV: every flavour constant for 10 s; anti-nu_e is the paper's
                                  spectrum (<E> = 15 MeV, <E^2> = 290 MeV^2) with 5e52 erg
@@ -10,7 +10,7 @@
   shaped_model.csv               a realistic shape: luminosity peaking within 0.3 s and decaying, mean
                                  energies rising (docs/validation.md, "Supernova models")
 
-Run: /usr/bin/python3 tests/data/emission/make_models.py (writes next to itself). Only the standard
+Run: /usr/bin/python3 data/emission/make_models.py (writes next to itself). Only the standard
 library: the regularised incomplete gamma function is computed here (series / continued fraction).
 """
 import math
@@ -74,7 +74,7 @@ CONSTANT = {  # flavour: (L [erg/s], <E> [MeV], <E^2> [MeV^2])
     "nuebar": (5e51, 15.0, 290.0),
     "nux": (5e51, 15.5, 320.0),
 }
-lines = ["# nusi synthetic model (tests/data/emission/make_models.py): constant for 10 s; anti-nu_e = 5e52 erg,",
+lines = ["# nusi synthetic model (data/emission/make_models.py): constant for 10 s; anti-nu_e = 5e52 erg,",
          "# <E> = 15 MeV, <E^2> = 290 MeV^2 (the paper's spectrum)",
          "time_s,flavor,luminosity_erg_per_s,mean_energy_MeV,mean_energy_squared_MeV2"]
 for t in (0.0, 10.0):
@@ -133,7 +133,7 @@ scale = {}
 for f, values in raw.items():
     area = sum((times[i + 1] - times[i]) * (values[i][0] + values[i + 1][0]) / 2 for i in range(len(times) - 1))
     scale[f] = targets[f] / area
-lines = ["# nusi synthetic shaped model (tests/data/emission/make_models.py): luminosities peak within 0.3 s and",
+lines = ["# nusi synthetic shaped model (data/emission/make_models.py): luminosities peak within 0.3 s and",
          "# decay (accretion ~0.35 s, cooling ~3 s), mean energies rise; nu_e has a 5 ms neutronisation burst.",
          "# Energies: nu_e 5.5e52, anti-nu_e 5e52, nu_x 5e52 erg (per heavy species). Not a simulation.",
          "time_s,flavor,luminosity_erg_per_s,mean_energy_MeV,mean_energy_squared_MeV2"]
