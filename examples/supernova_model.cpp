@@ -19,6 +19,16 @@ int main(int argc, char** argv) {
   const auto model = nusi::load_supernova_model<double>(file, format);
   const nusi::supernova_emission<double> paper{};  // 5e52 erg, 15 MeV, 290 MeV^2, 50 kpc
   const double D = paper.distance_cm;
+  // A file holds the flavours it holds: conversion at the source needs nu_x too.
+  const auto available = [&](nusi::supernova_flavor f, nusi::flavor_conversion_scheme s) {
+    try {
+      (void)model.flux(f, {.scheme = s});
+      return true;
+    } catch (const nusi::invalid_argument&) {
+      return false;
+    }
+  };
+  using nusi::flavor_conversion_scheme;
 
   // The anti-nu_e fluence: the time integral of the model's pinched spectra (not a pinched fit).
   const auto ebar = model.flux(nusi::supernova_flavor::nu_e_bar);
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
     for (const auto& [det, conversion] : {std::pair{nusi::super_kamiokande<double>(), nusi::flavor_conversion_scheme::none},
                                           std::pair{nusi::dune<double>(), nusi::flavor_conversion_scheme::none},
                                           std::pair{nusi::dune<double>(), nusi::flavor_conversion_scheme::msw_normal}}) {
+      if (!available(nusi::channel_flavor(det.channel), conversion)) continue;
       const auto flux = model.flux(nusi::channel_flavor(det.channel), {.scheme = conversion});
       std::printf("%s forecast at 10 kpc, %s, log10 M = %g (moment-matched),%.4f,%.4f\n", det.name.c_str(),
                   std::string(nusi::scheme_name(conversion)).c_str(), lm,
@@ -63,22 +74,17 @@ int main(int argc, char** argv) {
   }
 
   // Detection without nuSI: SN 1987A counts, K-II's counts in emission-time bins, DUNE's nu_e.
-  for (const auto& det : {nusi::kamiokande_ii<double>(), nusi::imb<double>(), nusi::baksan<double>()}) {
+  for (const auto& det : {nusi::kamiokande_ii<double>(), nusi::imb<double>(), nusi::dune<double>()}) {
     const nusi::detector_response<double> r(det);
-    std::printf("%s events (none; msw-normal; msw-inverted),%.2f; %.2f; %.2f,%.2f\n", det.name.c_str(),
-                nusi::expected_model_events(r, model, D),
-                nusi::expected_model_events(r, model, D, {.scheme = nusi::flavor_conversion_scheme::msw_normal}),
-                nusi::expected_model_events(r, model, D, {.scheme = nusi::flavor_conversion_scheme::msw_inverted}),
-                nusi::expected_events(r, paper));
+    const nusi::supernova_emission<double>& source = det.channel == nusi::detection_channel::inverse_beta_decay ? paper : galactic;
+    for (auto s : {flavor_conversion_scheme::none, flavor_conversion_scheme::msw_normal, flavor_conversion_scheme::msw_inverted})
+      if (available(nusi::channel_flavor(det.channel), s))
+        std::printf("%s events at %.0f kpc (%s),%.2f,%.2f\n", det.name.c_str(), source.distance_cm / nusi::kpc_cm<double>,
+                    std::string(nusi::scheme_name(s)).c_str(), nusi::expected_model_events(r, model, source.distance_cm, {.scheme = s}),
+                    nusi::expected_events(r, source));
   }
   const nusi::detector_response<double> k2(nusi::kamiokande_ii<double>());
   const auto bins = nusi::expected_model_events_in_time_bins(k2, model, D, {0.0, 0.3, 1.0, 3.0, 10.0});
   std::printf("Kamiokande-II events in 0-0.3-1-3-10 s,%.2f; %.2f; %.2f; %.2f,all at once\n", bins[0], bins[1], bins[2], bins[3]);
-  const nusi::detector_response<double> dune(nusi::dune<double>());
-  std::printf("DUNE nu_e events at 10 kpc (none; msw-normal; msw-inverted),%.0f; %.0f; %.0f,%.0f\n",
-              nusi::expected_model_events(dune, model, galactic.distance_cm),
-              nusi::expected_model_events(dune, model, galactic.distance_cm, {.scheme = nusi::flavor_conversion_scheme::msw_normal}),
-              nusi::expected_model_events(dune, model, galactic.distance_cm, {.scheme = nusi::flavor_conversion_scheme::msw_inverted}),
-              nusi::expected_events(dune, galactic));
   return 0;
 }

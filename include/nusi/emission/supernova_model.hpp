@@ -483,10 +483,9 @@ class supernova_model {
     for (std::size_t i = 0; i < 3; ++i) {
       if (!(w[i] > 0)) continue;
       if (!emissions_[i])
-        detail::throw_invalid(fn, "model", std::string("a model with the emitted ") + std::string(flavor_name(sources[i])) + " (needed for " +
-                                               std::string(flavor_name(detected)) + " with conversion " +
-                                               std::string(scheme_name(conversion.scheme)) + ")" + files_text(),
-                              "absent");
+        throw nusi::invalid_argument(std::string(fn) + ": the model lacks the emitted " + std::string(flavor_name(sources[i])) +
+                                     ", needed for " + std::string(flavor_name(detected)) + " with conversion " +
+                                     std::string(scheme_name(conversion.scheme)) + files_text());
       terms.push_back({w[i], emissions_[i]});
     }
     return flavor_flux<Real>(detected, std::move(terms));
