@@ -25,11 +25,12 @@ inline std::string sha256_hex(std::string_view bytes) {
   std::array<std::uint32_t, 8> h{0x6a09e667u, 0xbb67ae85u, 0x3c6ef372u, 0xa54ff53au,
                                  0x510e527fu, 0x9b05688cu, 0x1f83d9abu, 0x5be0cd19u};
   auto rotr = [](std::uint32_t x, int n) { return (x >> n) | (x << (32 - n)); };
-  auto compress = [&](const unsigned char* block) {
+  // One 64-byte block at `offset` of `data` (a whole block is always there).
+  auto compress = [&](auto const& data, std::size_t offset) {
     std::array<std::uint32_t, 64> w{};
-    for (int i = 0; i < 16; ++i)
-      w[static_cast<std::size_t>(i)] = std::uint32_t(block[4 * i]) << 24 | std::uint32_t(block[4 * i + 1]) << 16 |
-                                       std::uint32_t(block[4 * i + 2]) << 8 | std::uint32_t(block[4 * i + 3]);
+    auto byte = [&](std::size_t i) { return std::uint32_t(static_cast<unsigned char>(data[offset + i])); };
+    for (std::size_t i = 0; i < 16; ++i)
+      w[i] = byte(4 * i) << 24 | byte(4 * i + 1) << 16 | byte(4 * i + 2) << 8 | byte(4 * i + 3);
     for (std::size_t i = 16; i < 64; ++i) {
       const std::uint32_t s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
       const std::uint32_t s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
@@ -59,7 +60,7 @@ inline std::string sha256_hex(std::string_view bytes) {
   };
   const std::size_t n = bytes.size();
   const std::size_t rest = n % 64, offset = n - rest;  // rest < 64 stated so (g++ 12 -Wstringop-overflow)
-  for (std::size_t b = 0; b < offset; b += 64) compress(reinterpret_cast<const unsigned char*>(bytes.data()) + b);
+  for (std::size_t b = 0; b < offset; b += 64) compress(bytes, b);
   // The tail: the remaining bytes, 0x80, zeros, the message length in bits (big-endian) in 8 bytes.
   std::array<unsigned char, 128> tail{};
   for (std::size_t i = 0; i < rest; ++i) tail[i] = static_cast<unsigned char>(bytes[offset + i]);
@@ -67,7 +68,7 @@ inline std::string sha256_hex(std::string_view bytes) {
   const std::size_t tail_size = rest + 9 <= 64 ? 64 : 128;
   const std::uint64_t bits = static_cast<std::uint64_t>(n) * 8u;
   for (std::size_t i = 0; i < 8; ++i) tail[tail_size - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
-  for (std::size_t b = 0; b < tail_size; b += 64) compress(tail.data() + b);
+  for (std::size_t b = 0; b < tail_size; b += 64) compress(tail, b);
   static constexpr char digits[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
