@@ -212,3 +212,40 @@ void nusi_tidy_instantiate() {
   (void)nusi::compare_two_to_four<double>();
   (void)nusi::core_bound_shift_from_diagram(60.0, med);
 }
+
+// Supernova models (emission/): readers, the time-dependent emission, fluences, conversion, arrivals.
+#include <sstream>
+
+#include <nusi/emission.hpp>
+
+template class nusi::pinched_mixture<double>;
+template class nusi::fluence_spectrum<double>;
+template class nusi::detail::gamma_mixture<double>;
+template class nusi::flavor_emission<double>;
+template class nusi::flavor_flux<double>;
+template class nusi::supernova_model<double>;
+template struct nusi::flavor_conversion<double>;
+template class nusi::emission_sampler<double>;
+template class nusi::detail::monte_carlo_engine<double, nusi::detail::recording_emission<double>>;
+
+void nusi_tidy_instantiate_emission();
+void nusi_tidy_instantiate_emission() {
+  std::istringstream csv("time_s,flavor,luminosity_erg_per_s,mean_energy_MeV,mean_energy_squared_MeV2\n0,nuebar,5e51,15,290\n");
+  std::istringstream garching("0 5 15 290\n");
+  std::istringstream nakazato("0\n");
+  const auto model = nusi::read_csv_model<double>(csv, "m.csv");
+  (void)nusi::read_garching_flavor<double>(garching, "g");
+  (void)nusi::read_nakazato_model<double>(nakazato, "n");
+  (void)nusi::load_supernova_model<double>("m", nusi::emission_format::garching);
+  (void)nusi::binned_pinching_fit<double>({0.0}, {1.0}, {1.0}, 15.0);
+  const auto flux = model.flux(nusi::supernova_flavor::nu_e, {.scheme = nusi::flavor_conversion_scheme::msw_normal});
+  (void)flux.fluence();
+  const nusi::propagation_setup<double> setup;
+  (void)nusi::arrival_times_with_emission(setup, flux);
+  (void)nusi::emitted_fraction_above(flux, 5.0);
+  const nusi::detector_response<double> response(nusi::dune<double>());
+  (void)nusi::expected_model_events(response, model, 1e23);
+  (void)nusi::expected_model_events_in_time_bins(response, model, 1e23, {0.0, 1.0});
+  (void)nusi::moment_matched_emission(flux, 1e23);
+  (void)nusi::propagation_bound(-3.5, setup, flux.fluence());
+}

@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// Arrival times with the emission profile (emission/arrivals.hpp): the sampler follows the exact emitted
+// number and the time-dependent spectrum; without scattering the windowed fraction is the exactly
+// integrated emission in the window; a 10 ms burst gives the instantaneous burst's window results
+// within their Monte Carlo errors; rejections.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <nusi/arrival_times.hpp>
+#include <nusi/emission/arrivals.hpp>
+#include <nusi/emission/csv_model.hpp>
+
+#include "test_support.hpp"
+
+using nusi_test::rel;
+
+namespace {
+using S = nusi::emission_sample<double>;
+std::string data(const std::string& name) { return std::string(NUSI_DATA_DIR) + "/emission/" + name; }
+
+nusi::flavor_flux<double> single(std::vector<S> rows) {
+  return nusi::flavor_flux<double>(nusi::supernova_flavor::nu_e_bar,
+                                   {{1.0, std::make_shared<const nusi::flavor_emission<double>>(std::move(rows))}});
+}
+nusi::propagation_setup<double> at(double log10_mass_MeV, double log10_g) {
+  nusi::propagation_setup<double> s;
+  s.med.mass_MeV = std::pow(10.0, log10_mass_MeV);
+  s.med.coupling = std::pow(10.0, log10_g);
+  return s;
+}
+// |a - b| within 4 combined standard errors: fails with probability 6e-5 when both are right.
+bool compatible(double a, double da, double b, double db) { return std::abs(a - b) < 4 * std::sqrt(da * da + db * db); }
+}  // namespace
+
+TEST_CASE("the emission sampler draws times by the exact emitted number and energies from the spectrum at that time") {
+  // L falls while <E> rises: the number rate L/<E> falls faster than L.
+  const auto flux = single({S{0, 4e52, 10, 3}, S{2, 1e52, 20, 3}});
+  const nusi::emission_sampler<double> sampler(flux);
+  CHECK(sampler.number() == rel(flux.emitted_number(), 1e-14));
+  std::mt19937_64 rng(11);
+  const int n = 20000;
+  int early = 0;
+  double early_energy = 0;
+  for (int i = 0; i < n; ++i) {
+    const auto [t, E] = sampler.sample(rng);
+    CHECK((t >= 0 && t <= 2));
+    if (t < 0.5) {
+      ++early;
+      early_energy += E;
+    }
+  }
+  const double p = flux.emitted_number(0, 0.5) / flux.emitted_number();
+  CHECK(std::abs(early - n * p) < 4 * std::sqrt(n * p * (1 - p)));
+  // Mean energy of the early ones: the fluence of [0, 0.5] s (its spread: sqrt(<E^2> - <E>^2)).
+  const auto f = flux.fluence({.from_s = 0, .to_s = 0.5});
+  const double sd = std::sqrt(f.mean_square_energy_MeV2() - f.mean_energy_MeV() * f.mean_energy_MeV());
+  CHECK(std::abs(early_energy / early - f.mean_energy_MeV()) < 4 * sd / std::sqrt(double(early)));
+}
+
+TEST_CASE("the fraction emitted above threshold in a window is the time profile times the spectrum's tail") {
+  const auto flux = single({S{0, 5e51, 15, 160.0 / 65}, S{10, 5e51, 15, 160.0 / 65}});
+  const double tail = nusi::pinched_spectrum<double>::paper_default().complementary_probability(5.0);
+  // Constant emission over 10 s: a window of 5 s holds half (Gauss-8 of a constant: exact to rounding).
+  CHECK(nusi::emitted_fraction_above(flux, 5.0, 0.0, 5.0) == rel(0.5 * tail, 1e-14));
+  CHECK(nusi::emitted_fraction_above(flux, 5.0) == rel(tail, 1e-14));
+  CHECK(nusi::emitted_fraction_above(flux, 5.0, 12.0, 20.0) == 0);
+}
+
+TEST_CASE("a steep number rate is integrated to its closed form: the windowed fraction stays a fraction") {
+  // Found by fuzzing: <E> from 2 MeV to 10 GeV within one interval made dN/dt = L/<E> steep enough that
+  // a fixed Gauss rule put 1.045 of the neutrinos in a window. With threshold 0 the fraction is the
+  // number in the window over the total, both exact (closed form).
+  const auto flux = single({S{0, 1e52, 2, 3}, S{2, 1e52, 1e4, 3}});
+  for (double to : {0.001, 0.1, 1.0, 2.0}) {
+    CAPTURE(to);
+    // 1e-9: the halving stops at 1e-10 of each piece's number.
+    CHECK(nusi::emitted_fraction_above(flux, 0.0, 0.0, to) == rel(flux.emitted_number(0, to) / flux.emitted_number(), 1e-9));
+  }
+  CHECK(flux.fluence().number() == rel(flux.emitted_number(), 1e-9));
+}
+
+TEST_CASE("without scattering the windowed fraction is the exactly integrated emission in the window") {
+  // g = 1e-9: optical depth ~1e-26, no neutrino scatters; what arrives within the window is what was
+  // emitted within it (time-dependent spectrum: the shaped model's anti-nu_e, 1 s window).
+  const auto model = nusi::load_csv_model<double>(data("shaped_model.csv"));
+  const auto flux = model.flux(nusi::supernova_flavor::nu_e_bar);
+  const auto r = nusi::arrival_times_with_emission(at(-6, -9), flux, {.primaries = 20000, .window_s = 1.0});
+  CHECK(r.mean_scatterings_per_primary == 0);
+  CHECK(r.start_s == 0);
+  CHECK(r.emitted_within_window > 0.3);  // the accretion phase: about half the neutrinos
+  CHECK(compatible(r.fraction_within_window, r.fraction_within_window_error, r.emitted_within_window, 0.0));
+  CHECK(r.unscattered_within_window == r.fraction_within_window);
+  CHECK(compatible(r.fraction_above_threshold, r.fraction_above_threshold_error, nusi::emitted_fraction_above(flux, 5.0), 0.0));
+  // Arrival times are emission times here: the exact fraction above threshold emitted before each
+  // sampled quantile is its probability, within the binomial spread of an empirical quantile
+  // (sqrt(p (1 - p)/n) in probability, n ~ 19000 arrivals above threshold; 4 of them).
+  REQUIRE(r.arrival_quantiles.size() == 3);
+  const double total = nusi::emitted_fraction_above(flux, 5.0);
+  for (const auto& q : r.arrival_quantiles) {
+    CAPTURE(q.probability);
+    const double p = nusi::emitted_fraction_above(flux, 5.0, 0.0, q.delay_s) / total;
+    CHECK(std::abs(p - q.probability) < 4 * std::sqrt(q.probability * (1 - q.probability) / (r.fraction_above_threshold * 20000)));
+    CHECK(std::isfinite(q.error_s));
+  }
+}
+
+TEST_CASE("a 10 ms burst gives the instantaneous burst's F and windowed fraction within their errors") {
+  // log10 M = -6, log10 g = -2.3: about half of what arrives above threshold has scattered and comes
+  // hours late (F ~ 0.87, F_window ~ 0.44); 10 ms of emission is nothing beside the 12.4 s window.
+  const auto setup = at(-6, -2.3);
+  const auto paper = nusi::pinched_spectrum<double>::paper_default();
+  const auto burst = single({S{0, 5e54, 15, 160.0 / 65}, S{0.01, 5e54, 15, 160.0 / 65}});
+  const auto instantaneous = nusi::arrival_time_distribution(setup, paper, {.primaries = 4000});
+  const auto profile = nusi::arrival_times_with_emission(setup, burst, {.primaries = 4000, .seed = 2});
+  CHECK(instantaneous.fraction_within_window > 0.05);
+  CHECK(compatible(profile.fraction_within_window, profile.fraction_within_window_error, instantaneous.fraction_within_window,
+                   instantaneous.fraction_within_window_error));
+  CHECK(compatible(profile.fraction_above_threshold, profile.fraction_above_threshold_error, instantaneous.fraction_above_threshold,
+                   instantaneous.fraction_above_threshold_error));
+  CHECK(compatible(profile.unscattered_within_window, profile.unscattered_within_window_error, instantaneous.unscattered_fraction,
+                   instantaneous.unscattered_fraction_error));
+}
+
+TEST_CASE("arrival times with emission reject bad options by name") {
+  const auto flux = single({S{0, 5e51, 15, 2.5}, S{10, 5e51, 15, 2.5}});
+  const nusi::propagation_setup<double> s;
+  CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(s, flux, {.window_s = 0}), doctest::Contains("window_s"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(s, flux, {.primaries = 0}), doctest::Contains("options.primaries"),
+                       nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(s, flux, {.primaries = 10, .batches = 20}), doctest::Contains("options.batches"),
+                       nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(s, flux, {.quantile_probabilities = {1.0}}),
+                       doctest::Contains("options.quantile_probabilities[0]"), nusi::invalid_argument);
+  nusi::propagation_setup<double> bad;
+  bad.distance_cm = -1;
+  CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(bad, flux), doctest::Contains("distance_cm"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emitted_fraction_above(flux, -1.0), doctest::Contains("threshold_MeV"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emitted_fraction_above(flux, 5.0, 2.0, 1.0), doctest::Contains("from_s"), nusi::invalid_argument);
+}
