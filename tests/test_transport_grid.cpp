@@ -206,6 +206,17 @@ TEST_CASE("grids and kernels reject bad input") {
   ag = {};
   ag.min_angle_rad = 0.5;  // inverted
   CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.min_angle_rad"), invalid_argument);
+  ag = {};
+  ag.azimuth_nodes = 0;
+  CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.azimuth_nodes"), invalid_argument);
+  ag.azimuth_nodes = 65;
+  CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.azimuth_nodes"), invalid_argument);
+  {
+    const auto s0 = setup_at(-3.5, -2.0);
+    const nusi::energy_grid<double> g0(good, 5.0);
+    CHECK_THROWS_WITH_AS(nusi::energy_angle_kernel<double>(s0, g0, nusi::angle_grid<double>({}), static_cast<nusi::angle_model>(9)),
+                         doctest::Contains("model"), invalid_argument);
+  }
 
   auto s = setup_at(-3.5, -2.0);
   const nusi::energy_grid<double> g(good, 5.0);

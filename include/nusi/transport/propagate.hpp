@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../angle_model.hpp"
 #include "../errors.hpp"
 #include "../propagation_setup.hpp"
 #include "../spectra.hpp"
@@ -30,6 +31,10 @@ struct transport_options {
   energy_grid_options<Real> energy{};
   /// Used by the energy-angle mode only.
   angle_grid_options<Real> angle{};
+  /// Energy-angle mode: how deflections compose (angle_model.hpp; docs/physics.md "Angle models"). The
+  /// default is the physical 3D composition; paper_eq8_additive is paper Eq. (8) read literally, the model
+  /// of the paper's Fig. 3. F does not depend on it (only through the 1/cos theta path factor, ~1e-9).
+  angle_model deflections = angle_model::three_dimensional;
   transport_method method = transport_method::exact;
   /// Contour nodes of exponential_action (error ~ 3.89^-N, then rounding).
   std::size_t talbot_nodes = 32;
@@ -98,6 +103,8 @@ struct energy_angle_result {
   Real mean_angle_above_threshold_rad;
   /// Root-mean-square arrival angle above threshold [rad] (sensitive to the angle grid's resolution).
   Real rms_angle_above_threshold_rad;
+  /// The angle model the map was computed with.
+  angle_model deflections = angle_model::three_dimensional;
 
   /// Number at Earth per angle node (summed over energy), above the threshold only if asked.
   std::vector<Real> angular_distribution(bool above_threshold_only) const {
@@ -240,8 +247,9 @@ threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>&
 /// ~40 bytes of scratch per node and shift, so 2^26 is ~2.7 GB.
 inline constexpr std::size_t max_energy_angle_solver_entries = std::size_t(1) << 26;
 
-/// Energy-angle transport in the paper's planar model (Eq. 8 as written): the energy-only results
-/// (marginal over angle) plus the arrival-direction map of paper Fig. 3. Throws as propagate_energy.
+/// Energy-angle transport (paper Eq. 8 with deflections composed as options.deflections says): the
+/// energy-only results (marginal over angle) plus the arrival-direction map of paper Fig. 3. Throws as
+/// propagate_energy.
 /// @throws nusi::invalid_argument also if energy nodes x angle nodes x talbot_nodes/2 exceeds
 /// max_energy_angle_solver_entries (2^26), or the kernel exceeds energy_angle_kernel::max_entries.
 template <class Real, class Spectrum>
@@ -260,7 +268,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
     need += "): reduce them";
     detail::throw_invalid(fn, "energy.bins and angle.bins", need, solver_entries);
   }
-  const energy_angle_kernel<Real> kernel(setup, grid, angles);
+  const energy_angle_kernel<Real> kernel(setup, grid, angles, options.deflections);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, setup.distance_cm, options);
   const std::size_t A = angles.size(), n = kernel.nodes();
@@ -268,6 +276,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   energy_angle_result<Real> r{};
   r.energy = detail::energy_result(grid, f0, fD, A);
   r.threshold_MeV = setup.threshold_MeV;
+  r.deflections = options.deflections;
   r.angle_rad = angles.angles_rad();
   r.one_minus_cos.resize(A);
   for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
