@@ -229,8 +229,11 @@ TEST_CASE("grids and kernels reject bad input") {
   s.threshold_MeV = 6;  // not the grid's threshold
   CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("threshold_MeV"), invalid_argument);
   s = setup_at(-3.5, -2.0);
-  s.relic.mass_MeV = 0.1;  // grid starts below the relic mass
-  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("relic.mass_MeV"), invalid_argument);
+  s.relic.mass_MeV = 0.1;  // a 100 keV relic: implausible (eV taken for MeV?) ...
+  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("relic.mass_MeV must be a relic-neutrino mass in MeV"),
+                       invalid_argument);
+  s.relic.mass_check = nusi::relic_mass_check::any_positive;  // ... and, allowed, the grid starts below it
+  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("> relic.mass_MeV"), invalid_argument);
   s = setup_at(-3.5, -2.0);
   s.exclusion_level = 1.0;
   CHECK_THROWS_WITH_AS(nusi::make_energy_grid(s, good), doctest::Contains("exclusion_level"), invalid_argument);

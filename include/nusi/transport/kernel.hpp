@@ -146,8 +146,7 @@ energy_grid<Real> make_energy_grid(const propagation_setup<Real>& setup, const e
   // for g below ~1e-7 the Lorentzian is narrower than the rounding of s = 2 E m_nu, so a point value
   // at the rounded E_res would miss the peak.
   const Real M = setup.med.mass_MeV, m = setup.relic.mass_MeV;
-  const Real pi = boost::math::constants::pi<Real>();
-  const Real tau_peak = column * per_MeV2_to_cm2(4 * pi * setup.med.angular_factor() / (M * M + m * m));
+  const Real tau_peak = column * bw.peak_sigma_total_cm2();
   if (!(tau_peak > 1)) return base;
   // tau > 1 where (s - M^2)^2 < (M Gamma)^2 (tau_peak - 1); ds = 2 m_nu dE.
   const Real half_width = M * bw.width_MeV() * sqrt(tau_peak - 1) / (2 * m);  // [MeV]
