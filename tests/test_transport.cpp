@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
@@ -142,6 +143,33 @@ TEST_CASE("F converges at second order in the energy spacing") {
   CHECK(d1 / d2 < 4.5);
   CHECK(d2 / d3 > 3.5);
   CHECK(d2 / d3 < 4.5);
+}
+
+TEST_CASE("F with its grid error: the extrapolation from a coarse grid lands on a much finer grid's F") {
+  // The Fig. 3 point (F ~ 4e-11, where e^-tau magnifies rate errors: the coarse grid is 35 % off) and a
+  // point near the bound. Reference: 16x the coarse nodes, itself within ~(1/256) of the coarse error.
+  for (auto [lm, lg] : {std::pair{-3.5, -1.75}, std::pair{-3.5, -1.98}}) {
+    CAPTURE(lm);
+    CAPTURE(lg);
+    const auto s = setup_at(lm, lg);
+    auto o = with_bins(100);
+    const auto c = nusi::fraction_above_threshold_converged(s, paper_spectrum, o, 3);
+    CHECK(c.grid_bins == 100);
+    CHECK(c.finest_bins == 800);
+    CHECK_FALSE(c.is_upper_limit);
+    CHECK(c.on_grid.value == nusi::fraction_above_threshold(s, paper_spectrum, o).value);
+    const double reference = nusi::fraction_above_threshold(s, paper_spectrum, with_bins(12800)).value;
+    CAPTURE(c.value);
+    CAPTURE(c.error);
+    CAPTURE(reference);
+    // The reference's own error is ~|F_100 - F_inf|/4^7 ~ 2e-5 of F at most; the extrapolation's is
+    // estimated by c.error: allow 3 c.error plus that.
+    CHECK(std::abs(c.value - reference) <= 3 * c.error + 2e-5 * reference);
+    CHECK(c.error < 0.1 * std::abs(c.grid_error()));  // the extrapolation removes most of the coarse grid's error
+    CHECK(c.grid_error() == rel(c.on_grid.value - reference, 0.05));
+  }
+  CHECK_THROWS_WITH_AS(nusi::fraction_above_threshold_converged(setup_at(-3.5, -2.0), paper_spectrum, with_bins(100), 1),
+                       doctest::Contains("doublings"), nusi::invalid_argument);
 }
 
 TEST_CASE("F converges under local refinement around a narrow resonance") {

@@ -243,6 +243,59 @@ threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>&
   return {std::max(F, Real(0)), noise, !(F > noise)};
 }
 
+/// F with the discretisation error of the energy grid it was computed on (paper Sec. IV; docs/validation.md
+/// "Grid convergence"): F on the grid asked for, and its converged value by repeated doubling.
+template <class Real>
+struct converged_threshold_fraction {
+  /// F on options.energy's grid (the number a computation on that grid reports).
+  threshold_fraction<Real> on_grid;
+  std::size_t grid_bins = 0;
+  /// Richardson extrapolation (second order) of the two finest grids: the converged F.
+  Real value = 0;
+  /// |change of the extrapolation between the last two pairs of grids|: the error of value.
+  Real error = 0;
+  /// The finest grid used: grid_bins * 2^doublings nodes.
+  std::size_t finest_bins = 0;
+  /// Whether F fell below the noise floor on some grid (then value and error are not meaningful).
+  bool is_upper_limit = false;
+  /// on_grid.value - value: the grid's own discretisation error.
+  Real grid_error() const { return on_grid.value - value; }
+};
+
+/// F on options.energy's grid and on grids with 2, 4, ... 2^doublings times its nodes (same range),
+/// extrapolated at second order (F converges at second order in the spacing; each step costs an O(N)
+/// energy-only solve of the nodes above threshold). doublings in [2, 10], finest grid <= 1e6 nodes.
+/// @throws nusi::invalid_argument as fraction_above_threshold, or on bad doublings.
+template <class Real, class Spectrum>
+  requires energy_spectrum<Spectrum, Real>
+converged_threshold_fraction<Real> fraction_above_threshold_converged(const propagation_setup<Real>& setup,
+                                                                      const Spectrum& emission,
+                                                                      const transport_options<Real>& options = {},
+                                                                      unsigned doublings = 3) {
+  using std::abs;
+  constexpr std::string_view fn = "nusi::fraction_above_threshold_converged";
+  if (doublings < 2 || doublings > 10) detail::throw_invalid(fn, "doublings", "in [2, 10]", doublings);
+  if (options.energy.bins > (std::size_t(1000000) >> doublings))
+    detail::throw_invalid(fn, "options.energy.bins", "<= 1e6 / 2^doublings (the finest grid's bound)", options.energy.bins);
+  converged_threshold_fraction<Real> out;
+  transport_options<Real> o = options;
+  std::vector<Real> F;
+  for (unsigned k = 0; k <= doublings; ++k) {
+    const threshold_fraction<Real> f = fraction_above_threshold(setup, emission, o);
+    if (k == 0) out.on_grid = f;
+    out.is_upper_limit = out.is_upper_limit || f.is_upper_limit;
+    F.push_back(f.value);
+    out.finest_bins = o.energy.bins;
+    o.energy.bins *= 2;
+  }
+  out.grid_bins = options.energy.bins;
+  const std::size_t n = F.size();
+  const Real last = F[n - 1] + (F[n - 1] - F[n - 2]) / 3, before = F[n - 2] + (F[n - 2] - F[n - 3]) / 3;
+  out.value = last;
+  out.error = abs(last - before);
+  return out;
+}
+
 /// Largest (energy nodes) x (angle nodes) x (Talbot shifts) of an energy-angle solve: the solver keeps
 /// ~40 bytes of scratch per node and shift, so 2^26 is ~2.7 GB.
 inline constexpr std::size_t max_energy_angle_solver_entries = std::size_t(1) << 26;
