@@ -373,9 +373,14 @@ class energy_angle_kernel {
     }
     inv_cos_.resize(A);
     sin_angle_.resize(A);
+    sin_half_.resize(A);
+    cos_half_.resize(A);
     for (std::size_t a = 0; a < A; ++a) {
+      using std::cos;
       inv_cos_[a] = 1 / angles.cos_angle(a);
       sin_angle_[a] = sin(angles.angle_rad(a));
+      sin_half_[a] = sin(angles.angle_rad(a) / 2);
+      cos_half_[a] = cos(angles.angle_rad(a) / 2);
     }
     // Diagonal: loss minus the part of the self-deposit (products in the left half of the own hat)
     // that stays on the same angle node.
@@ -412,10 +417,11 @@ class energy_angle_kernel {
     for (std::size_t j = 0; j < N; ++j)
       for (std::size_t a = 0; a < A; ++a) rate_x[j * A + a] = rate_per_cm(j, a) * x[j * A + a];
     std::fill(y, y + size(), Real(0));
+    stencil st;
     for (std::size_t j = 0; j < N; ++j) {
       Real* yj = y + j * A;
       for (std::size_t a = 0; a < A; ++a) yj[a] = diag_[j * A + a] * x[j * A + a];
-      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, 1);
+      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, st);
       scatter_own(j, rate_x.data() + j * A, yj);
     }
     accumulate_budget<Real>(rate_x.data(), 1, y + n, true);
@@ -427,25 +433,45 @@ class energy_angle_kernel {
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
     detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted", shifts);
-    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+    lane<Scalar, Scalar, detail::exact_division> l(shifts, rhs, out, nodes(), angles_.size());
+    substitute(l);
   }
   /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
   void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
-    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+    lane<Real, std::complex<Real>, detail::magnitude_division> l(shifts, rhs, out, nodes(), angles_.size());
+    substitute(l);
+  }
+  /// solve_shifted and solve_shifted_bound in one pass: the angle destinations of every product, the
+  /// costly part of the 3D model, are computed once for both (exponential_action uses this).
+  /// @throws nusi::invalid_argument if a shift is not finite.
+  void solve_shifted_with_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, std::complex<Real>* out,
+                                Real* bound) const {
+    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted_with_bound", shifts);
+    lane<std::complex<Real>, std::complex<Real>, detail::exact_division> exact(shifts, rhs, out, nodes(), angles_.size());
+    lane<Real, std::complex<Real>, detail::magnitude_division> magnitude(shifts, rhs, bound, nodes(), angles_.size());
+    substitute(exact, magnitude);
   }
 
  private:
   struct point {
     Real deflection;  // theta~ [rad]
     Real weight;      // hat integral carried by this point [MeV]
-    Real sin_deflection;
+    Real sin_deflection, sin_half, cos_half;  // sin theta~, sin(theta~/2), cos(theta~/2)
   };
+  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-6 by its series
+  // 2 sqrt(h) (1 + h/6 + 3 h^2/40), whose next term 5 h^3/112 < 5e-20 is below long double rounding.
+  static Real two_asin_sqrt(Real h) {
+    using std::asin;
+    using std::sqrt;
+    if (h < Real(1e-6L)) return 2 * sqrt(h) * (1 + h * (Real(1) / 6 + h * Real(3) / 40));
+    return 2 * asin(sqrt(h));
+  }
   // Where one neutrino at an angle node goes: angle nodes (ascending) and fractions summing to 1.
   static constexpr std::size_t max_stencil = 2 * 64 + 2;
   struct stencil {
     std::size_t size = 0;
-    std::size_t node[max_stencil];
-    Real weight[max_stencil];
+    std::size_t node[max_stencil]{};
+    Real weight[max_stencil]{};
     // Destinations arrive in non-decreasing pairs (b, b + 1): a node equal to one of the last two merges.
     void add(std::size_t b, Real w) {
       if (size > 0 && node[size - 1] == b) {
@@ -464,40 +490,71 @@ class energy_angle_kernel {
     }
   };
 
+  // One forward substitution: Z shifts, its own scalar type and division policy, scratch for the
+  // scattered products (rate * solution per node and shift) and the gain accumulated into one energy.
   template <class Scalar, class Shift, class Division>
-  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
-    const std::size_t N = grid().size(), A = angles_.size(), Z = shifts.size(), n = nodes();
-    std::vector<Scalar> scattered(n * Z);  // rate * solution, per node and shift
-    std::vector<Scalar> acc(A * Z);
-    stencil st;
-    for (std::size_t j = N; j-- > 0;) {
+  struct lane {
+    std::span<const Shift> shifts;
+    const Real* rhs;
+    Scalar* out;
+    std::size_t Z;
+    std::vector<Scalar> scattered, acc;
+    lane(std::span<const Shift> z, const Real* b, Scalar* o, std::size_t nodes, std::size_t angles)
+        : shifts(z), rhs(b), out(o), Z(z.size()), scattered(nodes * z.size()), acc(angles * z.size()) {}
+    void start_row(std::size_t j, std::size_t A) {
       for (std::size_t a = 0; a < A; ++a)
         for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
-      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, scattered.data() + i * A * Z, acc.data(), Z);
+    }
+    // acc[b] += w * scattered at node `source`.
+    void add(std::size_t source, std::size_t b, Real w) {
+      const Scalar* x = scattered.data() + source * Z;
+      Scalar* y = acc.data() + b * Z;
+      for (std::size_t z = 0; z < Z; ++z) y[z] += w * x[z];
+    }
+    void solve_node(std::size_t node, std::size_t a, Real diagonal, Real rate) {
+      Scalar* o = out + node * Z;
+      Scalar* sc = scattered.data() + node * Z;
+      for (std::size_t z = 0; z < Z; ++z) {
+        o[z] = Division::apply(acc[a * Z + z], shifts[z], diagonal);
+        sc[z] = rate * o[z];
+      }
+    }
+  };
+
+  // Forward substitution over energies from the highest down and, within an energy, over angles upwards,
+  // for one or more lanes at once (the destinations are computed once for all of them).
+  template <class... Lanes>
+  void substitute(Lanes&... lanes) const {
+    const std::size_t N = grid().size(), A = angles_.size(), n = nodes();
+    stencil st;
+    for (std::size_t j = N; j-- > 0;) {
+      (lanes.start_row(j, A), ...);
+      for (std::size_t i = j + 1; i < N; ++i)
+        for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { (lanes.add(i * A + a, b, w), ...); });
       // Own energy: angles upwards; the part staying on the node is in the diagonal.
       const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
       const Real c = gain(j);
       for (std::size_t a = 0; a < A; ++a) {
         const Real d = diag_[j * A + a], r = rate_per_cm(j, a);
-        Scalar* o = out + (j * A + a) * Z;
-        Scalar* s = scattered.data() + (j * A + a) * Z;
-        for (std::size_t z = 0; z < Z; ++z) {
-          o[z] = Division::apply(acc[a * Z + z], shifts[z], d);
-          s[z] = r * o[z];
-        }
+        (lanes.solve_node(j * A + a, a, d, r), ...);
         for (std::size_t q = q0; q < q1; ++q) {
           destinations(a, points_[q], true, st);
           const Real cw = c * points_[q].weight;
           for (std::size_t e = 0; e < st.size; ++e)
-            if (st.node[e] > a) axpy(cw * st.weight[e], s, acc.data() + st.node[e] * Z, Z);
+            if (st.node[e] > a) (lanes.add(j * A + a, st.node[e], cw * st.weight[e]), ...);
         }
       }
     }
+    (finish_budget(lanes, n), ...);
+  }
+  template <class Scalar, class Shift, class Division>
+  void finish_budget(lane<Scalar, Shift, Division>& l, std::size_t n) const {
+    const std::size_t Z = l.Z;
     std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
-    accumulate_budget<Scalar>(scattered.data(), Z, sums.data(), false);
+    accumulate_budget<Scalar>(l.scattered.data(), Z, sums.data(), false);
     for (std::size_t b = 0; b < budget_index::count; ++b)
       for (std::size_t z = 0; z < Z; ++z)
-        out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
+        l.out[(n + b) * Z + z] = Division::apply(Division::rhs(l.rhs[n + b]) + sums[b * Z + z], l.shifts[z], Real(0));
   }
 
   // The entry count is checked before anything is allocated; returns setup for the member initialiser.
@@ -524,12 +581,13 @@ class energy_angle_kernel {
   Real gain(std::size_t j) const { return 2 / (grid().node_MeV(j) - energy_.min_final_energy_MeV(j)); }
   void add_point(Real E_i, Real x, Real weight) {
     using std::asin;
+    using std::cos;
     using std::sin;
     using std::sqrt;
     Real h = m_ * (1 / x - 1 / E_i) / 2;  // sin^2(theta~/2)
     h = std::clamp(h, Real(0), Real(1));
     const Real t = 2 * asin(sqrt(h));
-    points_.push_back(point{t, weight, sin(t)});
+    points_.push_back(point{t, weight, sin(t), sin(t / 2), cos(t / 2)});
   }
   // The destinations of a neutrino at angle node a turned by p.deflection (angle_model.hpp): `own` for a
   // product staying on its source's energy node (mean-cosine direction in the walk and 3D models).
@@ -551,22 +609,22 @@ class energy_angle_kernel {
       return;
     }
     // three_dimensional: midpoint rule over the uniform azimuth, K nodes for r = min/max(theta, t) with
-    // r^(2K) <= 1e-4 (angle_grid_options::azimuth_nodes); theta_f grows with sin^2(phi/2).
-    using std::asin;
-    using std::sin;
-    using std::sqrt;
+    // r^(2K) <= 1e-4 (angle_grid_options::azimuth_nodes); theta_f grows with sin^2(phi/2). As
+    // three_dimensional_composition_rad, with sin((theta - t)/2) from the halves' sines and cosines
+    // (where it cancels, sin theta sin t sin^2(phi/2) > 0 dominates h at every node).
     const Real lo = theta < t ? theta : t, hi = theta < t ? t : theta;
     std::size_t K = 1;
     while (K < azimuth_ratio_.size() && !(lo <= azimuth_ratio_[K - 1] * hi)) ++K;
     const auto& s2 = angles_.azimuth_sin2_half(K);
     const Real w = Real(1) / Real(K);
-    const Real d = sin((theta - t) / 2), d2 = d * d, ss = sin_angle_[a] * p.sin_deflection;
+    const Real d = sin_half_[a] * p.cos_half - cos_half_[a] * p.sin_half, d2 = d * d;
+    const Real ss = sin_angle_[a] * p.sin_deflection;
     std::size_t b = 0;
     bool first = true;
     for (Real s : s2) {
       Real h = d2 + ss * s;
       h = std::clamp(h, Real(0), Real(1));
-      const Real theta_f = 2 * asin(sqrt(h));
+      const Real theta_f = two_asin_sqrt(h);
       // theta_f grows with k: continue the search from the last node (a rounding step back restarts it).
       const auto located =
           !first && theta_f >= angles_.angle_rad(b) ? angles_.locate_from(b, theta_f) : angles_.locate(theta_f);
@@ -575,13 +633,10 @@ class energy_angle_kernel {
       st.add_split(located, w);
     }
   }
-  template <class Scalar>
-  static void axpy(Real c, const Scalar* x, Scalar* y, std::size_t Z) {
-    for (std::size_t z = 0; z < Z; ++z) y[z] += c * x[z];
-  }
-  // acc[b] += gain from energy i (scattered = rate * density of row i) into energy j < i.
-  template <class Scalar>
-  void scatter_shifts(std::size_t i, std::size_t j, const Scalar* scattered, Scalar* acc, std::size_t Z) const {
+  // visit(a, b, w) for the gain from energy i, angle a into energy j < i, angle b, per unit of
+  // rate * density at (i, a).
+  template <class Visit>
+  void for_each_gain(std::size_t i, std::size_t j, stencil& st, Visit&& visit) const {
     const std::size_t A = angles_.size();
     const Real c = gain(i);
     for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
@@ -591,17 +646,20 @@ class energy_angle_kernel {
         for (std::size_t a = 0; a < A; ++a) {
           Real frac;
           std::tie(b, frac) = angles_.locate_from(b, angles_.angle_rad(a) + delta);
-          axpy(cw * (1 - frac), scattered + a * Z, acc + b * Z, Z);
-          if (frac > 0) axpy(cw * frac, scattered + a * Z, acc + (b + 1) * Z, Z);
+          visit(a, b, cw * (1 - frac));
+          if (frac > 0) visit(a, b + 1, cw * frac);
         }
         continue;
       }
-      stencil st;
       for (std::size_t a = 0; a < A; ++a) {
         destinations(a, points_[q], false, st);
-        for (std::size_t e = 0; e < st.size; ++e) axpy(cw * st.weight[e], scattered + a * Z, acc + st.node[e] * Z, Z);
+        for (std::size_t e = 0; e < st.size; ++e) visit(a, st.node[e], cw * st.weight[e]);
       }
     }
+  }
+  // acc[b] += gain from energy i (scattered = rate * density of row i) into energy j < i (apply()).
+  void scatter_shifts(std::size_t i, std::size_t j, const Real* scattered, Real* acc, stencil& st) const {
+    for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { acc[b] += w * scattered[a]; });
   }
   // y_j += gain of energy j into itself for apply(): the part leaving each angle node (the part
   // staying is in the diagonal).
@@ -646,7 +704,7 @@ class energy_angle_kernel {
   Real m_;
   std::vector<std::size_t> offset_;
   std::vector<point> points_;
-  std::vector<Real> inv_cos_, sin_angle_, diag_, azimuth_ratio_;
+  std::vector<Real> inv_cos_, sin_angle_, sin_half_, cos_half_, diag_, azimuth_ratio_;
 };
 
 }  // namespace nusi

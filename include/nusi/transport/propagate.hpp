@@ -248,7 +248,7 @@ threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>&
 template <class Real>
 struct converged_threshold_fraction {
   /// F on options.energy's grid (the number a computation on that grid reports).
-  threshold_fraction<Real> on_grid;
+  threshold_fraction<Real> on_grid{};
   std::size_t grid_bins = 0;
   /// Richardson extrapolation (second order) of the two finest grids: the converged F.
   Real value = 0;
