@@ -458,12 +458,16 @@ class energy_angle_kernel {
     Real weight;      // hat integral carried by this point [MeV]
     Real sin_deflection, sin_half, cos_half;  // sin theta~, sin(theta~/2), cos(theta~/2)
   };
-  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-6 by its series
-  // 2 sqrt(h) (1 + h/6 + 3 h^2/40), whose next term 5 h^3/112 < 5e-20 is below long double rounding.
+  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-3 (angles below
+  // 0.063 rad) by the series of asin(x)/x in h = x^2, sum_n (2n)!/(4^n n!^2 (2n + 1)) h^n to n = 5: the
+  // next term, (231/13312) h^6 < 2e-20, is below long double rounding.
   static Real two_asin_sqrt(Real h) {
     using std::asin;
     using std::sqrt;
-    if (h < Real(1e-6L)) return 2 * sqrt(h) * (1 + h * (Real(1) / 6 + h * Real(3) / 40));
+    if (h < Real(1e-3L)) {
+      const Real c1 = Real(1) / 6, c2 = Real(3) / 40, c3 = Real(5) / 112, c4 = Real(35) / 1152, c5 = Real(63) / 2816;
+      return 2 * sqrt(h) * (1 + h * (c1 + h * (c2 + h * (c3 + h * (c4 + h * c5)))));
+    }
     return 2 * asin(sqrt(h));
   }
   // Where one neutrino at an angle node goes: angle nodes (ascending) and fractions summing to 1.
