@@ -157,6 +157,23 @@ BENCHMARK(BM_energy_angle_fig3)->ArgNames({"energy_bins", "angle_bins"})->Args({
     ->Args({128, 32})->Args({128, 128})                  // scaling with angle bins (with {128, 64})
     ->Unit(benchmark::kMillisecond);
 
+// The Fig. 3 solve (256 x 128 nodes) for each angle model (angle_model.hpp): 0 paper_eq8_additive,
+// 1 planar_random_walk, 2 three_dimensional (the default, also BM_energy_angle_fig3 above).
+void BM_energy_angle_fig3_model(benchmark::State& state) {
+  nusi::transport_options<double> o;
+  o.energy = {.min_energy_MeV = 1e-5, .max_energy_MeV = 200, .bins = 256};
+  o.angle = {.min_angle_rad = 1e-8, .max_angle_rad = 1.0, .bins = 128};
+  const nusi::angle_model models[] = {nusi::angle_model::paper_eq8_additive, nusi::angle_model::planar_random_walk,
+                                      nusi::angle_model::three_dimensional};
+  o.deflections = models[state.range(0)];
+  const auto s = fig3_setup();
+  for (auto _ : state) {
+    auto r = nusi::propagate_energy_angle(s, emission, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_energy_angle_fig3_model)->ArgNames({"model"})->DenseRange(0, 2)->Unit(benchmark::kMillisecond);
+
 // Energy-angle kernel assembly alone (the product quadrature and the diagonal), Fig. 3 grid.
 void BM_energy_angle_kernel_assembly(benchmark::State& state) {
   nusi::transport_options<double> o;

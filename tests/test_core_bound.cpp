@@ -102,6 +102,36 @@ TEST_CASE("g_core is flat in M below E_cm = 2<E> and rises with slope exactly 1 
   }
 }
 
+TEST_CASE("E_cm = sqrt(<s>) = sqrt(2)<E> (isotropic gas) moves the knee to 42 MeV and the flat bound by -log10(2)/8") {
+  // sigma_2to4 ~ E_cm^-2 above M: E_cm smaller by sqrt(2) doubles N_2to4 and lowers g by log10(2)/8 = 0.0376;
+  // below M, sigma ~ E_cm^6: N smaller by 8, g higher by 3 log10(2)/8.
+  for (auto [c, preset] : all_cases) {
+    CAPTURE(nusi::case_name(c));
+    auto paper = nusi::core_inputs<double>::paper_case(c, preset);
+    auto iso = paper;
+    iso.E_cm_convention = nusi::centre_of_mass_convention::isotropic_mean_s;
+    const double knee = std::sqrt(2.0) * iso.mean_energy_MeV;
+    const auto b = nusi::core_bound(1.0, iso);
+    CHECK(b.E_cm_at_R_min_MeV() == doctest::Approx(knee).epsilon(1e-15));
+    CHECK(nusi::core_bound(1.0, paper).E_cm_at_R_min_MeV() == doctest::Approx(2 * paper.mean_energy_MeV).epsilon(1e-15));
+    const double flat_paper = nusi::core_bound(1.0, paper).log10_coupling_bound;
+    // 1e-12: the same integral, the ratio of two pow() results.
+    CHECK(b.log10_coupling_bound - flat_paper == doctest::Approx(-std::log10(2.0) / 8).epsilon(1e-12));
+    const double M = 1e4;  // far above both knees
+    CHECK(nusi::core_bound(M, iso).log10_coupling_bound - nusi::core_bound(M, paper).log10_coupling_bound ==
+          doctest::Approx(3 * std::log10(2.0) / 8).epsilon(1e-12));
+    CHECK(nusi::core_bound(M, iso).log10_coupling_bound == doctest::Approx(b.log10_coupling_bound + std::log10(M / knee)).epsilon(1e-12));
+    // The map follows the same convention.
+    const auto map = nusi::core_map(nusi::core_map_grid<double>{.log10_mass_MeV_min = 0, .log10_mass_MeV_max = 4, .mass_points = 2,
+                                                                .coupling_points = 2},
+                                    iso);
+    CHECK(map.log10_coupling_bound[0] == doctest::Approx(b.log10_coupling_bound).epsilon(1e-12));
+    CHECK(map.log10_coupling_bound[1] == doctest::Approx(nusi::core_bound(M, iso).log10_coupling_bound).epsilon(1e-12));
+  }
+  CHECK_THROWS_WITH_AS(nusi::centre_of_mass_energy_MeV(30.0, static_cast<nusi::centre_of_mass_convention>(3)),
+                       doctest::Contains("convention"), nusi::invalid_argument);
+}
+
 TEST_CASE("the conservative case is weaker than the default at every mass, for both presets") {
   // The power law is anchored at 15 km in both cases: starting at 30 km meets 8x fewer nucleons, and
   // <E> = 15 MeV lowers <sigma_nuN> 4x and, for fermi_dirac, n_nu 8x. Below both knees sigma_2to4 ~

@@ -22,6 +22,7 @@
 
 namespace {
 using nusi_test::relative_error;
+using nusi_test::rel;
 using ld = long double;
 const ld pi = boost::math::constants::pi<ld>();
 const ld hc2 = nusi::hbar_c_squared_MeV2_cm2<ld>;
@@ -526,4 +527,61 @@ TEST_CASE("E_f outside [E_f,min, E_i] and bins with lo >= hi throw nusi::invalid
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(bw.bin_averaged_sigma_total_cm2(1.0, std::numeric_limits<double>::infinity()),
                        doctest::Contains("E_hi_MeV"), nusi::invalid_argument);
+}
+
+TEST_CASE("a relic mass given in eV where MeV is expected is rejected, unless the caller opts out") {
+  using bw_t = nusi::s_channel_breit_wigner<double>;
+  const nusi::mediator<double> med{1e-3, 0.1};
+  // 0.05 meant as eV is a 50 keV relic: rejected naming the parameter, the value and the unit.
+  CHECK_THROWS_WITH_AS(bw_t(med, 0.05), doctest::Contains("relic_mass_MeV"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(bw_t(med, 0.05), doctest::Contains("got 0.05"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(bw_t(med, 0.05), doctest::Contains("[1e-4, 10] eV"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(bw_t(med, 5e-14), doctest::Contains("relic_mass_MeV"), nusi::invalid_argument);  // 5e-8 eV
+  CHECK_NOTHROW(bw_t(med, nusi::eV(0.05)));
+  CHECK_NOTHROW(bw_t(med, nusi::eV(1e-4)));
+  CHECK_NOTHROW(bw_t(med, nusi::eV(10.0)));
+  CHECK_NOTHROW(bw_t(med, 0.05, nusi::relic_mass_check::any_positive));
+  CHECK(bw_t(med, 0.05, nusi::relic_mass_check::any_positive).relic_mass_MeV() == 0.05);
+  CHECK_THROWS_WITH_AS(bw_t(med, 0.0, nusi::relic_mass_check::any_positive), doctest::Contains("relic_mass_MeV"),
+                       nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(bw_t(med, 5e-8, static_cast<nusi::relic_mass_check>(5)), doctest::Contains("check"),
+                       nusi::invalid_argument);
+}
+
+TEST_CASE("width conventions: scaled_paper at 1 is the paper's; at 1/4 (g^2 M/(16 pi)) the line is 4x narrower and "
+          "its peak 16x higher (Eq. 4's g^4 numerator is kept)") {
+  const double pi = boost::math::constants::pi<double>(), M = std::ldexp(1.0, -10), g = 0.05, m = double(m_exact);
+  const nusi::mediator<double> paper{M, g};
+  CHECK(paper.width_MeV() == rel(g * g * M / (4 * pi), 1e-15));
+  nusi::mediator<double> same = paper;
+  same.width = nusi::width_convention::scaled_paper;
+  same.width_scale = 1;
+  const nusi::s_channel_breit_wigner<double> a(paper, m), b(same, m);
+  for (double E : {0.3, 15.0, a.resonance_energy_MeV(), 1e3}) {
+    CAPTURE(E);
+    CHECK(b.sigma_total_cm2(E) == a.sigma_total_cm2(E));  // a factor of exactly 1
+  }
+  nusi::mediator<double> quarter = same;
+  quarter.width_scale = 0.25;  // Gamma = g^2 M/(16 pi)
+  const nusi::s_channel_breit_wigner<double> c(quarter, m);
+  CHECK(c.width_MeV() == rel(g * g * M / (16 * pi), 1e-15));
+  const double E_res = c.resonance_energy_MeV();  // exact: powers of two
+  // Peak g^4/(4 pi Gamma^2) M^2/(M^2 + m^2): 16 times the paper's 4 pi/M^2; tolerance: eps-level roundings.
+  CHECK(c.sigma_total_cm2(E_res) == rel(16 * a.sigma_total_cm2(E_res), 1e-14));
+  CHECK(c.peak_sigma_total_cm2() == rel(16 * a.peak_sigma_total_cm2(), 1e-14));
+  CHECK(a.peak_sigma_total_cm2() == rel(a.sigma_total_cm2(E_res), 1e-14));
+  // Far from the line the width does not matter: sigma_tot -> g^4 s/(4 pi (s - M^2)^2), the same for both.
+  CHECK(c.sigma_total_cm2(1e3 * E_res) == rel(a.sigma_total_cm2(1e3 * E_res), 1e-9));  // (M Gamma)^2/(s - M^2)^2 ~ 1e-13
+  // Half maximum of dsigma/dE_f at s = M^2 +- M Gamma: E = E_res (1 +- Gamma/M), rounded: ~eps/(Gamma/M).
+  const double gamma = quarter.width_over_mass_ratio();
+  for (double sign : {-1.0, 1.0}) {
+    const double E = E_res * (1 + sign * gamma);
+    CHECK(c.flat_dsigma_dEf_cm2_per_MeV(E) == rel(c.flat_dsigma_dEf_cm2_per_MeV(E_res) / 2, 1e-9));
+  }
+  nusi::mediator<double> bad = quarter;
+  bad.width_scale = 0;
+  CHECK_THROWS_WITH_AS(nusi::s_channel_breit_wigner<double>(bad, m), doctest::Contains("med.width_scale"),
+                       nusi::invalid_argument);
+  bad.width = static_cast<nusi::width_convention>(4);
+  CHECK_THROWS_WITH_AS(nusi::s_channel_breit_wigner<double>(bad, m), doctest::Contains("med.width"), nusi::invalid_argument);
 }

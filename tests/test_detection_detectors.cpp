@@ -51,10 +51,22 @@ TEST_CASE("efficiencies are zero below their onset, within [0, 1], and plateau a
 }
 
 TEST_CASE("the resolution is a sqrt(E/10) + b E/10") {
-  const nusi::energy_resolution<double> r{.stochastic_MeV = 1.27, .linear_MeV = 1.0};
+  const nusi::energy_resolution<double> r{.stochastic_sigma_at_10MeV_MeV = 1.27, .linear_sigma_at_10MeV_MeV = 1.0};
   CHECK(r.sigma_MeV(10.0) == doctest::Approx(2.27).epsilon(1e-14));
   CHECK(r.sigma_MeV(40.0) == doctest::Approx(1.27 * 2 + 4.0).epsilon(1e-14));
   CHECK(r.sigma_MeV(0.0) == 0.0);
+}
+
+TEST_CASE("a resolution quoted as 3 %/sqrt(E/MeV) is sigma = 0.03 sqrt(E/MeV) MeV, 0.095 MeV at 10 MeV (not 0.03)") {
+  const auto r = nusi::energy_resolution<double>::stochastic_fraction_at_1MeV(0.03);
+  for (double E : {1.0, 4.0, 10.0, 30.0}) {
+    CAPTURE(E);
+    CHECK(r.sigma_MeV(E) / E == rel(0.03 / std::sqrt(E), 1e-14));  // a few roundings of sqrt and products
+  }
+  CHECK(r.stochastic_sigma_at_10MeV_MeV == rel(0.03 * std::sqrt(10.0), 1e-15));
+  CHECK(nusi::juno<double>().resolution.sigma_MeV(1.0) == rel(0.03, 1e-14));
+  CHECK_THROWS_WITH_AS(nusi::energy_resolution<double>::stochastic_fraction_at_1MeV(-0.03), doctest::Contains("fraction_at_1MeV"),
+                       nusi::invalid_argument);
 }
 
 TEST_CASE("the nu_e argon cross section reproduces its table nodes and grows with energy") {
@@ -86,6 +98,6 @@ TEST_CASE("detector helpers reject bad input naming the parameter") {
   d.targets = 0;
   CHECK_THROWS_WITH_AS(d.validate("test"), doctest::Contains("detector.targets"), nusi::invalid_argument);
   d = nusi::kamiokande_ii<double>();
-  d.resolution.stochastic_MeV = -1;
-  CHECK_THROWS_WITH_AS(d.validate("test"), doctest::Contains("detector.resolution.stochastic_MeV"), nusi::invalid_argument);
+  d.resolution.stochastic_sigma_at_10MeV_MeV = -1;
+  CHECK_THROWS_WITH_AS(d.validate("test"), doctest::Contains("detector.resolution.stochastic_sigma_at_10MeV_MeV"), nusi::invalid_argument);
 }

@@ -114,7 +114,7 @@ TEST_CASE("Asimov forecasts: q grows linearly with the exposure") {
   CHECK(b4.log10_g_bound < b1.log10_g_bound);
 }
 
-TEST_CASE("SN 1987A event bound: q crosses the 90% level at the bound") {
+TEST_CASE("SN 1987A event bound: q crosses the one-sided 95% level (Delta chi^2 = 2.706) at the bound") {
   const nusi::propagation_setup<double> s;
   const nusi::supernova_emission<double> sn{};
   const nusi::event_bound_options<double> o;
@@ -123,7 +123,28 @@ TEST_CASE("SN 1987A event bound: q crosses the 90% level at the bound") {
   const nusi::event_likelihood_ratio<double> llr(1e-6, s, sn, nusi::sn1987a_observations(table()), o);
   CHECK(-2 * llr(std::pow(10.0, b.log10_g_bound + o.log10_g_tolerance)) >= llr.delta_chi2());
   CHECK(-2 * llr(std::pow(10.0, b.log10_g_bound - 2 * o.log10_g_tolerance)) < llr.delta_chi2());
-  CHECK(llr.delta_chi2() == doctest::Approx(2.7055).epsilon(1e-4));  // chi^2_1 at 90%
+  // The default is a one-sided 95 % CL upper limit, (Phi^-1(0.95))^2 = 1.6448536^2 (1e-12: the quantile's digits).
+  CHECK(llr.delta_chi2() == doctest::Approx(1.6448536269514722 * 1.6448536269514722).epsilon(1e-12));
+  CHECK(llr.delta_chi2() == doctest::Approx(nusi::critical_delta_chi2_one_sided(0.95)).epsilon(1e-12));
+}
+
+TEST_CASE("the exclusion threshold is a named option: a larger Delta chi^2 gives a weaker bound at q = threshold") {
+  const nusi::propagation_setup<double> s;
+  const nusi::supernova_emission<double> sn{};
+  nusi::event_bound_options<double> o;
+  o.delta_chi2_threshold = nusi::critical_delta_chi2_one_sided(0.99);  // 5.41
+  const nusi::event_likelihood_ratio<double> llr(1e-6, s, sn, nusi::sn1987a_observations(table()), o);
+  CHECK(llr.delta_chi2() == o.delta_chi2_threshold);
+  const auto b99 = nusi::sn1987a_event_bound(-6.0, s, sn, table(), o);
+  const auto b95 = nusi::sn1987a_event_bound(-6.0, s, sn, table(), nusi::event_bound_options<double>{});
+  REQUIRE(b99.found);
+  CHECK(b99.log10_g_bound > b95.log10_g_bound);
+  CHECK(-2 * llr(std::pow(10.0, b99.log10_g_bound + o.log10_g_tolerance)) >= o.delta_chi2_threshold);
+  CHECK(-2 * llr(std::pow(10.0, b99.log10_g_bound - 2 * o.log10_g_tolerance)) < o.delta_chi2_threshold);
+  // The former confidence_level, when set, is the chi^2_1 quantile and overrides the threshold.
+  o.confidence_level = 0.90;
+  const nusi::event_likelihood_ratio<double> legacy(1e-6, s, sn, nusi::sn1987a_observations(table()), o);
+  CHECK(legacy.delta_chi2() == doctest::Approx(nusi::default_delta_chi2<double>).epsilon(1e-12));
 }
 
 TEST_CASE("counts within the window are a subset of all arrivals: unscattered <= windowed <= time-integrated") {
@@ -164,6 +185,9 @@ TEST_CASE("event bounds reject bad input by name") {
   o = {};
   o.confidence_level = 1;
   CHECK_THROWS_WITH_AS(nusi::sn1987a_event_bound(-6.0, s, sn, table(), o), doctest::Contains("confidence_level"), E);
+  o = {};
+  o.delta_chi2_threshold = 0;
+  CHECK_THROWS_WITH_AS(nusi::sn1987a_event_bound(-6.0, s, sn, table(), o), doctest::Contains("delta_chi2_threshold"), E);
   o = {};
   o.log10_g_max = -5;
   CHECK_THROWS_WITH_AS(nusi::sn1987a_event_bound(-6.0, s, sn, table(), o), doctest::Contains("log10_g_min"), E);

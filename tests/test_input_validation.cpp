@@ -208,10 +208,10 @@ TEST_CASE("detector functions reject NaN energies and bad resolutions") {
   CHECK_THROWS_WITH_AS(nusi::channel_lepton_energy_MeV(nusi::detection_channel::inverse_beta_decay, Inf),
                        doctest::Contains("E_nu_MeV"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::hyper_kamiokande<R>(-187.0), doctest::Contains("inner_detector_kt"), nusi::invalid_argument);
-  const nusi::energy_resolution<R> resolution{.stochastic_MeV = 1.0, .linear_MeV = 0.0};
+  const nusi::energy_resolution<R> resolution{.stochastic_sigma_at_10MeV_MeV = 1.0, .linear_sigma_at_10MeV_MeV = 0.0};
   CHECK_THROWS_WITH_AS(resolution.sigma_MeV(NaN), doctest::Contains("visible_energy_MeV"), nusi::invalid_argument);
-  const nusi::energy_resolution<R> negative{.stochastic_MeV = -1.0};
-  CHECK_THROWS_WITH_AS(negative.sigma_MeV(10.0), doctest::Contains("stochastic_MeV"), nusi::invalid_argument);
+  const nusi::energy_resolution<R> negative{.stochastic_sigma_at_10MeV_MeV = -1.0};
+  CHECK_THROWS_WITH_AS(negative.sigma_MeV(10.0), doctest::Contains("stochastic_sigma_at_10MeV_MeV"), nusi::invalid_argument);
 
   const nusi::binned_spectrum<R> spectrum({0.0, 10.0}, {1.0});
   CHECK_THROWS_WITH_AS(spectrum(NaN), doctest::Contains("E_MeV"), nusi::invalid_argument);

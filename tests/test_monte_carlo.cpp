@@ -175,7 +175,8 @@ TEST_CASE("with a vanishing coupling the emitted spectrum arrives unchanged") {
 
 TEST_CASE("a mono-energetic beam arrives unscattered with probability exp(-tau)") {
   const double E0 = 20.0;
-  for (auto model : {nusi::angle_model::three_dimensional, nusi::angle_model::planar}) {
+  for (auto model : {nusi::angle_model::three_dimensional, nusi::angle_model::planar_random_walk,
+                     nusi::angle_model::paper_eq8_additive}) {
     for (double tau : {0.1, 1.0, 3.0}) {
       CAPTURE(tau);
       CAPTURE(int(model));
@@ -321,12 +322,23 @@ TEST_CASE("F does not depend on the angle model: paths differ by theta^2 D ~ 1e-
   const auto spectrum = nusi::pinched_spectrum<double>::paper_default();
   nusi::monte_carlo_options<double> opt{.primaries = 4000, .seed = 8};
   const auto three = nusi::monte_carlo_propagation(setup, spectrum, opt);
-  opt.angles = nusi::angle_model::planar;
-  const auto planar = nusi::monte_carlo_propagation(setup, spectrum, opt);
+  // The old name of the planar walk is an alias of it.
+  static_assert(nusi::angle_model::planar == nusi::angle_model::planar_random_walk);
   // Same seed, same number of draws per scattering: the histories differ only through path lengths,
   // by theta^2 D ~ 1e-8 D above threshold (theta ~ 1e-4 rad), so F agrees far inside one standard error.
-  CHECK(std::abs(three.fraction_above_threshold - planar.fraction_above_threshold) <
-        three.fraction_above_threshold_error);
+  for (auto model : {nusi::angle_model::planar_random_walk, nusi::angle_model::paper_eq8_additive}) {
+    for (auto geometry : {nusi::monte_carlo_geometry::point_source, nusi::monte_carlo_geometry::plane_parallel}) {
+      opt.angles = model;
+      opt.geometry = geometry;
+      const auto other = nusi::monte_carlo_propagation(setup, spectrum, opt);
+      CHECK(std::abs(three.fraction_above_threshold - other.fraction_above_threshold) <
+            three.fraction_above_threshold_error);
+    }
+  }
+  opt.angles = nusi::angle_model::three_dimensional;
+  opt.geometry = nusi::monte_carlo_geometry::plane_parallel;
+  const auto slab = nusi::monte_carlo_propagation(setup, spectrum, opt);
+  CHECK(std::abs(three.fraction_above_threshold - slab.fraction_above_threshold) < three.fraction_above_threshold_error);
 }
 
 TEST_CASE("single-scattering arrivals carry the two-body kinematics (planar model: angles add)") {
@@ -334,7 +346,7 @@ TEST_CASE("single-scattering arrivals carry the two-body kinematics (planar mode
   auto setup = setup_at(-3.5, -2.2);
   setup.distance_cm = 0.05 / (setup.relic.target_density_per_cm3() * setup.cross_section().sigma_total_cm2(E0));
   setup.threshold_MeV = 1e-6;  // keep almost every product in the tracked set
-  const nusi::monte_carlo_options<double> opt{.primaries = 20000, .seed = 4, .angles = nusi::angle_model::planar,
+  const nusi::monte_carlo_options<double> opt{.primaries = 20000, .seed = 4, .angles = nusi::angle_model::planar_random_walk,
                                               .record_arrivals = true};
   const auto r = nusi::monte_carlo_propagation(setup, mono_energetic{E0}, opt);
   std::map<std::uint64_t, std::vector<nusi::arrival<double>>> by_primary;
@@ -481,6 +493,14 @@ TEST_CASE("monte_carlo_propagation rejects bad input by name and bounds its work
                        doctest::Contains("options.delay_edges_s"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(good, negative_energies{}, opts{.primaries = 3}),
                        doctest::Contains("emission.sample_MeV"), nusi::invalid_argument);
+  edges = opts{};
+  edges.angles = static_cast<nusi::angle_model>(7);
+  CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(good, spectrum, edges), doctest::Contains("options.angles"),
+                       nusi::invalid_argument);
+  edges = opts{};
+  edges.geometry = static_cast<nusi::monte_carlo_geometry>(7);
+  CHECK_THROWS_WITH_AS(nusi::monte_carlo_propagation(good, spectrum, edges), doctest::Contains("options.geometry"),
+                       nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::two_body_final_state(15.0, 15.0, 5e-8), doctest::Contains("energy_loss_MeV"),
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::two_body_final_state(-1.0, 0.0, 5e-8), doctest::Contains("E_i_MeV"),

@@ -41,6 +41,30 @@ TEST_CASE("the bound moves by exactly log10(2)/4 for Dirac targets and log10(2) 
   CHECK(g_n - g_m == doctest::Approx(log10_2).epsilon(3e-6 / log10_2).scale(0));
 }
 
+TEST_CASE("relic presets: the same-mass-state counting moves the flat bound by log10(330/112.0)/4 = 0.117 dex") {
+  // T_nu0 = (4/11)^(1/3) T_CMB = 1.9454 K; n per state = 3 zeta(3) T^3/(4 pi^2) by an independent route:
+  // the Fermi-Dirac number density of spectra.hpp (quadrature of F_2) at that temperature.
+  const double T_MeV = std::cbrt(4.0 / 11.0) * 2.72548 * 8.617333262e-11;
+  CHECK(nusi::relic_neutrino_temperature_MeV<double>() == doctest::Approx(T_MeV).epsilon(1e-15));
+  const double n1 = nusi::fermi_dirac_spectrum<double>(T_MeV).number_density_per_cm3();
+  CHECK(nusi::relic_density_per_state_per_cm3<double>() == doctest::Approx(n1).epsilon(1e-12));  // quadrature tolerance
+  CHECK(n1 == doctest::Approx(56.0).epsilon(2e-3));  // the textbook 56 cm^-3 per state (two digits)
+  const auto paper = nusi::relic_neutrinos<double>::paper();
+  const auto derived = nusi::relic_neutrinos<double>::same_mass_state();
+  CHECK(paper.target_density_per_cm3() == 330.0);
+  CHECK(derived.target_density_per_cm3() == doctest::Approx(2 * n1).epsilon(1e-12));  // both helicities of one state
+  auto derived_dirac = derived;
+  derived_dirac.nature = nusi::neutrino_nature::dirac;
+  CHECK(derived_dirac.target_density_per_cm3() == doctest::Approx(n1).epsilon(1e-12));
+  // M = 1e-6 MeV: F depends on n g^4 D only, so g_bound ~ n^(-1/4). Roots bracketed to 1e-6 dex.
+  nusi::propagation_setup<double> s{};
+  const double g_paper = nusi::propagation_bound(-6.0, s, paper_spectrum).log10_g_bound;
+  s.relic = derived;
+  const double g_derived = nusi::propagation_bound(-6.0, s, paper_spectrum).log10_g_bound;
+  const double expected = std::log10(330.0 / derived.target_density_per_cm3()) / 4;
+  CHECK(g_derived - g_paper == doctest::Approx(expected).epsilon(3e-6 / expected).scale(0));
+}
+
 TEST_CASE("the bound is flat below the resonance masses, dips where E_res is in the spectrum, and g ~ M above") {
   const nusi::propagation_setup<double> s{};
   const auto flat7 = nusi::propagation_bound(-7.0, s, paper_spectrum).log10_g_bound;

@@ -202,6 +202,8 @@ TEST_CASE("a written plan reads back as the same plan and gives the same table")
   plan.propagation.relic.nature = nusi::neutrino_nature::dirac;
   plan.propagation_options.transport.energy.bins = 123;
   plan.supernovae[1].core.preset = nusi::neutrino_density_preset::paper_quoted;
+  plan.supernovae[1].core.E_cm_convention = nusi::centre_of_mass_convention::isotropic_mean_s;
+  plan.propagation.relic.counting = nusi::relic_counting::same_mass_state;
   plan.log10_mass_MeV = {-6.1, -3.123456789012345};
   std::ostringstream os;
   nusi::write_scan_plan(os, plan);
@@ -211,6 +213,7 @@ TEST_CASE("a written plan reads back as the same plan and gives the same table")
   CHECK(back.log10_coupling == plan.log10_coupling);
   CHECK(back.bounds == plan.bounds);
   CHECK(back.propagation.relic.nature == nusi::neutrino_nature::dirac);
+  CHECK(back.propagation.relic.counting == nusi::relic_counting::same_mass_state);
   CHECK(back.propagation.relic.mass_MeV == plan.propagation.relic.mass_MeV);
   CHECK(back.propagation.threshold_MeV == plan.propagation.threshold_MeV);
   CHECK(back.propagation_options.transport.energy.bins == 123);
@@ -225,6 +228,7 @@ TEST_CASE("a written plan reads back as the same plan and gives the same table")
     CHECK(a.core.R_max_cm == b.core.R_max_cm);
     CHECK(a.core.mean_energy_MeV == b.core.mean_energy_MeV);
     CHECK(a.core.preset == b.core.preset);
+    CHECK(a.core.E_cm_convention == b.core.E_cm_convention);
   }
   auto small = plan, small_back = back;
   small.log10_coupling = small_back.log10_coupling = {-2.0};
@@ -263,6 +267,10 @@ TEST_CASE("bad plans are rejected naming the key, the line or the input") {
   CHECK_THROWS_WITH_AS(parse("log10_mass_MeV = -3\n[supernova a]\ncore_preset = hot\n"), doctest::Contains("core_preset"),
                        invalid_argument);
   CHECK_THROWS_WITH_AS(parse("log10_mass_MeV = -3\njust words\n"), doctest::Contains("key = value"), invalid_argument);
+  CHECK_THROWS_WITH_AS(parse("log10_mass_MeV = -3\nrelic_counting = some\n"), doctest::Contains("relic_counting"),
+                       invalid_argument);
+  CHECK_THROWS_WITH_AS(parse("log10_mass_MeV = -3\n[supernova a]\ncore_E_cm = cold\n"), doctest::Contains("core_E_cm"),
+                       invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::read_scan_plan_file<double>("/no/such/plan.txt"), doctest::Contains("/no/such/plan.txt"),
                        invalid_argument);
 

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
@@ -145,6 +146,33 @@ TEST_CASE("F converges at second order in the energy spacing") {
   CHECK(d2 / d3 < 4.5);
 }
 
+TEST_CASE("F with its grid error: the extrapolation from a coarse grid lands on a much finer grid's F") {
+  // The Fig. 3 point (F ~ 4e-11, where e^-tau magnifies rate errors: the coarse grid is 35 % off) and a
+  // point near the bound. Reference: 16x the coarse nodes, itself within ~(1/256) of the coarse error.
+  for (auto [lm, lg] : {std::pair{-3.5, -1.75}, std::pair{-3.5, -1.98}}) {
+    CAPTURE(lm);
+    CAPTURE(lg);
+    const auto s = setup_at(lm, lg);
+    auto o = with_bins(100);
+    const auto c = nusi::fraction_above_threshold_converged(s, paper_spectrum, o, 3);
+    CHECK(c.grid_bins == 100);
+    CHECK(c.finest_bins == 800);
+    CHECK_FALSE(c.is_upper_limit);
+    CHECK(c.on_grid.value == nusi::fraction_above_threshold(s, paper_spectrum, o).value);
+    const double reference = nusi::fraction_above_threshold(s, paper_spectrum, with_bins(12800)).value;
+    CAPTURE(c.value);
+    CAPTURE(c.error);
+    CAPTURE(reference);
+    // The reference's own error is ~|F_100 - F_inf|/4^7 ~ 2e-5 of F at most; the extrapolation's is
+    // estimated by c.error: allow 3 c.error plus that.
+    CHECK(std::abs(c.value - reference) <= 3 * c.error + 2e-5 * reference);
+    CHECK(c.error < 0.1 * std::abs(c.grid_error()));  // the extrapolation removes most of the coarse grid's error
+    CHECK(c.grid_error() == rel(c.on_grid.value - reference, 0.05));
+  }
+  CHECK_THROWS_WITH_AS(nusi::fraction_above_threshold_converged(setup_at(-3.5, -2.0), paper_spectrum, with_bins(100), 1),
+                       doctest::Contains("doublings"), nusi::invalid_argument);
+}
+
 TEST_CASE("F converges under local refinement around a narrow resonance") {
   // M = 10^-2.7 MeV: E_res = 40 MeV; g = 10^-3.2: opaque core ~0.7% of E_res, narrower than a bin.
   const auto s = setup_at(-2.7, -3.2);
@@ -218,6 +246,9 @@ TEST_CASE("single-scattering deflections match the planar-model integral over th
   const auto s = setup_at(-6.0, -3.6);
   auto o = with_bins(400);
   o.angle.bins = 96;
+  // From theta = 0 every angle model turns a product to theta~ (angle_model.hpp): at first order they
+  // coincide; the additive one is the cheapest (tests/test_angle_models.cpp compares the models).
+  o.deflections = nusi::angle_model::paper_eq8_additive;
   const auto ea = nusi::propagate_energy_angle(s, paper_spectrum, o);
   const auto bw = s.cross_section();
   const double column = s.relic.target_density_per_cm3() * s.distance_cm;

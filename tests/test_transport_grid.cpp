@@ -228,6 +228,17 @@ TEST_CASE("grids and kernels reject bad input") {
   ag = {};
   ag.min_angle_rad = 0.5;  // inverted
   CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.min_angle_rad"), invalid_argument);
+  ag = {};
+  ag.azimuth_nodes = 0;
+  CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.azimuth_nodes"), invalid_argument);
+  ag.azimuth_nodes = 65;
+  CHECK_THROWS_WITH_AS(nusi::angle_grid<double>{ag}, doctest::Contains("angle.azimuth_nodes"), invalid_argument);
+  {
+    const auto s0 = setup_at(-3.5, -2.0);
+    const nusi::energy_grid<double> g0(good, 5.0);
+    CHECK_THROWS_WITH_AS(nusi::energy_angle_kernel<double>(s0, g0, nusi::angle_grid<double>({}), static_cast<nusi::angle_model>(9)),
+                         doctest::Contains("model"), invalid_argument);
+  }
 
   auto s = setup_at(-3.5, -2.0);
   const nusi::energy_grid<double> g(good, 5.0);
@@ -240,8 +251,11 @@ TEST_CASE("grids and kernels reject bad input") {
   s.threshold_MeV = 6;  // not the grid's threshold
   CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("threshold_MeV"), invalid_argument);
   s = setup_at(-3.5, -2.0);
-  s.relic.mass_MeV = 0.1;  // grid starts below the relic mass
-  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("relic.mass_MeV"), invalid_argument);
+  s.relic.mass_MeV = 0.1;  // a 100 keV relic: implausible (eV taken for MeV?) ...
+  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("relic.mass_MeV must be a relic-neutrino mass in MeV"),
+                       invalid_argument);
+  s.relic.mass_check = nusi::relic_mass_check::any_positive;  // ... and, allowed, the grid starts below it
+  CHECK_THROWS_WITH_AS(nusi::energy_kernel<double>(s, g), doctest::Contains("> relic.mass_MeV"), invalid_argument);
   s = setup_at(-3.5, -2.0);
   s.exclusion_level = 1.0;
   CHECK_THROWS_WITH_AS(nusi::make_energy_grid(s, good), doctest::Contains("exclusion_level"), invalid_argument);

@@ -269,10 +269,8 @@ std::vector<Real> unscattered_partition(const propagation_setup<Real>& setup, Re
   using std::sqrt;
   const s_channel_breit_wigner<Real> bw = setup.cross_section();
   const Real E_res = bw.resonance_energy_MeV();
-  const Real gamma = E_res * setup.med.coupling * setup.med.coupling / (4 * boost::math::constants::pi<Real>());
-  const Real tau_peak = setup.relic.target_density_per_cm3() * setup.distance_cm *
-                        per_MeV2_to_cm2(4 * boost::math::constants::pi<Real>() /
-                                        (setup.med.mass_MeV * setup.med.mass_MeV + setup.relic.mass_MeV * setup.relic.mass_MeV));
+  const Real gamma = E_res * setup.med.width_over_mass_ratio();  // the line's half-width in energy
+  const Real tau_peak = setup.relic.target_density_per_cm3() * setup.distance_cm * bw.peak_sigma_total_cm2();
   const Real core = tau_peak > 1 ? gamma * sqrt(tau_peak - 1) : Real(0);
   std::vector<Real> cuts{a, b};
   for (Real e : {E_res, E_res - core, E_res + core, E_res - gamma, E_res + gamma, E_res - 4 * core, E_res + 4 * core})

@@ -40,9 +40,11 @@ struct core_inputs {
   neutrino_density_preset preset = neutrino_density_preset::fermi_dirac;
   Real R_min_cm = km(Real(15));
   Real R_max_cm = km(Real(45));
-  /// <E> [MeV]; E_cm = 2<E> (paper, below Eq. 7).
+  /// <E> [MeV]; E_cm = 2<E> (paper, below Eq. 7) unless E_cm_convention says otherwise.
   Real mean_energy_MeV = Real(30);
-  /// Phase-space factor per final-state particle in Eqs. (2)-(3).
+  /// How E_cm follows from <E>: 2<E> head-on (paper) or sqrt(<s>) = sqrt(2)<E> for an isotropic gas.
+  centre_of_mass_convention E_cm_convention = centre_of_mass_convention::head_on;
+  /// Phase-space factor per final-state particle in Eqs. (2)-(3): the paper's 1e-2 (default_kappa).
   Real kappa = default_kappa<Real>;
   Real reference_radius_cm = km(Real(15));
   Real reference_density_g_per_cm3 = Real(1e14L);
@@ -112,8 +114,10 @@ struct core_bound_result {
     using std::pow;
     return pow(Real(10), log10_coupling_bound);
   }
-  /// E_cm = 2<E>(R_min) [MeV], where sigma_2to4 and hence the bound change slope.
-  Real E_cm_at_R_min_MeV() const { return 2 * state_at_R_min.mean_energy_MeV; }
+  /// The convention that gave E_cm from <E>.
+  centre_of_mass_convention E_cm_convention = centre_of_mass_convention::head_on;
+  /// E_cm at R_min [MeV] (2<E> by the paper's convention), where sigma_2to4 and hence the bound change slope.
+  Real E_cm_at_R_min_MeV() const { return centre_of_mass_energy_MeV(state_at_R_min.mean_energy_MeV, E_cm_convention); }
 };
 
 namespace detail {
@@ -126,11 +130,13 @@ Real log10_bound_from_N(Real N_at_g1) {
 }  // namespace detail
 
 /// g_core(M) for any random walk (any profile and nu-N cross section) with sigma_2to4 of
-/// Eqs. (2)-(3) at mediator mass M [MeV] and kappa. Throws nusi::invalid_argument on bad M or kappa.
+/// Eqs. (2)-(3) at mediator mass M [MeV] and kappa, E_cm by convention E_cm (2<E>: the paper's).
+/// Throws nusi::invalid_argument on bad M, kappa or convention.
 template <class Real, class Profile, class NucleonCrossSection>
 core_bound_result<Real> core_bound(const random_walk<Real, Profile, NucleonCrossSection>& walk, Real mass_MeV,
                                    Real kappa = default_kappa<Real>, mediator_kind kind = mediator_kind::scalar,
-                                   Real vector_angular_factor = Real(1)) {
+                                   Real vector_angular_factor = Real(1),
+                                   centre_of_mass_convention E_cm = centre_of_mass_convention::head_on) {
   constexpr std::string_view fn = "nusi::core_bound";
   detail::require_positive(fn, "mass_MeV", mass_MeV);
   detail::require_positive(fn, "kappa", kappa);
@@ -141,7 +147,8 @@ core_bound_result<Real> core_bound(const random_walk<Real, Profile, NucleonCross
       kappa};
   core_bound_result<Real> out;
   out.mass_MeV = mass_MeV;
-  out.N_2to4_at_g1 = walk.N_2to4(sigma);
+  out.N_2to4_at_g1 = walk.N_2to4(sigma, E_cm);
+  out.E_cm_convention = E_cm;
   out.log10_coupling_bound = detail::log10_bound_from_N(out.N_2to4_at_g1.value);
   out.walk = walk.summary();
   const Real R_min = walk.region().R_min_cm;
@@ -155,7 +162,7 @@ core_bound_result<Real> core_bound(const random_walk<Real, Profile, NucleonCross
 /// nusi::invalid_argument naming a bad input, nusi::numerical_error if a quadrature fails.
 template <class Real>
 core_bound_result<Real> core_bound(Real mass_MeV, const core_inputs<Real>& inputs = {}) {
-  return core_bound(inputs.walk(), mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor);
+  return core_bound(inputs.walk(), mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention);
 }
 
 /// The (log10 M, log10 g) grid of the Fig. 2 map; the paper's axes by default.
@@ -185,14 +192,16 @@ struct core_map_result {
 };
 
 /// The Fig. 2 map for any random walk. N_2to4 = g^8 N_2to4(g = 1, M), and where <E> is uniform
-/// (observed at every quadrature node) N_2to4(1, M) = sigma_2to4(2<E>; M) times one neutrino column:
-/// one radial integral in total. Otherwise one integral per mass.
+/// (observed at every quadrature node) N_2to4(1, M) = sigma_2to4(E_cm; M) times one neutrino column:
+/// one radial integral in total. Otherwise one integral per mass. E_cm = 2<E> (paper) unless E_cm says.
 /// @throws nusi::invalid_argument on a bad grid (ordered log10 ranges, masses in [-300, 300], couplings
-/// in [-37.5, 37.5], at least 2 points each) or kappa or vector_angular_factor not finite and > 0.
+/// in [-37.5, 37.5], at least 2 points each), kappa or vector_angular_factor not finite and > 0, or a bad
+/// convention.
 template <class Real, class Profile, class NucleonCrossSection>
 core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSection>& walk,
                                const core_map_grid<Real>& grid = {}, Real kappa = default_kappa<Real>,
-                               mediator_kind kind = mediator_kind::scalar, Real vector_angular_factor = Real(1)) {
+                               mediator_kind kind = mediator_kind::scalar, Real vector_angular_factor = Real(1),
+                               centre_of_mass_convention E_cm = centre_of_mass_convention::head_on) {
   using std::pow;
   constexpr std::string_view fn = "nusi::core_map";
   detail::require_ordered(fn, "grid.log10_mass_MeV_min", grid.log10_mass_MeV_min, "grid.log10_mass_MeV_max",
@@ -208,6 +217,7 @@ core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSect
   if (grid.coupling_points < 2) detail::throw_invalid(fn, "grid.coupling_points", ">= 2", grid.coupling_points);
   detail::require_positive(fn, "kappa", kappa);
   detail::require_positive(fn, "vector_angular_factor", vector_angular_factor);
+  centre_of_mass_energy_MeV(Real(1), E_cm);  // argument check
 
   core_map_result<Real> out;
   const std::size_t nm = grid.mass_points, ng = grid.coupling_points;
@@ -244,9 +254,9 @@ core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSect
         kappa};
     Real N1;
     if (uniform_energy) {
-      N1 = sigma.cross_section_cm2(2 * E_lo) * column.value;
+      N1 = sigma.cross_section_cm2(centre_of_mass_energy_MeV(E_lo, E_cm)) * column.value;
     } else {
-      N1 = walk.N_2to4(sigma).value;
+      N1 = walk.N_2to4(sigma, E_cm).value;
       ++out.radial_integrals;
     }
     out.log10_coupling_bound[i] = detail::log10_bound_from_N(N1);
@@ -259,7 +269,7 @@ core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSect
 /// The Fig. 2 map for the power-law core described by inputs.
 template <class Real>
 core_map_result<Real> core_map(const core_map_grid<Real>& grid, const core_inputs<Real>& inputs = {}) {
-  return core_map(inputs.walk(), grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor);
+  return core_map(inputs.walk(), grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention);
 }
 
 }  // namespace nusi

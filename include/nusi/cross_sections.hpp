@@ -22,6 +22,18 @@ namespace nusi {
 /// angular factor (paper Sec. II), exposed as mediator::vector_angular_factor (default 1).
 enum class mediator_kind { scalar, vector };
 
+/// How the mediator's decay width follows from g and M: a convention the paper fixes by choice (below
+/// Eq. 4), which sets the Breit-Wigner's width but not its peak 4 pi/M^2 (docs/physics.md, "Choices").
+/// An enumeration so that Lagrangian-based conventions can join it.
+enum class width_convention {
+  /// Gamma = g^2 M/(4 pi), paper below Eq. (4): the default.
+  paper,
+  /// Gamma = mediator::width_scale g^2 M/(4 pi): the paper's width times a constant (1/4 gives g^2 M/(16 pi),
+  /// 1/2 gives g^2 M/(8 pi)), to see what another convention changes. Eq. (4)'s numerator g^4 is kept, so
+  /// the peak becomes 4 pi/(M^2 width_scale^2).
+  scaled_paper
+};
+
 /// The secret-interaction mediator: mass M [MeV] and flavour-universal diagonal coupling g (Eq. 1).
 template <class Real>
 struct mediator {
@@ -30,11 +42,18 @@ struct mediator {
   mediator_kind kind = mediator_kind::scalar;
   /// O(1) factor multiplying every cross section when kind == vector (the paper neglects it: 1).
   Real vector_angular_factor = Real(1);
+  /// Width convention: the paper's g^2 M/(4 pi) unless scaled_paper.
+  width_convention width = width_convention::paper;
+  /// Factor on the paper's width when width == scaled_paper (finite, > 0); unused otherwise.
+  Real width_scale = Real(1);
 
-  /// Decay width Gamma = g^2 M / (4 pi) [MeV] (paper, below Eq. 4).
-  Real width_MeV() const {
-    return coupling * coupling * mass_MeV / (4 * boost::math::constants::pi<Real>());
+  /// Gamma/M: g^2/(4 pi) (paper, below Eq. 4), times width_scale for scaled_paper.
+  Real width_over_mass_ratio() const {
+    const Real paper_ratio = coupling * coupling / (4 * boost::math::constants::pi<Real>());
+    return width == width_convention::scaled_paper ? width_scale * paper_ratio : paper_ratio;
   }
+  /// Decay width Gamma [MeV]: g^2 M/(4 pi) (paper, below Eq. 4), times width_scale for scaled_paper.
+  Real width_MeV() const { return width_over_mass_ratio() * mass_MeV; }
   /// Factor applied to the cross sections for this mediator kind (1 for a scalar).
   Real angular_factor() const { return kind == mediator_kind::vector ? vector_angular_factor : Real(1); }
 };
@@ -45,10 +64,15 @@ void validate_mediator(std::string_view function, const mediator<Real>& med) {
   require_positive(function, "med.mass_MeV", med.mass_MeV);
   require_positive(function, "med.coupling", med.coupling);
   require_positive(function, "med.vector_angular_factor", med.vector_angular_factor);
+  if (med.width != width_convention::paper && med.width != width_convention::scaled_paper)
+    throw_invalid(function, "med.width", "paper or scaled_paper", static_cast<int>(med.width));
+  if (med.width == width_convention::scaled_paper) require_positive(function, "med.width_scale", med.width_scale);
 }
 }  // namespace detail
 
-/// Phase-space factor per final-state particle in Eqs. (2)-(3), (2 pi)^-3 ~ 1e-2 (paper Sec. II).
+/// Phase-space factor per final-state particle in Eqs. (2)-(3): the paper's value 1e-2 (Sec. II, where it
+/// is written "(2 pi)^-3 ~ 1e-2"; (2 pi)^-3 itself is 4.03e-3, which would weaken g_core by
+/// log10(2.48)/2 = 0.20 dex: docs/physics.md).
 template <class Real> inline constexpr Real default_kappa = Real(1e-2L);
 
 /// sigma(2nu->4nu) [MeV^-2], paper Eqs. (2)-(3): kappa^4 g^8 E_cm^6/M^8 below M, kappa^4 g^8/E_cm^2
@@ -75,30 +99,114 @@ template <class Real>
 Real sigma_2to4_cm2(Real E_cm_MeV, const mediator<Real>& med, Real kappa = default_kappa<Real>) {
   using W = detail::promoted_t<Real>;
   return static_cast<Real>(per_MeV2_to_cm2(W(sigma_2to4_per_MeV2<W>(
-      E_cm_MeV, mediator<W>{W(med.mass_MeV), W(med.coupling), med.kind, W(med.vector_angular_factor)}, W(kappa)))));
+      E_cm_MeV,
+      mediator<W>{W(med.mass_MeV), W(med.coupling), med.kind, W(med.vector_angular_factor), med.width, W(med.width_scale)},
+      W(kappa)))));
 }
 
 /// Whether relic neutrinos are Majorana (all 330 cm^-3 are targets) or Dirac (half are sterile).
 enum class neutrino_nature { majorana, dirac };
 
-/// Relic-neutrino (CvB) targets: mass m_nu [MeV] (paper: 0.05 eV) and nature (paper Sec. IV).
+/// Which relic neutrinos a supernova neutrino can meet on the s-channel resonance (docs/physics.md,
+/// "Relic targets: the counting").
+enum class relic_counting {
+  /// Every relic neutrino, all mass states (the paper, Sec. IV: n_CvB ~ 330 cm^-3).
+  all_mass_states,
+  /// Only relic neutrinos of the supernova neutrino's own mass state, one third of the total: with a
+  /// flavour-universal coupling diagonal in the mass basis, nu_i + nu_j -> phi needs j = i.
+  same_mass_state
+};
+
+/// Cosmic microwave background temperature today [K]: 2.72548 +- 0.00057 K (Fixsen, ApJ 707, 916 (2009)).
+template <class Real> inline constexpr Real cmb_temperature_K = Real(2.72548L);
+/// Boltzmann constant [MeV/K], exact since SI 2019 (CODATA 2018: 8.617333262e-5 eV/K).
+template <class Real> inline constexpr Real boltzmann_MeV_per_K = Real(8.617333262e-11L);
+
+/// Relic-neutrino temperature today [MeV]: T_nu0 = (4/11)^(1/3) T_CMB (entropy transfer of e+e-
+/// annihilation to photons after neutrino decoupling, instantaneous decoupling), 1.6765e-10 MeV.
+template <class Real>
+Real relic_neutrino_temperature_MeV() {
+  using std::cbrt;
+  return cbrt(Real(4) / Real(11)) * cmb_temperature_K<Real> * boltzmann_MeV_per_K<Real>;
+}
+
+/// Relic density per mass state and helicity state today [cm^-3]: a relativistically decoupled fermion,
+/// n = (3 zeta(3)/(4 pi^2)) T_nu0^3 = 56.0 cm^-3; six such states (3 mass states, 2 helicities) make 336.
+template <class Real>
+Real relic_density_per_state_per_cm3() {
+  const Real T = relic_neutrino_temperature_MeV<Real>();
+  const Real pi = boost::math::constants::pi<Real>();
+  return MeV3_to_per_cm3(3 * boost::math::constants::zeta_three<Real>() / (4 * pi * pi) * T * T * T);
+}
+
+/// Whether a relic-neutrino mass in MeV is checked for plausibility (s_channel_breit_wigner, propagation_setup).
+enum class relic_mass_check {
+  /// Reject relic masses outside [plausible_relic_mass_min_MeV, plausible_relic_mass_max_MeV]: a mass
+  /// given in eV where MeV is expected (0.05 for 0.05 eV: a 50 keV relic) fails loudly.
+  plausible,
+  /// Accept any finite mass > 0 (kinematic studies far from relic neutrinos, E ~ m tests).
+  any_positive
+};
+/// Smallest plausible relic-neutrino mass [MeV]: 1e-4 eV. Lighter relics are relativistic today
+/// (p ~ 3 T_nu0 = 5e-4 eV), so the targets-at-rest kinematics of Eq. (4) would not apply anyway.
+template <class Real> inline constexpr Real plausible_relic_mass_min_MeV = Real(1e-10L);
+/// Largest plausible relic-neutrino mass [MeV]: 10 eV, twenty times the laboratory limit (KATRIN,
+/// Science 388, 180 (2025): m_nu < 0.45 eV at 90 % CL) and far above the cosmological ones.
+template <class Real> inline constexpr Real plausible_relic_mass_max_MeV = Real(1e-5L);
+
+namespace detail {
+template <class Real>
+void validate_relic_mass(std::string_view function, std::string_view name, Real mass_MeV, relic_mass_check check) {
+  require_positive(function, name, mass_MeV);
+  if (check == relic_mass_check::any_positive) return;
+  if (check != relic_mass_check::plausible) throw_invalid(function, "check", "plausible or any_positive", static_cast<int>(check));
+  if (!(mass_MeV >= plausible_relic_mass_min_MeV<Real> && mass_MeV <= plausible_relic_mass_max_MeV<Real>))
+    throw_invalid(function, name,
+                  "a relic-neutrino mass in MeV within [1e-10, 1e-5] MeV = [1e-4, 10] eV (was it given in eV? pass "
+                  "relic_mass_check::any_positive to allow it)",
+                  mass_MeV);
+}
+}  // namespace detail
+
+/// Relic-neutrino (CvB) targets: mass m_nu [MeV] (paper: 0.05 eV), nature, total density and counting
+/// (paper Sec. IV). Defaults are the paper's (paper()); same_mass_state() is the counting derived in
+/// docs/physics.md.
 template <class Real>
 struct relic_neutrinos {
   Real mass_MeV = Real(5e-8L);
   neutrino_nature nature = neutrino_nature::majorana;
-  /// Total CvB density of all flavours, nu and nubar [cm^-3] (paper Sec. IV: ~330).
+  /// Total CvB density of all mass states, nu and nubar (both helicities) [cm^-3] (paper Sec. IV: ~330).
   Real total_density_per_cm3 = Real(330);
+  /// Which of them a supernova neutrino can scatter on resonantly.
+  relic_counting counting = relic_counting::all_mass_states;
+  /// Whether mass_MeV must be a plausible relic mass ([1e-4, 10] eV) or any positive mass.
+  relic_mass_check mass_check = relic_mass_check::plausible;
 
-  /// Density of targets [cm^-3]: 330 for Majorana, 165 for Dirac (paper Sec. IV, below Eq. 8).
+  /// The paper's targets: 330 cm^-3 of all mass states (Sec. IV), Majorana; the default.
+  static relic_neutrinos paper() { return relic_neutrinos{}; }
+  /// The derived counting: the six states of 56.0 cm^-3 each from T_nu0 (336 cm^-3 in all), of which a
+  /// supernova neutrino meets the two helicity states of its own mass state: 112 cm^-3 Majorana, 56 Dirac.
+  static relic_neutrinos same_mass_state() {
+    relic_neutrinos r;
+    r.total_density_per_cm3 = 6 * relic_density_per_state_per_cm3<Real>();
+    r.counting = relic_counting::same_mass_state;
+    return r;
+  }
+
+  /// Density of targets [cm^-3]: the total (all_mass_states) or a third of it (same_mass_state), halved
+  /// for Dirac neutrinos, whose sterile half never scatters (paper Sec. IV, below Eq. 8). Paper: 330 and
+  /// 165; same_mass_state(): 112.0 and 56.0.
   Real target_density_per_cm3() const {
-    return nature == neutrino_nature::dirac ? total_density_per_cm3 / 2 : total_density_per_cm3;
+    const Real per_state = counting == relic_counting::same_mass_state ? total_density_per_cm3 / 3 : total_density_per_cm3;
+    return nature == neutrino_nature::dirac ? per_state / 2 : per_state;
   }
 };
 
 /// s-channel Breit-Wigner scattering of a supernova neutrino (E_i) on a relic neutrino at rest,
 /// paper Eqs. (4)-(5). Energies in MeV; cross sections in cm^2 (dsigma/dE_f in cm^2/MeV).
 /// Internally D(s) = (s - M^2)^2 + M^2 Gamma^2 = M^4 (v^2 + gamma^2) with v = s/M^2 - 1 and
-/// gamma = Gamma/M = g^2/(4 pi), so that no M^4, g^4 or Gamma^2 is ever formed (no under/overflow).
+/// gamma = Gamma/M (g^2/(4 pi) by the paper's convention), so that no M^4, g^4 or Gamma^2 is ever formed
+/// (no under/overflow).
 /// Every member throws nusi::invalid_argument on non-finite, non-positive or out-of-range input.
 template <class Real>
 class s_channel_breit_wigner {
@@ -107,25 +215,43 @@ class s_channel_breit_wigner {
  public:
   /// From the mediator and the relic-neutrino mass m_nu [MeV] (paper: 0.05 eV). Explicit: a mediator
   /// does not silently become a cross section.
-  /// @throws nusi::invalid_argument if a member of med is not finite and > 0, or relic_mass_MeV is not.
-  explicit s_channel_breit_wigner(const mediator<Real>& med, Real relic_mass_MeV = Real(5e-8L))
+  /// @throws nusi::invalid_argument if a member of med is not finite and > 0, or relic_mass_MeV is not,
+  /// or (check == plausible, the default) relic_mass_MeV is outside [1e-10, 1e-5] MeV = [1e-4, 10] eV.
+  explicit s_channel_breit_wigner(const mediator<Real>& med, Real relic_mass_MeV = Real(5e-8L),
+                                  relic_mass_check check = relic_mass_check::plausible)
       : med_(med), relic_mass_(relic_mass_MeV) {
     constexpr std::string_view fn = "nusi::s_channel_breit_wigner";
     detail::validate_mediator(fn, med);
-    detail::require_positive(fn, "relic_mass_MeV", relic_mass_MeV);
+    detail::validate_relic_mass(fn, "relic_mass_MeV", relic_mass_MeV, check);
     const W pi = boost::math::constants::pi<W>();
     m_ = relic_mass_MeV;
     M2_ = W(med.mass_MeV) * W(med.mass_MeV);
+    // gamma = Gamma/M: g^2/(4 pi) by the paper's convention (below Eq. 4), formed from g directly. The
+    // formulas below write g^4 as (4 pi gamma)^2; a width scaled by c (scaled_paper) keeps Eq. (4)'s g^4,
+    // so every cross section gains (g^2/(4 pi gamma))^2 = 1/c^2, exactly 1 for the paper's convention.
     gamma_ = W(med.coupling) * W(med.coupling) / (4 * pi);
     c_ = 4 * pi / M2_;
     angular_ = med.angular_factor();
+    if (med.width == width_convention::scaled_paper) {
+      gamma_ *= W(med.width_scale);
+      angular_ /= W(med.width_scale) * W(med.width_scale);
+      if (!detail::is_finite(angular_) || !(gamma_ > 0))
+        detail::throw_invalid(fn, "med.width_scale", "such that 1/width_scale^2 and the width are finite and > 0",
+                              med.width_scale);
+    }
     total_scale_ = per_MeV2_to_cm2(c_ * (gamma_ * gamma_) / M2_) * angular_;
   }
 
   const mediator<Real>& med() const { return med_; }
   Real relic_mass_MeV() const { return relic_mass_; }
-  /// Decay width Gamma = g^2 M/(4 pi) [MeV].
+  /// Decay width Gamma [MeV]: g^2 M/(4 pi) by the paper's convention (mediator::width).
   Real width_MeV() const { return med_.width_MeV(); }
+  /// Peak of sigma_tot, at s = M^2 [cm^2]: 4 pi/(M^2 + m_nu^2) whatever g (the paper's width convention),
+  /// times the vector factor (and (g^2/(4 pi Gamma/M))^2 for another width convention).
+  Real peak_sigma_total_cm2() const {
+    const W pi = boost::math::constants::pi<W>();
+    return static_cast<Real>(per_MeV2_to_cm2(4 * pi * angular_ / (M2_ + m_ * m_)));
+  }
   /// Resonance energy E_res = M^2/(2 m_nu) [MeV] (paper Sec. II).
   Real resonance_energy_MeV() const { return static_cast<Real>(M2_ / (2 * m_)); }
   /// Mandelstam s = 2 E_i m_nu [MeV^2] for a target at rest.

@@ -54,8 +54,14 @@ struct event_bound_options {
   /// Range of the factor A on the emitted energy when profiled (A = 1: emission.energy_erg).
   Real normalisation_min = Real(1e-3L);
   Real normalisation_max = Real(1e3L);
-  /// Excluded where -2 Delta ln L >= critical_delta_chi2(confidence_level) (2.706 at 0.90).
-  Real confidence_level = Real(0.9L);
+  /// Excluded where q = -2 Delta ln L >= delta_chi2_threshold. Default 2.706 (default_delta_chi2): a
+  /// one-sided 95 % CL upper limit on g, the convention of docs/physics.md ("The exclusion threshold");
+  /// critical_delta_chi2_one_sided(cl) gives another level.
+  Real delta_chi2_threshold = default_delta_chi2<Real>;
+  /// Former way to set the threshold, kept for existing callers: when set, the threshold is
+  /// critical_delta_chi2(*confidence_level), the chi^2_1 quantile (0.90 gives 2.706, i.e. one-sided 95 %
+  /// CL), and delta_chi2_threshold is ignored.
+  std::optional<Real> confidence_level{};
   /// Scan of coupling_exclusion_limit in log10 g.
   Real log10_g_min = Real(-4);
   Real log10_g_max = Real(0);
@@ -73,7 +79,8 @@ void validate_event_options(std::string_view fn, const event_bound_options<Real>
   require_ordered(fn, "options.normalisation_min", o.normalisation_min, "options.normalisation_max", o.normalisation_max);
   if (!(o.normalisation_min <= 1 && o.normalisation_max >= 1))
     throw_invalid(fn, "options.normalisation_min", "<= 1 <= options.normalisation_max", o.normalisation_min);
-  require_open_interval(fn, "options.confidence_level", o.confidence_level, Real(0), Real(1));
+  require_positive(fn, "options.delta_chi2_threshold", o.delta_chi2_threshold);
+  if (o.confidence_level) require_open_interval(fn, "options.confidence_level", *o.confidence_level, Real(0), Real(1));
   require_closed_interval(fn, "options.log10_g_min", o.log10_g_min, Real(-30), Real(10));
   require_closed_interval(fn, "options.log10_g_max", o.log10_g_max, Real(-30), Real(10));
   require_ordered(fn, "options.log10_g_min", o.log10_g_min, "options.log10_g_max", o.log10_g_max);
@@ -164,8 +171,11 @@ class event_likelihood_ratio {
   Real number_per_cm2() const { return number_per_cm2_; }
   /// The no-nuSI log-likelihood (maximised over A when profiled) and its A.
   const profiled_value<Real>& reference() const { return reference_value_; }
-  /// The exclusion level of -2 Delta ln L.
-  Real delta_chi2() const { return critical_delta_chi2(options_.confidence_level); }
+  /// The exclusion level of -2 Delta ln L: options.delta_chi2_threshold (or the chi^2_1 quantile at
+  /// options.confidence_level when that is set).
+  Real delta_chi2() const {
+    return options_.confidence_level ? critical_delta_chi2(*options_.confidence_level) : options_.delta_chi2_threshold;
+  }
 
   /// Neutrinos per emitted neutrino at Earth in each true bin at coupling g (time_integrated: grid
   /// transport; within_window: unscattered exactly plus the Monte Carlo's scattered arrivals in the window).
@@ -260,7 +270,7 @@ struct event_bound_point {
 };
 
 /// The event-level bound at one mass for any observations (SN 1987A, or Asimov forecasts): the smallest
-/// g with -2 [ln L(g) - ln L(no nuSI)] >= critical_delta_chi2(confidence_level), found by
+/// g with -2 [ln L(g) - ln L(no nuSI)] >= options.delta_chi2_threshold (one-sided 95 % CL), found by
 /// coupling_exclusion_limit over [log10_g_min, log10_g_max]. Throws nusi::invalid_argument, numerical_error.
 template <class Real>
 event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,

@@ -15,6 +15,7 @@
 
 #include <boost/math/constants/constants.hpp>
 
+#include "angle_model.hpp"
 #include "cross_sections.hpp"
 #include "detail/edges.hpp"
 #include "detail/random.hpp"
@@ -37,17 +38,18 @@ concept samplable_spectrum = requires(const S& s, std::mt19937_64& rng) {
   { s.sample_MeV(rng) } -> std::convertible_to<Real>;
 };
 
-/// How deflections compose along a history.
-enum class angle_model {
-  /// Physical: each deflection has a uniform random azimuth about the current direction. A point
-  /// source at the origin and the sphere r = D: by spherical symmetry the sphere crossings are the
-  /// arrivals at Earth, and the delay is that of a point detector.
-  three_dimensional,
-  /// The paper's Eq. (8) as written: deflections add (with a random sign) in one angle theta, the
-  /// line-of-sight coordinate advances by cos(theta) per unit path, arrival at the plane z = D.
-  /// A neutrino crossing the source plane z = 0 backwards is mirrored (theta -> pi - theta), as a
-  /// radial ray passing the centre would be.
-  planar
+/// Where neutrinos start and what counts as arriving, for angle_model::three_dimensional (the planar
+/// models are always plane-parallel: they are defined by one angle in a plane).
+enum class monte_carlo_geometry {
+  /// A point source at the origin and the sphere r = D: by spherical symmetry the sphere crossings are
+  /// the arrivals at a point detector at distance D; the arrival angle is the angle on the sky between
+  /// the neutrino and the supernova, and the delay that of a point detector.
+  point_source,
+  /// The geometry of paper Eq. (8) and of the grid: a direction angle theta from the fixed line of sight,
+  /// the coordinate z along it advancing by cos(theta) per unit path, arrival at the plane z = D; the
+  /// arrival angle is theta. A neutrino crossing the source plane z = 0 backwards is mirrored
+  /// (theta -> pi - theta), as a radial ray passing the centre would be.
+  plane_parallel
 };
 
 /// Outgoing pair of nu(E_i) + nu_relic(at rest) -> nu(E_f) + nu(E_r), angles from the incoming
@@ -154,7 +156,8 @@ struct arrival {
   std::uint64_t primary;      ///< index of the emitted neutrino it descends from
   Real energy_MeV;            ///< energy at Earth [MeV]
   /// Angle between its direction and the line of sight from the source [rad]: in [0, pi] in the
-  /// three-dimensional model, signed in (-pi, pi] in the planar one.
+  /// three-dimensional model (on the sky for point_source geometry, the direction angle for
+  /// plane_parallel), signed in (-pi, pi] in the planar models.
   Real angle_rad;
   Real delay_s;               ///< (path length - D)/c [s]: geometric delay behind light
   std::uint32_t generation;   ///< number of scatterings along its ancestry (0: unscattered)
@@ -186,7 +189,10 @@ struct monte_carlo_options {
   /// m_nu/2 per generation, see docs/physics.md), so false gives the same F and makes large optical
   /// depths cheap; below-threshold neutrinos draw from their own stream, so F is identical per seed.
   bool track_below_threshold = false;
+  /// How deflections compose (angle_model.hpp); the same models as the grid's transport_options::deflections.
   angle_model angles = angle_model::three_dimensional;
+  /// Geometry of the three_dimensional model (the planar models are plane-parallel).
+  monte_carlo_geometry geometry = monte_carlo_geometry::point_source;
   /// Bound on work: total scatterings in the run; exceeding it throws nusi::numerical_error.
   std::uint64_t max_scatterings = 100'000'000;
   bool record_arrivals = false;              ///< keep the list of arrivals (up to max_recorded_arrivals)
@@ -250,9 +256,10 @@ binned_counts<Real> make_counts(const std::vector<Real>& edges) {
   return h;
 }
 
-/// One neutrino in flight. Lengths in units of D. three_dimensional: s = signed distance along its line
+/// One neutrino in flight. Lengths in units of D. point_source geometry: s = signed distance along its line
 /// from the point of closest approach to the source, b = impact parameter (r^2 = s^2 + b^2; spherical
-/// symmetry makes (s, b) the whole state). planar: z = line-of-sight coordinate, theta = direction.
+/// symmetry makes (s, b) the whole state). plane_parallel: z = line-of-sight coordinate, theta = direction
+/// (signed in the planar models, the polar angle in [0, pi] in the 3D one).
 template <class Real>
 struct particle {
   Real energy_MeV;
@@ -306,6 +313,7 @@ class monte_carlo_engine {
       : setup_(setup), emission_(emission), opt_(options), bw_(setup.cross_section()),
         m_(setup.relic.mass_MeV), threshold_(setup.threshold_MeV),
         column_(setup.relic.target_density_per_cm3() * setup.distance_cm),
+        point_source_(options.angles == angle_model::three_dimensional && options.geometry == monte_carlo_geometry::point_source),
         rng_main_(options.seed), rng_below_(below_seed(options.seed)) {
     res_.energy_spectrum_MeV = make_counts(options.energy_edges_MeV);
     res_.arrival_angle_rad = make_counts(options.angle_edges_rad);
@@ -439,7 +447,7 @@ class monte_carlo_engine {
     using std::sqrt;
     const Real tau = column_ * bw_.sigma_total_cm2(p.energy_MeV);  // optical depth over D at this energy
     Real ell = -log(uniform_open01<Real>(rng)) / tau;               // free path, units of D (inf if tau = 0)
-    if (opt_.angles == angle_model::three_dimensional) {
+    if (point_source_) {
       const Real s = p.s_or_z, b = p.b_or_theta;
       const Real r = sqrt(s * s + b * b);
       const Real q = radial_lag(s, b, r);
@@ -508,8 +516,8 @@ class monte_carlo_engine {
     const scattering_final_state<Real> fs = sample_two_body_final_state_unchecked(E, m_, rng);
     particle<Real> down{fs.energy_MeV, p.s_or_z, p.b_or_theta, p.lag, p.generation + 1, arrival_origin::down_scattered};
     particle<Real> up{fs.recoil_energy_MeV, p.s_or_z, p.b_or_theta, p.lag, p.generation + 1, arrival_origin::up_scattered};
-    const Real u = uniform_open01<Real>(rng);
-    if (opt_.angles == angle_model::three_dimensional) {
+    const Real u = uniform_open01<Real>(rng);  // drawn in every model: the energies follow the same stream
+    if (point_source_) {
       const Real phi = 2 * boost::math::constants::pi<Real>() * u;
       const auto pair = deflect_pair(p.s_or_z, p.b_or_theta, fs, cos(phi), sin(phi));
       down.s_or_z = pair.down_s;
@@ -517,9 +525,21 @@ class monte_carlo_engine {
       up.s_or_z = pair.up_s;
       up.b_or_theta = pair.up_b;
     } else {
-      const Real sign = u < Real(0.5L) ? Real(1) : Real(-1);
-      down.b_or_theta = wrap(p.b_or_theta + sign * atan2(fs.sin_angle, 1 - fs.one_minus_cos));
-      up.b_or_theta = wrap(p.b_or_theta - sign * atan2(fs.recoil_sin_angle, 1 - fs.recoil_one_minus_cos));
+      const Real t_down = atan2(fs.sin_angle, 1 - fs.one_minus_cos);
+      const Real t_up = atan2(fs.recoil_sin_angle, 1 - fs.recoil_one_minus_cos);
+      if (opt_.angles == angle_model::three_dimensional) {
+        // Azimuth phi = 2 pi u about the current direction, the recoil at phi + pi: sin^2(phi/2) and cos^2(phi/2).
+        const Real half = sin(boost::math::constants::pi<Real>() * u), s2 = half * half;
+        down.b_or_theta = three_dimensional_composition_rad(p.b_or_theta, t_down, s2);
+        up.b_or_theta = three_dimensional_composition_rad(p.b_or_theta, t_up, 1 - s2);
+      } else if (opt_.angles == angle_model::paper_eq8_additive) {
+        down.b_or_theta = wrap(p.b_or_theta + t_down);
+        up.b_or_theta = wrap(p.b_or_theta + t_up);
+      } else {
+        const Real sign = u < Real(0.5L) ? Real(1) : Real(-1);
+        down.b_or_theta = wrap(p.b_or_theta + sign * t_down);
+        up.b_or_theta = wrap(p.b_or_theta - sign * t_up);
+      }
     }
     route(up, main_stream);
     route(down, main_stream);
@@ -530,6 +550,7 @@ class monte_carlo_engine {
   const monte_carlo_options<Real>& opt_;
   s_channel_breit_wigner<Real> bw_;
   Real m_, threshold_, column_;
+  bool point_source_;
   std::mt19937_64 rng_main_, rng_below_;
   std::vector<particle<Real>> above_, below_;
   history history_{};
@@ -558,6 +579,12 @@ monte_carlo_result<Real> monte_carlo_propagation(const propagation_setup<Real>& 
     detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
   if (options.max_scatterings == 0)
     detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
+  if (options.angles != angle_model::paper_eq8_additive && options.angles != angle_model::planar_random_walk &&
+      options.angles != angle_model::three_dimensional)
+    detail::throw_invalid(fn, "options.angles", "paper_eq8_additive, planar_random_walk or three_dimensional",
+                          static_cast<int>(options.angles));
+  if (options.geometry != monte_carlo_geometry::point_source && options.geometry != monte_carlo_geometry::plane_parallel)
+    detail::throw_invalid(fn, "options.geometry", "point_source or plane_parallel", static_cast<int>(options.geometry));
   detail::require_histogram_edges(fn, "options.energy_edges_MeV", options.energy_edges_MeV);
   detail::require_histogram_edges(fn, "options.angle_edges_rad", options.angle_edges_rad);
   detail::require_histogram_edges(fn, "options.delay_edges_s", options.delay_edges_s);

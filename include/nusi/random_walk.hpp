@@ -81,6 +81,27 @@ struct neutral_current_nucleon_cross_section {
   }
 };
 
+/// The centre-of-mass energy assigned to two core neutrinos of mean energy <E>: a convention the paper
+/// fixes by choice (below Eq. 7); its effect is in docs/physics.md ("Choices the paper leaves open").
+enum class centre_of_mass_convention {
+  /// E_cm = 2 <E>, two neutrinos of energy <E> head-on (paper, below Eq. 7): the default.
+  head_on,
+  /// E_cm = sqrt(<s>) = sqrt(2) <E>: s = 2 E_1 E_2 (1 - cos theta_12) averages to 2 <E>^2 for an isotropic
+  /// gas of independent energies. Moves the knee from 60 to 42 MeV and the flat bound by
+  /// -log10(2)/8 = -0.038 dex (sigma_2to4 ~ E_cm^-2 above M).
+  isotropic_mean_s
+};
+
+/// E_cm [MeV] of two neutrinos of mean energy <E> [MeV] under convention c: 2 <E> or sqrt(2) <E>.
+/// Throws nusi::invalid_argument on a convention outside the enumeration.
+template <class Real>
+Real centre_of_mass_energy_MeV(Real mean_energy_MeV, centre_of_mass_convention c) {
+  using std::sqrt;
+  if (c == centre_of_mass_convention::head_on) return 2 * mean_energy_MeV;
+  if (c == centre_of_mass_convention::isotropic_mean_s) return sqrt(Real(2)) * mean_energy_MeV;
+  detail::throw_invalid("nusi::centre_of_mass_energy_MeV", "convention", "head_on or isotropic_mean_s", static_cast<int>(c));
+}
+
 /// sigma(2nu->4nu) of paper Eqs. (2)-(3) (E_cm^-2 above M, see cross_sections.hpp) as a
 /// cross_section_model of the centre-of-mass energy.
 template <class Real>
@@ -226,13 +247,16 @@ class random_walk {
       return p.neutrino_density_per_cm3 * p.r_cm * p.inverse_mean_free_path_per_cm;
     }, "nusi::random_walk::neutrino_column_per_cm2");
   }
-  /// N_2to4 = int sigma_2to4(2 <E>(r)) n_nu(r) r dr / lambda(r) (paper Eq. 7, E_cm = 2<E>); equals
-  /// sigma_2to4(2<E>) times neutrino_column_per_cm2() when <E> is uniform, as in the paper.
+  /// N_2to4 = int sigma_2to4(E_cm(r)) n_nu(r) r dr / lambda(r) (paper Eq. 7), E_cm = 2<E>(r) (paper) or
+  /// sqrt(2) <E>(r) (centre_of_mass_convention); equals sigma_2to4(E_cm) times neutrino_column_per_cm2()
+  /// when <E> is uniform, as in the paper. Throws nusi::invalid_argument on a bad convention.
   template <class TwoToFour>
     requires cross_section_model<TwoToFour, Real>
-  integral_result<Real> N_2to4(const TwoToFour& sigma_2to4) const {
-    return integrate([&sigma_2to4](const point& p) {
-      const Real sigma = static_cast<Real>(sigma_2to4.cross_section_cm2(2 * p.state.mean_energy_MeV));
+  integral_result<Real> N_2to4(const TwoToFour& sigma_2to4,
+                               centre_of_mass_convention E_cm = centre_of_mass_convention::head_on) const {
+    centre_of_mass_energy_MeV(Real(1), E_cm);  // argument check
+    return integrate([&sigma_2to4, E_cm](const point& p) {
+      const Real sigma = static_cast<Real>(sigma_2to4.cross_section_cm2(centre_of_mass_energy_MeV(p.state.mean_energy_MeV, E_cm)));
       return sigma * p.neutrino_density_per_cm3 * p.r_cm * p.inverse_mean_free_path_per_cm;
     }, "nusi::random_walk::N_2to4");
   }

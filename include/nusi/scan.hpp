@@ -242,7 +242,8 @@ class scan_runner {
     const Real mass_MeV = pow(Real(10), row.log10_mass_MeV);
     const core_bound_result<Real> core = std::visit(
         [&](const auto& walk) {
-          return core_bound(walk, mass_MeV, sn.core.kappa, sn.core.kind, sn.core.vector_angular_factor);
+          return core_bound(walk, mass_MeV, sn.core.kappa, sn.core.kind, sn.core.vector_angular_factor,
+                            sn.core.E_cm_convention);
         },
         walks_[row.supernova]);
     const propagation_setup<Real> setup = setup_for(row.supernova, row.log10_mass_MeV, row.log10_coupling);
@@ -401,6 +402,7 @@ void write_scan_plan(std::ostream& os, const scan_plan<Real>& plan) {
      << "relic_mass_MeV = " << scan_number(p.relic.mass_MeV) << "\n"
      << "relic_density_per_cm3 = " << scan_number(p.relic.total_density_per_cm3) << "\n"
      << "dirac = " << detail::scan_bool(p.relic.nature == neutrino_nature::dirac) << "\n"
+     << "relic_counting = " << (p.relic.counting == relic_counting::same_mass_state ? "same_mass_state" : "all_mass_states") << "\n"
      << "threshold_MeV = " << scan_number(p.threshold_MeV) << "\n"
      << "level = " << scan_number(p.exclusion_level) << "\n"
      << "energy_bins = " << e.bins << "\n"
@@ -415,7 +417,9 @@ void write_scan_plan(std::ostream& os, const scan_plan<Real>& plan) {
        << "core_R_max_cm = " << scan_number(sn.core.R_max_cm) << "\n"
        << "core_mean_energy_MeV = " << scan_number(sn.core.mean_energy_MeV) << "\n"
        << "core_preset = " << (sn.core.preset == neutrino_density_preset::fermi_dirac ? "fermi_dirac" : "paper_quoted")
-       << "\n";
+       << "\n"
+       << "core_E_cm = "
+       << (sn.core.E_cm_convention == centre_of_mass_convention::isotropic_mean_s ? "isotropic_mean_s" : "head_on") << "\n";
     if (!sn.core_profile_csv.empty()) os << "core_profile_csv = " << sn.core_profile_csv << "\n";
   }
 }
@@ -461,10 +465,10 @@ inline bool scan_parse_bool(const std::string& where, const std::string& key, co
 /// a supernova with the defaults of supernova_scenario until its keys change them (none: one paper
 /// supernova). Keys before the first section: log10_mass_MeV, log10_g (lists: numbers or `range
 /// FROM TO STEP`, inclusive), bounds, relic_mass_eV|relic_mass_MeV, relic_density_per_cm3, dirac,
-/// threshold_MeV, level, energy_bins, min_energy_MeV, max_energy_MeV. Section keys: mean_energy_MeV,
-/// mean_square_energy_MeV2, distance_kpc|distance_cm, core_R_min_km|core_R_min_cm,
-/// core_R_max_km|core_R_max_cm, core_mean_energy_MeV, core_preset (fermi_dirac|paper_quoted),
-/// core_profile_csv (a path). `source` names the input in messages. Throws nusi::invalid_argument
+/// relic_counting (all_mass_states|same_mass_state), threshold_MeV, level, energy_bins, min_energy_MeV,
+/// max_energy_MeV. Section keys: mean_energy_MeV, mean_square_energy_MeV2, distance_kpc|distance_cm,
+/// core_R_min_km|core_R_min_cm, core_R_max_km|core_R_max_cm, core_mean_energy_MeV, core_preset
+/// (fermi_dirac|paper_quoted), core_E_cm (head_on|isotropic_mean_s), core_profile_csv (a path). `source` names the input in messages. Throws nusi::invalid_argument
 /// "source:line: ..." on an unknown key, a malformed value or a key in the wrong place.
 template <class Real>
 scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "plan") {
@@ -514,6 +518,10 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
       p.relic.total_density_per_cm3 = number();
     } else if (key == "dirac") {
       p.relic.nature = detail::scan_parse_bool(where, key, value) ? neutrino_nature::dirac : neutrino_nature::majorana;
+    } else if (key == "relic_counting") {
+      if (value == "all_mass_states") p.relic.counting = relic_counting::all_mass_states;
+      else if (value == "same_mass_state") p.relic.counting = relic_counting::same_mass_state;
+      else throw invalid_argument(detail::concat_text(where, ": relic_counting expects all_mass_states or same_mass_state, got '", value, "'"));
     } else if (key == "threshold_MeV") {
       p.threshold_MeV = number();
     } else if (key == "level") {
@@ -550,6 +558,10 @@ scan_plan<Real> read_scan_plan(std::istream& in, const std::string& source = "pl
       if (value == "fermi_dirac") sn.core.preset = neutrino_density_preset::fermi_dirac;
       else if (value == "paper_quoted") sn.core.preset = neutrino_density_preset::paper_quoted;
       else throw invalid_argument(detail::concat_text(where, ": core_preset expects fermi_dirac or paper_quoted, got '", value, "'"));
+    } else if (key == "core_E_cm") {
+      if (value == "head_on") sn.core.E_cm_convention = centre_of_mass_convention::head_on;
+      else if (value == "isotropic_mean_s") sn.core.E_cm_convention = centre_of_mass_convention::isotropic_mean_s;
+      else throw invalid_argument(detail::concat_text(where, ": core_E_cm expects head_on or isotropic_mean_s, got '", value, "'"));
     } else if (key == "core_profile_csv") {
       if (value.empty()) throw invalid_argument(where + ": core_profile_csv expects a path");
       sn.core_profile_csv = value;

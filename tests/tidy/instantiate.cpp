@@ -170,6 +170,12 @@ void nusi_tidy_instantiate() {
   (void)nusi::propagate_energy(setup, pinched, options);
   (void)nusi::fraction_above_threshold(setup, pinched, options);
   (void)nusi::propagate_energy_angle(setup, pinched, options);
+  (void)nusi::fraction_above_threshold_converged(setup, pinched, options);
+  (void)nusi::three_dimensional_composition_rad(1e-3, 2e-3, 0.5);
+  (void)nusi::mean_cosine_composition_rad(1e-3, 2e-3);
+  (void)nusi::angle_model_name(nusi::angle_model::three_dimensional);
+  (void)nusi::relic_neutrinos<double>::same_mass_state();
+  (void)nusi::centre_of_mass_energy_MeV(30.0, nusi::centre_of_mass_convention::isotropic_mean_s);
   options.method = nusi::transport_method::odeint;
   (void)nusi::propagate_energy(setup, pinched, options);
   (void)nusi::propagation_bound(-3.5, setup, pinched);

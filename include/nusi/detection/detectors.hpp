@@ -39,23 +39,36 @@ Real free_protons_from_hydrogen_fraction(Real mass_kt, Real hydrogen_mass_fracti
   return mass_kt * Real(1e9L) * hydrogen_mass_fraction * avogadro_per_mol<Real> / Real(1.00794L);
 }
 
-/// Gaussian energy resolution sigma(E) = stochastic_MeV sqrt(E / 10 MeV) + linear_MeV (E / 10 MeV)
-/// [MeV], the form of Vissani 2015 (J. Phys. G 42, 013001) used for the SN 1987A detectors.
+/// Gaussian energy resolution sigma(E) = a sqrt(E / 10 MeV) + b (E / 10 MeV) [MeV], the form of Vissani
+/// 2015 (J. Phys. G 42, 013001) used for the SN 1987A detectors: a and b are the two terms' sigma AT 10 MeV,
+/// in MeV (Kamiokande-II: 1.27 and 1.0). A resolution quoted as "3 %/sqrt(E/MeV)" is
+/// stochastic_fraction_at_1MeV(0.03), i.e. a = 0.03 sqrt(10) MeV = 0.095 MeV, not 0.03.
 template <class Real>
 struct energy_resolution {
-  Real stochastic_MeV = Real(0);
-  Real linear_MeV = Real(0);
+  /// a: sigma of the stochastic term at E = 10 MeV [MeV].
+  Real stochastic_sigma_at_10MeV_MeV = Real(0);
+  /// b: sigma of the linear term at E = 10 MeV [MeV].
+  Real linear_sigma_at_10MeV_MeV = Real(0);
+
+  /// sigma/E = fraction_at_1MeV / sqrt(E/MeV) (the usual "x %/sqrt(E)" of scintillators), no linear term.
+  /// @throws nusi::invalid_argument unless fraction_at_1MeV is finite and >= 0.
+  static energy_resolution stochastic_fraction_at_1MeV(Real fraction_at_1MeV) {
+    using std::sqrt;
+    detail::require_non_negative("nusi::energy_resolution::stochastic_fraction_at_1MeV", "fraction_at_1MeV",
+                                 fraction_at_1MeV);
+    return {fraction_at_1MeV * sqrt(Real(10)), Real(0)};  // a sqrt(E/10 MeV) = f sqrt(10) sqrt(E/10 MeV) = f sqrt(E/MeV)
+  }
   /// sigma [MeV] at visible energy E [MeV] (0 at E <= 0).
   /// @throws nusi::invalid_argument if visible_energy_MeV is not finite, or a member is not finite and >= 0.
   Real sigma_MeV(Real visible_energy_MeV) const {
     using std::sqrt;
     constexpr std::string_view fn = "nusi::energy_resolution::sigma_MeV";
     detail::require_finite(fn, "visible_energy_MeV", visible_energy_MeV);
-    detail::require_non_negative(fn, "stochastic_MeV", stochastic_MeV);
-    detail::require_non_negative(fn, "linear_MeV", linear_MeV);
+    detail::require_non_negative(fn, "stochastic_sigma_at_10MeV_MeV", stochastic_sigma_at_10MeV_MeV);
+    detail::require_non_negative(fn, "linear_sigma_at_10MeV_MeV", linear_sigma_at_10MeV_MeV);
     if (!(visible_energy_MeV > 0)) return Real(0);
     const Real x = visible_energy_MeV / Real(10);
-    return stochastic_MeV * sqrt(x) + linear_MeV * x;
+    return stochastic_sigma_at_10MeV_MeV * sqrt(x) + linear_sigma_at_10MeV_MeV * x;
   }
 };
 
@@ -91,8 +104,9 @@ struct detector {
     detail::require_positive(function, "detector.targets", targets);
     detail::require_non_negative(function, "detector.threshold_MeV", threshold_MeV);
     detail::require_finite(function, "detector.visible_energy_offset_MeV", visible_energy_offset_MeV);
-    detail::require_non_negative(function, "detector.resolution.stochastic_MeV", resolution.stochastic_MeV);
-    detail::require_non_negative(function, "detector.resolution.linear_MeV", resolution.linear_MeV);
+    detail::require_non_negative(function, "detector.resolution.stochastic_sigma_at_10MeV_MeV",
+                                 resolution.stochastic_sigma_at_10MeV_MeV);
+    detail::require_non_negative(function, "detector.resolution.linear_sigma_at_10MeV_MeV", resolution.linear_sigma_at_10MeV_MeV);
   }
 };
 
@@ -210,7 +224,7 @@ detector<Real> kamiokande_ii() {
           .targets = free_protons_in_water(Real(2.14L)),
           .threshold_MeV = Real(4.5L),
           .visible_energy_offset_MeV = Real(0),
-          .resolution = {.stochastic_MeV = Real(1.27L), .linear_MeV = Real(1.0L)},
+          .resolution = {.stochastic_sigma_at_10MeV_MeV = Real(1.27L), .linear_sigma_at_10MeV_MeV = Real(1.0L)},
           .efficiency = [](Real E) { return kamiokande_ii_efficiency(E); }};
 }
 
@@ -224,7 +238,7 @@ detector<Real> imb(imb_efficiency_model model = imb_efficiency_model::vissani_20
           .targets = free_protons_in_water(Real(6.8L)),
           .threshold_MeV = Real(15),
           .visible_energy_offset_MeV = Real(0),
-          .resolution = {.stochastic_MeV = v ? Real(3.3L) : Real(3.0L), .linear_MeV = v ? Real(0.2L) : Real(0.4L)},
+          .resolution = {.stochastic_sigma_at_10MeV_MeV = v ? Real(3.3L) : Real(3.0L), .linear_sigma_at_10MeV_MeV = v ? Real(0.2L) : Real(0.4L)},
           .efficiency = [model](Real E) { return imb_efficiency(E, model); }};
 }
 
@@ -237,7 +251,7 @@ detector<Real> baksan() {
           .targets = Real(0.20L) * Real(1e9L) * 20 * avogadro_per_mol<Real> / Real(128.259L),
           .threshold_MeV = Real(10),
           .visible_energy_offset_MeV = electron_mass_MeV<Real>,
-          .resolution = {.stochastic_MeV = Real(0), .linear_MeV = Real(2.0L)},
+          .resolution = {.stochastic_sigma_at_10MeV_MeV = Real(0), .linear_sigma_at_10MeV_MeV = Real(2.0L)},
           .efficiency = {}};
 }
 
@@ -250,7 +264,7 @@ detector<Real> super_kamiokande() {
           .targets = free_protons_in_water(Real(32.5L)),
           .threshold_MeV = Real(7),
           .visible_energy_offset_MeV = Real(0),
-          .resolution = {.stochastic_MeV = Real(1.4L), .linear_MeV = Real(0)},
+          .resolution = {.stochastic_sigma_at_10MeV_MeV = Real(1.4L), .linear_sigma_at_10MeV_MeV = Real(0)},
           .efficiency = {}};
 }
 
@@ -276,13 +290,15 @@ detector<Real> juno() {
           .targets = free_protons_from_hydrogen_fraction(Real(20), Real(0.12L)),
           .threshold_MeV = Real(0.7L),
           .visible_energy_offset_MeV = electron_mass_MeV<Real>,
-          .resolution = {.stochastic_MeV = Real(0.03L) * sqrt(Real(10)), .linear_MeV = Real(0)},
+          .resolution = energy_resolution<Real>::stochastic_fraction_at_1MeV(Real(0.03L)),
           .efficiency = {}};
 }
 
 /// DUNE far detector: 40 kt liquid argon (99.6 % 40Ar, 6.0e32 nuclei), nu_e 40Ar CC (tabulated cross
 /// section), threshold 5 MeV, sigma = 1.5 sqrt(E/10 MeV) MeV, efficiency 1 (DUNE, Eur. Phys. J. C 81
-/// (2021) 423). It counts nu_e, not anti-nu_e: hand it the nu_e spectrum.
+/// (2021) 423). It counts nu_e, not anti-nu_e: hand it the nu_e spectrum. (forecast_event_bound uses
+/// the supernova_emission it is given; its default is the anti-nu_e one, 15 MeV and 5e52 erg, so a DUNE
+/// forecast with defaults gives nu_e the anti-nu_e emission: see docs/physics.md.)
 template <class Real>
 detector<Real> dune() {
   return {.name = "DUNE",
@@ -290,7 +306,7 @@ detector<Real> dune() {
           .targets = Real(40) * Real(1e9L) * Real(0.99600L) * avogadro_per_mol<Real> / Real(39.948L),
           .threshold_MeV = Real(5),
           .visible_energy_offset_MeV = Real(0),
-          .resolution = {.stochastic_MeV = Real(1.5L), .linear_MeV = Real(0)},
+          .resolution = {.stochastic_sigma_at_10MeV_MeV = Real(1.5L), .linear_sigma_at_10MeV_MeV = Real(0)},
           .efficiency = {}};
 }
 

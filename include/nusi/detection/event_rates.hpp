@@ -137,8 +137,10 @@ std::vector<Real> rebinned_counts(const std::vector<Real>& from_edges, const std
   return out;
 }
 
-/// The supernova source of one flavour (paper Sec. IV): energy emitted in it, pinched spectrum with
-/// moments <E>, <E^2>, distance. Defaults: 5e52 erg, the paper's <E> = 15 MeV and <E^2> = 290 MeV^2, 50 kpc.
+/// The supernova source of one flavour: energy emitted in it, pinched spectrum with moments <E>, <E^2>,
+/// distance. Defaults: the paper's <E> = 15 MeV, <E^2> = 290 MeV^2 and D = 50 kpc (Sec. IV), and
+/// 5e52 erg, which is our choice, not the paper's (it gives no emitted energy): a sixth of ~3e53 erg of
+/// binding energy shared by six species. docs/physics.md shows what 3e52-8e52 erg change.
 template <class Real>
 struct supernova_emission {
   Real energy_erg = Real(5e52L);

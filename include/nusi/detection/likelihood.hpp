@@ -226,16 +226,22 @@ profiled_value<Real> profiled_extended_log_likelihood(Real expected_signal, std:
   return {detail::extended_log_likelihood_at(A, expected_signal, signal_per_MeV, background_per_MeV), A};
 }
 
-/// Delta chi^2 = -2 Delta ln L at confidence level cl for one parameter (Wilks, chi^2 with 1 degree of
-/// freedom): 2.706 at 0.90, 3.841 at 0.95. Throws nusi::invalid_argument unless 0 < cl < 1.
+/// nusi's exclusion threshold on q = -2 [ln L(g) - ln L(no nuSI)], the one convention every bound uses
+/// (docs/physics.md, "The exclusion threshold"): q >= 2.706, a one-sided 95 % CL upper limit on g
+/// (critical_delta_chi2_one_sided(0.95); numerically the 90 % quantile of chi^2 with one degree of freedom).
+template <class Real> inline constexpr Real default_delta_chi2 = Real(2.7055434540954146L);
+
+/// The cl quantile of chi^2 with one degree of freedom (Wilks): 2.706 at 0.90, 3.841 at 0.95. As the
+/// threshold of a one-sided upper limit this is CL (1 + cl)/2 (0.90 -> 95 %); for upper limits use
+/// critical_delta_chi2_one_sided. Throws nusi::invalid_argument unless 0 < cl < 1.
 template <class Real>
 Real critical_delta_chi2(Real confidence_level) {
   detail::require_open_interval("nusi::critical_delta_chi2", "confidence_level", confidence_level, Real(0), Real(1));
   return boost::math::quantile(boost::math::chi_squared_distribution<Real>(Real(1)), confidence_level);
 }
 
-/// One-sided (upper-limit) threshold (Phi^-1(cl))^2: 2.706 at 0.95, 1.642 at 0.90. Throws
-/// nusi::invalid_argument unless 0.5 < cl < 1.
+/// Threshold of a one-sided (upper-limit) confidence level cl, (Phi^-1(cl))^2: 2.706 at 0.95 (nusi's
+/// default_delta_chi2), 1.642 at 0.90. Throws nusi::invalid_argument unless 0.5 < cl < 1.
 template <class Real>
 Real critical_delta_chi2_one_sided(Real confidence_level) {
   using std::sqrt;
@@ -250,9 +256,9 @@ struct exclusion_scan {
   Real coupling_min = Real(1e-4L);
   Real coupling_max = Real(1);
   unsigned points_per_decade = 10;
-  /// Level of the test statistic -2 [ln L(g) - ln L(no nuSI)] that excludes g (default: 90 % CL,
-  /// critical_delta_chi2(0.90) = 2.706).
-  Real delta_chi2 = Real(2.7055434540954146L);
+  /// Level of the test statistic -2 [ln L(g) - ln L(no nuSI)] that excludes g (default_delta_chi2 = 2.706:
+  /// a one-sided 95 % CL upper limit).
+  Real delta_chi2 = default_delta_chi2<Real>;
   /// Bisection stops when the bracket is narrower than this in log10 g.
   Real log10_tolerance = Real(1e-6L);
 };

@@ -41,6 +41,12 @@ struct angle_grid_options {
   Real min_angle_rad = Real(1e-8L);
   Real max_angle_rad = Real(1e-1L);
   std::size_t bins = 128;
+  /// angle_model::three_dimensional: most midpoint nodes of the uniform azimuth over [0, pi] per
+  /// deflection, in [1, 64]. A deflection by t of a direction at theta uses the fewest K nodes with
+  /// r^(2K) <= 1e-4, r = min(theta, t)/max(theta, t) (the rule's error on the azimuthal mean of the new
+  /// angle, whose Fourier coefficients fall like r^n), at most this many. Any K is exact for the mean of
+  /// cos theta.
+  std::size_t azimuth_nodes = 16;
 };
 
 namespace detail {
@@ -64,6 +70,7 @@ void validate_angle_grid_options(std::string_view fn, const angle_grid_options<R
   if (o.max_angle_rad >= half_pi) throw_invalid(fn, "angle.max_angle_rad", "< pi/2", o.max_angle_rad);
   if (o.bins < 3) throw_invalid(fn, "angle.bins", ">= 3", o.bins);
   if (o.bins > 100000) throw_invalid(fn, "angle.bins", "<= 100000", o.bins);
+  if (o.azimuth_nodes < 1 || o.azimuth_nodes > 64) throw_invalid(fn, "angle.azimuth_nodes", "in [1, 64]", o.azimuth_nodes);
 }
 }  // namespace detail
 
@@ -167,9 +174,10 @@ class energy_grid {
   std::size_t first_above_ = 0;
 };
 
-/// Angle nodes theta_0 = 0 < theta_1 < ... [rad] (planar model of paper Eq. 8: one angle, deflections
-/// add). A deflected direction theta between two nodes is split between them preserving number and
-/// mean theta (fixed pivot in angle); beyond the last node it stays at the last node.
+/// Angle nodes theta_0 = 0 < theta_1 < ... [rad] from the line of sight (one polar angle; how deflections
+/// compose on it is the kernel's angle_model). A deflected direction theta between two nodes is split
+/// between them preserving number and mean theta (fixed pivot in angle); beyond the last node it stays
+/// at the last node. Also holds the azimuth nodes of the three_dimensional model.
 template <class Real>
 class angle_grid {
  public:
@@ -184,6 +192,18 @@ class angle_grid {
     const Real log_ratio = log(options.max_angle_rad / options.min_angle_rad) / Real(n - 2);
     for (std::size_t a = 1; a < n; ++a) theta_[a] = options.min_angle_rad * exp(log_ratio * Real(a - 1));
     theta_[n - 1] = options.max_angle_rad;
+    // sin^2(phi_k/2) at the midpoint nodes phi_k = (k + 1/2) pi/K of the azimuth on [0, pi], K = 1 .. max.
+    const Real pi = boost::math::constants::pi<Real>();
+    azimuth_rules_.resize(options.azimuth_nodes);
+    for (std::size_t K = 1; K <= options.azimuth_nodes; ++K) {
+      using std::sin;
+      auto& rule = azimuth_rules_[K - 1];
+      rule.resize(K);
+      for (std::size_t k = 0; k < K; ++k) {
+        const Real s = sin((Real(k) + Real(0.5L)) * pi / Real(K) / 2);
+        rule[k] = s * s;
+      }
+    }
     cos_.resize(n);
     inv_spacing_.resize(n);
     for (std::size_t a = 0; a < n; ++a) {
@@ -192,6 +212,10 @@ class angle_grid {
     }
   }
   std::size_t size() const { return theta_.size(); }
+  /// Most azimuth nodes of a three_dimensional deflection (options.azimuth_nodes).
+  std::size_t azimuth_nodes() const { return azimuth_rules_.size(); }
+  /// sin^2(phi_k/2) at the K azimuth nodes phi_k = (k + 1/2) pi/K (equal weights 1/K), 1 <= K <= azimuth_nodes().
+  const std::vector<Real>& azimuth_sin2_half(std::size_t K) const { return azimuth_rules_[K - 1]; }
   /// Node angle theta_a [rad].
   Real angle_rad(std::size_t a) const { return theta_[a]; }
   const std::vector<Real>& angles_rad() const { return theta_; }
@@ -225,6 +249,7 @@ class angle_grid {
 
  private:
   std::vector<Real> theta_, cos_, inv_spacing_;
+  std::vector<std::vector<Real>> azimuth_rules_;
 };
 
 /// Edges [MeV] of the transport grid's node bins (node j owns [(e_{j-1}+e_j)/2, (e_j+e_{j+1})/2]; the

@@ -13,8 +13,10 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
+#include "../angle_model.hpp"
 #include "../cross_sections.hpp"
 #include "../errors.hpp"
 #include "../propagation_setup.hpp"
@@ -144,8 +146,7 @@ energy_grid<Real> make_energy_grid(const propagation_setup<Real>& setup, const e
   // for g below ~1e-7 the Lorentzian is narrower than the rounding of s = 2 E m_nu, so a point value
   // at the rounded E_res would miss the peak.
   const Real M = setup.med.mass_MeV, m = setup.relic.mass_MeV;
-  const Real pi = boost::math::constants::pi<Real>();
-  const Real tau_peak = column * per_MeV2_to_cm2(4 * pi * setup.med.angular_factor() / (M * M + m * m));
+  const Real tau_peak = column * bw.peak_sigma_total_cm2();
   if (!(tau_peak > 1)) return base;
   // tau > 1 where (s - M^2)^2 < (M Gamma)^2 (tau_peak - 1); ds = 2 m_nu dE.
   const Real half_width = M * bw.width_MeV() * sqrt(tau_peak - 1) / (2 * m);  // [MeV]
@@ -313,13 +314,18 @@ class energy_kernel {
   std::vector<Real> underflow_number_, underflow_energy_;
 };
 
-/// The energy-angle operator of paper Eq. (8) in the paper's planar model: one angle theta, and a
-/// scattering E_i -> E_f turns the direction from theta_i to theta_i + theta~(E_i, E_f) with
-/// 1 - cos theta~ = m_nu (1/E_f - 1/E_i) (below Eq. 4). The energy part is energy_kernel's exactly;
-/// each product is then split over the angle nodes. Node (j, a) scatters at Gamma_j / cos theta_a
-/// (paper: "1/cos theta changes the propagation distance to radial distance"), a factor of the
-/// scattering neutrino's own direction; see docs/physics.md for why it is not applied to the gain.
-/// State index: j * angles + a, then the budget accumulators. Throws nusi::invalid_argument.
+/// The energy-angle operator of paper Eq. (8): one polar angle theta from the line of sight, and a
+/// scattering E_i -> E_f turns the direction by theta~(E_i, E_f), 1 - cos theta~ = m_nu (1/E_f - 1/E_i)
+/// (below Eq. 4), composed with theta as the angle_model says (angle_model.hpp; docs/physics.md,
+/// "Angle models"). The energy part is energy_kernel's exactly; each product is then spread over the angle
+/// nodes. Node (j, a) scatters at Gamma_j / cos theta_a (paper: "1/cos theta changes the propagation
+/// distance to radial distance"), a factor of the scattering neutrino's own direction; see docs/physics.md
+/// for why it is not applied to the gain. Products that stay on their source's energy node (the left half
+/// of its own hat) take, in the planar_random_walk and three_dimensional models, the direction whose cosine
+/// is the model's mean cos theta cos theta~ (>= theta), so that angles only grow within an energy and the
+/// solve stays a forward substitution; this is exact in the mean of cos theta and converges with the
+/// energy grid (docs/physics.md). State index: j * angles + a, then the budget accumulators.
+/// Throws nusi::invalid_argument.
 template <class Real>
 class energy_angle_kernel {
  public:
@@ -328,11 +334,14 @@ class energy_angle_kernel {
   /// the diagonal) for N energy nodes and A angle nodes: 2^27, ~3 GB in double (N ~ 16000 at A = 128).
   static constexpr std::size_t max_entries = std::size_t(1) << 27;
 
-  /// @throws nusi::invalid_argument on a bad setup or grid (energy_kernel), or if the grids need more than
-  /// max_entries = 2^27 kernel entries (reduce energy.bins or angle.bins).
+  /// @throws nusi::invalid_argument on a bad setup or grid (energy_kernel), an angle model outside the
+  /// enumeration, or if the grids need more than max_entries = 2^27 kernel entries (reduce energy.bins or
+  /// angle.bins).
   energy_angle_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
-                      const angle_grid<Real>& angles)
-      : energy_(checked_size(setup, grid, angles), grid, kernel_scope::full), angles_(angles), m_(setup.relic.mass_MeV) {
+                      const angle_grid<Real>& angles, angle_model model = angle_model::three_dimensional)
+      : energy_(checked_size(setup, grid, angles, model), grid, kernel_scope::full), angles_(angles), model_(model),
+        m_(setup.relic.mass_MeV) {
+    using std::sin;
     const std::size_t N = grid.size(), A = angles.size();
     // Product quadrature for each (source i, destination j <= i): energies x in hat_j's support below
     // e_i, weights integrating the hat. Far pairs: one point at the hat's centroid; the nearest two
@@ -357,18 +366,35 @@ class energy_angle_kernel {
       }
     }
     offset_[pair_index(N - 1, N - 1) + 1] = points_.size();
+    // Largest r = min/max(theta, t) that K azimuth nodes integrate to r^(2K) <= 1e-4, K = 1 .. max.
+    azimuth_ratio_.resize(angles.azimuth_nodes());
+    for (std::size_t K = 1; K <= angles.azimuth_nodes(); ++K) {
+      using std::pow;
+      azimuth_ratio_[K - 1] = pow(Real(1e-4L), Real(1) / Real(2 * K));
+    }
     inv_cos_.resize(A);
-    for (std::size_t a = 0; a < A; ++a) inv_cos_[a] = 1 / angles.cos_angle(a);
+    sin_angle_.resize(A);
+    sin_half_.resize(A);
+    cos_half_.resize(A);
+    for (std::size_t a = 0; a < A; ++a) {
+      using std::cos;
+      inv_cos_[a] = 1 / angles.cos_angle(a);
+      sin_angle_[a] = sin(angles.angle_rad(a));
+      sin_half_[a] = sin(angles.angle_rad(a) / 2);
+      cos_half_[a] = cos(angles.angle_rad(a) / 2);
+    }
     // Diagonal: loss minus the part of the self-deposit (products in the left half of the own hat)
     // that stays on the same angle node.
     diag_.resize(N * A);
+    stencil st;
     for (std::size_t j = 0; j < N; ++j) {
       const Real rate = energy_.rate_per_cm(j), c = gain(j);
       for (std::size_t a = 0; a < A; ++a) {
         Real stay = 0;
         for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
-          auto [b, frac] = angles.locate(angles.angle_rad(a) + points_[q].deflection);
-          if (b == a) stay += c * points_[q].weight * (1 - frac);
+          destinations(a, points_[q], true, st);
+          for (std::size_t e = 0; e < st.size; ++e)
+            if (st.node[e] == a) stay += c * points_[q].weight * st.weight[e];
         }
         diag_[j * A + a] = -rate * inv_cos_[a] * (1 - stay);
       }
@@ -378,6 +404,8 @@ class energy_angle_kernel {
   const energy_grid<Real>& grid() const { return energy_.grid(); }
   const angle_grid<Real>& angles() const { return angles_; }
   const energy_kernel<Real>& energy_part() const { return energy_; }
+  /// How deflections compose (angle_model.hpp).
+  angle_model model() const { return model_; }
   std::size_t nodes() const { return grid().size() * angles_.size(); }
   std::size_t size() const { return nodes() + budget_index::count; }
   /// Scattering rate of node (j, a) [cm^-1]: Gamma_j / cos theta_a.
@@ -390,67 +418,157 @@ class energy_angle_kernel {
     for (std::size_t j = 0; j < N; ++j)
       for (std::size_t a = 0; a < A; ++a) rate_x[j * A + a] = rate_per_cm(j, a) * x[j * A + a];
     std::fill(y, y + size(), Real(0));
+    stencil st;
     for (std::size_t j = 0; j < N; ++j) {
       Real* yj = y + j * A;
       for (std::size_t a = 0; a < A; ++a) yj[a] = diag_[j * A + a] * x[j * A + a];
-      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, 1);
+      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, st);
       scatter_own(j, rate_x.data() + j * A, yj);
     }
     accumulate_budget<Real>(rate_x.data(), 1, y + n, true);
   }
 
   /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts at once: forward substitution over
-  /// energies from the highest down and, within an energy, over angles upwards (deflections only grow).
-  /// @throws nusi::invalid_argument if a shift is not finite.
+  /// energies from the highest down and, within an energy, over angles upwards (own-energy deflections only
+  /// grow). @throws nusi::invalid_argument if a shift is not finite.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
     detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted", shifts);
-    substitute<Scalar, Scalar, detail::exact_division>(shifts, rhs, out);
+    lane<Scalar, Scalar, detail::exact_division> l(shifts, rhs, out, nodes(), angles_.size());
+    substitute(l);
   }
   /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
   void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
-    substitute<Real, std::complex<Real>, detail::magnitude_division>(shifts, rhs, out);
+    lane<Real, std::complex<Real>, detail::magnitude_division> l(shifts, rhs, out, nodes(), angles_.size());
+    substitute(l);
+  }
+  /// solve_shifted and solve_shifted_bound in one pass: the angle destinations of every product, the
+  /// costly part of the 3D model, are computed once for both (exponential_action uses this).
+  /// @throws nusi::invalid_argument if a shift is not finite.
+  void solve_shifted_with_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, std::complex<Real>* out,
+                                Real* bound) const {
+    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted_with_bound", shifts);
+    lane<std::complex<Real>, std::complex<Real>, detail::exact_division> exact(shifts, rhs, out, nodes(), angles_.size());
+    lane<Real, std::complex<Real>, detail::magnitude_division> magnitude(shifts, rhs, bound, nodes(), angles_.size());
+    substitute(exact, magnitude);
   }
 
  private:
+  struct point {
+    Real deflection;  // theta~ [rad]
+    Real weight;      // hat integral carried by this point [MeV]
+    Real sin_deflection, sin_half, cos_half;  // sin theta~, sin(theta~/2), cos(theta~/2)
+  };
+  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-3 (angles below
+  // 0.063 rad) by the series of asin(x)/x in h = x^2, sum_n (2n)!/(4^n n!^2 (2n + 1)) h^n to n = 5: the
+  // next term, (231/13312) h^6 < 2e-20, is below long double rounding.
+  static Real two_asin_sqrt(Real h) {
+    using std::asin;
+    using std::sqrt;
+    if (h < Real(1e-3L)) {
+      const Real c1 = Real(1) / 6, c2 = Real(3) / 40, c3 = Real(5) / 112, c4 = Real(35) / 1152, c5 = Real(63) / 2816;
+      return 2 * sqrt(h) * (1 + h * (c1 + h * (c2 + h * (c3 + h * (c4 + h * c5)))));
+    }
+    return 2 * asin(sqrt(h));
+  }
+  // Where one neutrino at an angle node goes: angle nodes (ascending) and fractions summing to 1.
+  static constexpr std::size_t max_stencil = 2 * 64 + 2;
+  struct stencil {
+    std::size_t size = 0;
+    std::size_t node[max_stencil]{};
+    Real weight[max_stencil]{};
+    // Destinations arrive in non-decreasing pairs (b, b + 1): a node equal to one of the last two merges.
+    void add(std::size_t b, Real w) {
+      if (size > 0 && node[size - 1] == b) {
+        weight[size - 1] += w;
+      } else if (size > 1 && node[size - 2] == b) {
+        weight[size - 2] += w;
+      } else {
+        node[size] = b;
+        weight[size] = w;
+        ++size;
+      }
+    }
+    void add_split(const std::pair<std::size_t, Real>& located, Real w) {
+      add(located.first, w * (1 - located.second));
+      if (located.second > 0) add(located.first + 1, w * located.second);
+    }
+  };
+
+  // One forward substitution: Z shifts, its own scalar type and division policy, scratch for the
+  // scattered products (rate * solution per node and shift) and the gain accumulated into one energy.
   template <class Scalar, class Shift, class Division>
-  void substitute(std::span<const Shift> shifts, const Real* rhs, Scalar* out) const {
-    const std::size_t N = grid().size(), A = angles_.size(), Z = shifts.size(), n = nodes();
-    std::vector<Scalar> scattered(n * Z);  // rate * solution, per node and shift
-    std::vector<Scalar> acc(A * Z);
-    for (std::size_t j = N; j-- > 0;) {
+  struct lane {
+    std::span<const Shift> shifts;
+    const Real* rhs;
+    Scalar* out;
+    std::size_t Z;
+    std::vector<Scalar> scattered, acc;
+    lane(std::span<const Shift> z, const Real* b, Scalar* o, std::size_t nodes, std::size_t angles)
+        : shifts(z), rhs(b), out(o), Z(z.size()), scattered(nodes * z.size()), acc(angles * z.size()) {}
+    void start_row(std::size_t j, std::size_t A) {
       for (std::size_t a = 0; a < A; ++a)
         for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
-      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, scattered.data() + i * A * Z, acc.data(), Z);
+    }
+    // acc[b] += w * scattered at node `source`.
+    void add(std::size_t source, std::size_t b, Real w) {
+      const Scalar* x = scattered.data() + source * Z;
+      Scalar* y = acc.data() + b * Z;
+      for (std::size_t z = 0; z < Z; ++z) y[z] += w * x[z];
+    }
+    void solve_node(std::size_t node, std::size_t a, Real diagonal, Real rate) {
+      Scalar* o = out + node * Z;
+      Scalar* sc = scattered.data() + node * Z;
+      for (std::size_t z = 0; z < Z; ++z) {
+        o[z] = Division::apply(acc[a * Z + z], shifts[z], diagonal);
+        sc[z] = rate * o[z];
+      }
+    }
+  };
+
+  // Forward substitution over energies from the highest down and, within an energy, over angles upwards,
+  // for one or more lanes at once (the destinations are computed once for all of them).
+  template <class... Lanes>
+  void substitute(Lanes&... lanes) const {
+    const std::size_t N = grid().size(), A = angles_.size(), n = nodes();
+    stencil st;
+    for (std::size_t j = N; j-- > 0;) {
+      (lanes.start_row(j, A), ...);
+      for (std::size_t i = j + 1; i < N; ++i)
+        for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { (lanes.add(i * A + a, b, w), ...); });
       // Own energy: angles upwards; the part staying on the node is in the diagonal.
       const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
       const Real c = gain(j);
       for (std::size_t a = 0; a < A; ++a) {
         const Real d = diag_[j * A + a], r = rate_per_cm(j, a);
-        Scalar* o = out + (j * A + a) * Z;
-        Scalar* s = scattered.data() + (j * A + a) * Z;
-        for (std::size_t z = 0; z < Z; ++z) {
-          o[z] = Division::apply(acc[a * Z + z], shifts[z], d);
-          s[z] = r * o[z];
-        }
+        (lanes.solve_node(j * A + a, a, d, r), ...);
         for (std::size_t q = q0; q < q1; ++q) {
-          auto [b, frac] = angles_.locate(angles_.angle_rad(a) + points_[q].deflection);
+          destinations(a, points_[q], true, st);
           const Real cw = c * points_[q].weight;
-          if (b > a) axpy(cw * (1 - frac), s, acc.data() + b * Z, Z);
-          if (frac > 0) axpy(cw * frac, s, acc.data() + (b + 1) * Z, Z);
+          for (std::size_t e = 0; e < st.size; ++e)
+            if (st.node[e] > a) (lanes.add(j * A + a, st.node[e], cw * st.weight[e]), ...);
         }
       }
     }
+    (finish_budget(lanes, n), ...);
+  }
+  template <class Scalar, class Shift, class Division>
+  void finish_budget(lane<Scalar, Shift, Division>& l, std::size_t n) const {
+    const std::size_t Z = l.Z;
     std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
-    accumulate_budget<Scalar>(scattered.data(), Z, sums.data(), false);
+    accumulate_budget<Scalar>(l.scattered.data(), Z, sums.data(), false);
     for (std::size_t b = 0; b < budget_index::count; ++b)
       for (std::size_t z = 0; z < Z; ++z)
-        out[(n + b) * Z + z] = Division::apply(Division::rhs(rhs[n + b]) + sums[b * Z + z], shifts[z], Real(0));
+        l.out[(n + b) * Z + z] = Division::apply(Division::rhs(l.rhs[n + b]) + sums[b * Z + z], l.shifts[z], Real(0));
   }
 
   // The entry count is checked before anything is allocated; returns setup for the member initialiser.
   static const propagation_setup<Real>& checked_size(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
-                                                     const angle_grid<Real>& angles) {
+                                                     const angle_grid<Real>& angles, angle_model model) {
+    constexpr std::string_view fn = "nusi::energy_angle_kernel";
+    if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
+        model != angle_model::three_dimensional)
+      detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));
     const std::size_t N = grid.size(), A = angles.size();
     const long double entries = static_cast<long double>(N) * (static_cast<long double>(N) + 1) / 2 +
                                 static_cast<long double>(N) * static_cast<long double>(A);
@@ -460,54 +578,106 @@ class energy_angle_kernel {
       need += " energy nodes, A = ";
       need += detail::to_text(A);
       need += " angle nodes): reduce them";
-      detail::throw_invalid("nusi::energy_angle_kernel", "energy.bins and angle.bins", need, entries);
+      detail::throw_invalid(fn, "energy.bins and angle.bins", need, entries);
     }
     return setup;
   }
-  struct point {
-    Real deflection;  // theta~ [rad]
-    Real weight;      // hat integral carried by this point [MeV]
-  };
   static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
   Real gain(std::size_t j) const { return 2 / (grid().node_MeV(j) - energy_.min_final_energy_MeV(j)); }
   void add_point(Real E_i, Real x, Real weight) {
     using std::asin;
+    using std::cos;
+    using std::sin;
     using std::sqrt;
     Real h = m_ * (1 / x - 1 / E_i) / 2;  // sin^2(theta~/2)
     h = std::clamp(h, Real(0), Real(1));
-    points_.push_back(point{2 * asin(sqrt(h)), weight});
+    const Real t = 2 * asin(sqrt(h));
+    points_.push_back(point{t, weight, sin(t), sin(t / 2), cos(t / 2)});
   }
-  template <class Scalar>
-  static void axpy(Real c, const Scalar* x, Scalar* y, std::size_t Z) {
-    for (std::size_t z = 0; z < Z; ++z) y[z] += c * x[z];
+  // The destinations of a neutrino at angle node a turned by p.deflection (angle_model.hpp): `own` for a
+  // product staying on its source's energy node (mean-cosine direction in the walk and 3D models).
+  void destinations(std::size_t a, const point& p, bool own, stencil& st) const {
+    st.size = 0;
+    const Real theta = angles_.angle_rad(a), t = p.deflection;
+    if (model_ == angle_model::paper_eq8_additive) {
+      st.add_split(angles_.locate(theta + t), Real(1));
+      return;
+    }
+    if (own) {
+      st.add_split(angles_.locate(mean_cosine_composition_rad(theta, t)), Real(1));
+      return;
+    }
+    if (model_ == angle_model::planar_random_walk) {
+      using std::abs;
+      st.add_split(angles_.locate(abs(theta - t)), Real(0.5L));
+      st.add_split(angles_.locate(theta + t), Real(0.5L));
+      return;
+    }
+    // three_dimensional: midpoint rule over the uniform azimuth, K nodes for r = min/max(theta, t) with
+    // r^(2K) <= 1e-4 (angle_grid_options::azimuth_nodes); theta_f grows with sin^2(phi/2). As
+    // three_dimensional_composition_rad, with sin((theta - t)/2) from the halves' sines and cosines
+    // (where it cancels, sin theta sin t sin^2(phi/2) > 0 dominates h at every node).
+    const Real lo = theta < t ? theta : t, hi = theta < t ? t : theta;
+    std::size_t K = 1;
+    while (K < azimuth_ratio_.size() && !(lo <= azimuth_ratio_[K - 1] * hi)) ++K;
+    const auto& s2 = angles_.azimuth_sin2_half(K);
+    const Real w = Real(1) / Real(K);
+    const Real d = sin_half_[a] * p.cos_half - cos_half_[a] * p.sin_half, d2 = d * d;
+    const Real ss = sin_angle_[a] * p.sin_deflection;
+    std::size_t b = 0;
+    bool first = true;
+    for (Real s : s2) {
+      Real h = d2 + ss * s;
+      h = std::clamp(h, Real(0), Real(1));
+      const Real theta_f = two_asin_sqrt(h);
+      // theta_f grows with k: continue the search from the last node (a rounding step back restarts it).
+      const auto located =
+          !first && theta_f >= angles_.angle_rad(b) ? angles_.locate_from(b, theta_f) : angles_.locate(theta_f);
+      first = false;
+      b = located.first;
+      st.add_split(located, w);
+    }
   }
-  // acc[b] += gain from energy i (scattered = rate * density of row i) into energy j < i.
-  template <class Scalar>
-  void scatter_shifts(std::size_t i, std::size_t j, const Scalar* scattered, Scalar* acc, std::size_t Z) const {
+  // visit(a, b, w) for the gain from energy i, angle a into energy j < i, angle b, per unit of
+  // rate * density at (i, a).
+  template <class Visit>
+  void for_each_gain(std::size_t i, std::size_t j, stencil& st, Visit&& visit) const {
     const std::size_t A = angles_.size();
     const Real c = gain(i);
     for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
       const Real delta = points_[q].deflection, cw = c * points_[q].weight;
-      std::size_t b = 0;
+      if (model_ == angle_model::paper_eq8_additive) {  // destinations grow with a: a two-pointer walk
+        std::size_t b = 0;
+        for (std::size_t a = 0; a < A; ++a) {
+          Real frac;
+          std::tie(b, frac) = angles_.locate_from(b, angles_.angle_rad(a) + delta);
+          visit(a, b, cw * (1 - frac));
+          if (frac > 0) visit(a, b + 1, cw * frac);
+        }
+        continue;
+      }
       for (std::size_t a = 0; a < A; ++a) {
-        Real frac;
-        std::tie(b, frac) = angles_.locate_from(b, angles_.angle_rad(a) + delta);
-        axpy(cw * (1 - frac), scattered + a * Z, acc + b * Z, Z);
-        if (frac > 0) axpy(cw * frac, scattered + a * Z, acc + (b + 1) * Z, Z);
+        destinations(a, points_[q], false, st);
+        for (std::size_t e = 0; e < st.size; ++e) visit(a, st.node[e], cw * st.weight[e]);
       }
     }
+  }
+  // acc[b] += gain from energy i (scattered = rate * density of row i) into energy j < i (apply()).
+  void scatter_shifts(std::size_t i, std::size_t j, const Real* scattered, Real* acc, stencil& st) const {
+    for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { acc[b] += w * scattered[a]; });
   }
   // y_j += gain of energy j into itself for apply(): the part leaving each angle node (the part
   // staying is in the diagonal).
   void scatter_own(std::size_t j, const Real* rate_x, Real* yj) const {
     const std::size_t A = angles_.size();
     const Real c = gain(j);
+    stencil st;
     for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
       const Real cw = c * points_[q].weight;
       for (std::size_t a = 0; a < A; ++a) {
-        auto [b, frac] = angles_.locate(angles_.angle_rad(a) + points_[q].deflection);
-        if (b > a) yj[b] += cw * (1 - frac) * rate_x[a];
-        if (frac > 0) yj[b + 1] += cw * frac * rate_x[a];
+        destinations(a, points_[q], true, st);
+        for (std::size_t e = 0; e < st.size; ++e)
+          if (st.node[e] != a) yj[st.node[e]] += cw * st.weight[e] * rate_x[a];
       }
     }
   }
@@ -535,10 +705,11 @@ class energy_angle_kernel {
 
   energy_kernel<Real> energy_;
   angle_grid<Real> angles_;
+  angle_model model_;
   Real m_;
   std::vector<std::size_t> offset_;
   std::vector<point> points_;
-  std::vector<Real> inv_cos_, diag_;
+  std::vector<Real> inv_cos_, sin_angle_, sin_half_, cos_half_, diag_, azimuth_ratio_;
 };
 
 }  // namespace nusi

@@ -12,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include "../angle_model.hpp"
 #include "../detection/event_rates.hpp"
 #include "../errors.hpp"
 #include "../propagation_setup.hpp"
@@ -33,6 +34,10 @@ struct transport_options {
   energy_grid_options<Real> energy{};
   /// Used by the energy-angle mode only.
   angle_grid_options<Real> angle{};
+  /// Energy-angle mode: how deflections compose (angle_model.hpp; docs/physics.md "Angle models"). The
+  /// default is the physical 3D composition; paper_eq8_additive is paper Eq. (8) read literally, the model
+  /// of the paper's Fig. 3. F does not depend on it (only through the 1/cos theta path factor, ~1e-9).
+  angle_model deflections = angle_model::three_dimensional;
   transport_method method = transport_method::exact;
   /// Contour nodes of exponential_action (error ~ 3.89^-N, then rounding).
   std::size_t talbot_nodes = 32;
@@ -101,6 +106,8 @@ struct energy_angle_result {
   Real mean_angle_above_threshold_rad;
   /// Root-mean-square arrival angle above threshold [rad] (sensitive to the angle grid's resolution).
   Real rms_angle_above_threshold_rad;
+  /// The angle model the map was computed with.
+  angle_model deflections = angle_model::three_dimensional;
 
   /// Number at Earth per angle node (summed over energy), above the threshold only if asked.
   std::vector<Real> angular_distribution(bool above_threshold_only) const {
@@ -240,12 +247,66 @@ threshold_fraction<Real> fraction_above_threshold(const propagation_setup<Real>&
   return {std::max(F, Real(0)), noise, !(F > noise)};
 }
 
+/// F with the discretisation error of the energy grid it was computed on (paper Sec. IV; docs/validation.md
+/// "Grid convergence"): F on the grid asked for, and its converged value by repeated doubling.
+template <class Real>
+struct converged_threshold_fraction {
+  /// F on options.energy's grid (the number a computation on that grid reports).
+  threshold_fraction<Real> on_grid{};
+  std::size_t grid_bins = 0;
+  /// Richardson extrapolation (second order) of the two finest grids: the converged F.
+  Real value = 0;
+  /// |change of the extrapolation between the last two pairs of grids|: the error of value.
+  Real error = 0;
+  /// The finest grid used: grid_bins * 2^doublings nodes.
+  std::size_t finest_bins = 0;
+  /// Whether F fell below the noise floor on some grid (then value and error are not meaningful).
+  bool is_upper_limit = false;
+  /// on_grid.value - value: the grid's own discretisation error.
+  Real grid_error() const { return on_grid.value - value; }
+};
+
+/// F on options.energy's grid and on grids with 2, 4, ... 2^doublings times its nodes (same range),
+/// extrapolated at second order (F converges at second order in the spacing; each step costs an O(N)
+/// energy-only solve of the nodes above threshold). doublings in [2, 10], finest grid <= 1e6 nodes.
+/// @throws nusi::invalid_argument as fraction_above_threshold, or on bad doublings.
+template <class Real, class Spectrum>
+  requires energy_spectrum<Spectrum, Real>
+converged_threshold_fraction<Real> fraction_above_threshold_converged(const propagation_setup<Real>& setup,
+                                                                      const Spectrum& emission,
+                                                                      const transport_options<Real>& options = {},
+                                                                      unsigned doublings = 3) {
+  using std::abs;
+  constexpr std::string_view fn = "nusi::fraction_above_threshold_converged";
+  if (doublings < 2 || doublings > 10) detail::throw_invalid(fn, "doublings", "in [2, 10]", doublings);
+  if (options.energy.bins > (std::size_t(1000000) >> doublings))
+    detail::throw_invalid(fn, "options.energy.bins", "<= 1e6 / 2^doublings (the finest grid's bound)", options.energy.bins);
+  converged_threshold_fraction<Real> out;
+  transport_options<Real> o = options;
+  std::vector<Real> F;
+  for (unsigned k = 0; k <= doublings; ++k) {
+    const threshold_fraction<Real> f = fraction_above_threshold(setup, emission, o);
+    if (k == 0) out.on_grid = f;
+    out.is_upper_limit = out.is_upper_limit || f.is_upper_limit;
+    F.push_back(f.value);
+    out.finest_bins = o.energy.bins;
+    o.energy.bins *= 2;
+  }
+  out.grid_bins = options.energy.bins;
+  const std::size_t n = F.size();
+  const Real last = F[n - 1] + (F[n - 1] - F[n - 2]) / 3, before = F[n - 2] + (F[n - 2] - F[n - 3]) / 3;
+  out.value = last;
+  out.error = abs(last - before);
+  return out;
+}
+
 /// Largest (energy nodes) x (angle nodes) x (Talbot shifts) of an energy-angle solve: the solver keeps
 /// ~40 bytes of scratch per node and shift, so 2^26 is ~2.7 GB.
 inline constexpr std::size_t max_energy_angle_solver_entries = std::size_t(1) << 26;
 
-/// Energy-angle transport in the paper's planar model (Eq. 8 as written): the energy-only results
-/// (marginal over angle) plus the arrival-direction map of paper Fig. 3. Throws as propagate_energy.
+/// Energy-angle transport (paper Eq. 8 with deflections composed as options.deflections says): the
+/// energy-only results (marginal over angle) plus the arrival-direction map of paper Fig. 3. Throws as
+/// propagate_energy.
 /// @throws nusi::invalid_argument also if energy nodes x angle nodes x talbot_nodes/2 exceeds
 /// max_energy_angle_solver_entries (2^26), or the kernel exceeds energy_angle_kernel::max_entries.
 template <class Real, class Spectrum>
@@ -264,7 +325,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
     need += "): reduce them";
     detail::throw_invalid(fn, "energy.bins and angle.bins", need, solver_entries);
   }
-  const energy_angle_kernel<Real> kernel(setup, grid, angles);
+  const energy_angle_kernel<Real> kernel(setup, grid, angles, options.deflections);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, setup.distance_cm, options);
   const std::size_t A = angles.size(), n = kernel.nodes();
@@ -272,6 +333,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   energy_angle_result<Real> r{};
   r.energy = detail::energy_result(grid, f0, fD, A);
   r.threshold_MeV = setup.threshold_MeV;
+  r.deflections = options.deflections;
   r.angle_rad = angles.angles_rad();
   r.one_minus_cos.resize(A);
   for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
