@@ -13,7 +13,7 @@ foreach(source ${nusi_fuzz_sources})
   string(REGEX REPLACE "^fuzz_" "" name ${target})
   add_executable(${target}_replay ${source} ${nusi_fuzz_dir}/replay_main.cpp)
   target_link_libraries(${target}_replay PRIVATE nusi::nusi nusi_warnings)
-  target_include_directories(${target}_replay PRIVATE ${PROJECT_SOURCE_DIR}/examples)
+  target_include_directories(${target}_replay PRIVATE ${PROJECT_SOURCE_DIR}/tools/nusi)
   add_test(NAME fuzz.replay.${name} COMMAND ${target}_replay ${nusi_fuzz_dir}/corpus/${name})
 endforeach()
 

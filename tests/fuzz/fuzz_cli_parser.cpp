@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Fuzz target: the tool's argument parser (examples/nusi/cli.hpp) on an argument vector made from
+// Fuzz target: the tool's argument parser (tools/nusi/cli.hpp) on an argument vector made from
 // the input bytes, one argument per line. The parser either accepts (bound values finite, --help
 // text complete) or throws nusi::cli::usage_error with a message naming the command's help or a
 // flag. Anything else (another exception, a crash, a sanitizer report) is a finding.
@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "nusi/cli.hpp"
+#include "cli.hpp"
 
 // Defined by the tool's main.cpp, which is not linked here.
 void nusi::cli::parser::print_help() const { (void)help(); }
