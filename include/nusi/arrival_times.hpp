@@ -489,9 +489,9 @@ time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propa
   using std::log10;
   using std::pow;
   constexpr std::string_view fn = "nusi::time_spread_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, Real(-30), Real(10));
+  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
+  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
   detail::require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
   detail::require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
   detail::require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);
