@@ -105,4 +105,6 @@ TEST_CASE("galactic_detectors lists every Galactic detector once, each with its 
     CHECK(model.channel == factories[i].channel);
     for (std::size_t j = 0; j < i; ++j) CHECK(nusi::detector_key(nusi::galactic_detectors[j]) != nusi::detector_key(d));
   }
+  // The forecasts' supernova: 10 kpc, near the Galactic centre (IAU 2015 parsec).
+  CHECK(nusi::galactic_supernova_distance_cm<double> == nusi_test::rel(10 * 3.0856775814913673e21, 1e-15));
 }

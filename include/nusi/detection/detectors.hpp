@@ -297,6 +297,9 @@ detector<Real> dune() {
 /// The detectors of the Galactic-supernova forecasts.
 enum class galactic_detector { super_kamiokande, hyper_kamiokande, juno, dune };
 
+/// The distance of the Galactic supernova of the forecasts, 10 kpc [cm].
+template <class Real> inline constexpr Real galactic_supernova_distance_cm = kpc(Real(10));
+
 /// Every galactic_detector, in the order the tool and the figures list them.
 inline constexpr std::array<galactic_detector, 4> galactic_detectors{
     galactic_detector::super_kamiokande, galactic_detector::hyper_kamiokande, galactic_detector::juno,

@@ -7,41 +7,46 @@
 #include <iomanip>
 #include <iostream>
 #include <string>
-#include <vector>
 
 #include <mpi.h>
 
 #include <nusi/errors.hpp>
 #include <nusi/scan_mpi.hpp>
 
-#include "cli.hpp"
-#include "output.hpp"
+#include "command.hpp"
 #include "scan_flags.hpp"
 
 namespace {
 int world_rank = 0;
 
-int run(const std::vector<std::string>& args) {
-  nusi::cli::scan_flags flags(1);
-  nusi::cli::parser p("scan (MPI: nusi_mpi_scan)",
-                      "`nusi scan` over MPI ranks: mpirun -np N nusi_mpi_scan --default-plan --out scan.csv.\n"
-                      "The rows are dealt over the ranks; rank 0 writes the table, the same as `nusi scan`'s.");
-  flags.declare(p, "threads per rank, 0 = all cores of each rank's machine");
-  // Every rank parses the same arguments and plan; agree on success before any collective work.
+/// Parses, reads the plan and scans; throws what tool::main turns into exit codes.
+int run(int argc, char** argv) {
+  CLI::App app("`nusi scan` over MPI ranks: mpirun -np N nusi_mpi_scan --default-plan --out scan.csv.\n"
+               "The rows are dealt over the ranks; rank 0 writes the table, the same as `nusi scan`'s.",
+               "nusi_mpi_scan");
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  nusi_tool::command c(app, "scan");
+  nusi_tool::scan_flags flags(1);
+  flags.declare(c, "threads per rank, 0 = all cores of each rank's machine");
+  // Every rank parses the same arguments and reads the same files; agree on success before any
+  // collective work, so that a rank that cannot read the plan stops them all.
   std::exception_ptr failure;
   nusi::scan_plan<double> plan;
-  bool help_only = false;
   try {
-    help_only = !p.parse(args);
-    if (!help_only) plan = flags.load();
+    app.parse(argc, argv);
+    c.read_config();
+    plan = flags.load();
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() != 0) failure = std::current_exception();
+    else if (world_rank == 0) app.exit(e);  // --help
+    if (!failure) return 0;
   } catch (...) {
     failure = std::current_exception();
   }
   if (!nusi::detail::mpi_all(!failure, MPI_COMM_WORLD)) {
     if (failure) std::rethrow_exception(failure);
-    throw nusi::numerical_error("nusi_mpi_scan: another rank could not read the plan");
+    throw nusi::numerical_error("another rank could not read the plan");
   }
-  if (help_only) return 0;
   if (flags.print_plan) {
     if (world_rank == 0) nusi::write_scan_plan(std::cout, plan);
     return 0;
@@ -53,26 +58,25 @@ int run(const std::vector<std::string>& args) {
   const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
   if (world_rank != 0) return 0;
   flags.write(plan, rows);
+  c.write_config();
   if (flags.out != "-")
-    std::cout << "nusi_mpi_scan: " << rows.size() << " rows in " << std::setprecision(3) << seconds.count()
-              << " s on " << ranks << " ranks -> " << flags.out << "\n";
+    std::cout << "nusi_mpi_scan: " << rows.size() << " rows in " << std::setprecision(3) << seconds.count() << " s on " << ranks
+              << " ranks -> " << flags.out << "\n";
   return 0;
 }
 }  // namespace
 
-void nusi::cli::parser::print_help() const {
-  if (world_rank == 0) std::cout << help();
-}
-
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
-  const std::vector<std::string> args(argv + 1, argv + argc);
   int code = 0;
   std::string error;
   try {
-    code = run(args);
-  } catch (const nusi::cli::usage_error& e) {
+    code = run(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    code = 2;
+    error = e.what();
+  } catch (const nusi_tool::usage_error& e) {
     code = 2;
     error = e.what();
   } catch (const nusi::invalid_argument& e) {
