@@ -321,21 +321,37 @@ int tool::main(const std::vector<std::string>& args) {
     return c->execute();
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return app_.exit(e);  // --help, --version: to stdout
-    const bool unknown_command = dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr && app_.get_subcommands().empty();
-    std::cerr << who() << ": " << one_line(e.what()) << (unknown_command ? " (no such command; see nusi --help)" : "") << "\n";
+    const std::string name = who();
+    std::string what = one_line(e.what());
+    if (dynamic_cast<const CLI::ExtrasError*>(&e) != nullptr) {
+      // An unknown command or flag: say which, and where the list is.
+      if (name == "nusi" && args.front().rfind('-', 0) != 0) what = "unknown command '" + args.front() + "'";
+      what += " (see " + name + " --help)";
+    }
+    std::cerr << name << ": " << what << "\n";
     return 2;
-  } catch (const usage_error& e) {
-    std::cerr << who() << ": " << one_line(e.what()) << "\n";
-    return 2;
-  } catch (const nusi::invalid_argument& e) {
-    std::cerr << who() << ": " << one_line(e.what()) << "\n";
-    return 2;
-  } catch (const nusi::numerical_error& e) {
-    std::cerr << who() << ": numerical failure: " << one_line(e.what()) << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << who() << ": " << one_line(e.what()) << "\n";
-    return 1;
+  } catch (...) {
+    const failure f = describe_failure(std::current_exception());
+    std::cerr << who() << ": " << f.message << "\n";
+    return f.exit_code;
+  }
+}
+
+failure describe_failure(std::exception_ptr e) {
+  try {
+    std::rethrow_exception(e);
+  } catch (const CLI::ParseError& x) {
+    return {2, one_line(x.what())};
+  } catch (const usage_error& x) {
+    return {2, one_line(x.what())};
+  } catch (const nusi::invalid_argument& x) {
+    return {2, one_line(x.what())};
+  } catch (const nusi::numerical_error& x) {
+    return {1, "numerical failure: " + one_line(x.what())};
+  } catch (const std::exception& x) {
+    return {1, one_line(x.what())};
+  } catch (...) {
+    return {1, "unknown failure"};
   }
 }
 

@@ -4,6 +4,7 @@
 // threads, progress, output paths). Every command also reads --config FILE. Not part of the library.
 #pragma once
 
+#include <exception>
 #include <functional>
 #include <memory>
 #include <stdexcept>
@@ -144,6 +145,15 @@ struct group_registrar {
     registry().push_back({std::move(path), std::move(summary), {}});
   }
 };
+
+/// What a failed run reports: its exit code (2 for bad input: CLI11's errors, usage_error,
+/// nusi::invalid_argument; 1 for a numerical failure or anything else) and one line of message.
+struct failure {
+  int exit_code;
+  std::string message;
+};
+/// The failure of the exception e (one line).
+failure describe_failure(std::exception_ptr e);
 
 /// The whole command line: every registered command under one CLI11 app.
 class tool {

@@ -70,23 +70,13 @@ int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
   MPI_Comm_rank(MPI_COMM_WORLD, &world_rank);
   int code = 0;
-  std::string error;
   try {
     code = run(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    code = 2;
-    error = e.what();
-  } catch (const nusi_tool::usage_error& e) {
-    code = 2;
-    error = e.what();
-  } catch (const nusi::invalid_argument& e) {
-    code = 2;
-    error = e.what();
-  } catch (const std::exception& e) {
-    code = 1;
-    error = e.what();
+  } catch (...) {
+    const auto f = nusi_tool::describe_failure(std::current_exception());
+    code = f.exit_code;
+    if (world_rank == 0) std::cerr << "nusi_mpi_scan: " << f.message << "\n";
   }
-  if (code != 0 && world_rank == 0) std::cerr << "nusi_mpi_scan: " << error << "\n";
   MPI_Finalize();
   return code;
 }
