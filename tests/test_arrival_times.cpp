@@ -354,3 +354,9 @@ TEST_CASE("arrival times reject bad input by name") {
   o.bracket_step_dex = 0;
   CHECK_THROWS_WITH_AS(nusi::time_spread_bound(-6.0, s, emission, o), doctest::Contains("bracket_step_dex"), E);
 }
+
+TEST_CASE("the time-spread search tops out at the perturbative limit g = sqrt(4 pi)") {
+  // Independently of the named constant: 4 pi in double, its square root, its log10 (a few ulps).
+  const double top = std::log10(std::sqrt(4 * std::numbers::pi));
+  CHECK(nusi::time_spread_bound_options<double>{}.log10_g_max == nusi_test::rel(top, 1e-15));
+}

@@ -447,7 +447,7 @@ template <class Real>
 struct time_spread_bound_options {
   window_fraction_options<Real> window{};
   Real log10_g_min = Real(-8);
-  Real log10_g_max = Real(0.54857124139689748L);  // log10(sqrt(4 pi))
+  Real log10_g_max = log10_perturbative_coupling_limit<Real>;  // g = sqrt(4 pi)
   /// Step in log10 g from the unscattered-only root upwards until F_window <= level.
   Real bracket_step_dex = Real(0.02L);
   /// Width of the final bracket in log10 g (below the Monte Carlo uncertainty is pointless).

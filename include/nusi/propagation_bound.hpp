@@ -31,7 +31,7 @@ struct propagation_bound_options {
   /// Search interval in log10 g: [log10_g_min, log10_g_max]; the default top is the perturbative
   /// limit g = sqrt(4 pi).
   Real log10_g_min = Real(-8);
-  Real log10_g_max = Real(0.54857124139689748L);  // log10(sqrt(4 pi))
+  Real log10_g_max = log10_perturbative_coupling_limit<Real>;  // g = sqrt(4 pi)
   /// Bracketing step in log10 g, from the first guess outwards.
   Real bracket_step_dex = Real(0.25L);
   /// Width of the final bracket in log10 g.
