@@ -12,7 +12,8 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=${NUSI_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
-packages=(g++ make cmake libboost-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen libopenmpi-dev openmpi-bin)
+packages=(g++ make cmake libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen
+          libopenmpi-dev openmpi-bin)
 # test: clang-tidy, clang++ with libFuzzer (Debian 12 ships it in libclang-rt-14-dev), python3-yaml (CITATION.cff).
 [[ $mode == test ]] && packages+=(clang clang-tidy libclang-rt-14-dev python3-yaml)
 missing=()

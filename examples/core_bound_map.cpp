@@ -2,17 +2,14 @@
 // Paper Fig. 2: the number N_2to4 of 2nu->4nu scatterings per neutrino in the supernova core over
 // (log10 M/MeV, log10 g), for both neutrino-density presets and both cases of paper Sec. III. The bound
 // is the N_2to4 = 1 contour: flat below M = E_cm = 2<E>, rising as g ~ M above it (Eqs. 2-3, 7).
-// Writes fig2_core_map.csv, fig2_core_bounds.csv and fig2_core_map.png (via examples/plot/fig2.py).
+// Writes fig2_core_map.csv and fig2_core_bounds.csv (`nusi figures` also draws them: fig2_core_map.png).
 #include <cmath>
 #include <cstdio>
-#include <iostream>
 #include <numbers>
 #include <string>
 #include <vector>
 
 #include <nusi/core_bound.hpp>
-
-#include "nusi/plot.hpp"
 
 int main() {
   using nusi::core_case;
@@ -61,8 +58,5 @@ int main() {
       std::fprintf(map, "\n");
     }
   std::fclose(map);
-
-  if (!nusi::cli::run_plot_script("fig2.py", {"fig2_core_map.csv", "fig2_core_bounds.csv", "fig2_core_map.png"}))
-    std::cerr << "core_bound_map: fig2_core_map.png not drawn (needs python3 with matplotlib); the CSV files are written\n";
   return 0;
 }

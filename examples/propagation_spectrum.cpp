@@ -2,13 +2,12 @@
 // Paper Fig. 3: the burst of a supernova at 50 kpc before and after crossing the relic neutrinos, for
 // log10(M/MeV) = -3.5, log10 g = -1.75 (E_res = 1 MeV). Energy-angle transport of Eq. (8) with the
 // deflections composed in 3D (random azimuths); angle_model::paper_eq8_additive is the paper's literal
-// model (2.9x wider at 1 keV). Writes fig3_spectrum.csv (left panel), fig3_map.csv (right) and fig3.png,
-// and prints F with its grid error.
+// model (2.9x wider at 1 keV). Writes fig3_spectrum.csv (left panel) and fig3_map.csv (right; `nusi
+// figures` draws both as fig3.png), and prints F with its grid error.
 #include <cmath>
 #include <cstdio>
 
 #include <nusi/nusi.hpp>
-#include "nusi/plot.hpp"
 
 int main() {
   nusi::propagation_setup<double> setup;  // 330 cm^-3 Majorana targets, m_nu = 0.05 eV, D = 50 kpc, 5 MeV
@@ -53,7 +52,5 @@ int main() {
   std::printf("neutrinos at Earth per emitted: %.1f, scatterings per emitted: %.1f\n", e.number_at_earth, e.mean_scatterings);
   std::printf("energy budget error %.1e, number budget error %.1e\n", e.energy_budget_relative_error(),
               e.number_budget_relative_error());
-  if (!nusi::cli::run_plot_script("fig3.py", {"fig3_spectrum.csv", "fig3_map.csv", "fig3.png"}))
-    std::printf("fig3.png not written: python3 with matplotlib is needed (CSV files are complete)\n");
   return 0;
 }

@@ -15,7 +15,7 @@ int main() {
   const auto events = nusi::load_sn1987a_events<double>(std::filesystem::path(NUSI_DATA_DIR) / "sn1987a" / "sn1987a_events.csv");
   nusi::supernova_emission<double> sn1987a{};  // anti-nu_e: 5e52 erg, 15 MeV, 50 kpc
   nusi::supernova_emission<double> galactic = sn1987a;
-  galactic.distance_cm = nusi::kpc(10.0);  // 3e53 erg over six species, 10 kpc
+  galactic.distance_cm = nusi::galactic_supernova_distance_cm<double>;  // 10 kpc; 3e53 erg over six species
 
   std::printf("detector,channel,distance_kpc,targets,threshold_MeV,expected_events,observed_events\n");
   const auto row = [](const nusi::detector<double>& d, const nusi::supernova_emission<double>& sn, const std::string& observed) {
@@ -30,20 +30,15 @@ int main() {
     // Events in 30 s, without the four late K-II events flagged as likely background.
     return std::to_string(nusi::select_sn1987a_events(events, d).size());
   };
-  row(nusi::kamiokande_ii<double>(), sn1987a, observed(sn1987a_detector::kamiokande_ii));
-  row(nusi::imb<double>(), sn1987a, observed(sn1987a_detector::imb));
-  row(nusi::baksan<double>(), sn1987a, observed(sn1987a_detector::baksan));
-  row(nusi::super_kamiokande<double>(), galactic, "-");
-  row(nusi::hyper_kamiokande<double>(), galactic, "-");
-  row(nusi::juno<double>(), galactic, "-");
-  row(nusi::dune<double>(), galactic, "-");  // nu_e with the same emission as the anti-nu_e
+  for (auto d : nusi::sn1987a_detectors) row(nusi::detector_model<double>(d), sn1987a, observed(d));
+  // DUNE counts nu_e: here with the same emission as the anti-nu_e.
+  for (auto d : nusi::galactic_detectors) row(nusi::detector_model<double>(d), galactic, "-");
 
   // What the paper's criterion means for the data: a spectrum with 99 % of the neutrinos removed
   // (F = 0.01) against no interactions, in the unbinned likelihood of all 29 events.
   double llr = 0;
-  for (auto [d, det] : {std::pair{sn1987a_detector::kamiokande_ii, nusi::kamiokande_ii<double>()},
-                        std::pair{sn1987a_detector::imb, nusi::imb<double>()}, std::pair{sn1987a_detector::baksan, nusi::baksan<double>()}}) {
-    const nusi::detector_response<double> response(det);
+  for (auto d : nusi::sn1987a_detectors) {
+    const nusi::detector_response<double> response(nusi::detector_model<double>(d));
     const auto observed_events = nusi::sn1987a_observed_events(events, d);
     const auto spectrum = sn1987a.spectrum();
     llr += nusi::extended_log_likelihood<double>(response, spectrum, 0.01 * sn1987a.number_per_cm2(), observed_events) -

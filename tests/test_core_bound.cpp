@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <string>
 #include <utility>
 
 #include <boost/math/constants/constants.hpp>
@@ -239,4 +240,29 @@ TEST_CASE("core_bound and core_map reject bad inputs by name") {
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::core_map(nusi::core_map_grid<double>{.log10_coupling_min = 2}),
                        doctest::Contains("grid.log10_coupling_min"), nusi::invalid_argument);
+}
+
+TEST_CASE("make_core_walk reads a tabulated core that reproduces the power law it tabulates, for both presets") {
+  // data/profiles/power_law_r3.csv tabulates the default power law (1e14 g/cm^3 (15 km/r)^3, <E> = 30 MeV).
+  const std::string csv = std::string(NUSI_DATA_DIR) + "/profiles/power_law_r3.csv";
+  for (auto preset : {neutrino_density_preset::fermi_dirac, neutrino_density_preset::paper_quoted}) {
+    CAPTURE(nusi::preset_name(preset));
+    const auto in = nusi::core_inputs<double>::paper_case(core_case::default_case, preset);
+    const auto table = nusi::make_core_walk(in, csv), power_law = nusi::make_core_walk(in);
+    CHECK(table.index() == 1);
+    CHECK(power_law.index() == 0);
+    for (double M : {1e-3, 1.0, 1e3}) {
+      CAPTURE(M);
+      const double a = nusi::core_bound(table, M, in).log10_coupling_bound;
+      // The power-law walk through the variant is the direct one, bit for bit.
+      CHECK(nusi::core_bound(power_law, M, in).log10_coupling_bound == nusi::core_bound(M, in).log10_coupling_bound);
+      // 1e-9: the interpolant is exact on a power law; the rest is quadrature tolerance.
+      CHECK(a == nusi_test::rel(nusi::core_bound(M, in).log10_coupling_bound, 1e-9));
+    }
+    const nusi::core_map_grid<double> grid{.mass_points = 5, .coupling_points = 3};
+    const auto map = nusi::core_map(table, grid, in), direct = nusi::core_map(grid, in);
+    for (std::size_t i = 0; i < grid.mass_points; ++i) CHECK(map.log10_coupling_bound[i] == nusi_test::rel(direct.log10_coupling_bound[i], 1e-9));
+  }
+  CHECK_THROWS_WITH_AS(nusi::make_core_walk(nusi::core_inputs<double>{}, "/nonexistent/profile.csv"),
+                       doctest::Contains("/nonexistent/profile.csv"), nusi::invalid_argument);
 }

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <limits>
 #include <type_traits>
+#include <utility>
 #include <random>
 #include <string>
 #include <vector>
@@ -584,4 +585,24 @@ TEST_CASE("width conventions: scaled_paper at 1 is the paper's; at 1/4 (g^2 M/(1
                        nusi::invalid_argument);
   bad.width = static_cast<nusi::width_convention>(4);
   CHECK_THROWS_WITH_AS(nusi::s_channel_breit_wigner<double>(bad, m), doctest::Contains("med.width"), nusi::invalid_argument);
+}
+
+TEST_CASE("the perturbative limit is sqrt(4 pi), and the accepted log10 ranges keep 10^x and its square normal") {
+  using boost::math::constants::pi;
+  // Closed forms in long double (64-bit mantissa), to its rounding: 4 ulps.
+  const long double eps = 4 * std::numeric_limits<long double>::epsilon();
+  CHECK(nusi_test::relative_error(nusi::perturbative_coupling_limit<long double>, std::sqrt(4 * pi<long double>())) <= eps);
+  CHECK(nusi_test::relative_error(nusi::log10_perturbative_coupling_limit<long double>,
+                                  std::log10(nusi::perturbative_coupling_limit<long double>)) <= eps);
+  CHECK(nusi::log10_perturbative_coupling_limit<double> == static_cast<double>(nusi::log10_perturbative_coupling_limit<long double>));
+  for (auto [lo, hi] : {std::pair{nusi::lowest_log10_mass_MeV<double>, nusi::highest_log10_mass_MeV<double>},
+                        std::pair{nusi::lowest_log10_coupling<double>, nusi::highest_log10_coupling<double>}}) {
+    CAPTURE(lo);
+    CAPTURE(hi);
+    const double small = std::pow(10.0, lo), large = std::pow(10.0, hi);
+    CHECK(std::isnormal(small * small));
+    CHECK(std::isfinite(large * large));
+    CHECK(lo < nusi::log10_perturbative_coupling_limit<double>);
+    CHECK(nusi::log10_perturbative_coupling_limit<double> < hi);
+  }
 }

@@ -3,6 +3,7 @@
 #include <nusi/detection/detectors.hpp>
 
 #include <cmath>
+#include <iterator>
 
 #include <doctest/doctest.h>
 
@@ -100,4 +101,22 @@ TEST_CASE("detector helpers reject bad input naming the parameter") {
   d = nusi::kamiokande_ii<double>();
   d.resolution.stochastic_sigma_at_10MeV_MeV = -1;
   CHECK_THROWS_WITH_AS(d.validate("test"), doctest::Contains("detector.resolution.stochastic_sigma_at_10MeV_MeV"), nusi::invalid_argument);
+}
+
+TEST_CASE("galactic_detectors lists every Galactic detector once, each with its factory's model and its own key") {
+  const nusi::detector<double> factories[] = {nusi::super_kamiokande<double>(), nusi::hyper_kamiokande<double>(),
+                                              nusi::juno<double>(), nusi::dune<double>()};
+  REQUIRE(nusi::galactic_detectors.size() == std::size(factories));
+  for (std::size_t i = 0; i < nusi::galactic_detectors.size(); ++i) {
+    const auto d = nusi::galactic_detectors[i];
+    CAPTURE(nusi::detector_key(d));
+    const auto model = nusi::detector_model<double>(d);
+    CHECK(model.name == factories[i].name);
+    CHECK(model.targets == factories[i].targets);
+    CHECK(model.threshold_MeV == factories[i].threshold_MeV);
+    CHECK(model.channel == factories[i].channel);
+    for (std::size_t j = 0; j < i; ++j) CHECK(nusi::detector_key(nusi::galactic_detectors[j]) != nusi::detector_key(d));
+  }
+  // The forecasts' supernova: 10 kpc, near the Galactic centre (IAU 2015 parsec).
+  CHECK(nusi::galactic_supernova_distance_cm<double> == nusi_test::rel(10 * 3.0856775814913673e21, 1e-15));
 }

@@ -141,3 +141,17 @@ TEST_CASE("binned SN 1987A counts add up to the selection and feed a binned Pois
   CHECK_THROWS_WITH_AS(nusi::sn1987a_counts_in_bins<R>(events, nusi::sn1987a_detector::imb, bad), doctest::Contains("edges_MeV[1]"),
                        nusi::invalid_argument);
 }
+
+TEST_CASE("sn1987a_detectors lists K-II, IMB and Baksan in table order, each with its factory's model") {
+  const nusi::detector<double> factories[] = {nusi::kamiokande_ii<double>(), nusi::imb<double>(), nusi::baksan<double>()};
+  REQUIRE(nusi::sn1987a_detectors.size() == 3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    const auto model = nusi::detector_model<double>(nusi::sn1987a_detectors[i]);
+    CAPTURE(model.name);
+    CHECK(model.name == factories[i].name);
+    CHECK(model.targets == factories[i].targets);
+    CHECK(model.threshold_MeV == factories[i].threshold_MeV);
+    // The events recorded by this detector are the ones the table files under the same enumerator.
+    CHECK(!nusi::select_sn1987a_events(nusi::load_sn1987a_events<double>(table), nusi::sn1987a_detectors[i]).empty());
+  }
+}

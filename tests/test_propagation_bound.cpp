@@ -7,6 +7,8 @@
 
 #include <nusi/propagation_bound.hpp>
 
+#include "test_support.hpp"
+
 namespace {
 const auto paper_spectrum = nusi::pinched_spectrum<double>::paper_default();
 const double log10_2 = std::log10(2.0);
@@ -120,4 +122,10 @@ TEST_CASE("the bound rejects bad input") {
                        doctest::Contains("from_log10_mass_MeV"), invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::propagation_bound_curve(-2.0, -1.0, 0.0, s, paper_spectrum), doctest::Contains("step_dex"),
                        invalid_argument);
+}
+
+TEST_CASE("the bound search tops out at the perturbative limit g = sqrt(4 pi)") {
+  // Independently of the named constant: 4 pi in double, its square root, its log10 (a few ulps).
+  const double top = std::log10(std::sqrt(4 * 3.14159265358979323846));
+  CHECK(nusi::propagation_bound_options<double>{}.log10_g_max == nusi_test::rel(top, 1e-15));
 }

@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <numbers>
 
 #include <nusi/propagation_bound.hpp>
 #include <nusi/time_spread_bound.hpp>
@@ -63,4 +64,10 @@ TEST_CASE("the time-spread bound rejects bad input by name") {
   o = {};
   o.bracket_step_dex = 0;
   CHECK_THROWS_WITH_AS(nusi::time_spread_bound(-6.0, s, emission, o), doctest::Contains("bracket_step_dex"), E);
+}
+
+TEST_CASE("the time-spread search tops out at the perturbative limit g = sqrt(4 pi)") {
+  // Independently of the named constant: 4 pi in double, its square root, its log10 (a few ulps).
+  const double top = std::log10(std::sqrt(4 * std::numbers::pi));
+  CHECK(nusi::time_spread_bound_options<double>{}.log10_g_max == nusi_test::rel(top, 1e-15));
 }

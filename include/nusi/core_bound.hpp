@@ -6,8 +6,10 @@
 
 #include <cmath>
 #include <cstddef>
+#include <filesystem>
 #include <limits>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "cross_sections.hpp"
@@ -38,15 +40,16 @@ template <class Real> inline constexpr Real paper_log10_core_bound = Real(-1.8L)
 template <class Real>
 struct core_inputs {
   neutrino_density_preset preset = neutrino_density_preset::fermi_dirac;
-  Real R_min_cm = km(Real(15));
-  Real R_max_cm = km(Real(45));
+  Real R_min_cm = random_walk_region<Real>{}.R_min_cm;
+  Real R_max_cm = random_walk_region<Real>{}.R_max_cm;
   /// <E> [MeV]; E_cm = 2<E> (paper, below Eq. 7) unless E_cm_convention says otherwise.
   Real mean_energy_MeV = Real(30);
   /// How E_cm follows from <E>: 2<E> head-on (paper) or sqrt(<s>) = sqrt(2)<E> for an isotropic gas.
   centre_of_mass_convention E_cm_convention = centre_of_mass_convention::head_on;
   /// Phase-space factor per final-state particle in Eqs. (2)-(3): the paper's 1e-2 (default_kappa).
   Real kappa = default_kappa<Real>;
-  Real reference_radius_cm = km(Real(15));
+  /// r_ref = R_min of the default case.
+  Real reference_radius_cm = random_walk_region<Real>{}.R_min_cm;
   Real reference_density_g_per_cm3 = Real(1e14L);
   Real power_index = Real(3);
   Real paper_quoted_density_per_cm3 = paper_quoted_neutrino_density_per_cm3<Real>;
@@ -69,6 +72,13 @@ struct core_inputs {
     }
     return in;
   }
+  /// The neutrino gas of these inputs (preset, paper_quoted density, degeneracy, species).
+  neutrino_density_model<Real> neutrinos() const {
+    return {.preset = preset,
+            .paper_quoted_density_per_cm3 = paper_quoted_density_per_cm3,
+            .degeneracy = options.degeneracy,
+            .species = species};
+  }
   /// The power-law profile these inputs describe. Throws nusi::invalid_argument naming a bad member.
   power_law_profile<Real> profile() const {
     return power_law_profile<Real>(power_law_parameters<Real>{
@@ -76,10 +86,7 @@ struct core_inputs {
         .reference_density_g_per_cm3 = reference_density_g_per_cm3,
         .power_index = power_index,
         .mean_energy_MeV = mean_energy_MeV,
-        .neutrinos = {.preset = preset,
-                      .paper_quoted_density_per_cm3 = paper_quoted_density_per_cm3,
-                      .degeneracy = options.degeneracy,
-                      .species = species}});
+        .neutrinos = neutrinos()});
   }
   random_walk_region<Real> region() const { return {R_min_cm, R_max_cm}; }
   /// The random walk through profile() over region().
@@ -163,6 +170,29 @@ core_bound_result<Real> core_bound(const random_walk<Real, Profile, NucleonCross
 template <class Real>
 core_bound_result<Real> core_bound(Real mass_MeV, const core_inputs<Real>& inputs = {}) {
   return core_bound(inputs.walk(), mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention);
+}
+
+/// The core's random walk through either profile: the power law of core_inputs, or a table.
+template <class Real>
+using core_walk = std::variant<random_walk<Real, power_law_profile<Real>>, random_walk<Real, tabulated_profile<Real>>>;
+
+/// The random walk of inputs over inputs.region(): through the tabulated profile in profile_csv
+/// (tabulated_profile::from_csv with inputs.neutrinos(); the power-law members are then unused), or
+/// through the power law inputs.profile() when profile_csv is empty. Throws nusi::invalid_argument
+/// (a bad input; an unreadable or malformed file, naming its line).
+template <class Real>
+core_walk<Real> make_core_walk(const core_inputs<Real>& inputs, const std::filesystem::path& profile_csv = {}) {
+  if (profile_csv.empty()) return inputs.walk();
+  return random_walk<Real, tabulated_profile<Real>>(tabulated_profile<Real>::from_csv(profile_csv.string(), inputs.neutrinos()),
+                                                    inputs.region(), inputs.sigma_nuN, inputs.options);
+}
+
+/// g_core(M) [mass in MeV] through either walk of make_core_walk, with the sigma_2to4 settings of
+/// inputs (kappa, kind, vector_angular_factor). Throws as core_bound above.
+template <class Real>
+core_bound_result<Real> core_bound(const core_walk<Real>& walk, Real mass_MeV, const core_inputs<Real>& inputs) {
+  return std::visit(
+      [&](const auto& w) { return core_bound(w, mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor); }, walk);
 }
 
 /// The (log10 M, log10 g) grid of the Fig. 2 map; the paper's axes by default.
@@ -270,6 +300,13 @@ core_map_result<Real> core_map(const random_walk<Real, Profile, NucleonCrossSect
 template <class Real>
 core_map_result<Real> core_map(const core_map_grid<Real>& grid, const core_inputs<Real>& inputs = {}) {
   return core_map(inputs.walk(), grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention);
+}
+
+/// The Fig. 2 map through either walk of make_core_walk, with the sigma_2to4 settings of inputs.
+template <class Real>
+core_map_result<Real> core_map(const core_walk<Real>& walk, const core_map_grid<Real>& grid, const core_inputs<Real>& inputs) {
+  return std::visit([&](const auto& w) { return core_map(w, grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor); },
+                    walk);
 }
 
 }  // namespace nusi

@@ -70,6 +70,18 @@ void validate_mediator(std::string_view function, const mediator<Real>& med) {
 }
 }  // namespace detail
 
+/// The log10(M/MeV) accepted by the bound searches, the scans and the tool: M = 10^x and M^2 stay
+/// normal doubles.
+template <class Real> inline constexpr Real lowest_log10_mass_MeV = Real(-30);
+template <class Real> inline constexpr Real highest_log10_mass_MeV = Real(10);
+/// The log10 g accepted by the coupling searches and scans: g = 10^x and g^2 stay normal doubles.
+template <class Real> inline constexpr Real lowest_log10_coupling = Real(-30);
+template <class Real> inline constexpr Real highest_log10_coupling = Real(10);
+/// The perturbative limit of the coupling, g = sqrt(4 pi): the top of the coupling searches and of Fig. 1.
+template <class Real> inline constexpr Real perturbative_coupling_limit = Real(3.5449077018110320545963349666822903L);
+/// log10 sqrt(4 pi) = (log10 4 + log10 pi)/2.
+template <class Real> inline constexpr Real log10_perturbative_coupling_limit = Real(0.5496049320110481223893730388699425L);
+
 /// Phase-space factor per final-state particle in Eqs. (2)-(3): the paper's value 1e-2 (Sec. II, where it
 /// is written "(2 pi)^-3 ~ 1e-2"; (2 pi)^-3 itself is 4.03e-3, which would weaken g_core by
 /// log10(2.48)/2 = 0.20 dex: docs/physics.md).

@@ -81,8 +81,8 @@ void validate_event_options(std::string_view fn, const event_bound_options<Real>
     throw_invalid(fn, "options.normalisation_min", "<= 1 <= options.normalisation_max", o.normalisation_min);
   require_positive(fn, "options.delta_chi2_threshold", o.delta_chi2_threshold);
   if (o.confidence_level) require_open_interval(fn, "options.confidence_level", *o.confidence_level, Real(0), Real(1));
-  require_closed_interval(fn, "options.log10_g_min", o.log10_g_min, Real(-30), Real(10));
-  require_closed_interval(fn, "options.log10_g_max", o.log10_g_max, Real(-30), Real(10));
+  require_closed_interval(fn, "options.log10_g_min", o.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  require_closed_interval(fn, "options.log10_g_max", o.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
   require_ordered(fn, "options.log10_g_min", o.log10_g_min, "options.log10_g_max", o.log10_g_max);
   if (o.points_per_decade == 0) throw_invalid(fn, "options.points_per_decade", ">= 1", o.points_per_decade);
   if (!((o.log10_g_max - o.log10_g_min) * Real(o.points_per_decade) <= Real(1000000)))
@@ -279,7 +279,7 @@ event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup
   using std::log10;
   using std::pow;
   constexpr std::string_view fn = "nusi::event_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
+  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
   const event_likelihood_ratio<Real> llr(pow(Real(10), log10_mass_MeV), setup, emission, std::move(observations), options);
   exclusion_scan<Real> scan{.coupling_min = pow(Real(10), options.log10_g_min),
                             .coupling_max = pow(Real(10), options.log10_g_max),

@@ -31,7 +31,7 @@ struct propagation_bound_options {
   /// Search interval in log10 g: [log10_g_min, log10_g_max]; the default top is the perturbative
   /// limit g = sqrt(4 pi).
   Real log10_g_min = Real(-8);
-  Real log10_g_max = Real(0.54857124139689748L);  // log10(sqrt(4 pi))
+  Real log10_g_max = log10_perturbative_coupling_limit<Real>;  // g = sqrt(4 pi)
   /// Bracketing step in log10 g, from the first guess outwards.
   Real bracket_step_dex = Real(0.25L);
   /// Width of the final bracket in log10 g.
@@ -57,14 +57,10 @@ struct propagation_bound_point {
 };
 
 namespace detail {
-/// The range of log10 g accepted by the bound searches: g = 10^x and g^2 stay normal doubles.
-template <class Real> inline constexpr Real log10_coupling_lowest = Real(-30);
-template <class Real> inline constexpr Real log10_coupling_highest = Real(10);
-
 template <class Real>
 void validate_bound_options(std::string_view fn, const propagation_bound_options<Real>& o) {
-  require_closed_interval(fn, "log10_g_min", o.log10_g_min, log10_coupling_lowest<Real>, log10_coupling_highest<Real>);
-  require_closed_interval(fn, "log10_g_max", o.log10_g_max, log10_coupling_lowest<Real>, log10_coupling_highest<Real>);
+  require_closed_interval(fn, "log10_g_min", o.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  require_closed_interval(fn, "log10_g_max", o.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
   require_ordered(fn, "log10_g_min", o.log10_g_min, "log10_g_max", o.log10_g_max);
   require_positive(fn, "bracket_step_dex", o.bracket_step_dex);
   require_positive(fn, "log10_g_tolerance", o.log10_g_tolerance);
@@ -90,7 +86,7 @@ propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propa
   using std::log10;
   using std::pow;
   constexpr std::string_view fn = "nusi::propagation_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
+  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
   detail::validate_bound_options(fn, options);
   propagation_setup<Real> s = setup;
   s.med.mass_MeV = pow(Real(10), log10_mass_MeV);

@@ -167,8 +167,8 @@ class scan_runner {
     if (plan_.log10_mass_MeV.empty()) detail::throw_invalid(fn, "plan.log10_mass_MeV.size()", ">= 1", 0);
     if (plan_.rows_per_mass() == 0)
       detail::throw_invalid(fn, "plan.log10_coupling.size()", ">= 1 when plan.bounds is false", 0);
-    for (Real lm : plan_.log10_mass_MeV) detail::require_closed_interval(fn, "plan.log10_mass_MeV", lm, Real(-30), Real(10));
-    for (Real lg : plan_.log10_coupling) detail::require_closed_interval(fn, "plan.log10_coupling", lg, Real(-30), Real(10));
+    for (Real lm : plan_.log10_mass_MeV) detail::require_closed_interval(fn, "plan.log10_mass_MeV", lm, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
+    for (Real lg : plan_.log10_coupling) detail::require_closed_interval(fn, "plan.log10_coupling", lg, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
     detail::validate_bound_options(fn, plan_.propagation_options);
     for (std::size_t s = 0; s < plan_.supernovae.size(); ++s) {
       const auto& sn = plan_.supernovae[s];

@@ -27,7 +27,7 @@ template <class Real>
 struct time_spread_bound_options {
   window_fraction_options<Real> window{};
   Real log10_g_min = Real(-8);
-  Real log10_g_max = Real(0.54857124139689748L);  // log10(sqrt(4 pi))
+  Real log10_g_max = log10_perturbative_coupling_limit<Real>;  // g = sqrt(4 pi)
   /// Step in log10 g from the unscattered-only root upwards until F_window <= level.
   Real bracket_step_dex = Real(0.02L);
   /// Width of the final bracket in log10 g (below the Monte Carlo uncertainty is pointless).
@@ -69,9 +69,9 @@ time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propa
   using std::log10;
   using std::pow;
   constexpr std::string_view fn = "nusi::time_spread_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, Real(-30), Real(10));
-  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, Real(-30), Real(10));
+  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
+  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
   detail::require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
   detail::require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
   detail::require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);

@@ -3,6 +3,7 @@
 # CITATION.cff, the CMake package version file, `nusi --version` (when the tool is built) and the
 # Python module's __version__ (when it is built). Arguments: VERSION, CFF, PACKAGE_VERSION_FILE,
 # optional TOOL, optional PYTHON and PYTHONPATH.
+cmake_policy(SET CMP0012 NEW)  # the package version file tests if(TRUE)
 function(expect_equal what got)
   if(NOT "${got}" STREQUAL "${VERSION}")
     message(FATAL_ERROR "${what} reports version '${got}', project(VERSION) is '${VERSION}'")
@@ -26,7 +27,7 @@ if(TOOL)
     message(FATAL_ERROR "nusi --version exited with ${code}")
   endif()
   string(STRIP "${out}" out)
-  string(REGEX REPLACE "^nusi[ \t]+" "" tool_version "${out}")
+  string(REGEX REPLACE "^nusi[ \t]+([^ \t]+).*$" "\\1" tool_version "${out}")  # "nusi X.Y.Z (commit ...)"
   expect_equal("nusi --version" "${tool_version}")
 endif()
 

@@ -310,4 +310,39 @@ detector<Real> dune() {
           .efficiency = {}};
 }
 
+/// The detectors of the Galactic-supernova forecasts.
+enum class galactic_detector { super_kamiokande, hyper_kamiokande, juno, dune };
+
+/// The distance of the Galactic supernova of the forecasts, 10 kpc [cm].
+template <class Real> inline constexpr Real galactic_supernova_distance_cm = kpc(Real(10));
+
+/// Every galactic_detector, in the order the tool and the figures list them.
+inline constexpr std::array<galactic_detector, 4> galactic_detectors{
+    galactic_detector::super_kamiokande, galactic_detector::hyper_kamiokande, galactic_detector::juno,
+    galactic_detector::dune};
+
+/// The detector's key on the command line and in file names: "super-kamiokande", "hyper-kamiokande",
+/// "juno" or "dune".
+inline std::string_view detector_key(galactic_detector d) {
+  switch (d) {
+    case galactic_detector::super_kamiokande: return "super-kamiokande";
+    case galactic_detector::hyper_kamiokande: return "hyper-kamiokande";
+    case galactic_detector::juno: return "juno";
+    case galactic_detector::dune: return "dune";
+  }
+  return "unknown";
+}
+
+/// The model of d: super_kamiokande(), hyper_kamiokande() (216 kt inner detector), juno() or dune().
+template <class Real>
+detector<Real> detector_model(galactic_detector d) {
+  switch (d) {
+    case galactic_detector::super_kamiokande: return super_kamiokande<Real>();
+    case galactic_detector::hyper_kamiokande: return hyper_kamiokande<Real>();
+    case galactic_detector::juno: return juno<Real>();
+    case galactic_detector::dune: return dune<Real>();
+  }
+  return super_kamiokande<Real>();  // not reached: the switch names every detector
+}
+
 }  // namespace nusi

@@ -29,6 +29,21 @@ namespace nusi {
 /// The three detectors that recorded SN 1987A (anti-nu_e IBD).
 enum class sn1987a_detector { kamiokande_ii, imb, baksan };
 
+/// Every sn1987a_detector, in the order of the table and of the analyses.
+inline constexpr std::array<sn1987a_detector, 3> sn1987a_detectors{sn1987a_detector::kamiokande_ii, sn1987a_detector::imb,
+                                                                   sn1987a_detector::baksan};
+
+/// The model of d (detectors.hpp): kamiokande_ii(), imb() (Vissani-2015 efficiency) or baksan().
+template <class Real>
+detector<Real> detector_model(sn1987a_detector d) {
+  switch (d) {
+    case sn1987a_detector::kamiokande_ii: return kamiokande_ii<Real>();
+    case sn1987a_detector::imb: return imb<Real>();
+    case sn1987a_detector::baksan: return baksan<Real>();
+  }
+  return kamiokande_ii<Real>();  // not reached: the switch names every detector
+}
+
 /// Published background-rate sets (columns of the table): Loredo & Lamb 2002; Costantini, Ianni,
 /// Pagliaroli, Vissani 2007; Vissani 2015.
 enum class sn1987a_background_set { loredo_lamb_2002, costantini_2007, vissani_2015 };
@@ -249,9 +264,7 @@ std::vector<detector_observation<Real>> sn1987a_observations(
   std::vector<detector_observation<Real>> out;
   for (const auto& [which, edges] : setup) {
     detector_observation<Real> o;
-    o.det = which == sn1987a_detector::kamiokande_ii ? kamiokande_ii<Real>()
-            : which == sn1987a_detector::imb         ? imb<Real>()
-                                                     : baksan<Real>();
+    o.det = detector_model<Real>(which);
     o.events = sn1987a_observed_events(table, which, unbinned_selection, background, background_window_s);
     o.edges_MeV = edges;
     const auto counts = sn1987a_counts_in_bins<Real>(table, which, edges, binned_selection);

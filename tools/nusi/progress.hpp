@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Progress of long scans on stderr: a percentage with an estimate of the time left. Silent when
-// --quiet was given or stderr is not a terminal. Not part of the library API.
+// --quiet was given or stderr is not a terminal; the thread pool behind it. Not part of the library.
 #pragma once
 
 #include <unistd.h>
@@ -18,9 +18,9 @@
 
 #include <nusi/parallel.hpp>
 
-#include "cli.hpp"
+#include "command.hpp"
 
-namespace nusi::cli {
+namespace nusi_tool {
 
 class progress {
  public:
@@ -108,4 +108,4 @@ auto parallel_map(const std::string& what, std::size_t n, unsigned threads, bool
   return out;
 }
 
-}  // namespace nusi::cli
+}  // namespace nusi_tool

@@ -1,19 +1,16 @@
 // SPDX-License-Identifier: MIT
 // The pieces of `nusi figures`: each writes one figure's CSV and PNG and adds its headline numbers to
-// the summary (ours beside the paper's). Not part of the library API.
+// the summary (ours beside the paper's). Not part of the library.
 #pragma once
 
-#include <cstddef>
 #include <filesystem>
-#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "progress.hpp"
-#include "transport_flags.hpp"
+#include "flags.hpp"
 
-namespace nusi::cli {
+namespace nusi_tool {
 
 /// One headline number of the summary: what, our value, the paper's, and why they differ.
 struct summary_row {
@@ -23,13 +20,7 @@ struct summary_row {
   std::string note;
 };
 
-/// Core inputs of `nusi figures` (the default case's; the conservative case keeps its 30 km, 15 MeV).
-struct core_settings {
-  double R_min_km = 15, R_max_km = 45, mean_energy_MeV = 30, kappa = 1e-2, paper_density_per_cm3 = 1e38;
-  std::string profile;  // a tabulated profile (CSV) instead of the power law; empty: power law
-};
-
-/// The grids of the figures (the propagation transport grid is in transport_flags).
+/// The grids of the figures (the propagation transport grid is in propagation_flags).
 struct figure_grids {
   double fig1_mass_step_dex = 0.05;  // Fig. 1 curves: the paper's range, the ~1 keV dip resolved
   long fig2_mass_points = 241, fig2_coupling_points = 161;  // Fig. 2: the paper's axes, 0.025 dex
@@ -38,8 +29,8 @@ struct figure_grids {
 
 /// Shared settings of the figure writers.
 struct figure_context {
-  transport_flags propagation;  // physics and grid of the propagation figures
-  core_settings core;
+  propagation_flags propagation;  // physics and grid of the propagation figures
+  core_flags core;
   figure_grids grids;
   std::filesystem::path out_dir;
   bool quiet = false;
@@ -53,18 +44,17 @@ struct figure_context {
     written.push_back(name);
     return out_dir / name;
   }
+  /// Runs a plot script on the CSV files; a failure is recorded under png.
+  void plot(const std::string& script, const std::vector<std::string>& args, const std::string& png);
 };
 
 /// Fig. 2 (core map, both presets and cases) and the core bound curves for Fig. 1.
 void write_core_figures(figure_context& ctx);
-
-}  // namespace nusi::cli
-
-namespace nusi::cli {
 /// Fig. 3 (spectrum before and after, arrival-direction map) and the propagation bound of Fig. 1.
 void write_propagation_figures(figure_context& ctx);
 /// Beyond the paper: time-spread, SN 1987A event-level and forecast bounds on the Fig. 1 axes.
 void write_beyond_figures(figure_context& ctx);
 /// Fig. 1 from the curves written before it (core and propagation, and any extra criteria).
 void write_bounds_figure(figure_context& ctx);
-}  // namespace nusi::cli
+
+}  // namespace nusi_tool

@@ -4,7 +4,6 @@
 // beside the paper's energy criterion) and their headline numbers in the summary.
 #include <algorithm>
 #include <cmath>
-#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <string>
@@ -14,21 +13,17 @@
 #include <nusi/event_bound.hpp>
 #include <nusi/propagation_bound.hpp>
 
-#include "beyond_flags.hpp"
+#include "data_files.hpp"
 #include "figures.hpp"
 #include "output.hpp"
-#include "plot.hpp"
 #include "progress.hpp"
 
-namespace nusi::cli {
+namespace nusi_tool {
 
 namespace {
+using namespace nusi;
 
-std::string fixed2(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", x);
-  return buf;
-}
+std::string fixed2(double x) { return fixed_text(x, 2); }
 
 void write_curve(figure_context& ctx, const std::string& name, const std::string& comment, const std::vector<double>& masses,
                  const std::vector<double>& bounds, const std::vector<std::pair<std::string, std::vector<double>>>& extra = {}) {
@@ -63,17 +58,19 @@ void write_beyond_figures(figure_context& ctx) {
   const auto emission = pinched_spectrum<double>::paper_default();
   const supernova_emission<double> sn1987a{};
   supernova_emission<double> galactic{};
-  galactic.distance_cm = kpc(10.0);
+  galactic.distance_cm = galactic_supernova_distance_cm<double>;
   propagation_setup<double> setup10 = setup;
   setup10.distance_cm = galactic.distance_cm;
-  const auto table = load_sn1987a_events<double>(default_sn1987a_table());
+  const auto table = load_sn1987a_events<double>(data_file("sn1987a/sn1987a_events.csv").string());
 
   std::vector<double> energy(n, nan), spread(n, nan), spread_error(n, nan), spread_unscattered(n, nan);
   std::vector<double> ev_profiled(n, nan), ev_fixed(n, nan), ev_window(n, nan), ev_A(n, nan);
-  const std::vector<std::pair<std::string, detector<double>>> detectors{{"super_kamiokande", super_kamiokande<double>()},
-                                                                        {"hyper_kamiokande", hyper_kamiokande<double>()},
-                                                                        {"juno", juno<double>()},
-                                                                        {"dune", dune<double>()}};
+  std::vector<std::pair<std::string, detector<double>>> detectors;  // (file-name key, model)
+  for (auto d : galactic_detectors) {
+    std::string key(detector_key(d));
+    std::replace(key.begin(), key.end(), '-', '_');
+    detectors.emplace_back(key, detector_model<double>(d));
+  }
   std::vector<std::vector<double>> forecast(detectors.size(), std::vector<double>(n, nan));
 
   time_spread_bound_options<double> spread_options;
@@ -140,18 +137,17 @@ void write_beyond_figures(figure_context& ctx) {
                 forecast[d]);
 
   std::vector<std::string> plot_args{ctx.file("fig1_beyond.png").string()};
-  const std::pair<std::string, std::string> curves[] = {
+  std::vector<std::pair<std::string, std::string>> curves = {
       {"fig1_beyond_energy_criterion.csv", "paper's criterion F <= 1% (SN 1987A propagation):fill"},
       {"fig1_time_spread.csv", "time spread, F(delay < 12.4 s) <= 1%:line"},
       {"fig1_sn1987a_events.csv", "SN 1987A events, energy profiled:line"},
       {"fig1_sn1987a_events_fixed.csv", "SN 1987A events, energy fixed:dash"},
-      {"fig1_sn1987a_events_window.csv", "SN 1987A events within 12.4 s:dash"},
-      {"fig1_forecast_super_kamiokande.csv", "Super-K, SN at 10 kpc (sensitivity):dot"},
-      {"fig1_forecast_hyper_kamiokande.csv", "Hyper-K, 10 kpc:dot"},
-      {"fig1_forecast_juno.csv", "JUNO, 10 kpc:dot"},
-      {"fig1_forecast_dune.csv", "DUNE, 10 kpc:dot"}};
+      {"fig1_sn1987a_events_window.csv", "SN 1987A events within 12.4 s:dash"}};
+  for (std::size_t d = 0; d < detectors.size(); ++d)
+    curves.emplace_back("fig1_forecast_" + detectors[d].first + ".csv",
+                        detectors[d].second.name + (d == 0 ? ", SN at 10 kpc (sensitivity):dot" : ", 10 kpc:dot"));
   for (const auto& [file, label] : curves) plot_args.push_back((ctx.out_dir / file).string() + ":" + label);
-  if (!run_plot_script("beyond.py", plot_args)) ctx.failures.push_back("fig1_beyond.png");
+  ctx.plot("beyond.py", plot_args, "fig1_beyond.png");
 
   const double e6 = at(masses, energy, -6), e3 = at(masses, energy, -3);
   const std::string note6 = "energy criterion F <= 1%: " + fixed2(e6) + " (nusi)";
@@ -167,4 +163,4 @@ void write_beyond_figures(figure_context& ctx) {
                            fixed2(at(masses, forecast[d], -6)), "-", "Asimov, 90% CL, energy profiled"});
 }
 
-}  // namespace nusi::cli
+}  // namespace nusi_tool

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: MIT
+# A run's inputs replay exactly: `nusi COMMAND FLAGS --write-config F --json` prints the same JSON (the
+# result and its provenance) as `nusi COMMAND --config F --json` and as a config written from the
+# first run's provenance.inputs alone. TOOL, COMMAND (;-list), FLAGS (;-list), DIR.
+file(MAKE_DIRECTORY ${DIR})
+function(run out_var)
+  execute_process(COMMAND ${TOOL} ${COMMAND} ${ARGN} --json RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT code EQUAL 0)
+    message(FATAL_ERROR "nusi ${COMMAND} ${ARGN} --json: exit code ${code}: ${err}")
+  endif()
+  set(${out_var} "${out}" PARENT_SCOPE)
+endfunction()
+
+run(first ${FLAGS} --write-config ${DIR}/written.toml)
+run(replayed --config ${DIR}/written.toml)
+if(NOT first STREQUAL replayed)
+  message(FATAL_ERROR "--config of the written file gives another result:\n${first}\nvs\n${replayed}")
+endif()
+
+# The same from the JSON alone: provenance.inputs as a TOML file (JSON scalars are TOML values).
+string(JSON inputs GET "${first}" provenance inputs)
+string(JSON count LENGTH "${inputs}")
+set(toml "")
+math(EXPR last "${count} - 1")
+foreach(i RANGE ${last})
+  string(JSON key MEMBER "${inputs}" ${i})
+  string(JSON type TYPE "${inputs}" ${key})
+  string(JSON value GET "${inputs}" ${key})
+  if(type STREQUAL "STRING")
+    set(value "\"${value}\"")
+  elseif(type STREQUAL "BOOLEAN")
+    string(TOLOWER "${value}" value)
+  endif()
+  string(APPEND toml "${key} = ${value}\n")
+endforeach()
+file(WRITE ${DIR}/from_json.toml "${toml}")
+run(from_json --config ${DIR}/from_json.toml)
+if(NOT first STREQUAL from_json)
+  message(FATAL_ERROR "provenance.inputs replayed gives another result:\n${first}\nvs\n${from_json}\n(config:\n${toml})")
+endif()

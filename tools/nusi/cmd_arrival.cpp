@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+// nusi arrival: arrival times of the supernova neutrinos above threshold behind the light front after
+// secret scatterings (Monte Carlo, 3D deflections): quantiles, the fraction within a window, histogram.
+#include <algorithm>
+#include <cmath>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nusi/arrival_times.hpp>
+
+#include "flags.hpp"
+#include "output.hpp"
+
+namespace {
+using nusi_tool::json;
+using nusi_tool::number_text;
+using nusi_tool::short_text;
+
+std::vector<double> parse_list(const std::string& flag, const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    char* end = nullptr;
+    const double x = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(x))
+      throw nusi_tool::usage_error(flag + " expects a comma-separated list of numbers, got '" + item + "'");
+    out.push_back(x);
+  }
+  if (out.empty()) throw nusi_tool::usage_error(flag + " expects a comma-separated list of numbers");
+  return out;
+}
+
+std::string list_text(const std::vector<double>& values) {
+  std::string out;
+  for (double v : values) out += (out.empty() ? "" : ",") + number_text(v);
+  return out;
+}
+
+json quantiles_json(const std::vector<nusi::delay_quantile<double>>& qs) {
+  json out = json::array();
+  for (const auto& q : qs) out.push_back({{"probability", q.probability}, {"delay_s", q.delay_s}, {"error_s", q.error_s}});
+  return out;
+}
+
+struct arrival_command {
+  nusi_tool::mediator_flags mediator{nusi_tool::mediator_flags{}.log10_mass_MeV, -2.2};  // where the delays are seconds
+  nusi_tool::propagation_flags physics;
+  nusi_tool::window_flags mc{nusi::arrival_time_options<double>{}.primaries};
+  std::string quantiles = list_text(nusi::arrival_time_options<double>{}.quantile_probabilities);
+
+  void declare(nusi_tool::command& c) {
+    c.details("Arrival times of the neutrinos above threshold behind the light front (Monte Carlo of the\n"
+              "propagation, paper Sec. IV, 3D deflections): delay quantiles, the fraction within the window\n"
+              "F_window = N(E > threshold, delay < window)/N(emitted), and the delay histogram of scattered arrivals.");
+    mediator.declare(c);
+    physics.declare(c, nusi_tool::propagation_flags::physics);
+    mc.declare(c, true);
+    c.text("--quantiles", quantiles, "delay quantiles to report, comma-separated probabilities in (0, 1)");
+    c.output_formats("print one JSON object",
+                     "print the delay histogram as CSV: scattered arrivals above threshold per emitted neutrino in\n"
+                     "bins of delay behind light, error = sqrt(count)/N");
+  }
+
+  int run(const nusi_tool::command& c) const {
+    const auto output = c.format();
+    nusi::propagation_setup<double> setup = physics.setup();
+    setup.med = mediator.mediator();
+    const auto window = mc.options();
+    nusi::arrival_time_options<double> o;
+    o.primaries = window.primaries;
+    o.seed = window.seed;
+    o.window_s = window.window_s;
+    o.angles = window.angles;
+    o.quantile_probabilities = parse_list("--quantiles", quantiles);
+    o.batches = std::min<std::size_t>(o.batches, o.primaries);
+    const auto r = nusi::arrival_time_distribution(setup, physics.emission(), o);
+    const auto& h = r.delay_histogram;
+    const double N = double(r.primaries);
+    if (output == nusi_tool::output_format::csv) {
+      std::cout << "delay_low_s,delay_high_s,per_emitted,error\n";
+      const auto line = [&](const std::string& low, const std::string& high, double count) {
+        std::cout << low << ',' << high << ',' << number_text(count / N) << ',' << number_text(std::sqrt(count) / N) << '\n';
+      };
+      line("0", number_text(h.edges.front()), double(h.underflow));
+      for (std::size_t i = 0; i < h.counts.size(); ++i) line(number_text(h.edges[i]), number_text(h.edges[i + 1]), double(h.counts[i]));
+      line(number_text(h.edges.back()), "inf", double(h.overflow));
+      return 0;
+    }
+    if (output == nusi_tool::output_format::json) {
+      std::vector<double> per(h.counts.size());
+      for (std::size_t i = 0; i < per.size(); ++i) per[i] = double(h.counts[i]) / N;
+      c.print_json({{"log10_mass_MeV", mediator.log10_mass_MeV},
+                    {"log10_g", mediator.log10_g},
+                    {"primaries", r.primaries},
+                    {"seed", o.seed},
+                    {"angle_model", mc.planar ? "planar" : "three_dimensional"},
+                    {"threshold_MeV", setup.threshold_MeV},
+                    {"window_s", r.window_s},
+                    {"fraction_above_threshold", r.fraction_above_threshold},
+                    {"fraction_above_threshold_error", r.fraction_above_threshold_error},
+                    {"unscattered_fraction", r.unscattered_fraction},
+                    {"unscattered_fraction_error", r.unscattered_fraction_error},
+                    {"fraction_within_window", r.fraction_within_window},
+                    {"fraction_within_window_error", r.fraction_within_window_error},
+                    {"scattered_within_window", r.scattered_within_window},
+                    {"scattered_within_window_error", r.scattered_within_window_error},
+                    {"excluded_by_window", r.fraction_within_window <= setup.exclusion_level},
+                    {"exclusion_level", setup.exclusion_level},
+                    {"mean_delay_s", r.mean_delay_s},
+                    {"mean_scatterings_per_primary", r.mean_scatterings_per_primary},
+                    {"quantiles", quantiles_json(r.quantiles)},
+                    {"scattered_quantiles", quantiles_json(r.scattered_quantiles)},
+                    {"histogram_edges_s", h.edges},
+                    {"histogram_per_emitted", per},
+                    {"histogram_below_first_edge_per_emitted", double(h.underflow) / N},
+                    {"histogram_above_last_edge_per_emitted", double(h.overflow) / N}});
+      return 0;
+    }
+    const auto pm = [](double v, double e) { return short_text(v) + " +- " + short_text(e); };
+    std::string window_label = "F_window, delay < " + short_text(r.window_s) + " s";
+    window_label.resize(std::max<std::size_t>(window_label.size() + 1, 39), ' ');
+    std::cout << "M = " << short_text(setup.med.mass_MeV) << " MeV, g = " << short_text(setup.med.coupling) << ", "
+              << r.primaries << " Monte Carlo primaries, threshold " << short_text(setup.threshold_MeV) << " MeV\n"
+              << "F = N(E > threshold)/N(emitted)        " << pm(r.fraction_above_threshold, r.fraction_above_threshold_error) << "\n"
+              << "F_0, unscattered (delay 0)             " << pm(r.unscattered_fraction, r.unscattered_fraction_error) << "\n"
+              << window_label << pm(r.fraction_within_window, r.fraction_within_window_error) << "\n"
+              << (r.fraction_within_window <= setup.exclusion_level ? "excluded" : "allowed")
+              << " by the time-spread criterion (excluded where F_window <= " << short_text(setup.exclusion_level) << ")\n"
+              << "mean delay of the arrivals above threshold: " << short_text(r.mean_delay_s) << " s\n"
+              << "\ndelay quantile   all above threshold [s]   scattered only [s]\n";
+    for (std::size_t i = 0; i < r.quantiles.size(); ++i) {
+      std::string a = pm(r.quantiles[i].delay_s, r.quantiles[i].error_s);
+      a.resize(std::max<std::size_t>(a.size(), 26), ' ');
+      std::cout << "  p = " << short_text(r.quantiles[i].probability) << (r.quantiles[i].probability < 0.095 ? "   " : "    ") << a
+                << pm(r.scattered_quantiles[i].delay_s, r.scattered_quantiles[i].error_s) << "\n";
+    }
+    std::cout << "\nscattered arrivals above threshold per emitted neutrino, by delay:\n";
+    for (std::size_t i = 0; i < h.counts.size(); ++i)
+      if (h.counts[i] > 0)
+        std::cout << "  " << short_text(h.edges[i]) << " - " << short_text(h.edges[i + 1]) << " s: " << short_text(double(h.counts[i]) / N)
+                  << "\n";
+    return 0;
+  }
+};
+const nusi_tool::registrar<arrival_command> reg("arrival",
+                                                 "arrival-time quantiles, window fraction and delay histogram (Monte Carlo)");
+}  // namespace

@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// nusi figures: everything the paper shows, with the embedded defaults, as CSV + PNG + a summary
+// comparing each headline number with the paper's quoted value, and provenance.json (how it was made).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <fmt/format.h>
+
+#include "data_files.hpp"
+#include "figures.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+
+namespace nusi_tool {
+void figure_context::plot(const std::string& script, const std::vector<std::string>& args, const std::string& png) {
+  if (!run_plot_script(script, args)) failures.push_back(png);
+}
+}  // namespace nusi_tool
+
+namespace {
+using nusi_tool::usage_error;
+
+std::string summary_table(const std::vector<nusi_tool::summary_row>& rows) {
+  std::string out = fmt::format("{:<72}{:<10}{:<10}note\n", "quantity", "nusi", "paper");
+  for (const auto& r : rows) out += fmt::format("{:<72}{:<10}{:<10}{}\n", r.quantity, r.ours, r.paper, r.note);
+  return out;
+}
+
+void require_points(const char* flag, long value, long lo, long hi) {
+  if (value < lo || value > hi)
+    throw usage_error(fmt::format("{} must be in [{}, {}], got {}", flag, lo, hi, value));
+}
+
+struct figures_command {
+  std::string out_dir = "figures";
+  bool quiet = false;
+  long threads = 0;
+  nusi_tool::figure_context ctx;
+
+  void declare(nusi_tool::command& c) {
+    c.details("Compute the paper's bounds and Figs. 1-3 with the embedded defaults: CSV, PNG, summary.txt and\n"
+              "provenance.json. Every physics input can be changed; Fig. 1 shows both Majorana and Dirac targets\n"
+              "(--dirac sets Fig. 3).");
+    c.setting("--out", out_dir, "output directory");
+    c.quiet_setting(quiet);
+    ctx.propagation.declare(c, nusi_tool::propagation_flags::level | nusi_tool::propagation_flags::grid);
+    ctx.core.declare(c, true);
+    auto& grids = ctx.grids;
+    c.number("--fig1-mass-step-dex", grids.fig1_mass_step_dex, "Fig. 1: step of the bound curves in log10(M/MeV)");
+    c.integer("--fig2-mass-points", grids.fig2_mass_points, "Fig. 2: masses of the core map (log10 M from -1 to 5)");
+    c.integer("--fig2-coupling-points", grids.fig2_coupling_points, "Fig. 2: couplings of the core map (log10 g from -3 to 1)");
+    c.integer("--fig3-energy-bins", grids.fig3_energy_bins, "Fig. 3: energy bins of the energy-angle transport (1e-5 to 200 MeV)");
+    c.integer("--fig3-angle-bins", grids.fig3_angle_bins, "Fig. 3: angle bins (1e-8 to 1 rad)");
+    c.threads_setting(threads, "threads for the bound curves, 0 = all cores (the results do not depend on it)");
+  }
+
+  int run(const nusi_tool::command& c) {
+    const auto& grids = ctx.grids;
+    if (!(grids.fig1_mass_step_dex >= 1e-3 && grids.fig1_mass_step_dex <= 1))
+      throw usage_error("--fig1-mass-step-dex must be in [0.001, 1], got " + nusi_tool::number_text(grids.fig1_mass_step_dex));
+    require_points("--fig2-mass-points", grids.fig2_mass_points, 2, 20000);
+    require_points("--fig2-coupling-points", grids.fig2_coupling_points, 2, 20000);
+    require_points("--fig3-energy-bins", grids.fig3_energy_bins, 8, 4096);
+    require_points("--fig3-angle-bins", grids.fig3_angle_bins, 2, 4096);
+    ctx.threads = nusi_tool::thread_count(threads);
+    ctx.core.validate_figures();
+    (void)ctx.propagation.setup();  // reject bad propagation flags before any work
+    (void)ctx.propagation.options();
+    for (const char* script : {"fig1.py", "fig2.py", "fig3.py", "beyond.py"}) (void)nusi_tool::data_file(std::string("plot/") + script);
+    ctx.out_dir = out_dir;
+    ctx.quiet = quiet;
+    std::filesystem::create_directories(ctx.out_dir);
+
+    nusi_tool::write_core_figures(ctx);
+    nusi_tool::write_propagation_figures(ctx);
+    nusi_tool::write_beyond_figures(ctx);
+    nusi_tool::write_bounds_figure(ctx);
+
+    const std::string table = summary_table(ctx.summary);
+    std::ofstream(ctx.file("summary.txt")) << table;
+    std::ofstream(ctx.file("provenance.json")) << c.provenance().dump(2) << "\n";
+    std::cout << table << "\nwrote to " << ctx.out_dir.string() << ":";
+    for (const auto& f : ctx.written) std::cout << ' ' << f;
+    std::cout << '\n';
+    if (!ctx.failures.empty()) {
+      std::string missing;
+      for (const auto& f : ctx.failures) missing += (missing.empty() ? "" : ", ") + f;
+      std::cerr << "nusi figures: could not draw " << missing << " (needs " << nusi_tool::plot_python()
+                << " with matplotlib: apt-get install python3-matplotlib)\n";
+      return 1;
+    }
+    return 0;
+  }
+};
+const nusi_tool::registrar<figures_command> reg("figures", "compute the paper's bounds and Figs. 1-3 (CSV, PNG, summary)");
+}  // namespace
