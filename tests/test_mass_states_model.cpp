@@ -223,7 +223,7 @@ TEST_CASE("averaging over the target-energy distribution equals the direct avera
   // Rate factor <sigma(s) (1 - v cos theta)> over f(p) p^2 dp d(cos)/2, with s = m^2 + 2E(E_2 - p cos), computed by
   // 2D Gauss-Kronrod: an independent route to int rho(x) sigma(m^2 + 2 E x) dx. sigma: smooth, s/(s + c)^2.
   const double T = nusi::eV(1.6764e-4), E = 10.0;
-  for (double m_eV : {0.0, 1e-4, 0.005, 0.05}) {
+  for (double m_eV : {0.0, 1e-4, 0.05}) {
     CAPTURE(m_eV);
     const double m = nusi::eV(m_eV), c = 2 * E * nusi::eV(3e-4);
     auto sigma = [&](double s) { return s / ((s + c) * (s + c)); };
@@ -233,11 +233,11 @@ TEST_CASE("averaging over the target-energy distribution equals the direct avera
     using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
     auto over_angle = [&](double p) {
       const double E2 = std::sqrt(p * p + m * m);
-      return GK::integrate([&](double ct) { return sigma(m * m + 2 * E * (E2 - p * ct)) * (E2 - p * ct) / E2 / 2; }, -1.0, 1.0, 10, 1e-13);
+      return GK::integrate([&](double ct) { return sigma(m * m + 2 * E * (E2 - p * ct)) * (E2 - p * ct) / E2 / 2; }, -1.0, 1.0, 5, 1e-12);
     };
     auto weight = [&](double p) { return p * p / (std::exp(p / T) + 1); };
     const double norm = GK::integrate(weight, 0.0, 80 * T, 15, 1e-14);
-    const double direct = GK::integrate([&](double p) { return weight(p) * over_angle(p); }, 0.0, 80 * T, 15, 1e-13) / norm;
+    const double direct = GK::integrate([&](double p) { return weight(p) * over_angle(p); }, 0.0, 80 * T, 10, 1e-12) / norm;
     CHECK(via_x == rel(direct, 2e-8));  // the rule's accuracy (~1e-9) and the W table's interpolation (<1e-7 locally)
   }
 }

@@ -4,11 +4,14 @@
 // coupling conventions (the paper's, Gamma = g^2 M/(4 pi) per channel, and the Lagrangian one of nuSIprop); widths.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
 #include <cstddef>
 #include <initializer_list>
+#include <limits>
+#include <string>
 #include <string_view>
 
 #include <boost/math/constants/constants.hpp>
@@ -112,7 +115,11 @@ template <class Real>
 std::array<std::array<std::complex<Real>, 3>, 3> mass_basis_couplings(const flavour_coupling_pattern<Real>& pattern,
                                                                       const neutrino_spectrum<Real>& spectrum,
                                                                       Real lagrangian_g) {
+  using std::abs;
   std::array<std::array<std::complex<Real>, 3>, 3> G{};
+  Real largest = 0;
+  for (const auto& row : pattern.entries)
+    for (Real g : row) largest = std::max(largest, abs(g));
   for (std::size_t i = 0; i < 3; ++i)
     for (std::size_t j = 0; j < 3; ++j) {
       std::complex<Real> sum(0);
@@ -120,6 +127,10 @@ std::array<std::array<std::complex<Real>, 3>, 3> mass_basis_couplings(const flav
         for (std::size_t b = 0; b < 3; ++b)
           sum += std::conj(spectrum.pmns(static_cast<flavour>(a), i)) * pattern.entries[a][b] *
                  spectrum.pmns(static_cast<flavour>(b), j);
+      // Parts below the rotation's rounding (64 ulps of the largest entry) are zero: U^dagger 1 U = 1 exactly, so the
+      // universal pattern opens no off-diagonal channel through rounding.
+      if (abs(sum.real()) <= 64 * std::numeric_limits<Real>::epsilon() * largest) sum.real(Real(0));
+      if (abs(sum.imag()) <= 64 * std::numeric_limits<Real>::epsilon() * largest) sum.imag(Real(0));
       G[i][j] = lagrangian_g * sum;
     }
   return G;

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// The inputs of mass-state propagation (docs/physics.md, "Mass states"): interaction, neutrino spectrum, relic
+// background, distance, threshold and exclusion level, detected flavour; the emission by flavour; and the model built
+// from them once (spectrum, relic targets with their thermal distributions, scattering). The paper's model is
+// propagation_setup.hpp.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "../errors.hpp"
+#include "../spectra.hpp"
+#include "../units.hpp"
+#include "masses_and_mixing.hpp"
+#include "relic_background.hpp"
+#include "scattering.hpp"
+
+namespace nusi {
+
+/// Inputs of supernova-neutrino propagation through the relic background with three mass states. Defaults: the
+/// paper's mediator point (log10 M/MeV = -3.5, log10 g = -1.75), Majorana, all channels, the paper's coupling
+/// convention, flavour-universal coupling, normal ordering with a massless lightest state, NuFIT 5.2 mixing, T_nu0
+/// densities, D = 50 kpc, 5 MeV threshold, level 0.01, detection of electron antineutrinos (inverse beta decay).
+template <class Real>
+struct mass_state_setup {
+  mass_state_interaction<Real> interaction{};
+  neutrino_spectrum_options<Real> spectrum{};
+  relic_background_options<Real> relic{};
+  Real distance_cm = kpc(Real(50));
+  Real threshold_MeV = Real(5);
+  /// Excluded where the detected fraction above threshold is at most this level.
+  Real exclusion_level = Real(0.01L);
+  /// Flavour whose right-handed antineutrinos the detector counts (inverse beta decay: e).
+  flavour detected_flavour = flavour::e;
+
+  /// Throws nusi::invalid_argument naming the first bad member (the spectrum and relic options are checked when the
+  /// model is built).
+  void validate(std::string_view function) const {
+    interaction.validate(function);
+    detail::require_positive(function, "distance_cm", distance_cm);
+    detail::require_positive(function, "threshold_MeV", threshold_MeV);
+    detail::require_open_interval(function, "exclusion_level", exclusion_level, Real(0), Real(1));
+    if (detected_flavour != flavour::e && detected_flavour != flavour::mu && detected_flavour != flavour::tau)
+      detail::throw_invalid(function, "detected_flavour", "e, mu or tau", static_cast<int>(detected_flavour));
+  }
+};
+
+/// One component of the burst: neutrinos (or antineutrinos) of flavour alpha with an energy spectrum, carrying
+/// `weight` of the emitted number (weights are normalised over the components). Emitted in flavour states, they
+/// leave the source as an incoherent mixture of mass states with probabilities |U_alpha i|^2.
+template <class Real, class Spectrum>
+struct flavour_emission {
+  flavour alpha = flavour::e;
+  bool antineutrino = true;
+  Spectrum spectrum;
+  Real weight = Real(1);
+};
+
+/// The model built once from a setup: the neutrino spectrum (masses, PMNS), the relic background (targets, thermal
+/// distributions) and the scattering model. The scattering depends on the mediator; with_mediator() rebuilds only it.
+/// @throws nusi::invalid_argument from the setup's validation and the components' constructors.
+template <class Real>
+class mass_state_model {
+ public:
+  explicit mass_state_model(const mass_state_setup<Real>& setup)
+      : setup_(checked(setup)), spectrum_(setup.spectrum), relic_(setup.relic, spectrum_, setup.interaction.nature),
+        scattering_(setup.interaction, spectrum_) {}
+
+  const mass_state_setup<Real>& setup() const { return setup_; }
+  const neutrino_spectrum<Real>& spectrum() const { return spectrum_; }
+  const relic_background<Real>& relic() const { return relic_; }
+  const mass_state_scattering<Real>& scattering() const { return scattering_; }
+  /// The same model with another mediator (mass, coupling; same kind): spectrum and relic background are kept.
+  /// @throws nusi::invalid_argument if the mediator is bad or changes kind.
+  void set_mediator(const mediator<Real>& med) {
+    if (med.kind != setup_.interaction.med.kind)
+      detail::throw_invalid("nusi::mass_state_model::set_mediator", "med.kind", "the model's mediator kind", static_cast<int>(med.kind));
+    setup_.interaction.med = med;
+    scattering_ = mass_state_scattering<Real>(setup_.interaction, spectrum_);
+  }
+
+ private:
+  static const mass_state_setup<Real>& checked(const mass_state_setup<Real>& s) {
+    s.validate("nusi::mass_state_model");
+    return s;
+  }
+  mass_state_setup<Real> setup_;
+  neutrino_spectrum<Real> spectrum_;
+  relic_background<Real> relic_;
+  mass_state_scattering<Real> scattering_;
+};
+
+}  // namespace nusi
