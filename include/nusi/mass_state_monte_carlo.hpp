@@ -194,8 +194,10 @@ class mass_state_monte_carlo_engine {
       for (std::size_t i = 0; i < 3; ++i) ref += model_.spectrum().mixing_probability(static_cast<flavour>(b), i) * reference_[i];
       res.by_flavour[b] = estimate(sum_flavour[b], sq_flavour[b], ref);
     }
-    res.detected = res.by_flavour[static_cast<std::size_t>(model_.setup().detected_flavour)];
     res.all_neutrinos = estimate(sum_all, sq_all, 1.0L);
+    res.detected = model_.setup().detection == detected_neutrinos::all
+                       ? res.all_neutrinos
+                       : res.by_flavour[static_cast<std::size_t>(model_.setup().detected_flavour)];
     res.primaries = opt_.primaries;
     res.emitted_MeV = emitted.value();
     res.arrived_MeV = arrived.value();

@@ -19,6 +19,10 @@
 
 namespace nusi {
 
+/// What the bound counts: the detected flavour's right-handed antineutrinos (inverse beta decay), or every neutrino of
+/// every kind and state above threshold per emitted neutrino (the paper's F, which ignores flavour and helicity).
+enum class detected_neutrinos { flavour_antineutrinos, all };
+
 /// Inputs of supernova-neutrino propagation through the relic background with three mass states. Defaults: the
 /// paper's mediator point (log10 M/MeV = -3.5, log10 g = -1.75), Majorana, all channels, the paper's coupling
 /// convention, flavour-universal coupling, normal ordering with a massless lightest state, NuFIT 5.2 mixing, T_nu0
@@ -34,6 +38,7 @@ struct mass_state_setup {
   Real exclusion_level = Real(0.01L);
   /// Flavour whose right-handed antineutrinos the detector counts (inverse beta decay: e).
   flavour detected_flavour = flavour::e;
+  detected_neutrinos detection = detected_neutrinos::flavour_antineutrinos;
 
   /// Throws nusi::invalid_argument naming the first bad member (the spectrum and relic options are checked when the
   /// model is built).
@@ -44,6 +49,8 @@ struct mass_state_setup {
     detail::require_open_interval(function, "exclusion_level", exclusion_level, Real(0), Real(1));
     if (detected_flavour != flavour::e && detected_flavour != flavour::mu && detected_flavour != flavour::tau)
       detail::throw_invalid(function, "detected_flavour", "e, mu or tau", static_cast<int>(detected_flavour));
+    if (detection != detected_neutrinos::flavour_antineutrinos && detection != detected_neutrinos::all)
+      detail::throw_invalid(function, "detection", "flavour_antineutrinos or all", static_cast<int>(detection));
   }
 };
 

@@ -100,6 +100,32 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n) {
     b[c] = divide(sum, A[c * n + c]);
   }
 }
+
+/// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape, with two
+/// divisions for all): out[b] for b in scattering_basis order.
+template <class Real>
+void all_basis_shapes(Real y, Real z, Real a, Real beta, Real inverse_A, Real* out) {
+  using B = scattering_basis;
+  const Real T = 1 / (z + a), V = 1 / (y + a);
+  const Real yy = y * (y + beta), zz = z * (z + beta);
+  out[std::size_t(B::s_ss)] = Real(1);
+  out[std::size_t(B::s_tt)] = zz * T * T;
+  out[std::size_t(B::s_uu)] = yy * V * V;
+  out[std::size_t(B::s_tu)] = y * z * T * V;
+  out[std::size_t(B::s_st_re)] = out[std::size_t(B::s_st_im)] = z * T * inverse_A;
+  out[std::size_t(B::s_su_re)] = out[std::size_t(B::s_su_im)] = y * V * inverse_A;
+  out[std::size_t(B::v_pp_tt)] = T * T;
+  out[std::size_t(B::v_pp_uu)] = V * V;
+  out[std::size_t(B::v_pp_tu)] = T * V;
+  out[std::size_t(B::v_wu_ss2)] = y * y;
+  out[std::size_t(B::v_wu_ss1)] = y;
+  out[std::size_t(B::v_wu_tt)] = yy * T * T;
+  out[std::size_t(B::v_wu_st_re)] = out[std::size_t(B::v_wu_st_im)] = -yy * T;
+  out[std::size_t(B::v_wt_ss2)] = z * z;
+  out[std::size_t(B::v_wt_ss1)] = z;
+  out[std::size_t(B::v_wt_uu)] = zz * V * V;
+  out[std::size_t(B::v_wt_su_re)] = out[std::size_t(B::v_wt_su_im)] = -zz * V;
+}
 }  // namespace detail
 
 /// The energy-only operator of the mass states: node j, species sigma (mass state x kind, mass_state_scattering).
@@ -243,7 +269,8 @@ class mass_state_kernel {
   // grid index relative to lo; and the underflow number and energy of each (full scope).
   struct deposits {
     std::size_t lo = 0;                             // grid index of dep[.][0]
-    std::vector<std::vector<Real>> dep3, dep4;      // [basis slot][grid index - lo]
+    std::size_t U = 0;                              // basis slots
+    std::vector<Real> dep3, dep4;                   // [(grid index - lo) * U + slot]
     std::vector<Real> under3_n, under4_n, under3_e, under4_e;  // [basis slot]
   };
 
@@ -260,6 +287,39 @@ class mass_state_kernel {
             for (std::size_t q = 0; q < proc.term_count; ++q)
               if (std::find(used.begin(), used.end(), proc.terms[q].first) == used.end()) used.push_back(proc.terms[q].first);
       used_[b] = used;
+      // Coefficients summed over processes and populations (densities included) per (source, product, basis).
+      const auto pops = relic.targets(b);
+      combination& comb = combined_[b];
+      const std::size_t U = used.size();
+      comb.loss.assign(S_ * U, Real(0));
+      comb.total3.assign(S_ * U, Real(0));
+      comb.total4.assign(S_ * U, Real(0));
+      std::vector<Real> c3(S_ * S_ * U, Real(0)), c4(S_ * S_ * U, Real(0));
+      for (std::size_t p = 0; p < S_; ++p)
+        for (std::size_t t = 0; t < pops.size(); ++t) {
+          const Real density = pops[t].density_per_cm3 * to_cm;
+          for (const auto& proc : sc.processes(p, b, t))
+            for (std::size_t q = 0; q < proc.term_count; ++q) {
+              const std::size_t u = static_cast<std::size_t>(std::find(used.begin(), used.end(), proc.terms[q].first) - used.begin());
+              const Real c = density * proc.terms[q].second;
+              comb.loss[p * U + u] += c;
+              comb.total3[p * U + u] += c;
+              comb.total4[p * U + u] += c;
+              c3[(p * S_ + proc.product3) * U + u] += c;
+              c4[(p * S_ + proc.product4) * U + u] += c;
+            }
+        }
+      for (std::size_t p = 0; p < S_; ++p)
+        for (std::size_t q = 0; q < S_; ++q) {
+          typename combination::pair entry{p, q, std::vector<Real>(U), std::vector<Real>(U)};
+          bool any = false;
+          for (std::size_t u = 0; u < U; ++u) {
+            entry.c3[u] = c3[(p * S_ + q) * U + u];
+            entry.c4[u] = c4[(p * S_ + q) * U + u];
+            any = any || entry.c3[u] != 0 || entry.c4[u] != 0;
+          }
+          if (any) comb.pairs.push_back(std::move(entry));
+        }
     }
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
@@ -267,8 +327,6 @@ class mass_state_kernel {
       if (relic.at_rest(b)) x_nodes[b] = {{relic.mass_MeV(b), Real(1)}};
       else x_nodes[b] = relic.distribution(b).gauss_nodes(options.thermal_shape_nodes);
     }
-    const auto targets = [&](std::size_t b) { return relic.targets(b); };
-    std::vector<Real> energy_gain(n * S_, Real(0));
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -294,7 +352,8 @@ class mass_state_kernel {
         // Per target energy: weights x prefactor x shape moments, summed.
         deposits total;
         total.lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
-        total.dep3.assign(used.size(), std::vector<Real>(j + 1 - total.lo, Real(0)));
+        total.U = used.size();
+        total.dep3.assign((j + 1 - total.lo) * used.size(), Real(0));
         total.dep4 = total.dep3;
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
@@ -307,29 +366,24 @@ class mass_state_kernel {
           for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * detail::shape_integral(used[u], k);
           accumulate_deposits(used, k, weight, e, E_fmin, j, total);
         }
-        // Processes: gains, losses, underflow.
-        const auto pops = targets(b);
+        // Gains and losses from the combined coefficients of (source species, product species, basis).
+        const auto& comb = combined_[b];
         for (std::size_t sp = 0; sp < S_; ++sp) {
           const std::size_t src = i * S_ + sp;
-          for (std::size_t t = 0; t < pops.size(); ++t) {
-            const Real density = pops[t].density_per_cm3 * to_cm;
-            for (const auto& proc : sc.processes(sp, b, t)) {
-              for (std::size_t q = 0; q < proc.term_count; ++q) {
-                const std::size_t u = static_cast<std::size_t>(std::find(used.begin(), used.end(), proc.terms[q].first) - used.begin());
-                const Real c = density * proc.terms[q].second;
-                loss_[src] += c * integral[u];
-                for (std::size_t jj = std::max(total.lo, first_); jj <= j; ++jj) {
-                  const std::size_t kk = jj - first_;
-                  Real* B = blocks_.data() + block(i, kk) + sp * S_;
-                  B[proc.product3] += c * total.dep3[u][jj - total.lo];
-                  B[proc.product4] += c * total.dep4[u][jj - total.lo];
-                  energy_gain[src] += c * (total.dep3[u][jj - total.lo] + total.dep4[u][jj - total.lo]) * grid_.node_MeV(jj);
-                }
-                if (scope_ == kernel_scope::full) {
-                  underflow_energy_[src] += c * (total.under3_e[u] + total.under4_e[u]);
-                }
-              }
-            }
+          for (std::size_t u = 0; u < used.size(); ++u) loss_[src] += comb.loss[sp * used.size() + u] * integral[u];
+          if (scope_ == kernel_scope::full)
+            for (std::size_t u = 0; u < used.size(); ++u)
+              underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
+        }
+        const std::size_t U = used.size();
+        for (std::size_t jj = std::max(total.lo, first_); jj <= j; ++jj) {
+          const Real* d3 = total.dep3.data() + (jj - total.lo) * U;
+          const Real* d4 = total.dep4.data() + (jj - total.lo) * U;
+          Real* B = blocks_.data() + block(i, jj - first_);
+          for (const auto& pair : comb.pairs) {
+            Real g = 0;
+            for (std::size_t u = 0; u < U; ++u) g += pair.c3[u] * d3[u] + pair.c4[u] * d4[u];
+            B[pair.source * S_ + pair.product] += g;
           }
         }
       }
@@ -338,84 +392,119 @@ class mass_state_kernel {
       for (std::size_t i = 0; i < n; ++i)
         for (std::size_t sp = 0; sp < S_; ++sp) {
           const std::size_t src = i * S_ + sp;
-          Real deposited = 0;
-          for (std::size_t k = 0; k <= i; ++k)
-            for (std::size_t s = 0; s < S_; ++s) deposited += blocks_[block(i, k) + sp * S_ + s];
+          Real deposited = 0, energy_gain = 0;
+          for (std::size_t k = 0; k <= i; ++k) {
+            Real column = 0;
+            for (std::size_t s = 0; s < S_; ++s) column += blocks_[block(i, k) + sp * S_ + s];
+            deposited += column;
+            energy_gain += column * grid_.node_MeV(first_ + k);
+          }
           // Two products per scattering: what the nodes did not receive went below the lowest node (the difference
           // makes the number budget exact; its size is checked against the quadrature in the tests).
           underflow_number_[src] = 2 * loss_[src] - deposited;
-          injected_[src] = energy_gain[src] + underflow_energy_[src] - grid_.node_MeV(first_ + i) * loss_[src];
+          injected_[src] = energy_gain + underflow_energy_[src] - grid_.node_MeV(first_ + i) * loss_[src];
         }
     }
     (void)N;
   }
 
   // Adds to `total` the hat deposits of every used basis, for products at p3 (shape(y)) and p4 (shape(1 - y)) of a
-  // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u].
+  // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u]. Gauss-Legendre on
+  // pieces no wider than their distance to the poles y = -a and 1 + a (3, 5 or 8 points by that ratio: errors below
+  // 2e-13 of the piece); above y = 1/2 the pieces are parametrised by z = 1 - y (computed from energies, so the
+  // forward peak of width a keeps its relative accuracy down to a ~ 1e-300).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
                            const std::vector<Real>& weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
-    const Real span = e - E_fmin, a = k.a();
+    const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
     bool polynomial = true;
     for (auto b : used)
       if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
           b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
         polynomial = false;
     const std::size_t U = used.size();
-    std::vector<Real> m0_3(U), m1_3(U), m0_4(U), m1_4(U);
-    // Integrates over y in [ya, yb] into m0/m1 (number and energy moments).
-    auto integrate = [&](Real ya, Real yb) {
-      std::fill(m0_3.begin(), m0_3.end(), Real(0));
-      std::fill(m1_3.begin(), m1_3.end(), Real(0));
-      std::fill(m0_4.begin(), m0_4.end(), Real(0));
-      std::fill(m1_4.begin(), m1_4.end(), Real(0));
-      if (!(yb > ya)) return;
-      auto piece = [&](Real p, Real q, int order) {
-        const auto& g = detail::unit_gauss_rule<Real>(order);
-        for (std::size_t r = 0; r < g.x.size(); ++r) {
-          const Real y = p + (q - p) * g.x[r], w = (q - p) * g.w[r], E = E_fmin + y * span;
-          for (std::size_t u = 0; u < U; ++u) {
-            const Real f3 = w * basis_shape(used[u], y, k), f4 = w * basis_shape(used[u], 1 - y, k);
-            m0_3[u] += f3;
-            m1_3[u] += f3 * E;
-            m0_4[u] += f4;
-            m1_4[u] += f4 * E;
-          }
-        }
-      };
-      if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
-        piece(ya, yb, 2);
-        return;
-      }
-      // Pieces no wider than their distance to either pole (y = -a, 1 + a), Gauss order by that ratio.
-      Real p = ya;
-      while (p < yb) {
-        Real q = std::min({yb, p + (p + a), (1 + a + p) / 2});
-        if (!(q > p)) q = yb;
-        const Real distance = std::min(p + a, 1 + a - q), r = (q - p) / distance;
-        piece(p, q, r <= Real(0.02L) ? 3 : (r <= Real(0.2L) ? 5 : 8));
-        p = q;
+    std::vector<std::size_t> index(U);
+    for (std::size_t u = 0; u < U; ++u) index[u] = static_cast<std::size_t>(used[u]);
+    // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per basis, products at p3 and p4.
+    std::vector<Real> m0_3(U), n1_3(U), m0_4(U), n1_4(U);
+    std::array<Real, detail::basis_count> direct{}, mirror{};
+    // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV].
+    auto add_point = [&](Real y, Real z, Real w, Real t) {
+      detail::all_basis_shapes(y, z, a, beta, inverse_A, direct.data());
+      detail::all_basis_shapes(z, y, a, beta, inverse_A, mirror.data());  // mirror[b] = shape_b(1 - y): y and z swapped
+      for (std::size_t u = 0; u < U; ++u) {
+        const Real f3 = w * direct[index[u]], f4 = w * mirror[index[u]];
+        m0_3[u] += f3;
+        n1_3[u] += f3 * t;
+        m0_4[u] += f4;
+        n1_4[u] += f4 * t;
       }
     };
-    auto y_of = [&](Real E) { return std::clamp((E - E_fmin) / span, Real(0), Real(1)); };
+    // The interval between energies El < Eu (with y and z at both ends).
+    auto integrate = [&](Real El, Real Eu) {
+      std::fill(m0_3.begin(), m0_3.end(), Real(0));
+      std::fill(n1_3.begin(), n1_3.end(), Real(0));
+      std::fill(m0_4.begin(), m0_4.end(), Real(0));
+      std::fill(n1_4.begin(), n1_4.end(), Real(0));
+      const Real ya = std::max((El - E_fmin) / span, Real(0)), yb = std::min((Eu - E_fmin) / span, Real(1));
+      const Real za = std::min((e - El) / span, Real(1)), zb = std::max((e - Eu) / span, Real(0));
+      if (!(yb > ya)) return;
+      if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
+        const auto& g = detail::unit_gauss_rule<Real>(2);
+        for (std::size_t r = 0; r < g.x.size(); ++r) {
+          const Real d = (yb - ya) * g.x[r];
+          add_point(ya + d, za - d, (yb - ya) * g.w[r], d * span);
+        }
+        return;
+      }
+      auto order = [](Real r) { return r <= Real(0.03L) ? 3 : (r <= Real(0.25L) ? 5 : 8); };
+      // y-parametrised part: [ya, min(yb, 1/2)].
+      Real p = ya;
+      const Real y_end = std::min(yb, Real(1) / 2);
+      while (p < y_end) {
+        Real q = std::min({y_end, p + (p + a), (1 + a + p) / 2});
+        if (!(q > p)) q = y_end;
+        const Real r = (q - p) / std::min(p + a, 1 + a - q);
+        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        for (std::size_t i = 0; i < g.x.size(); ++i) {
+          const Real y = p + (q - p) * g.x[i];
+          add_point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
+        }
+        p = q;
+      }
+      // z-parametrised part: z from min(za, 1/2) down to zb (y from max(ya, 1/2) up to yb).
+      Real zp = std::min(za, Real(1) / 2);
+      while (zp > zb) {
+        Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});  // halve the distance z + a to the pole, at most
+        zq = std::max(zq, zb);
+        if (!(zq < zp)) zq = zb;
+        const Real r = (zp - zq) / std::min(zq + a, 1 + a - zp);
+        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        for (std::size_t i = 0; i < g.x.size(); ++i) {
+          const Real z = zp - (zp - zq) * g.x[i];
+          add_point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
+        }
+        zp = zq;
+      }
+    };
     // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
     for (std::size_t c = total.lo; c < j; ++c) {
       const Real el = grid_.node_MeV(c), eu = grid_.node_MeV(c + 1), width = eu - el;
-      integrate(y_of(el), y_of(eu));
+      integrate(el, eu);
       for (std::size_t u = 0; u < U; ++u) {
         const Real wu = weight[u];
-        total.dep3[u][c - total.lo] += wu * (eu * m0_3[u] - m1_3[u]) / width;
-        total.dep3[u][c + 1 - total.lo] += wu * (m1_3[u] - el * m0_3[u]) / width;
-        total.dep4[u][c - total.lo] += wu * (eu * m0_4[u] - m1_4[u]) / width;
-        total.dep4[u][c + 1 - total.lo] += wu * (m1_4[u] - el * m0_4[u]) / width;
+        total.dep3[(c - total.lo) * U + u] += wu * (m0_3[u] - n1_3[u] / width);
+        total.dep3[(c + 1 - total.lo) * U + u] += wu * n1_3[u] / width;
+        total.dep4[(c - total.lo) * U + u] += wu * (m0_4[u] - n1_4[u] / width);
+        total.dep4[(c + 1 - total.lo) * U + u] += wu * n1_4[u] / width;
       }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
-      integrate(Real(0), y_of(grid_.node_MeV(0)));
+      integrate(E_fmin, grid_.node_MeV(0));
       for (std::size_t u = 0; u < U; ++u) {
         total.under3_n[u] += weight[u] * m0_3[u];
         total.under4_n[u] += weight[u] * m0_4[u];
-        total.under3_e[u] += weight[u] * m1_3[u];
-        total.under4_e[u] += weight[u] * m1_4[u];
+        total.under3_e[u] += weight[u] * (E_fmin * m0_3[u] + n1_3[u]);
+        total.under4_e[u] += weight[u] * (E_fmin * m0_4[u] + n1_4[u]);
       }
     }
   }
@@ -425,6 +514,16 @@ class mass_state_kernel {
   std::size_t S_;
   std::size_t first_ = 0;
   std::array<std::vector<scattering_basis>, 3> used_{};
+  // Per target state: process coefficients combined over processes and populations.
+  struct combination {
+    struct pair {
+      std::size_t source, product;
+      std::vector<Real> c3, c4;  // per used basis: into `product` at p3 and at p4
+    };
+    std::vector<pair> pairs;
+    std::vector<Real> loss, total3, total4;  // [source * U + u]
+  };
+  std::array<combination, 3> combined_{};
   std::vector<std::size_t> block_offset_;
   std::vector<Real> blocks_, loss_, underflow_number_, underflow_energy_, injected_;
 };

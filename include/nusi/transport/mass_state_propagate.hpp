@@ -30,7 +30,8 @@ namespace nusi {
 /// without interactions, all energies: for g -> 0 each equals the emitted spectrum's fraction above threshold.
 template <class Real>
 struct mass_state_fractions {
-  /// The detected flavour's (mass_state_setup::detected_flavour): what a bound uses.
+  /// What the setup detects (mass_state_setup::detection): the detected flavour's antineutrinos or all neutrinos.
+  /// The bound solves detected = exclusion level.
   threshold_fraction<Real> detected;
   std::array<threshold_fraction<Real>, 3> by_flavour;     ///< e, mu, tau
   std::array<threshold_fraction<Real>, 3> by_mass_state;  ///< states 1, 2, 3
@@ -121,7 +122,8 @@ mass_state_fractions<Real> mass_state_fractions_from(const mass_state_kernel<Rea
                                                      const neutrino_spectrum<Real>& spectrum,
                                                      std::span<const flavour_emission<Real, Spectrum>> emission,
                                                      const std::vector<Real>& weights, const std::vector<Real>& f0,
-                                                     const exponential_action_result<Real>& fD, flavour detected) {
+                                                     const exponential_action_result<Real>& fD, flavour detected,
+                                                     detected_neutrinos detection) {
   const auto& grid = kernel.grid();
   const std::size_t n = kernel.nodes(), S = kernel.species();
   const std::size_t first = grid.first_above_threshold();
@@ -166,13 +168,13 @@ mass_state_fractions<Real> mass_state_fractions_from(const mass_state_kernel<Rea
     r.by_flavour[b] = fraction(value, floor, denominator);
     r.flavour_defined[b] = denominator > 0;
   }
-  r.detected = r.by_flavour[static_cast<std::size_t>(detected)];
   Real all = 0, all_noise = 0;
   for (std::size_t s = 0; s < S; ++s) {
     all += above[s];
     all_noise = std::max(all_noise, noise[s]);
   }
   r.all_neutrinos = {std::max(all, Real(0)), all_noise, !(all > all_noise)};
+  r.detected = detection == detected_neutrinos::all ? r.all_neutrinos : r.by_flavour[static_cast<std::size_t>(detected)];
   Real emitted_all_above = 0;
   for (std::size_t s = 0; s < S; ++s) emitted_all_above += emitted_above[s];
   r.unscattered = emitted_anti > 0 ? emitted_anti_above / emitted_anti : emitted_all_above;
@@ -263,7 +265,7 @@ mass_state_fractions<Real> mass_state_fractions_above_threshold(const mass_state
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());
   return detail::mass_state_fractions_from(kernel, model.scattering(), model.spectrum(), emission, weights, f0, fD,
-                                           model.setup().detected_flavour);
+                                           model.setup().detected_flavour, model.setup().detection);
 }
 
 /// Full transport of the mass-state model: spectra at Earth per species, fractions, budgets.
@@ -312,7 +314,7 @@ mass_state_propagation_result<Real> propagate_mass_states(const mass_state_model
   r.underflow_number = bD[budget_index::underflow_number];
   r.underflow_energy_MeV = bD[budget_index::underflow_energy];
   r.fractions = detail::mass_state_fractions_from(kernel, model.scattering(), model.spectrum(), emission, weights, f0, fD,
-                                                  model.setup().detected_flavour);
+                                                  model.setup().detected_flavour, model.setup().detection);
   return r;
 }
 
