@@ -98,6 +98,17 @@ TEST_CASE("mass states: as g -> 0 every flavour's and state's fraction is the un
       CHECK(F.by_mass_state[b].value == rel(F.unscattered, 1e-12));
     }
     CHECK(F.detected.value == F.by_flavour[0].value);
+    // Emission straight into one mass state (adiabatic MSW: electron antineutrinos leave as state 1 or 3): every
+    // flavour still sees the unscattered fraction, and the other states are undefined (no antineutrinos).
+    std::vector<emission_t> msw = anti_e;
+    const std::size_t leaving = ordering == nusi::mass_ordering::normal ? 0 : 2;
+    std::array<double, 3> p{0, 0, 0};
+    p[leaving] = 1;
+    msw[0].mass_state_probabilities = p;
+    const auto Fmsw = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, msw, bins(200));
+    for (std::size_t b = 0; b < 3; ++b) CHECK(Fmsw.by_flavour[b].value == rel(F.unscattered, 1e-12));
+    CHECK(Fmsw.by_mass_state[leaving].value == rel(F.unscattered, 1e-12));
+    CHECK_FALSE(Fmsw.mass_state_defined[1]);
     // A mixture of flavours and spectra: each flavour's antineutrinos keep their own mixture's fraction. The reference
     // per flavour is sum over components w_c sum_i |U_bi|^2 |U_ci|^2 Q_c (antineutrino components only).
     const auto Fm = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, mixed, bins(200));
@@ -206,6 +217,10 @@ TEST_CASE("mass states: bad emission inputs are rejected by name") {
   negative[0].weight = -1;
   CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, negative)),
                        doctest::Contains("emission.weight"), nusi::invalid_argument);
+  std::vector<emission_t> bad_probabilities = anti_e;
+  bad_probabilities[0].mass_state_probabilities = std::array<double, 3>{0.5, 0.4, 0.2};
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, bad_probabilities)),
+                       doctest::Contains("summing to 1"), nusi::invalid_argument);
   auto s = at(-3.5, -2.0);
   s.distance_cm = 0;
   CHECK_THROWS_WITH_AS(nusi::mass_state_model<double>{s}, doctest::Contains("distance_cm"), nusi::invalid_argument);

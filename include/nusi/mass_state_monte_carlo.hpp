@@ -114,7 +114,7 @@ class mass_state_monte_carlo_engine {
     // Antineutrinos of each state at Earth without interactions (the fractions' references).
     for (std::size_t c2 = 0; c2 < emission.size(); ++c2)
       if (emission[c2].antineutrino)
-        for (std::size_t i = 0; i < 3; ++i) reference_[i] += weights_[c2] * model.spectrum().mixing_probability(emission[c2].alpha, i);
+        for (std::size_t i = 0; i < 3; ++i) reference_[i] += weights_[c2] * emission[c2].probability(model.spectrum(), i);
   }
 
   mass_state_monte_carlo_result<Real> run() {
@@ -136,7 +136,7 @@ class mass_state_monte_carlo_engine {
       std::size_t state = 0;
       Real acc = 0;
       for (; state < 2; ++state) {
-        acc += model_.spectrum().mixing_probability(emission_[c].alpha, state);
+        acc += emission_[c].probability(model_.spectrum(), state);
         if (v < acc) break;
       }
       const neutrino_kind kind = emission_[c].antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left;
@@ -340,7 +340,7 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
   std::vector<Real> weights;
   Real total = 0;
   for (const auto& c : emission) {
-    detail::require_positive(fn, "emission.weight", c.weight);
+    c.validate(fn);
     weights.push_back(c.weight);
     total += c.weight;
   }

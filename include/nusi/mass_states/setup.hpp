@@ -5,7 +5,10 @@
 // propagation_setup.hpp.
 #pragma once
 
+#include <array>
+#include <cmath>
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -63,6 +66,32 @@ struct flavour_emission {
   bool antineutrino = true;
   Spectrum spectrum;
   Real weight = Real(1);
+  /// Probabilities of leaving the source in mass states 1, 2, 3 (summing to 1) in place of |U_alpha i|^2: e.g. the
+  /// adiabatic MSW conversion in the star, where an electron antineutrino leaves as state 1 (normal ordering) or 3
+  /// (inverted). alpha still names the flavour for the reference fractions' bookkeeping.
+  std::optional<std::array<Real, 3>> mass_state_probabilities{};
+
+  /// Probability of leaving in mass state i. Throws nusi::invalid_argument on probabilities that are negative, not
+  /// finite or do not sum to 1 (within 1e-12).
+  Real probability(const neutrino_spectrum<Real>& spectrum_model, std::size_t i) const {
+    if (!mass_state_probabilities) return spectrum_model.mixing_probability(alpha, i);
+    return (*mass_state_probabilities)[i];
+  }
+  void validate(std::string_view function) const {
+    if (alpha != flavour::e && alpha != flavour::mu && alpha != flavour::tau)
+      detail::throw_invalid(function, "emission.alpha", "e, mu or tau", static_cast<int>(alpha));
+    detail::require_positive(function, "emission.weight", weight);
+    if (mass_state_probabilities) {
+      Real sum = 0;
+      for (Real p : *mass_state_probabilities) {
+        detail::require_closed_interval(function, "emission.mass_state_probabilities", p, Real(0), Real(1));
+        sum += p;
+      }
+      using std::abs;
+      if (!(abs(sum - 1) <= Real(1e-12L)))
+        detail::throw_invalid(function, "emission.mass_state_probabilities", "summing to 1", sum);
+    }
+  }
 };
 
 /// The model built once from a setup: the neutrino spectrum (masses, PMNS), the relic background (targets, thermal

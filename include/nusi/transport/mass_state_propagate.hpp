@@ -73,9 +73,7 @@ std::vector<Real> emission_weights(std::string_view fn, std::span<const flavour_
   std::vector<Real> w;
   Real total = 0;
   for (const auto& c : emission) {
-    require_positive(fn, "emission.weight", c.weight);
-    if (c.alpha != flavour::e && c.alpha != flavour::mu && c.alpha != flavour::tau)
-      throw_invalid(fn, "emission.alpha", "e, mu or tau", static_cast<int>(c.alpha));
+    c.validate(fn);
     w.push_back(c.weight);
     total += c.weight;
   }
@@ -97,7 +95,7 @@ std::vector<Real> mass_state_emitted_state(const mass_state_kernel<Real>& kernel
     const std::vector<Real> hats = hat_projections(grid, kernel.grid_index(0), emission[c].spectrum);
     const neutrino_kind kind = emission[c].antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left;
     for (std::size_t i = 0; i < 3; ++i) {
-      const Real p = weights[c] * spectrum.mixing_probability(emission[c].alpha, i);
+      const Real p = weights[c] * emission[c].probability(spectrum, i);
       const std::size_t s = sc.species_index(i, kind);
       for (std::size_t k = 0; k < n; ++k) f[k * S + s] += p * hats[k];
     }
@@ -141,7 +139,7 @@ mass_state_fractions<Real> mass_state_fractions_from(const mass_state_kernel<Rea
   std::array<Real, 3> reference{};
   for (std::size_t c = 0; c < emission.size(); ++c)
     if (emission[c].antineutrino)
-      for (std::size_t i = 0; i < 3; ++i) reference[i] += weights[c] * spectrum.mixing_probability(emission[c].alpha, i);
+      for (std::size_t i = 0; i < 3; ++i) reference[i] += weights[c] * emission[c].probability(spectrum, i);
   auto fraction = [](Real value, Real floor, Real denominator) {
     if (!(denominator > 0)) return threshold_fraction<Real>{Real(0), Real(0), true};
     const Real F = std::max(value / denominator, Real(0)), nf = floor / denominator;
