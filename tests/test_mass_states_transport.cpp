@@ -169,7 +169,8 @@ TEST_CASE("mass states: three degenerate states, universal coupling, s channel, 
 TEST_CASE("mass states: the exact contour and odeint's stiff stepper agree; the above-threshold truncation changes nothing") {
   for (auto kind : {nusi::mediator_kind::scalar, nusi::mediator_kind::vector}) {
     auto s = at(-3.2, -2.7);  // F ~ 0.3-0.6
-    s.spectrum.lightest_mass_eV = 0.03;  // every state at rest: the comparison is of the solvers
+    s.spectrum.lightest_mass_eV = 0.03;
+    s.relic.kinematics = nusi::relic_kinematics::at_rest;  // the comparison is of the solvers
     s.interaction.med.kind = kind;
     const nusi::mass_state_model<double> model(s);
     auto exact = bins(70), stepped = bins(70);

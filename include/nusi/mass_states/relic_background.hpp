@@ -69,10 +69,12 @@ struct relic_background_options {
   /// Density per mass state and helicity [cm^-3]; unset: derived from T_nu0 (56.0 cm^-3). A Majorana state then has
   /// twice this density of targets; a Dirac state this many neutrinos and this many antineutrinos.
   std::optional<Real> density_per_helicity_per_cm3{};
-  relic_kinematics kinematics = relic_kinematics::automatic;
+  /// Default thermal: the relic's motion broadens a resonance by p_rms/m (1.2 % at 0.05 eV), which changes F by up to
+  /// 3 % where a narrow line saturates (docs/validation.md); at rest is the paper's approximation.
+  relic_kinematics kinematics = relic_kinematics::thermal;
   /// `automatic`: a state is at rest when its rms momentum sqrt(<p^2>) = 3.60 T_nu0 is at most this fraction of its mass
   /// (the Doppler width of a resonance is ~ this fraction of E_res; docs/physics.md, "At rest or thermal").
-  Real at_rest_max_momentum_ratio = Real(0.02L);
+  Real at_rest_max_momentum_ratio = Real(1e-3L);
 };
 
 /// The relic background seen by the supernova neutrinos: per mass state its mass, its targets and their densities,

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+
+#include <boost/math/constants/constants.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -188,9 +190,41 @@ void validate_mass_state_run(std::string_view fn, const transport_options<Real>&
 }
 }  // namespace detail
 
-/// Energy grid of the mass-state model: the log-spaced grid of `options`, refined around each at-rest state's resonance
-/// E_res = (M^2 - m^2)/(2m) where its opaque core (optical depth n D sigma > 1, sigma summed over populations, the
-/// largest over species) is narrower than resonance_nodes_per_core times the bin (make_energy_grid's rule).
+namespace detail {
+/// Nodes refining a line at E_res of half-width w (the opaque core, or the Doppler width) on a base grid: spacing
+/// w/per_core (at least 64 ulps) over E_res +- 2w, then growing by 1.5 per node out to the bin's width (the rule of
+/// make_energy_grid). Adds nothing if the base grid already resolves it.
+template <class Real>
+void add_line_nodes(const energy_grid<Real>& base, Real E_res, Real half_width, Real per_core, std::vector<Real>& extra) {
+  if (!(E_res > base.node_MeV(0) && E_res < base.node_MeV(base.size() - 1)) || !(half_width > 0)) return;
+  const Real bin = base.bin_width_MeV(base.bin_of(E_res));
+  Real h = half_width / per_core;
+  if (h >= bin) return;
+  h = std::max(h, 64 * std::numeric_limits<Real>::epsilon() * E_res);
+  extra.push_back(E_res);
+  auto add_pair = [&](Real d) {
+    if (d < E_res) extra.push_back(E_res - d);
+    extra.push_back(E_res + d);
+  };
+  const long uniform = static_cast<long>(std::ceil(2 * half_width / h));
+  Real offset = 0;
+  for (long k = 1; k <= uniform && k < 100000; ++k) {
+    offset = h * Real(k);
+    add_pair(offset);
+  }
+  Real step = h;
+  while (offset < bin) {
+    step *= Real(1.5L);
+    offset += step;
+    add_pair(offset);
+  }
+}
+}  // namespace detail
+
+/// Energy grid of the mass-state model: the log-spaced grid of `options`, refined around each state's resonance
+/// E_res = (M^2 - m^2)/(2m) where the line is optically thick and narrower than its bin (make_energy_grid's rule):
+/// at rest, its opaque core (n D sigma > 1, the largest over species), half-width (M Gamma/2m) sqrt(tau_peak - 1);
+/// thermal (m > 0), its Doppler width E_res p_rms/m where the line's optical depth over that width exceeds 1.
 /// @throws nusi::invalid_argument on bad options.
 template <class Real>
 energy_grid<Real> make_mass_state_energy_grid(const mass_state_model<Real>& model, const energy_grid_options<Real>& options) {
@@ -200,45 +234,31 @@ energy_grid<Real> make_mass_state_energy_grid(const mass_state_model<Real>& mode
   if (options.resonance_nodes_per_core == 0) return base;
   const auto& sc = model.scattering();
   const Real M = setup.interaction.med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
+  const Real pi = boost::math::constants::pi<Real>();
   std::vector<Real> extra;
   for (std::size_t b = 0; b < 3; ++b) {
-    if (!model.relic().at_rest(b)) continue;  // a thermal state's line is Doppler-broadened
     const Real m = model.relic().mass_MeV(b);
-    if (!(M2 > m * m)) continue;
+    if (!(m > 0) || !(M2 > m * m)) continue;
     const Real E_res = (M2 - m * m) / (2 * m);
-    if (!(E_res > base.node_MeV(0) && E_res < base.node_MeV(base.size() - 1))) continue;
     const auto pops = model.relic().targets(b);
-    Real tau_peak = 0;
+    Real tau_peak = 0;  // n D sigma(s = M^2), the largest over species
     for (std::size_t p = 0; p < sc.species(); ++p) {
       Real tau = 0;
       for (std::size_t t = 0; t < pops.size(); ++t)
         tau += pops[t].density_per_cm3 * setup.distance_cm * sc.total_cross_section_cm2(p, b, t, M2);
       tau_peak = std::max(tau_peak, tau);
     }
-    if (!(tau_peak > 1)) continue;
-    // The line's half width in s is M Gamma; in E, M Gamma/(2m); the opaque core extends sqrt(tau_peak - 1) of it.
-    const Real half_width = MGamma / (2 * m) * sqrt(tau_peak - 1);
-    const std::size_t j = base.bin_of(E_res);
-    const Real bin = base.bin_width_MeV(j);
-    Real h = half_width / options.resonance_nodes_per_core;
-    if (h >= bin) continue;
-    h = std::max(h, 64 * std::numeric_limits<Real>::epsilon() * E_res);
-    extra.push_back(E_res);
-    auto add_pair = [&](Real d) {
-      if (d < E_res) extra.push_back(E_res - d);
-      extra.push_back(E_res + d);
-    };
-    const long uniform = static_cast<long>(std::ceil(2 * half_width / h));
-    Real offset = 0;
-    for (long k = 1; k <= uniform && k < 100000; ++k) {
-      offset = h * Real(k);
-      add_pair(offset);
-    }
-    Real step = h;
-    while (offset < bin) {
-      step *= Real(1.5L);
-      offset += step;
-      add_pair(offset);
+    if (model.relic().at_rest(b)) {
+      // The line's half width in s is M Gamma; in E, M Gamma/(2m); the opaque core extends sqrt(tau_peak - 1) of it.
+      if (tau_peak > 1) detail::add_line_nodes(base, E_res, MGamma / (2 * m) * sqrt(tau_peak - 1), options.resonance_nodes_per_core, extra);
+    } else {
+      // Doppler-broadened: strength tau_peak pi (M Gamma/2m) spread over the Doppler half-width E_res p_rms/m; the
+      // relic's momentum tail e^(-p/T) makes the line opaque out to |x - m| ~ T ln(tau_doppler): refine that core.
+      using std::log;
+      const Real T = model.relic().temperature_MeV(), doppler = E_res * model.relic().rms_momentum_MeV() / m;
+      const Real tau_doppler = tau_peak * pi * MGamma / (2 * m) / (2 * doppler);
+      if (tau_doppler > 1)
+        detail::add_line_nodes(base, E_res, std::max(doppler, E_res * T / m * (log(tau_doppler) + 1)), options.resonance_nodes_per_core, extra);
     }
   }
   if (extra.empty()) return base;
