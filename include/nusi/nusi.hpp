@@ -6,6 +6,7 @@
 #include "cross_sections.hpp"
 #include "detection.hpp"
 #include "errors.hpp"
+#include "mass_states.hpp"
 #include "monte_carlo.hpp"
 #include "profiles.hpp"
 #include "propagation_bound.hpp"

@@ -228,7 +228,7 @@ Real shape_integral(scattering_basis b, const scattering_kinematics<Real>& k) {
 /// factor included: dsigma/dy = sum_b coefficient_b prefactor_b(s) shape_b(y) [MeV^-2].
 template <class Real>
 struct scattering_process {
-  std::size_t product3, product4;  ///< species index: state * kinds + kind
+  std::size_t product3 = 0, product4 = 0;  ///< species index: state * kinds + kind
   std::array<std::pair<scattering_basis, Real>, 8> terms{};
   std::size_t term_count = 0;
 };

@@ -47,7 +47,11 @@ class target_energy_distribution {
     // from a 64th of the smaller scale (m or T) up to T/4, then steps of T/16 up to P_max = 64 T, where W/W(0) < 1e-26.
     const Real scale = m_ > 0 ? min(m_, T_) : T_;
     edges_.push_back(Real(0));
-    for (Real p = scale / 64; p < T_ / 4; p *= Real(1.25L)) edges_.push_back(p);
+    Real p = scale / 64;
+    while (p < T_ / 4) {
+      edges_.push_back(p);
+      p *= Real(1.25L);
+    }
     uniform_index_ = edges_.size();
     uniform_start_ = T_ / 4;
     uniform_step_ = T_ / 16;
@@ -71,8 +75,12 @@ class target_energy_distribution {
     };
     // Rule intervals in P: [0, scale/8], doubling up to 2T, then doubling up to 64T (6 Gauss points each, two branches).
     std::vector<Real> cuts{Real(0)};
-    for (Real p = scale / 8; p < 2 * T_; p *= 2) cuts.push_back(p);
-    for (Real p = 2 * T_; p <= 64 * T_; p *= 2) cuts.push_back(p);
+    p = scale / 8;
+    while (p < 2 * T_) {
+      cuts.push_back(p);
+      p *= 2;
+    }
+    for (int k = 1; k <= 32; k *= 2) cuts.push_back(Real(2 * k) * T_);  // 2T, 4T, ..., 64T
     for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
       const Real mid = (cuts[k] + cuts[k + 1]) / 2, half = (cuts[k + 1] - cuts[k]) / 2;
       for (std::size_t q = 0; q < abscissa.size(); ++q) {
@@ -199,7 +207,7 @@ class target_energy_distribution {
     if (!(P < edges_.back())) return Real(0);
     if (m_ == 0) return T_ * log1p(exp(-P / T_));
     // Above T/4 the edges are uniform (step T/16): the interval follows directly; below, binary search.
-    std::size_t k;
+    std::size_t k = 0;
     if (P >= uniform_start_) {
       k = uniform_index_ + static_cast<std::size_t>((P - uniform_start_) / uniform_step_);
       k = std::min(k, edges_.size() - 2);
