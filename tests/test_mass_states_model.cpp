@@ -118,7 +118,7 @@ TEST_CASE("bad spectrum inputs are rejected by name with their value") {
   CHECK_THROWS_WITH_AS(nusi::neutrino_spectrum<double>{angle}, doctest::Contains("delta_m2_21_eV2"), nusi::invalid_argument);
 }
 
-TEST_CASE("coupling patterns: symmetric matrices only; the universal pattern stays diagonal in the mass basis") {
+TEST_CASE("coupling patterns: symmetric matrices only, and the universal pattern stays diagonal in the mass basis") {
   auto pattern = nusi::flavour_coupling_pattern<double>::universal();
   pattern.entries[0][2] = 0.3;  // e-tau without tau-e
   CHECK_THROWS_WITH_AS(pattern.validate("test"), doctest::Contains("entries[e][tau]"), nusi::invalid_argument);
@@ -182,11 +182,13 @@ TEST_CASE("relic background: T_nu0 = (4/11)^(1/3) T_CMB, 56 per cm^3 per helicit
   CHECK(dt[0].density_per_cm3 + dt[1].density_per_cm3 == m[0].density_per_cm3);
 }
 
-TEST_CASE("a state is at rest iff its rms momentum is within the chosen fraction of its mass; massless states are thermal") {
+TEST_CASE("a state is at rest iff its rms momentum is within the chosen fraction of its mass: massless states are thermal") {
   nusi::neutrino_spectrum_options<double> o;
   o.lightest_mass_eV = 0.0;
   const nusi::neutrino_spectrum<double> n(o);
   nusi::relic_background_options<double> r;
+  CHECK(r.kinematics == nusi::relic_kinematics::thermal);  // the default: every state thermally averaged
+  r.kinematics = nusi::relic_kinematics::automatic;
   const nusi::relic_background<double> b(r, n, nusi::neutrino_nature::majorana);
   // <p^2> = T^2 F_4(0)/F_2(0) = T^2 (45 zeta(5)/2)/(3 zeta(3)/2): sqrt = 3.5970 T.
   CHECK(b.rms_momentum_MeV() == rel(b.temperature_MeV() * std::sqrt(15 * 1.0369277551433699 / 1.2020569031595943), 1e-10));
@@ -195,13 +197,20 @@ TEST_CASE("a state is at rest iff its rms momentum is within the chosen fraction
     CHECK(b.at_rest(i) == (b.mass_MeV(i) > 0 && b.rms_momentum_MeV() <= r.at_rest_max_momentum_ratio * b.mass_MeV(i)));
   }
   CHECK_FALSE(b.at_rest(0));  // massless
+  // p_rms/m = 0.070 (m2 = 8.6 meV) and 0.012 (m3 = 50 meV): a ratio of 0.05 puts state 3 at rest and keeps state 2 moving.
+  r.at_rest_max_momentum_ratio = 0.05;
+  const nusi::relic_background<double> switched(r, n, nusi::neutrino_nature::majorana);
+  CHECK_FALSE(switched.at_rest(0));
+  CHECK_FALSE(switched.at_rest(1));
+  CHECK(switched.at_rest(2));
+  CHECK(switched.distribution(1).mean_MeV() > 0);
+  CHECK_THROWS_WITH_AS(switched.distribution(2), doctest::Contains("thermal state"), nusi::invalid_argument);
   r.kinematics = nusi::relic_kinematics::at_rest;
   CHECK_THROWS_WITH_AS(nusi::relic_background<double>(r, n, nusi::neutrino_nature::majorana),
                        doctest::Contains("kinematics"), nusi::invalid_argument);
   r.kinematics = nusi::relic_kinematics::thermal;
   const nusi::relic_background<double> t(r, n, nusi::neutrino_nature::majorana);
   for (std::size_t i = 0; i < 3; ++i) CHECK_FALSE(t.at_rest(i));
-  CHECK_THROWS_WITH_AS(b.distribution(2), doctest::Contains("thermal state"), nusi::invalid_argument);
 }
 
 TEST_CASE("the target-energy distribution is normalised, has the closed-form mean at m = 0 and m + 5<p^2>/(6m) for m >> T") {

@@ -217,8 +217,10 @@ TEST_CASE("closed-form totals equal quadrature of the differential cross section
 }
 
 TEST_CASE("one Dirac state with the paper's coupling convention has the paper's s-channel cross section, Eq. (4)") {
-  // Paper: sigma = g^4 s^2/(4 pi D (s + m^2)), Gamma = g^2 M/(4 pi); the mass-state model (massless final states):
-  // g^4 s/(4 pi D). They differ by m^2/s = m/(2E) = 2.5e-9 at 10 MeV.
+  // Paper: sigma = g^4 s^2/(4 pi D(s) (s + m^2)) with s = 2 E m (m^2 dropped in D), Gamma = g^2 M/(4 pi); the
+  // mass-state model (massless final states): g^4 s/(4 pi D(s)). At the paper's s they differ by exactly the factor
+  // (s + m^2)/s, i.e. m^2/s = m/(2E) = 2.5e-9 at 10 MeV. (At the true s = m^2 + 2 E m the shift m^2 in D also counts:
+  // at E = 1 MeV, M = 10^-3.5 MeV the paper's s sits on the pole and m^2 = 8e-4 M Gamma away changes sigma by 6e-7.)
   const auto spectrum = spectrum_with(0, 0, 0, 0, 0.05);
   for (double log10_M : {-6.0, -3.5, -3.0, -2.5})
     for (double E : {1.0, 10.0, 60.0}) {
@@ -231,10 +233,12 @@ TEST_CASE("one Dirac state with the paper's coupling convention has the paper's 
       in.channels = nusi::channel_set::s;
       in.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
       const nusi::mass_state_scattering<double> sc(in, spectrum);
-      const double m = spectrum.mass_MeV(0), s = m * m + 2 * E * m;
+      const double m = spectrum.mass_MeV(0), s_paper = 2 * E * m;
       const nusi::s_channel_breit_wigner<double> paper(nusi::mediator<double>{.mass_MeV = M, .coupling = g}, m);
       CHECK(sc.width_MeV() == rel(paper.width_MeV(), 1e-15));
-      CHECK(sc.total_cross_section_cm2(0, 0, 0, s) == rel(paper.sigma_total_cm2(E), 1e-8));
+      const double sigma = sc.total_cross_section_cm2(0, 0, 0, s_paper);
+      CHECK(sigma * s_paper / (s_paper + m * m) == rel(paper.sigma_total_cm2(E), 1e-12));
+      CHECK(sigma == rel(paper.sigma_total_cm2(E), 1.01 * m * m / s_paper));
     }
 }
 

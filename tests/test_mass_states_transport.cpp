@@ -166,7 +166,7 @@ TEST_CASE("mass states: three degenerate states, universal coupling, s channel, 
   }
 }
 
-TEST_CASE("mass states: the exact contour and odeint's stiff stepper agree; the above-threshold truncation changes nothing") {
+TEST_CASE("mass states: the exact contour and odeint's stiff stepper agree, and the above-threshold truncation changes nothing") {
   for (auto kind : {nusi::mediator_kind::scalar, nusi::mediator_kind::vector}) {
     auto s = at(-3.2, -2.7);  // F ~ 0.3-0.6
     s.spectrum.lightest_mass_eV = 0.03;
