@@ -24,7 +24,7 @@ const std::vector<nusi::sn1987a_event<double>>& table() {
 
 }  // namespace
 
-TEST_CASE("rebinning keeps the number in the common range; grid bins tile the grid") {
+TEST_CASE("rebinning keeps the number in the common range, and grid bins tile the grid") {
   const std::vector<double> from{0, 1, 2, 4}, counts{1, 2, 4};
   CHECK(nusi::rebinned_counts(from, counts, from) == counts);  // onto itself: identity
   const auto coarse = nusi::rebinned_counts(from, counts, {0.0, 2.0, 4.0});
@@ -130,7 +130,7 @@ TEST_CASE("binned Asimov likelihood: profiling absorbs a uniform suppression, fi
   }
 }
 
-TEST_CASE("unbinned profile: the best normalisation solves d ln L/dA = 0; N/S without background") {
+TEST_CASE("unbinned profile: the best normalisation solves d ln L/dA = 0, and N/S without background") {
   nusi::event_bound_options<double> o;
   const nusi::event_likelihood_ratio<double> llr(1e-6, nusi::propagation_setup<double>{}, nusi::supernova_emission<double>{},
                                                  nusi::sn1987a_observations(table()), o);
