@@ -77,6 +77,25 @@ void BM_mass_state_kernel_assembly(benchmark::State& state) {
 }
 BENCHMARK(BM_mass_state_kernel_assembly)->ArgNames({"energy_bins", "thermal"})->Args({400, 0})->Args({400, 1})->Unit(benchmark::kMillisecond);
 
+// The arithmetic floor of any solve: y = A x once on the nodes above threshold (the dense lower block triangle:
+// species^2 multiply-adds per pair of nodes), as bench_transport's BM_floor_operator_apply for one state.
+void BM_floor_block_apply(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+  const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+  std::vector<double> x(k.size(), 1.0), y(k.size());
+  for (auto _ : state) {
+    k.apply(x.data(), y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  const double pairs = double(k.nodes()) * double(k.nodes() + 1) / 2;
+  state.counters["flops"] = benchmark::Counter(pairs * double(k.species() * k.species()) * 2,
+                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_floor_block_apply)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMicrosecond);
+
 void BM_mass_state_solve(benchmark::State& state) {
   const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));

@@ -23,6 +23,10 @@ RATIOS = [
     ("BM_fraction_above_threshold", "BM_floor_operator_apply", "energy_bins"),
     ("BM_kernel_assembly", "BM_floor_operator_apply", "energy_bins"),
     ("BM_emission_projection", "BM_floor_operator_apply", "energy_bins"),
+    ("BM_mass_state_solve", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_at_rest_s", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_at_rest_stu", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_thermal_stu", "BM_floor_block_apply", "energy_bins"),
 ]
 
 
