@@ -25,6 +25,10 @@ RATIOS = [
     ("BM_emission_projection", "BM_floor_operator_apply", "energy_bins"),
     # No shared size: every run against the floor's single run (one phase-space point).
     ("BM_sigma_2to4_diagram_one_percent", "BM_floor_cascade_point", None),
+    ("BM_mass_state_solve", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_at_rest_s", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_at_rest_stu", "BM_floor_block_apply", "energy_bins"),
+    ("BM_mass_state_fraction_thermal_stu", "BM_floor_block_apply", "energy_bins"),
 ]
 
 

@@ -39,7 +39,7 @@ long double rotated_polar_angle(long double theta, long double t, long double ph
 }
 }  // namespace
 
-TEST_CASE("the 3D composition law equals an explicit rotation; its azimuthal mean of cos is cos theta cos t") {
+TEST_CASE("the 3D composition law equals an explicit rotation, its azimuthal mean of cos is cos theta cos t") {
   const long double pi = 3.14159265358979323846264338327950288L;
   for (long double theta : {0.0L, 1e-9L, 3e-5L, 0.2L, 1.0L, 2.5L})
     for (long double t : {1e-8L, 3e-5L, 0.2L, 1.3L}) {

@@ -549,7 +549,7 @@ TEST_CASE("a relic mass given in eV where MeV is expected is rejected, unless th
                        nusi::invalid_argument);
 }
 
-TEST_CASE("width conventions: scaled_paper at 1 is the paper's; at 1/4 (g^2 M/(16 pi)) the line is 4x narrower and "
+TEST_CASE("width conventions: scaled_paper at 1 is the paper's, at 1/4 (g^2 M/(16 pi)) the line is 4x narrower and "
           "its peak 16x higher (Eq. 4's g^4 numerator is kept)") {
   const double pi = boost::math::constants::pi<double>(), M = std::ldexp(1.0, -10), g = 0.05, m = double(m_exact);
   const nusi::mediator<double> paper{M, g};

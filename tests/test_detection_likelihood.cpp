@@ -148,7 +148,7 @@ TEST_CASE("the profiled Poisson likelihood peaks at A = sum n / sum mu, clamped 
   CHECK(nusi::profiled_poisson_log_likelihood<R>(mu, mu, 1e-3, 1e3).normalisation == doctest::Approx(1.0).epsilon(1e-15));
 }
 
-TEST_CASE("the profiled extended likelihood solves d ln L/dA = 0; without background A = n/S") {
+TEST_CASE("the profiled extended likelihood solves d ln L/dA = 0, without background A = n/S") {
   // ln L(A) = -A S + sum ln(b_i + A s_i); without background d/dA = -S + n/A.
   const std::vector<R> s{0.5, 0.2, 0.8}, none{0.0, 0.0, 0.0}, b{0.1, 0.3, 0.05};
   const double S = 4.0;

@@ -166,7 +166,7 @@ TEST_CASE("conversion at the source conserves the number summed over the six spe
   CHECK_THROWS_WITH_AS(only_e.emission(nusi::supernova_flavor::nu_e_bar), doctest::Contains("nuebar"), nusi::invalid_argument);
 }
 
-TEST_CASE("names of flavours and schemes round-trip; unknown names give nothing") {
+TEST_CASE("names of flavours and schemes round-trip, unknown names give nothing") {
   for (auto f : {nusi::supernova_flavor::nu_e, nusi::supernova_flavor::nu_e_bar, nusi::supernova_flavor::nu_x,
                  nusi::supernova_flavor::nu_x_bar})
     CHECK(nusi::parse_flavor(nusi::flavor_name(f)) == f);

@@ -49,7 +49,7 @@ TEST_CASE("binned Asimov likelihood: profiling absorbs a uniform suppression, fi
   }
 }
 
-TEST_CASE("unbinned profile: the best normalisation solves d ln L/dA = 0; N/S without background") {
+TEST_CASE("unbinned profile: the best normalisation solves d ln L/dA = 0, and N/S without background") {
   nusi::event_bound_options<double> o;
   const nusi::event_likelihood_ratio<double> llr(1e-6, nusi::propagation_setup<double>{}, nusi::supernova_emission<double>{},
                                                  nusi::sn1987a_observations(table()), o);

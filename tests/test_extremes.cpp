@@ -620,7 +620,7 @@ std::vector<nusi::propagation_setup<double>> corner_setups() {
 }  // namespace
 
 TEST_CASE("the Monte Carlo at g = 4 pi from M = 1e-10 to 1e6 MeV finishes with finite, >= 0 results that close the "
-          "energy budget; tracking below threshold at depth 1e13 stops at max_scatterings with numerical_error") {
+          "energy budget, and tracking below threshold at depth 1e13 stops at max_scatterings with numerical_error") {
   nusi::monte_carlo_options<double> options;
   options.primaries = 100;
   for (double M : masses) {

@@ -235,7 +235,7 @@ TEST_CASE("a written plan reads back as the same plan and gives the same table")
   CHECK(csv(small, nusi::run_scan(small, 2)) == csv(small_back, nusi::run_scan(small_back, 1)));
 }
 
-TEST_CASE("plan lists: 'range FROM TO STEP' includes both ends; no section means the paper's supernova") {
+TEST_CASE("plan lists: 'range FROM TO STEP' includes both ends, and no section means the paper's supernova") {
   const auto plan = parse("# comment\nlog10_mass_MeV = range -7 -1.5 0.5   # 12 masses\nlog10_g = -2 -1.5\n");
   REQUIRE(plan.log10_mass_MeV.size() == 12);
   CHECK(plan.log10_mass_MeV.front() == -7.0);

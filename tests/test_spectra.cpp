@@ -304,7 +304,7 @@ TEST_CASE_TEMPLATE("the Fermi-Dirac spectrum in float, double and long double ea
 // ---------------------------------------------------------------------------------------------
 // Pinched spectrum
 
-TEST_CASE("the pinched spectrum from <E> and <E^2> reproduces them; the paper's is alpha = 160/65") {
+TEST_CASE("the pinched spectrum from <E> and <E^2> reproduces them, and the paper's is alpha = 160/65") {
   const double eps = std::numeric_limits<double>::epsilon();
   const auto paper = nusi::pinched_spectrum<double>::paper_default();
   CHECK(relative_error(paper.alpha(), 160.0 / 65.0) <= 4 * eps);
@@ -350,7 +350,7 @@ TEST_CASE("pinched density: integrates to 1, its CDF and tail are its integrals,
   CHECK(nusi::pinched_spectrum<double>(15.0, -0.5).complementary_probability(0.0) == 1.0);
 }
 
-TEST_CASE("pinched moments: integer n give <E>^n (alpha+2)...(alpha+n)/(alpha+1)^(n-1); others match quadrature") {
+TEST_CASE("pinched moments: integer n give <E>^n (alpha+2)...(alpha+n)/(alpha+1)^(n-1), others match quadrature") {
   const double a = 160.0 / 65.0, m = 15.0, eps = std::numeric_limits<double>::epsilon();
   const auto s = nusi::pinched_spectrum<double>::paper_default();
   CHECK(relative_error(s.moment_MeVn(1.0), m) <= 8 * eps);

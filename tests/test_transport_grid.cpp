@@ -58,7 +58,7 @@ TEST_CASE("extra nodes keep the threshold midway between its neighbours") {
   for (std::size_t j = 1; j < g.size(); ++j) CHECK(g.node_MeV(j) > g.node_MeV(j - 1));
 }
 
-TEST_CASE("angle nodes start at theta = 0 and are log-spaced; locate splits preserving mean angle") {
+TEST_CASE("angle nodes start at theta = 0 and are log-spaced, and locate splits preserving mean angle") {
   const nusi::angle_grid<double> a(nusi::angle_grid_options<double>{.min_angle_rad = 1e-8, .max_angle_rad = 1e-2, .bins = 64});
   REQUIRE(a.size() == 64);
   CHECK(a.angle_rad(0) == 0.0);

@@ -11,6 +11,7 @@
 #include "emission.hpp"
 #include "errors.hpp"
 #include "event_bound.hpp"
+#include "mass_states.hpp"
 #include "monte_carlo.hpp"
 #include "parallel.hpp"
 #include "phase_space.hpp"

@@ -9,6 +9,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -70,6 +71,49 @@ void validate_bound_options(std::string_view fn, const propagation_bound_options
 }
 }  // namespace detail
 
+namespace detail {
+/// The root of F(log10 g) = level on the falling branch: from `guess` (clamped to the search interval), steps of
+/// options.bracket_step_dex up while F > level and down while F <= level, then TOMS 748 on the first bracket. fraction(lg)
+/// returns F and counts its own evaluations into `evaluations`. Returns the point (found = false at a search edge).
+/// @throws nusi::numerical_error if TOMS 748 does not converge within options.max_iterations.
+template <class Real, class Fraction>
+propagation_bound_point<Real> falling_branch_root(Real log10_mass_MeV, Real guess, Real level, Fraction fraction,
+                                                  std::size_t& evaluations, const propagation_bound_options<Real>& options,
+                                                  std::string_view function) {
+  guess = std::clamp(guess, options.log10_g_min, options.log10_g_max);
+  const Real step = options.bracket_step_dex;
+  Real a = guess, b = guess, fa = fraction(guess), fb = fa;  // want F(a) > level >= F(b), a < b
+  if (fa > level) {
+    while (fb > level) {
+      if (b >= options.log10_g_max) return {log10_mass_MeV, options.log10_g_max, false, fb, evaluations};
+      a = b;
+      fa = fb;
+      b = std::min(b + step, options.log10_g_max);
+      fb = fraction(b);
+    }
+  } else {
+    while (!(fa > level)) {
+      if (a <= options.log10_g_min) return {log10_mass_MeV, options.log10_g_min, false, fa, evaluations};
+      b = a;
+      fb = fa;
+      a = std::max(a - step, options.log10_g_min);
+      fa = fraction(a);
+    }
+  }
+  std::uintmax_t iterations = options.max_iterations;
+  const Real tol = options.log10_g_tolerance;
+  auto close_enough = [tol](Real x, Real y) { return std::abs(x - y) <= tol; };
+  auto [lo, hi] = boost::math::tools::toms748_solve([&](Real lg) { return fraction(lg) - level; }, a, b, fa - level,
+                                                    fb - level, close_enough, iterations);
+  if (iterations >= options.max_iterations)
+    throw numerical_error(std::string(function) + ": TOMS 748 did not converge within max_iterations = " +
+                          detail::to_text(options.max_iterations) + " at log10_mass_MeV = " + detail::to_text(log10_mass_MeV));
+  const Real root = (lo + hi) / 2;
+  const Real at_root = fraction(root);
+  return {log10_mass_MeV, root, true, at_root, evaluations};
+}
+}  // namespace detail
+
 /// The propagation bound at one mediator mass: solves F(M, g) = setup.exclusion_level for log10 g.
 /// F is not monotonic in g (up-scattered relic neutrinos first add counts above threshold), so the
 /// search starts from a g^4-scaling guess (optical depth ~10 at 10-40 MeV), steps up while F > level
@@ -109,41 +153,8 @@ propagation_bound_point<Real> propagation_bound(Real log10_mass_MeV, const propa
     for (Real E : {Real(10), Real(20), Real(40)})
       tau_small = std::min(tau_small, s.relic.target_density_per_cm3() * s.distance_cm * bw.sigma_total_cm2(E));
   }
-  Real guess = log10(g_small) + (Real(1) - log10(tau_small)) / 4;
-  guess = std::clamp(guess, options.log10_g_min, options.log10_g_max);
-  const Real step = options.bracket_step_dex;
-  Real a = guess, b = guess, fa = fraction(guess), fb = fa;  // want F(a) > level >= F(b), a < b
-  if (fa > level) {
-    while (fb > level) {
-      if (b >= options.log10_g_max) return {log10_mass_MeV, options.log10_g_max, false, fb, evaluations};
-      a = b;
-      fa = fb;
-      b = std::min(b + step, options.log10_g_max);
-      fb = fraction(b);
-    }
-  } else {
-    while (!(fa > level)) {
-      if (a <= options.log10_g_min) return {log10_mass_MeV, options.log10_g_min, false, fa, evaluations};
-      b = a;
-      fb = fa;
-      a = std::max(a - step, options.log10_g_min);
-      fa = fraction(a);
-    }
-  }
-  std::uintmax_t iterations = options.max_iterations;
-  const Real tol = options.log10_g_tolerance;
-  auto close_enough = [tol](Real x, Real y) {
-    using std::abs;
-    return abs(x - y) <= tol;
-  };
-  auto [lo, hi] = boost::math::tools::toms748_solve([&](Real lg) { return fraction(lg) - level; }, a, b, fa - level,
-                                                    fb - level, close_enough, iterations);
-  if (iterations >= options.max_iterations)
-    throw numerical_error("nusi::propagation_bound: TOMS 748 did not converge within max_iterations = " +
-                          detail::to_text(options.max_iterations) + " at log10_mass_MeV = " +
-                          detail::to_text(log10_mass_MeV));
-  const Real root = (lo + hi) / 2;
-  return {log10_mass_MeV, root, true, fraction(root), evaluations};
+  const Real guess = log10(g_small) + (Real(1) - log10(tau_small)) / 4;
+  return detail::falling_branch_root(log10_mass_MeV, guess, level, fraction, evaluations, options, fn);
 }
 
 /// The bound at log10(M/MeV) = from, from + step, ..., up to `to` (inclusive within step/1000);

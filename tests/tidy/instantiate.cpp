@@ -30,6 +30,14 @@ template struct nusi::core_inputs<double>;
 template struct nusi::core_bound_result<double>;
 template struct nusi::core_map_result<double>;
 template struct nusi::propagation_setup<double>;
+template class nusi::neutrino_spectrum<double>;
+template class nusi::target_energy_distribution<double>;
+template class nusi::relic_background<double>;
+template struct nusi::flavour_coupling_pattern<double>;
+template class nusi::mass_state_scattering<double>;
+template struct nusi::mass_state_setup<double>;
+template class nusi::mass_state_model<double>;
+template class nusi::mass_state_kernel<double>;
 template struct nusi::binned_counts<double>;
 template struct nusi::detail::compensated_sum<double>;
 template class nusi::detail::monte_carlo_engine<double, nusi::pinched_spectrum<double>>;
@@ -198,6 +206,20 @@ void nusi_tidy_instantiate() {
   (void)nusi::sn1987a_event_bound(-3.5, setup, emission, events);
   (void)nusi::forecast_event_bound(-3.5, setup, emission, nusi::super_kamiokande<double>());
   (void)nusi::expected_event_counts(setup, emission, {nusi::juno<double>()});
+
+  // Mass-state model (mass_states/*.hpp, transport/mass_state_*.hpp, mass_state_monte_carlo.hpp, mass_state_bound.hpp).
+  nusi::mass_state_setup<double> mass_setup;
+  mass_setup.spectrum.lightest_mass_eV = 0.05;
+  const nusi::mass_state_model<double> mass_model(mass_setup);
+  (void)mass_model.relic().distribution(0).gauss_nodes(6);
+  const std::vector<nusi::flavour_emission<double, nusi::pinched_spectrum<double>>> burst{{nusi::flavour::e, true, pinched, 1.0}};
+  (void)nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(mass_model, burst);
+  (void)nusi::propagate_mass_states<double, nusi::pinched_spectrum<double>>(mass_model, burst);
+  (void)nusi::mass_state_propagation_bound<double, nusi::pinched_spectrum<double>>(-3.5, mass_setup, burst);
+  (void)nusi::mass_state_bound_figure_table(-4.0, -3.0, 1.0, mass_setup, setup, pinched);
+  mass_setup.relic.kinematics = nusi::relic_kinematics::at_rest;
+  const nusi::mass_state_model<double> resting(mass_setup);
+  (void)nusi::mass_state_monte_carlo<double, nusi::pinched_spectrum<double>>(resting, burst);
 
   // Phase space and the one-diagram 2nu->4nu cross section (Fig. 5).
   (void)nusi::massless_phase_space_volume(4, 1.0);

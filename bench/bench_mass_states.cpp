@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// Timings of the mass-state transport (include/nusi/transport/mass_state_kernel.hpp, mass_state_propagate.hpp): one F
+// with three states and all channels at 400 energy bins (the default: a massless lightest state, thermally averaged;
+// and every state at rest), its kernel assembly and solve apart, the s channel alone, against the paper's one-state
+// s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary.
+#include <cmath>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include <nusi/transport.hpp>
+#include <nusi/transport/mass_state_propagate.hpp>
+
+#include "bench_support.hpp"
+
+namespace {
+using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
+const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
+
+// Near the paper's bound at log10(M/MeV) = -3.5 (log10 g = -2.3: the mass-state model's F ~ 0.2 there).
+nusi::mass_state_setup<double> setup(double lightest_eV, nusi::channel_set channels) {
+  nusi::mass_state_setup<double> s;
+  s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
+  s.interaction.channels = channels;
+  s.spectrum.lightest_mass_eV = lightest_eV;
+  return s;
+}
+nusi::transport_options<double> bins(std::size_t n) {
+  nusi::transport_options<double> o;
+  o.energy.bins = n;
+  return o;
+}
+
+void BM_floor_division(benchmark::State& state) { nusi_bench::floor_division(state); }
+BENCHMARK(BM_floor_division);
+
+// The paper's F: one relic state, s channel (the reference of the ratios).
+void BM_paper_fraction(benchmark::State& state) {
+  nusi::propagation_setup<double> s;
+  s.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -1.98)};
+  const auto emission = nusi::pinched_spectrum<double>::paper_default();
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto F = nusi::fraction_above_threshold(s, emission, o);
+    benchmark::DoNotOptimize(F);
+  }
+}
+BENCHMARK(BM_paper_fraction)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+
+// One F of the mass-state model: model (spectrum, relic tables, couplings) built once, kernel and solve per F.
+void mass_state_fraction(benchmark::State& state, double lightest_eV, nusi::channel_set channels) {
+  const nusi::mass_state_model<double> model(setup(lightest_eV, channels));
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  for (auto _ : state) {
+    auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    benchmark::DoNotOptimize(F);
+  }
+  state.SetComplexityN(state.range(0));
+}
+void BM_mass_state_fraction_thermal_stu(benchmark::State& state) { mass_state_fraction(state, 0.0, nusi::channel_set::stu); }
+void BM_mass_state_fraction_at_rest_stu(benchmark::State& state) { mass_state_fraction(state, 0.05, nusi::channel_set::stu); }
+void BM_mass_state_fraction_at_rest_s(benchmark::State& state) { mass_state_fraction(state, 0.05, nusi::channel_set::s); }
+BENCHMARK(BM_mass_state_fraction_thermal_stu)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mass_state_fraction_at_rest_stu)->ArgNames({"energy_bins"})->Arg(100)->Arg(200)->Arg(400)->Unit(benchmark::kMillisecond)
+    ->Complexity(benchmark::oNSquared);
+BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+
+// The two parts of one F apart: kernel assembly, and the contour solve (16 block substitutions).
+void BM_mass_state_kernel_assembly(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(state.range(1) ? 0.0 : 0.05, nusi::channel_set::stu));
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+  for (auto _ : state) {
+    nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+    benchmark::DoNotOptimize(&k);
+  }
+}
+BENCHMARK(BM_mass_state_kernel_assembly)->ArgNames({"energy_bins", "thermal"})->Args({400, 0})->Args({400, 1})->Unit(benchmark::kMillisecond);
+
+// The arithmetic floor of any solve: y = A x once on the nodes above threshold (the dense lower block triangle:
+// species^2 multiply-adds per pair of nodes), as bench_transport's BM_floor_operator_apply for one state.
+void BM_floor_block_apply(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+  const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+  std::vector<double> x(k.size(), 1.0), y(k.size());
+  for (auto _ : state) {
+    k.apply(x.data(), y.data());
+    benchmark::DoNotOptimize(y.data());
+    benchmark::ClobberMemory();
+  }
+  const double pairs = double(k.nodes()) * double(k.nodes() + 1) / 2;
+  state.counters["flops"] = benchmark::Counter(pairs * double(k.species() * k.species()) * 2,
+                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_floor_block_apply)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMicrosecond);
+
+void BM_mass_state_solve(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
+  const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+  const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+  const auto weights = nusi::detail::emission_weights<double, nusi::pinched_spectrum<double>>("bench", anti_e);
+  const auto f0 = nusi::detail::mass_state_emitted_state<double, nusi::pinched_spectrum<double>>(
+      k, model.scattering(), model.spectrum(), anti_e, weights);
+  for (auto _ : state) {
+    auto fD = nusi::exponential_action(k, f0, model.setup().distance_cm, 32);
+    benchmark::DoNotOptimize(fD.value.data());
+  }
+  // Floor of the block substitution: species^2 multiply-adds per pair of nodes and shift (16 complex shifts).
+  const double pairs = double(k.nodes()) * double(k.nodes() + 1) / 2;
+  state.counters["block_flops"] = benchmark::Counter(pairs * double(k.species() * k.species()) * 16 * 4,
+                                                     benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_mass_state_solve)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+
+}  // namespace

@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: MIT
+// Monte Carlo of the coupled mass states through the relic background (docs/physics.md, "Monte Carlo of mass states"):
+// continuous energies, the exact massless-final-state kinematics E_3 = m/2 + y E, every process sampled with its own
+// dsigma/dy, each neutrino tracked as (mass state, kind, energy) along the line of sight. It is the independent check of
+// the grid transport (transport/mass_state_kernel.hpp); angles and delays of mass states are a follow-up. Relics at rest.
+#pragma once
+
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "errors.hpp"
+#include "mass_states/setup.hpp"
+#include "monte_carlo.hpp"
+#include "spectra.hpp"
+#include "units.hpp"
+
+namespace nusi {
+
+/// Run controls of mass_state_monte_carlo.
+struct mass_state_monte_carlo_options {
+  /// Neutrinos drawn from the emission, in [1, max_monte_carlo_primaries = 1e10].
+  std::uint64_t primaries = 10000;
+  std::uint64_t seed = 1;
+  /// Bound on work: scatterings in the run; exceeding it throws nusi::numerical_error.
+  std::uint64_t max_scatterings = 100'000'000;
+};
+
+/// A fraction estimated by the Monte Carlo: mean over primaries and its standard error.
+template <class Real>
+struct monte_carlo_fraction {
+  Real value = 0;
+  Real error = 0;
+};
+
+/// Outcome of mass_state_monte_carlo: the fractions of mass_state_fractions, each with its statistical error.
+template <class Real>
+struct mass_state_monte_carlo_result {
+  std::uint64_t primaries = 0, scatterings = 0, dropped = 0;
+  monte_carlo_fraction<Real> detected;
+  std::array<monte_carlo_fraction<Real>, 3> by_flavour, by_mass_state;
+  monte_carlo_fraction<Real> all_neutrinos;
+  /// Energy bookkeeping [MeV]: emitted + scatterings x target masses = arrived + dropped (rounding per history).
+  Real emitted_MeV = 0, relic_rest_MeV = 0, arrived_MeV = 0, dropped_MeV = 0;
+};
+
+namespace detail {
+
+// Bound on |shape_b(y)| by c0 + ct1/(z + a) + ct2/(z + a)^2 + cu1/(y + a) + cu2/(y + a)^2, z = 1 - y
+// (docs/physics.md, "Monte Carlo of mass states": each shape's numerator bounded on [0, 1]).
+template <class Real>
+std::array<Real, 5> shape_envelope(scattering_basis b, const scattering_kinematics<Real>& k) {
+  const Real beta = k.beta(), a = k.a(), A = k.A();
+  switch (b) {
+    case scattering_basis::s_ss: case scattering_basis::s_tu: case scattering_basis::v_wu_ss2:
+    case scattering_basis::v_wu_ss1: case scattering_basis::v_wt_ss2: case scattering_basis::v_wt_ss1:
+      return {Real(1), 0, 0, 0, 0};
+    case scattering_basis::s_tt: return {Real(1), beta, 0, 0, 0};
+    case scattering_basis::s_uu: return {Real(1), 0, 0, beta, 0};
+    case scattering_basis::s_st_re: case scattering_basis::s_st_im: case scattering_basis::s_su_re:
+    case scattering_basis::s_su_im: return {1 / A, 0, 0, 0, 0};
+    case scattering_basis::v_pp_tt: return {0, 0, Real(1), 0, 0};
+    case scattering_basis::v_pp_uu: return {0, 0, 0, 0, Real(1)};
+    case scattering_basis::v_pp_tu: return {0, 1 / (1 + 2 * a), 0, 1 / (1 + 2 * a), 0};
+    case scattering_basis::v_wu_tt: return {0, 0, 1 + beta, 0, 0};
+    case scattering_basis::v_wu_st_re: case scattering_basis::v_wu_st_im: return {0, 1 + beta, 0, 0, 0};
+    case scattering_basis::v_wt_uu: return {0, 0, 0, 0, 1 + beta};
+    case scattering_basis::v_wt_su_re: case scattering_basis::v_wt_su_im: return {0, 0, 0, 1 + beta, 0};
+    default: return {0, 0, 0, 0, 0};
+  }
+}
+
+template <class Real, class Spectrum>
+class mass_state_monte_carlo_engine {
+ public:
+  static constexpr std::string_view fn = "nusi::mass_state_monte_carlo";
+
+  mass_state_monte_carlo_engine(const mass_state_model<Real>& model, std::span<const flavour_emission<Real, Spectrum>> emission,
+                                const std::vector<Real>& weights, const mass_state_monte_carlo_options& options)
+      : model_(model), sc_(model.scattering()), emission_(emission), weights_(weights), opt_(options),
+        rng_(options.seed), threshold_(model.setup().threshold_MeV) {
+    S_ = sc_.species();
+    for (std::size_t b = 0; b < 3; ++b) {
+      mass_[b] = model.relic().mass_MeV(b);
+      const auto pops = model.relic().targets(b);
+      for (std::size_t t = 0; t < pops.size(); ++t) column_[b][t] = pops[t].density_per_cm3 * model.setup().distance_cm;
+    }
+    // Per species, target and population: the basis coefficients summed over processes (total cross sections).
+    combined_.assign(S_ * 3 * 2, std::vector<std::pair<scattering_basis, Real>>{});
+    for (std::size_t p = 0; p < S_; ++p)
+      for (std::size_t b = 0; b < 3; ++b)
+        for (std::size_t t = 0; t < sc_.target_kinds(); ++t) {
+          auto& list = combined_[(p * 3 + b) * 2 + t];
+          for (const auto& proc : sc_.processes(p, b, t))
+            for (std::size_t q = 0; q < proc.term_count; ++q) {
+              bool merged = false;
+              for (auto& entry : list)
+                if (entry.first == proc.terms[q].first) {
+                  entry.second += proc.terms[q].second;
+                  merged = true;
+                }
+              if (!merged) list.push_back(proc.terms[q]);
+            }
+        }
+    // Cumulative emission weights.
+    Real c = 0;
+    for (Real w : weights_) cumulative_.push_back(c += w);
+    // Antineutrinos of each state at Earth without interactions (the fractions' references).
+    for (std::size_t c2 = 0; c2 < emission.size(); ++c2)
+      if (emission[c2].antineutrino)
+        for (std::size_t i = 0; i < 3; ++i) reference_[i] += weights_[c2] * emission[c2].probability(model.spectrum(), i);
+  }
+
+  mass_state_monte_carlo_result<Real> run() {
+    using std::log;
+    mass_state_monte_carlo_result<Real> res;
+    const std::size_t anti = static_cast<std::size_t>(neutrino_kind::antineutrino_right);
+    // Per-primary tallies: above threshold per state (antineutrinos), all species.
+    std::array<long double, 3> sum_state{}, sq_state{}, sum_flavour{}, sq_flavour{};
+    long double sum_all = 0, sq_all = 0;
+    compensated_sum<Real> emitted, arrived, dropped, rest;
+    for (std::uint64_t n = 0; n < opt_.primaries; ++n) {
+      // Emission: component by weight, energy from its spectrum, mass state by |U_alpha i|^2.
+      const Real u = uniform_open01<Real>(rng_);
+      std::size_t c = 0;
+      while (c + 1 < cumulative_.size() && !(u < cumulative_[c])) ++c;
+      const Real E0 = static_cast<Real>(emission_[c].spectrum.sample_MeV(rng_));
+      if (!is_finite(E0) || !(E0 > 0)) throw_invalid(fn, "emission.spectrum.sample_MeV(rng)", "finite and > 0", E0);
+      const Real v = uniform_open01<Real>(rng_);
+      std::size_t state = 0;
+      Real acc = 0;
+      for (; state < 2; ++state) {
+        acc += emission_[c].probability(model_.spectrum(), state);
+        if (v < acc) break;
+      }
+      const neutrino_kind kind = emission_[c].antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left;
+      emitted.add(E0);
+      std::array<Real, 3> above_state{};
+      Real above_all = 0;
+      stack_.push_back({E0, Real(0), sc_.species_index(state, kind)});
+      while (!stack_.empty()) {
+        particle p = stack_.back();
+        stack_.pop_back();
+        if (!(p.energy > threshold_)) {  // below threshold: never returns (energy decreases up to m/2 per scattering)
+          ++res.dropped;
+          dropped.add(p.energy);
+          continue;
+        }
+        const Real rate = total_rate(p);  // per unit of D
+        const Real ell = -log(uniform_open01<Real>(rng_)) / rate;
+        if (!(ell < 1 - p.position)) {
+          arrived.add(p.energy);
+          above_all += 1;
+          if (p.species % sc_.kinds() == anti) above_state[p.species / sc_.kinds()] += 1;
+          continue;
+        }
+        p.position += ell;
+        scatter(p, rest, res);
+      }
+      for (std::size_t i = 0; i < 3; ++i) {
+        sum_state[i] += above_state[i];
+        sq_state[i] += static_cast<long double>(above_state[i]) * above_state[i];
+      }
+      for (std::size_t b = 0; b < 3; ++b) {
+        long double x = 0;
+        for (std::size_t i = 0; i < 3; ++i)
+          x += static_cast<long double>(model_.spectrum().mixing_probability(static_cast<flavour>(b), i)) * above_state[i];
+        sum_flavour[b] += x;
+        sq_flavour[b] += x * x;
+      }
+      sum_all += above_all;
+      sq_all += static_cast<long double>(above_all) * above_all;
+    }
+    const long double N = static_cast<long double>(opt_.primaries);
+    auto estimate = [N](long double s1, long double s2, long double reference) {
+      monte_carlo_fraction<Real> f;
+      if (!(reference > 0)) return f;
+      const long double mean = s1 / N;
+      long double var = N > 1 ? (s2 / N - mean * mean) * N / (N - 1) : std::numeric_limits<long double>::infinity();
+      if (var < 0) var = 0;
+      f.value = static_cast<Real>(mean / reference);
+      f.error = static_cast<Real>(std::sqrt(var / N) / reference);
+      return f;
+    };
+    for (std::size_t i = 0; i < 3; ++i) res.by_mass_state[i] = estimate(sum_state[i], sq_state[i], reference_[i]);
+    for (std::size_t b = 0; b < 3; ++b) {
+      long double ref = 0;
+      for (std::size_t i = 0; i < 3; ++i) ref += model_.spectrum().mixing_probability(static_cast<flavour>(b), i) * reference_[i];
+      res.by_flavour[b] = estimate(sum_flavour[b], sq_flavour[b], ref);
+    }
+    res.all_neutrinos = estimate(sum_all, sq_all, 1.0L);
+    res.detected = model_.setup().detection == detected_neutrinos::all
+                       ? res.all_neutrinos
+                       : res.by_flavour[static_cast<std::size_t>(model_.setup().detected_flavour)];
+    res.primaries = opt_.primaries;
+    res.emitted_MeV = emitted.value();
+    res.arrived_MeV = arrived.value();
+    res.dropped_MeV = dropped.value();
+    res.relic_rest_MeV = rest.value();
+    return res;
+  }
+
+ private:
+  struct particle {
+    Real energy;
+    Real position;  // units of D
+    std::size_t species;
+  };
+
+  Real s_of(std::size_t b, Real E) const { return mass_[b] * mass_[b] + 2 * E * mass_[b]; }
+  // Rate over the distance D of species p at energy E: sum over targets of n D sigma.
+  Real total_rate(const particle& p) const {
+    Real rate = 0;
+    for (std::size_t b = 0; b < 3; ++b) {
+      const auto k = sc_.kinematics(b, s_of(b, p.energy));
+      for (std::size_t t = 0; t < sc_.target_kinds(); ++t) {
+        Real sigma = 0;
+        for (const auto& [basis, c] : combined_[(p.species * 3 + b) * 2 + t])
+          sigma += c * basis_prefactor(basis, k) * shape_integral(basis, k);
+        rate += column_[b][t] * per_MeV2_to_cm2(sigma);
+      }
+    }
+    return rate;
+  }
+
+  void scatter(const particle& p, compensated_sum<Real>& rest, mass_state_monte_carlo_result<Real>& res) {
+    if (res.scatterings >= opt_.max_scatterings)
+      throw numerical_error(std::string(fn) + ": more than options.max_scatterings = " + to_text(opt_.max_scatterings) + " scatterings");
+    ++res.scatterings;
+    // Choose target and process by their rates at this energy.
+    choices_.clear();
+    Real total = 0;
+    for (std::size_t b = 0; b < 3; ++b) {
+      const auto k = sc_.kinematics(b, s_of(b, p.energy));
+      for (std::size_t t = 0; t < sc_.target_kinds(); ++t)
+        for (const auto& proc : sc_.processes(p.species, b, t)) {
+          const Real w = column_[b][t] * sc_.cross_section_per_MeV2(proc, k);
+          if (w > 0) choices_.push_back({b, &proc, total += w});
+        }
+    }
+    const Real u = uniform_open01<Real>(rng_) * total;
+    std::size_t pick = 0;
+    while (pick + 1 < choices_.size() && !(u < choices_[pick].cumulative)) ++pick;
+    const std::size_t b = choices_[pick].target;
+    const auto& proc = *choices_[pick].process;
+    const auto k = sc_.kinematics(b, s_of(b, p.energy));
+    const auto [y, z] = sample_fraction(proc, k);
+    // Exact kinematics, massless products: E_3 = m/2 + y E, E_4 = m/2 + (1 - y) E.
+    const Real m = mass_[b];
+    rest.add(m);
+    stack_.push_back({m / 2 + y * p.energy, p.position, proc.product3});
+    stack_.push_back({m / 2 + z * p.energy, p.position, proc.product4});
+  }
+
+  // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
+  std::pair<Real, Real> sample_fraction(const scattering_process<Real>& proc, const scattering_kinematics<Real>& k) {
+    using std::log1p;
+    using std::exp;
+    const Real a = k.a(), L = log1p(1 / a), J2 = 1 / (a * (1 + a));
+    std::array<Real, 5> env{};  // coefficients of 1, 1/(z+a), 1/(z+a)^2, 1/(y+a), 1/(y+a)^2
+    for (std::size_t q = 0; q < proc.term_count; ++q) {
+      const Real scale = std::abs(proc.terms[q].second * basis_prefactor(proc.terms[q].first, k));
+      const auto e = shape_envelope(proc.terms[q].first, k);
+      for (std::size_t i = 0; i < 5; ++i) env[i] += scale * e[i];
+    }
+    const std::array<Real, 5> mass{env[0], env[1] * L, env[2] * J2, env[3] * L, env[4] * J2};
+    const Real total = mass[0] + mass[1] + mass[2] + mass[3] + mass[4];
+    for (int attempt = 0; attempt < 100000; ++attempt) {
+      Real u = uniform_open01<Real>(rng_) * total;
+      std::size_t c = 0;
+      while (c < 4 && !(u < mass[c])) u -= mass[c++];
+      const Real r = uniform_open01<Real>(rng_);
+      Real y, z;
+      if (c == 0) {
+        y = r;
+        z = 1 - r;
+      } else {
+        // w in [a, 1 + a]: log-uniform (1/w) or inverse-CDF of 1/w^2.
+        const Real w = (c == 1 || c == 3) ? a * exp(r * L) : 1 / (1 / a - r * (1 / a - 1 / (1 + a)));
+        const Real near = std::min(std::max(w - a, Real(0)), Real(1));  // distance from the pole's end
+        if (c <= 2) { z = near; y = 1 - near; } else { y = near; z = 1 - near; }
+      }
+      const Real zt = z + a, yt = y + a;
+      const Real envelope = env[0] + env[1] / zt + env[2] / (zt * zt) + env[3] / yt + env[4] / (yt * yt);
+      const Real density = sc_.differential_cross_section_per_MeV2(proc, k, y);
+      if (uniform_open01<Real>(rng_) * envelope <= density) return {y, z};
+    }
+    throw numerical_error(std::string(fn) + ": rejection sampling of y failed 100000 times (s = " + to_text(k.s) + ")");
+  }
+
+  struct choice {
+    std::size_t target;
+    const scattering_process<Real>* process;
+    Real cumulative;
+  };
+  const mass_state_model<Real>& model_;
+  const mass_state_scattering<Real>& sc_;
+  std::span<const flavour_emission<Real, Spectrum>> emission_;
+  std::vector<Real> weights_, cumulative_;
+  mass_state_monte_carlo_options opt_;
+  std::mt19937_64 rng_;
+  Real threshold_;
+  std::size_t S_ = 0;
+  std::array<Real, 3> mass_{}, reference_{};
+  std::array<std::array<Real, 2>, 3> column_{};
+  std::vector<std::vector<std::pair<scattering_basis, Real>>> combined_;
+  std::vector<particle> stack_;
+  std::vector<choice> choices_;
+};
+
+}  // namespace detail
+
+/// Propagates options.primaries neutrinos drawn from the emission (component by weight, energy from its spectrum,
+/// mass state by |U_alpha i|^2) over the setup's distance: exponential free paths with the total rate of every relic
+/// population, the process chosen by its cross section, y from its dsigma/dy; both products tracked while above the
+/// threshold. Deterministic in options.seed.
+/// @throws nusi::invalid_argument if a relic state is not at rest (relic.kinematics = at_rest, or masses well above
+/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0) or emission.
+/// @throws nusi::numerical_error if options.max_scatterings is exceeded.
+template <class Real, class Spectrum>
+  requires samplable_spectrum<Spectrum, Real>
+mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_model<Real>& model,
+                                                           std::span<const flavour_emission<Real, Spectrum>> emission,
+                                                           const mass_state_monte_carlo_options& options = {}) {
+  constexpr std::string_view fn = "nusi::mass_state_monte_carlo";
+  if (options.primaries == 0 || options.primaries > max_monte_carlo_primaries)
+    detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
+  if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
+  for (std::size_t b = 0; b < 3; ++b)
+    if (!model.relic().at_rest(b))
+      detail::throw_invalid(fn, "setup.relic.kinematics", "at_rest for every mass state (the Monte Carlo takes relics at rest; state " +
+                                                               detail::to_text(b + 1) + " is thermal)", "thermal");
+  if (emission.empty()) detail::throw_invalid(fn, "emission.size()", ">= 1", 0);
+  std::vector<Real> weights;
+  Real total = 0;
+  for (const auto& c : emission) {
+    c.validate(fn);
+    weights.push_back(c.weight);
+    total += c.weight;
+  }
+  for (Real& w : weights) w /= total;
+  return detail::mass_state_monte_carlo_engine<Real, Spectrum>(model, emission, weights, options).run();
+}
+
+}  // namespace nusi

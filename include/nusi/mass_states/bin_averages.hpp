@@ -1,0 +1,283 @@
+// SPDX-License-Identifier: MIT
+// Averages over an energy bin of the resonant prefactors P(s)/D(s), D = (s - M^2)^2 + (M Gamma)^2, P of degree <= 2
+// (docs/physics.md, "Bin averages of the mass-state model"). With v = s/M^2 - 1 and gamma = Gamma/M every prefactor is
+// a combination of the pole moments <v^k/(v^2 + gamma^2)>, k = 0, 1, 2: in closed form for a relic at rest (s = m^2 +
+// 2 E m is linear in E); over the thermal target-energy distribution for a moving relic, by a tanh-sinh rule split where
+// the bin's edges cross the pole. The paper's single Breit-Wigner has its own averages in cross_sections.hpp.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <boost/math/constants/constants.hpp>
+
+#include "../errors.hpp"
+#include "target_energy_distribution.hpp"
+
+namespace nusi {
+
+namespace detail {
+
+/// atan(v2/g) - atan(v1/g) without cancellation: atan(g dv/(g^2 + v1 v2)) while g^2 + v1 v2 > 0 (the interval does
+/// not span the line's core), the plain difference of angles otherwise (then at least pi/2).
+template <class Real>
+Real atan_difference(Real v1, Real v2, Real dv, Real g) {
+  using std::atan;
+  using std::atan2;
+  const Real denominator = g * g + v1 * v2;
+  if (denominator > 0) return atan(g * dv / denominator);
+  return atan2(v2, g) - atan2(v1, g);
+}
+
+/// ln((v2^2 + g^2)/(v1^2 + g^2))/2 with log1p when the ratio is near 1 and hypot against overflow.
+template <class Real>
+Real half_log_ratio(Real v1, Real v2, Real dv, Real g) {
+  using std::hypot;
+  using std::log;
+  using std::log1p;
+  const Real h1 = hypot(v1, g), h2 = hypot(v2, g);
+  const Real root_two = boost::math::constants::root_two<Real>();
+  if (h2 > h1 / root_two && h2 < h1 * root_two) return log1p((dv / h1) * ((v1 + v2) / h1)) / 2;
+  return log(h2) - log(h1);
+}
+
+/// Gauss-Legendre nodes on [-1, 1] for n = 3, 5, 10 (abscissae, weights), from Boost's tables.
+template <class Real>
+void gauss_average(int n, Real v1, Real v2, Real g, std::array<Real, 3>& out);
+}  // namespace detail
+
+/// The pole of a resonant prefactor: M^2 [MeV^2] and M Gamma [MeV^2]; gamma = Gamma/M.
+template <class Real>
+struct resonance_pole {
+  Real M2, MGamma;
+  Real gamma() const { return MGamma / M2; }
+  Real v(Real s) const { return (s - M2) / M2; }
+
+  /// Averages of v^k/(v^2 + gamma^2), k = 0, 1, 2, over s in [s1, s2]: the closed form (partial fractions) where the
+  /// interval holds the pole or lies closer to it than its width; otherwise Gauss-Legendre with 3, 5 or 10 points by the
+  /// ratio width/distance r (<= 0.02, 0.15, 1: the poles v = +-i gamma are then at least the width away, the Bernstein
+  /// ellipse parameter exceeds 200, 27, 5.8 and the error 1e-14 relative).
+  std::array<Real, 3> moments(Real s1, Real s2) const {
+    const Real g = gamma(), width = s2 - s1;
+    std::array<Real, 3> out{};
+    if (!(width > 0)) {
+      const Real v0 = v(s1), d = v0 * v0 + g * g;
+      return {1 / d, v0 / d, v0 * v0 / d};
+    }
+    const Real distance = s1 > M2 ? s1 - M2 : (s2 < M2 ? M2 - s2 : Real(0));
+    const Real v1 = v(s1), v2 = v(s2), dv = width / M2;
+    if (distance > width) {
+      const Real r = width / distance;
+      detail::gauss_average(r <= Real(0.02L) ? 3 : (r <= Real(0.15L) ? 5 : 10), v1, v2, g, out);
+      return out;
+    }
+    const Real I0 = detail::atan_difference(v1, v2, dv, g) / g;  // int dv/(v^2 + g^2)
+    const Real I1 = detail::half_log_ratio(v1, v2, dv, g);       // int v dv/(v^2 + g^2)
+    const Real I2 = dv - g * g * I0;                             // int v^2 dv/(v^2 + g^2)
+    return {I0 / dv, I1 / dv, I2 / dv};
+  }
+};
+
+/// Resonant prefactor P(s)/D(s), P(s) = c[0] + c[1] s + c[2] s^2 (MeV units): a combination of the pole moments.
+template <class Real>
+struct resonant_prefactor {
+  std::array<Real, 3> c;
+  resonance_pole<Real> pole;
+
+  Real operator()(Real s) const {
+    return (c[0] + s * (c[1] + s * c[2])) / ((s - pole.M2) * (s - pole.M2) + pole.MGamma * pole.MGamma);
+  }
+  /// P(s)/D = (q0 + q1 v + q2 v^2)/(M^4 (v^2 + gamma^2)): the q's [MeV^4 in units of the prefactor].
+  std::array<Real, 3> q() const {
+    const Real M2 = pole.M2, M4 = M2 * M2;
+    return {c[0] + c[1] * M2 + c[2] * M4, c[1] * M2 + 2 * c[2] * M4, c[2] * M4};
+  }
+  /// The prefactor averaged with the given pole moments.
+  Real from_moments(const std::array<Real, 3>& J) const {
+    const auto Q = q();
+    return (Q[0] * J[0] + Q[1] * J[1] + Q[2] * J[2]) / (pole.M2 * pole.M2);
+  }
+  /// Average over s in [s1, s2].
+  Real average(Real s1, Real s2) const { return from_moments(pole.moments(s1, s2)); }
+};
+
+namespace detail {
+template <class Real>
+void gauss_average(int n, Real v1, Real v2, Real g, std::array<Real, 3>& out) {
+  // Nodes on [-1, 1] (Abramowitz & Stegun 25.4.30; Boost's gauss tables).
+  static const Real x3[] = {Real(0), Real(0.77459666924148337703585307995647992L)};
+  static const Real w3[] = {Real(0.88888888888888888888888888888888889L), Real(0.55555555555555555555555555555555556L)};
+  static const Real x5[] = {Real(0), Real(0.53846931010568309103631442070020880L), Real(0.90617984593866399279762687829939297L)};
+  static const Real w5[] = {Real(0.56888888888888888888888888888888889L), Real(0.47862867049936646804129151483563819L),
+                            Real(0.23692688505618908751426404071991736L)};
+  static const Real x10[] = {Real(0.14887433898163121088482600112971999L), Real(0.43339539412924719079926594316578416L),
+                             Real(0.67940956829902440623432736511487357L), Real(0.86506336668898451073209668842349305L),
+                             Real(0.97390652851717172007796401208445206L)};
+  static const Real w10[] = {Real(0.29552422471475287017389299465133833L), Real(0.26926671930999635509122692156946935L),
+                             Real(0.21908636251598204399553493422816320L), Real(0.14945134915058059314577633965769733L),
+                             Real(0.066671344308688137593568809893331793L)};
+  const Real mid = (v1 + v2) / 2, half = (v2 - v1) / 2;
+  out = {Real(0), Real(0), Real(0)};
+  auto add = [&](Real t, Real w) {
+    const Real v = mid + half * t, d = w / (v * v + g * g);
+    out[0] += d;
+    out[1] += v * d;
+    out[2] += v * v * d;
+  };
+  const Real* x = n == 3 ? x3 : (n == 5 ? x5 : x10);
+  const Real* w = n == 3 ? w3 : (n == 5 ? w5 : w10);
+  const int m = n == 3 ? 2 : (n == 5 ? 3 : 5);
+  for (int i = 0; i < m; ++i) {
+    if (x[i] == 0) {
+      add(Real(0), w[i]);
+    } else {
+      add(x[i], w[i]);
+      add(-x[i], w[i]);
+    }
+  }
+  for (Real& o : out) o /= 2;  // average: sum w = 2
+}
+
+/// Nodes of the tanh-sinh rule on [-1, 1] (Takahasi & Mori): t = -3.2 + k h, u = (pi/2) sinh t; per node the side
+/// (u > 0: near +1), the distance to that end 2/(1 + e^(2|u|)) (no cancellation) and the weight (pi/2) cosh t/cosh^2 u.
+/// Level 0 has h = 1/2; level l > 0 holds only the new nodes (odd multiples of h = 2^-(l+1)). Beyond |t| = 3.2 the
+/// weights are below 1e-34.
+template <class Real>
+struct tanh_sinh_level {
+  std::vector<bool> upper;
+  std::vector<Real> gap, weight;
+};
+template <class Real>
+const std::vector<tanh_sinh_level<Real>>& tanh_sinh_levels() {
+  static const std::vector<tanh_sinh_level<Real>> levels = [] {
+    using std::abs;
+    using std::cosh;
+    using std::exp;
+    using std::sinh;
+    const Real half_pi = boost::math::constants::half_pi<Real>(), t_max = Real(3.2L);
+    std::vector<tanh_sinh_level<Real>> out(8);
+    for (std::size_t l = 0; l < out.size(); ++l) {
+      const Real h = Real(1) / Real(std::size_t(2) << l);
+      const long count = static_cast<long>(2 * t_max / h + Real(0.5L));
+      for (long k = 0; k <= count; ++k) {
+        if (l > 0 && k % 2 == 0) continue;  // already in a coarser level
+        const Real t = -t_max + Real(k) * h, u = half_pi * sinh(t), ch = cosh(u);
+        out[l].upper.push_back(u > 0);
+        out[l].gap.push_back(2 / (1 + exp(2 * abs(u))));
+        out[l].weight.push_back(half_pi * cosh(t) / (ch * ch));
+      }
+    }
+    return out;
+  }();
+  return levels;
+}
+
+/// A vector-valued tanh-sinh rule on [a, b]: step halved until two levels agree to `tolerance` of the sum of magnitudes
+/// (at least h = 1/16, at most 1/256). f(x, out) writes 3 values. Returns the integrals; `error` the last change.
+template <class Real, class F>
+std::array<Real, 3> tanh_sinh_3(F f, Real a, Real b, Real tolerance, Real& error) {
+  using std::abs;
+  const Real d = (b - a) / 2;
+  const auto& levels = tanh_sinh_levels<Real>();
+  std::array<Real, 3> sum{}, previous{}, v{};
+  Real L1 = 0, h = Real(0.5L);
+  for (std::size_t l = 0; l < levels.size(); ++l) {
+    if (l > 0) {
+      for (Real& x : sum) x /= 2;  // existing nodes keep their values at half the step
+      L1 /= 2;
+      h /= 2;
+    }
+    const auto& level = levels[l];
+    for (std::size_t q = 0; q < level.gap.size(); ++q) {
+      const Real gap = d * level.gap[q], w = d * level.weight[q] * h;
+      if (!(gap > 0) || !(w > 0)) continue;
+      f(level.upper[q] ? b - gap : a + gap, v);
+      for (int k = 0; k < 3; ++k) {
+        sum[k] += w * v[k];
+        L1 += w * abs(v[k]);
+      }
+    }
+    if (l > 0) {
+      Real change = 0;
+      for (int k = 0; k < 3; ++k) change = std::max(change, abs(sum[k] - previous[k]));
+      error = change;
+      if (l >= 3 && change <= tolerance * L1) break;
+    }
+    previous = sum;
+  }
+  return sum;
+}
+}  // namespace detail
+
+/// The pole moments <v^k/(v^2 + gamma^2)> averaged over the energy bin [E_lo, E_hi] of a relic of mass m at rest.
+template <class Real>
+std::array<Real, 3> at_rest_pole_moments(const resonance_pole<Real>& pole, Real m_MeV, Real E_lo_MeV, Real E_hi_MeV) {
+  const Real m2 = m_MeV * m_MeV;
+  return pole.moments(m2 + 2 * E_lo_MeV * m_MeV, m2 + 2 * E_hi_MeV * m_MeV);
+}
+
+/// Average of P(s)/D over the energy bin of a relic at rest: s = m^2 + 2 E m.
+template <class Real>
+Real at_rest_bin_average(const resonant_prefactor<Real>& f, Real m_MeV, Real E_lo_MeV, Real E_hi_MeV) {
+  return f.from_moments(at_rest_pole_moments(f.pole, m_MeV, E_lo_MeV, E_hi_MeV));
+}
+
+/// The pole moments averaged over the energy bin [E_lo, E_hi] and the target energies of a thermal relic:
+/// int rho(x) <v^k/(v^2 + gamma^2)>_{s in [m^2 + 2 E_lo x, m^2 + 2 E_hi x]} dx. Where the pole is reached inside the
+/// distribution's support, tanh-sinh (levels agreeing to 1e-8 of the L1 norm) on the pieces between x = (M^2 - m^2)/(2 E_hi),
+/// (M^2 - m^2)/(2 E_lo) (the bin's edges crossing the pole) and m (the cusp of rho); elsewhere the distribution's
+/// composite Gauss rule with 2-point Gauss in E (the integrand is smooth there). `error` receives the rule's estimate.
+/// @throws nusi::numerical_error if the tanh-sinh levels still differ by 1e-6 of the result at h = 1/256.
+template <class Real>
+std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const target_energy_distribution<Real>& rho,
+                                         Real E_lo_MeV, Real E_hi_MeV, Real* error = nullptr) {
+  using std::abs;
+  using std::sqrt;
+  const Real m = rho.mass_MeV(), m2 = m * m, g = pole.gamma();
+  if (error) *error = 0;
+  const Real lift = pole.M2 - m2;
+  const Real x1 = lift / (2 * E_hi_MeV), x2 = lift / (2 * E_lo_MeV);
+  std::array<Real, 3> total{};
+  if (!(lift > 0) || !(x1 < rho.max_x_MeV())) {  // the pole is outside every s this bin reaches: smooth
+    const Real h = (E_hi_MeV - E_lo_MeV) / 2, c = (E_hi_MeV + E_lo_MeV) / 2, dE = h / sqrt(Real(3));
+    for (const auto& node : rho.nodes())
+      for (Real E : {c - dE, c + dE}) {
+        const Real v = pole.v(m2 + 2 * E * node.x_MeV), w = node.weight / 2 / (v * v + g * g);
+        total[0] += w;
+        total[1] += w * v;
+        total[2] += w * v * v;
+      }
+    return total;
+  }
+  auto f = [&](Real x, std::array<Real, 3>& out) {
+    const Real r = rho.density_per_MeV(x);
+    const auto J = pole.moments(m2 + 2 * E_lo_MeV * x, m2 + 2 * E_hi_MeV * x);
+    for (int k = 0; k < 3; ++k) out[k] = r * J[k];
+  };
+  std::vector<Real> cuts{Real(0), rho.max_x_MeV()};
+  for (Real c : {x1, x2, m})
+    if (c > 0 && c < rho.max_x_MeV()) cuts.push_back(c);
+  std::sort(cuts.begin(), cuts.end());
+  Real total_error = 0, scale = 0;
+  for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+    if (!(cuts[k + 1] > cuts[k])) continue;
+    Real err = 0;
+    const auto part = detail::tanh_sinh_3<Real>(f, cuts[k], cuts[k + 1], Real(1e-8L), err);
+    for (int i = 0; i < 3; ++i) {
+      total[i] += part[i];
+      scale = std::max(scale, abs(total[i]));
+    }
+    total_error += err;
+  }
+  if (!(total_error <= Real(1e-6L) * scale))
+    throw numerical_error("nusi::thermal_pole_moments: tanh-sinh levels differ by " + detail::to_text(total_error) +
+                          " of " + detail::to_text(scale) + " (E_lo_MeV = " + detail::to_text(E_lo_MeV) +
+                          ", M^2 = " + detail::to_text(pole.M2) + ")");
+  if (error) *error = total_error;
+  return total;
+}
+
+}  // namespace nusi

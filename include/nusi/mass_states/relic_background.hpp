@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+// The relic-neutrino background per mass state (docs/physics.md, "Relic background"): temperature T_nu0 =
+// (4/11)^(1/3) T_CMB, number density per mass state and helicity 3 zeta(3) T^3/(4 pi^2) (56 cm^-3), the targets a
+// supernova neutrino meets for Majorana and Dirac neutrinos, and whether each state is taken at rest.
+// The paper's single relic (330 cm^-3 at 0.05 eV) is relic_neutrinos in cross_sections.hpp.
+#pragma once
+
+#include <cmath>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+#include <boost/math/constants/constants.hpp>
+
+#include "../cross_sections.hpp"
+#include "../errors.hpp"
+#include "../spectra.hpp"
+#include "../units.hpp"
+#include "masses_and_mixing.hpp"
+#include "target_energy_distribution.hpp"
+
+namespace nusi {
+
+/// CMB temperature today [K]: 2.72548 +- 0.00057 K, D. J. Fixsen, ApJ 707, 916 (2009).
+template <class Real> inline constexpr Real cmb_temperature_K = Real(2.72548L);
+/// Boltzmann constant [eV/K], exact in the SI since 2019 (k_B = 1.380649e-23 J/K, e = 1.602176634e-19 C).
+template <class Real> inline constexpr Real boltzmann_eV_per_K = Real(8.617333262145178e-5L);
+
+/// Relic-neutrino temperature today [K]: (4/11)^(1/3) T_CMB (instantaneous decoupling before e+e- annihilation;
+/// Kolb & Turner, The Early Universe, Eq. 3.84).
+template <class Real>
+Real relic_neutrino_temperature_K(Real cmb_temperature = cmb_temperature_K<Real>) {
+  using std::cbrt;
+  detail::require_positive("nusi::relic_neutrino_temperature_K", "cmb_temperature", cmb_temperature);
+  return cbrt(Real(4) / Real(11)) * cmb_temperature;
+}
+
+/// Number density of one mass state and one helicity [cm^-3]: (3 zeta(3)/(4 pi^2)) T^3, the relativistic Fermi-Dirac
+/// density frozen at decoupling and redshifted (56.0 cm^-3 at T_nu0 = 1.945 K).
+template <class Real>
+Real relic_density_per_helicity_per_cm3(Real temperature_K) {
+  using std::pow;
+  detail::require_positive("nusi::relic_density_per_helicity_per_cm3", "temperature_K", temperature_K);
+  const Real T_MeV = eV(temperature_K * boltzmann_eV_per_K<Real>);
+  const Real pi = boost::math::constants::pi<Real>();
+  return MeV3_to_per_cm3(3 * boost::math::constants::zeta_three<Real>() * T_MeV * T_MeV * T_MeV / (4 * pi * pi));
+}
+
+/// How the relic's motion enters: `automatic` (at rest where its rms momentum is a small fraction of its mass,
+/// relic_background_options::at_rest_max_momentum_ratio; thermally averaged elsewhere), or forced for every state.
+enum class relic_kinematics { automatic, at_rest, thermal };
+
+/// What kind of relic a supernova neutrino meets: a Majorana neutrino (both helicities alike), or, for Dirac
+/// neutrinos, a relic neutrino or antineutrino (their sterile helicities were never populated).
+enum class relic_target_kind { majorana, neutrino, antineutrino };
+
+/// One population of targets of one mass state.
+template <class Real>
+struct relic_target {
+  relic_target_kind kind;
+  Real density_per_cm3;
+};
+
+/// Settings of the relic background.
+template <class Real>
+struct relic_background_options {
+  Real cmb_temperature_K = nusi::cmb_temperature_K<Real>;
+  /// Density per mass state and helicity [cm^-3]; unset: derived from T_nu0 (56.0 cm^-3). A Majorana state then has
+  /// twice this density of targets; a Dirac state this many neutrinos and this many antineutrinos.
+  std::optional<Real> density_per_helicity_per_cm3{};
+  /// Default thermal: the relic's motion broadens a resonance by p_rms/m (1.2 % at 0.05 eV), which changes F by up to
+  /// 3 % where a narrow line saturates (docs/validation.md); at rest is the paper's approximation.
+  relic_kinematics kinematics = relic_kinematics::thermal;
+  /// `automatic`: a state is at rest when its rms momentum sqrt(<p^2>) = 3.60 T_nu0 is at most this fraction of its mass
+  /// (the Doppler width of a resonance is ~ this fraction of E_res; docs/physics.md, "At rest or thermal").
+  Real at_rest_max_momentum_ratio = Real(1e-3L);
+};
+
+/// The relic background seen by the supernova neutrinos: per mass state its mass, its targets and their densities,
+/// and whether it is at rest or thermally moving. Throws nusi::invalid_argument naming a bad option, or a state forced
+/// at rest whose mass is zero.
+template <class Real>
+class relic_background {
+ public:
+  relic_background(const relic_background_options<Real>& options, const neutrino_spectrum<Real>& spectrum,
+                   neutrino_nature nature)
+      : nature_(nature) {
+    using std::sqrt;
+    constexpr std::string_view fn = "nusi::relic_background";
+    detail::require_positive(fn, "options.cmb_temperature_K", options.cmb_temperature_K);
+    detail::require_positive(fn, "options.at_rest_max_momentum_ratio", options.at_rest_max_momentum_ratio);
+    if (nature != neutrino_nature::majorana && nature != neutrino_nature::dirac)
+      detail::throw_invalid(fn, "nature", "majorana or dirac", static_cast<int>(nature));
+    if (options.kinematics != relic_kinematics::automatic && options.kinematics != relic_kinematics::at_rest &&
+        options.kinematics != relic_kinematics::thermal)
+      detail::throw_invalid(fn, "options.kinematics", "automatic, at_rest or thermal", static_cast<int>(options.kinematics));
+    temperature_K_ = relic_neutrino_temperature_K(options.cmb_temperature_K);
+    temperature_MeV_ = eV(temperature_K_ * boltzmann_eV_per_K<Real>);
+    density_ = options.density_per_helicity_per_cm3 ? *options.density_per_helicity_per_cm3
+                                                    : relic_density_per_helicity_per_cm3(temperature_K_);
+    detail::require_positive(fn, "options.density_per_helicity_per_cm3", density_);
+    // <p^2>/T^2 = F_4(0)/F_2(0) = 12.94 for the Fermi-Dirac momentum distribution.
+    rms_momentum_MeV_ = temperature_MeV_ * sqrt(fermi_dirac_integral(Real(4), Real(0)) / fermi_dirac_integral(Real(2), Real(0)));
+    for (std::size_t i = 0; i < 3; ++i) {
+      mass_MeV_[i] = spectrum.mass_MeV(i);
+      bool rest = mass_MeV_[i] > 0 && rms_momentum_MeV_ <= options.at_rest_max_momentum_ratio * mass_MeV_[i];
+      if (options.kinematics == relic_kinematics::at_rest) {
+        if (!(mass_MeV_[i] > 0))
+          detail::throw_invalid(fn, "options.kinematics", "not at_rest when a mass is zero (mass state " + detail::to_text(i + 1) + ")",
+                                "at_rest");
+        rest = true;
+      } else if (options.kinematics == relic_kinematics::thermal) {
+        rest = false;
+      }
+      at_rest_[i] = rest;
+      if (!rest) distributions_[i].emplace(mass_MeV_[i], temperature_MeV_);
+    }
+  }
+
+  neutrino_nature nature() const { return nature_; }
+  /// T_nu0 [K] and [MeV].
+  Real temperature_K() const { return temperature_K_; }
+  Real temperature_MeV() const { return temperature_MeV_; }
+  /// sqrt(<p^2>) of the relic momentum distribution [MeV] (3.60 T_nu0).
+  Real rms_momentum_MeV() const { return rms_momentum_MeV_; }
+  /// Density per mass state and helicity [cm^-3].
+  Real density_per_helicity_per_cm3() const { return density_; }
+  /// Mass of state i [MeV].
+  Real mass_MeV(std::size_t i) const { return mass_MeV_[i]; }
+  /// Whether state i is taken at rest (s = m^2 + 2 E m) or thermally averaged.
+  bool at_rest(std::size_t i) const { return at_rest_[i]; }
+  /// The flux-weighted distribution of x = (s - m^2)/(2E) for a thermal state (throws if state i is at rest).
+  const target_energy_distribution<Real>& distribution(std::size_t i) const {
+    if (at_rest_[i]) detail::throw_invalid("nusi::relic_background::distribution", "state", "a thermal state", i);
+    return *distributions_[i];
+  }
+  /// The target populations of state i: one Majorana population of twice the per-helicity density, or a Dirac
+  /// neutrino and a Dirac antineutrino population of the per-helicity density each (docs/physics.md).
+  std::vector<relic_target<Real>> targets(std::size_t i) const {
+    (void)i;  // every state has the same density: the background decoupled relativistic, before masses mattered
+    if (nature_ == neutrino_nature::majorana) return {{relic_target_kind::majorana, 2 * density_}};
+    return {{relic_target_kind::neutrino, density_}, {relic_target_kind::antineutrino, density_}};
+  }
+
+ private:
+  neutrino_nature nature_;
+  Real temperature_K_ = 0, temperature_MeV_ = 0, density_ = 0, rms_momentum_MeV_ = 0;
+  std::array<Real, 3> mass_MeV_{};
+  std::array<bool, 3> at_rest_{};
+  std::array<std::optional<target_energy_distribution<Real>>, 3> distributions_{};
+};
+
+}  // namespace nusi

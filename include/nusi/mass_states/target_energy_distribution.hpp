@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+// A thermally moving relic neutrino seen by a supernova neutrino of energy E >> T: the flux-weighted distribution of
+// x = (s - m^2)/(2E) = E_2 - p cos(theta), the "target energy" that replaces m in s = m^2 + 2 E m for a relic at rest
+// (docs/physics.md, "At rest or thermal"). The relic momenta follow the relativistic Fermi-Dirac distribution at T_nu0.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <boost/math/constants/constants.hpp>
+#include <boost/math/quadrature/gauss.hpp>
+
+#include "../errors.hpp"
+#include "../spectra.hpp"
+
+namespace nusi {
+
+/// One node of a quadrature rule over the target-energy distribution: x [MeV] and its probability weight.
+template <class Real>
+struct target_energy_node {
+  Real x_MeV;
+  Real weight;
+};
+
+/// The flux-weighted distribution rho(x) of x = (s - m^2)/(2E) for a relic of mass m [MeV] whose momenta follow
+/// f(p) = 1/(e^(p/T) + 1): the collision rate of a neutrino of energy E >> x is n int rho(x) sigma(m^2 + 2 E x) dx.
+/// With P = |x^2 - m^2|/(2x), rho(x) = x W(P)/(2N), W(P) = int_P^inf p f(p)/sqrt(p^2 + m^2) dp, N = int p^2 f dp
+/// (docs/physics.md derives it). For m = 0, W = T ln(1 + e^(-P/T)). Unit normalised; rho -> delta(x - m) for m >> T.
+/// Throws nusi::invalid_argument if m is negative or not finite, or T is not finite and > 0.
+template <class Real>
+class target_energy_distribution {
+ public:
+  target_energy_distribution(Real mass_MeV, Real temperature_MeV) : m_(mass_MeV), T_(temperature_MeV) {
+    using std::log;
+    using std::max;
+    using std::min;
+    constexpr std::string_view fn = "nusi::target_energy_distribution";
+    detail::require_non_negative(fn, "mass_MeV", mass_MeV);
+    detail::require_positive(fn, "temperature_MeV", temperature_MeV);
+    N_ = T_ * T_ * T_ * fermi_dirac_integral(Real(2), Real(0));
+    // Table of W on a fine P-grid (cubic Hermite between points: relative error < 1e-7): geometric with ratio 1.25
+    // from a 64th of the smaller scale (m or T) up to T/4, then steps of T/16 up to P_max = 64 T, where W/W(0) < 1e-26.
+    const Real scale = m_ > 0 ? min(m_, T_) : T_;
+    edges_.push_back(Real(0));
+    Real p = scale / 64;
+    while (p < T_ / 4) {
+      edges_.push_back(p);
+      p *= Real(1.25L);
+    }
+    uniform_index_ = edges_.size();
+    uniform_start_ = T_ / 4;
+    uniform_step_ = T_ / 16;
+    for (std::size_t k = 0; uniform_start_ + Real(k) * uniform_step_ <= 64 * T_; ++k)
+      edges_.push_back(uniform_start_ + Real(k) * uniform_step_);
+    const std::size_t n = edges_.size();
+    W_.assign(n, Real(0));  // W(P_max) ~ e^(-64) W(0) is dropped
+    for (std::size_t k = n - 1; k-- > 0;) W_[k] = W_[k + 1] + integral_g(edges_[k], edges_[k + 1]);
+    // The rule over x: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval. rho dx = W x^2/(2 N E_P) dP.
+    using rule = boost::math::quadrature::gauss<Real, 6>;
+    const auto& abscissa = rule::abscissa();
+    const auto& weights = rule::weights();
+    auto add = [&](Real P, Real w) {
+      const Real E = energy(P), Wp = W(P);
+      const Real xp = P + E;
+      nodes_.push_back({xp, w * Wp * xp * xp / (2 * N_ * E)});
+      if (m_ > 0) {
+        const Real xm = m_ * m_ / (P + E);  // sqrt(P^2 + m^2) - P without cancellation
+        nodes_.push_back({xm, w * Wp * xm * xm / (2 * N_ * E)});
+      }
+    };
+    // Rule intervals in P: [0, scale/8], doubling up to 2T, then doubling up to 64T (6 Gauss points each, two branches).
+    std::vector<Real> cuts{Real(0)};
+    p = scale / 8;
+    while (p < 2 * T_) {
+      cuts.push_back(p);
+      p *= 2;
+    }
+    for (int k = 1; k <= 32; k *= 2) cuts.push_back(Real(2 * k) * T_);  // 2T, 4T, ..., 64T
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+      const Real mid = (cuts[k] + cuts[k + 1]) / 2, half = (cuts[k + 1] - cuts[k]) / 2;
+      for (std::size_t q = 0; q < abscissa.size(); ++q) {
+        const Real w = weights[q] * half;
+        if (abscissa[q] == 0) {
+          add(mid, w);
+        } else {
+          add(mid + half * abscissa[q], w);
+          add(mid - half * abscissa[q], w);
+        }
+      }
+    }
+    std::sort(nodes_.begin(), nodes_.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
+    Real total = 0, first = 0;
+    for (const auto& node : nodes_) {
+      total += node.weight;
+      first += node.weight * node.x_MeV;
+    }
+    normalisation_error_ = total - 1;
+    mean_ = first / total;
+    for (auto& node : nodes_) node.weight /= total;  // unit normalised to rounding (the rule's error is ~1e-12)
+    using std::sqrt;
+    x_max_ = 64 * T_ + sqrt(64 * T_ * 64 * T_ + m_ * m_);  // x_+ at P_max
+  }
+
+  Real mass_MeV() const { return m_; }
+  Real temperature_MeV() const { return T_; }
+  /// <x> [MeV]: m + O(T^2/m) for m >> T; 4.20 T for m = 0.
+  Real mean_MeV() const { return mean_; }
+  /// Deviation of the quadrature's total weight from 1 before it was normalised (its error).
+  Real normalisation_error() const { return normalisation_error_; }
+  /// Largest x with non-negligible weight [MeV]: x_+ at P = 64 T, where W/W(0) < 1e-26.
+  Real max_x_MeV() const { return x_max_; }
+  /// A composite Gauss rule for int rho(x) h(x) dx, smooth h: about 50 (m = 0) to 130 nodes, sorted by x.
+  const std::vector<target_energy_node<Real>>& nodes() const { return nodes_; }
+
+  /// A K-node Gauss rule for rho in the variable ln x (exact for polynomials of degree 2K - 1 in ln x), from the
+  /// fine rule by the Stieltjes procedure and the Golub-Welsch eigenproblem (Gautschi, Orthogonal Polynomials,
+  /// Sec. 2.2). Used where a few target energies must stand for the distribution (the t/u-channel energy shapes).
+  /// @throws nusi::invalid_argument if K is 0 or above 16.
+  std::vector<target_energy_node<Real>> gauss_nodes(std::size_t K) const {
+    using std::log;
+    using std::exp;
+    using std::sqrt;
+    if (K < 1 || K > 16) detail::throw_invalid("nusi::target_energy_distribution::gauss_nodes", "K", "in [1, 16]", K);
+    const std::size_t n = nodes_.size();
+    std::vector<Real> t(n), w(n), p_prev(n, Real(0)), p(n, Real(1)), p_next(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      t[i] = log(nodes_[i].x_MeV);
+      w[i] = nodes_[i].weight;
+    }
+    // Orthonormal recurrence sqrt(b_{k+1}) p_{k+1} = (t - a_k) p_k - sqrt(b_k) p_{k-1}, p_0 = 1 (total weight 1).
+    std::vector<Real> alpha(K), offdiag(K, Real(0));
+    for (std::size_t k = 0; k < K; ++k) {
+      Real a = 0;
+      for (std::size_t i = 0; i < n; ++i) a += w[i] * t[i] * p[i] * p[i];
+      alpha[k] = a;
+      Real norm = 0;
+      for (std::size_t i = 0; i < n; ++i) {
+        p_next[i] = (t[i] - a) * p[i] - (k > 0 ? offdiag[k - 1] : Real(0)) * p_prev[i];
+        norm += w[i] * p_next[i] * p_next[i];
+      }
+      if (k + 1 < K) {
+        offdiag[k] = sqrt(norm);
+        for (std::size_t i = 0; i < n; ++i) {
+          p_prev[i] = p[i];
+          p[i] = p_next[i] / offdiag[k];
+        }
+      }
+    }
+    // Eigen-decomposition of the Jacobi matrix by cyclic Jacobi rotations (K <= 16: a few sweeps).
+    std::vector<std::vector<Real>> J(K, std::vector<Real>(K, Real(0))), V(K, std::vector<Real>(K, Real(0)));
+    for (std::size_t k = 0; k < K; ++k) {
+      J[k][k] = alpha[k];
+      V[k][k] = 1;
+      if (k + 1 < K) J[k][k + 1] = J[k + 1][k] = offdiag[k];
+    }
+    for (int sweep = 0; sweep < 100; ++sweep) {
+      Real off = 0;
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = i + 1; j < K; ++j) off += J[i][j] * J[i][j];
+      if (!(off > std::numeric_limits<Real>::min())) break;
+      for (std::size_t i = 0; i < K; ++i)
+        for (std::size_t j = i + 1; j < K; ++j) {
+          if (J[i][j] == 0) continue;
+          using std::abs;
+          const Real theta = (J[j][j] - J[i][i]) / (2 * J[i][j]);
+          const Real tn = (theta >= 0 ? 1 : -1) / (abs(theta) + sqrt(theta * theta + 1));
+          const Real c = 1 / sqrt(tn * tn + 1), s = tn * c;
+          for (std::size_t r = 0; r < K; ++r) {
+            const Real a = J[r][i], b = J[r][j];
+            J[r][i] = c * a - s * b;
+            J[r][j] = s * a + c * b;
+          }
+          for (std::size_t r = 0; r < K; ++r) {
+            const Real a = J[i][r], b = J[j][r];
+            J[i][r] = c * a - s * b;
+            J[j][r] = s * a + c * b;
+          }
+          for (std::size_t r = 0; r < K; ++r) {
+            const Real a = V[r][i], b = V[r][j];
+            V[r][i] = c * a - s * b;
+            V[r][j] = s * a + c * b;
+          }
+        }
+    }
+    std::vector<target_energy_node<Real>> rule(K);
+    for (std::size_t k = 0; k < K; ++k) rule[k] = {exp(J[k][k]), V[0][k] * V[0][k]};
+    std::sort(rule.begin(), rule.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
+    return rule;
+  }
+
+  /// rho(x) [MeV^-1] (0 for x <= 0).
+  Real density_per_MeV(Real x_MeV) const {
+    detail::require_not_nan("nusi::target_energy_distribution::density_per_MeV", "x_MeV", x_MeV);
+    if (!(x_MeV > 0)) return Real(0);
+    const Real P = (x_MeV > m_ ? (x_MeV - m_) * (x_MeV + m_) : (m_ - x_MeV) * (m_ + x_MeV)) / (2 * x_MeV);
+    return x_MeV * W(P) / (2 * N_);
+  }
+  /// W(P) = int_P^inf p f(p)/sqrt(p^2 + m^2) dp [MeV], cubic Hermite between the tabulated edges (W' = -p f/E_P known).
+  Real W(Real P) const {
+    using std::log1p;
+    using std::exp;
+    if (!(P < edges_.back())) return Real(0);
+    if (m_ == 0) return T_ * log1p(exp(-P / T_));
+    // Above T/4 the edges are uniform (step T/16): the interval follows directly; below, binary search.
+    std::size_t k = 0;
+    if (P >= uniform_start_) {
+      k = uniform_index_ + static_cast<std::size_t>((P - uniform_start_) / uniform_step_);
+      k = std::min(k, edges_.size() - 2);
+      while (k + 2 < edges_.size() && !(P < edges_[k + 1])) ++k;
+      while (k > 0 && P < edges_[k]) --k;
+    } else {
+      k = static_cast<std::size_t>(std::upper_bound(edges_.begin(), edges_.end(), P) - edges_.begin()) - 1;
+    }
+    const Real a = edges_[k], b = edges_[k + 1], h = b - a, t = (P - a) / h;
+    const Real da = -g(a) * h, db = -g(b) * h;
+    const Real t2 = t * t, t3 = t2 * t;
+    return (2 * t3 - 3 * t2 + 1) * W_[k] + (t3 - 2 * t2 + t) * da + (-2 * t3 + 3 * t2) * W_[k + 1] + (t3 - t2) * db;
+  }
+
+ private:
+  Real energy(Real P) const {
+    using std::sqrt;
+    return sqrt(P * P + m_ * m_);
+  }
+  // p f(p)/sqrt(p^2 + m^2), f = 1/(e^(p/T) + 1) in the overflow-safe form.
+  Real g(Real p) const {
+    const Real E = energy(p);
+    if (!(E > 0)) return detail::fermi_occupation(Real(0));
+    return p / E * detail::fermi_occupation(p / T_);
+  }
+  Real integral_g(Real a, Real b) const {
+    return boost::math::quadrature::gauss<Real, 10>::integrate([this](Real p) { return g(p); }, a, b);
+  }
+
+  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, x_max_ = 0, uniform_start_ = 0, uniform_step_ = 1;
+  std::size_t uniform_index_ = 0;
+  std::vector<Real> edges_, W_;
+  std::vector<target_energy_node<Real>> nodes_;
+};
+
+}  // namespace nusi

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// Transport of the coupled mass states (include/nusi/transport/mass_state_kernel.hpp, mass_state_propagate.hpp):
+// budgets, the g -> 0 limit by flavour, the paper's model as limits (one coupled Dirac state; three degenerate states),
+// the exact contour against odeint, the above-threshold truncation, and the thermal relic against the at-rest limit.
+#include <array>
+#include <cmath>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <nusi/transport.hpp>
+#include <nusi/transport/mass_state_propagate.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+using nusi_test::rel;
+using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
+const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
+
+nusi::transport_options<double> bins(std::size_t n) {
+  nusi::transport_options<double> o;
+  o.energy.bins = n;
+  return o;
+}
+nusi::mass_state_setup<double> at(double log10_M, double log10_g) {
+  nusi::mass_state_setup<double> s;
+  s.interaction.med = {.mass_MeV = std::pow(10.0, log10_M), .coupling = std::pow(10.0, log10_g)};
+  return s;
+}
+// The paper's relic: 0.05 eV at rest, 330 cm^-3 per helicity, no mixing (only the coupled state matters).
+nusi::mass_state_setup<double> paper_like(double log10_M, double log10_g) {
+  auto s = at(log10_M, log10_g);
+  s.interaction.nature = nusi::neutrino_nature::dirac;
+  s.interaction.channels = nusi::channel_set::s;
+  s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
+  s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
+  s.spectrum.lightest_mass_eV = 0.05;
+  s.relic.density_per_helicity_per_cm3 = 330.0;
+  s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  return s;
+}
+}  // namespace
+
+TEST_CASE("mass states: number and energy budgets close on the grid, at rest and thermal, through a resonance") {
+  struct point {
+    double lm, lg;
+    double lightest_eV;
+    nusi::channel_set channels;
+    nusi::mediator_kind kind;
+    nusi::neutrino_nature nature;
+  };
+  const point points[] = {{-3.5, -2.3, 0.05, nusi::channel_set::stu, nusi::mediator_kind::scalar, nusi::neutrino_nature::majorana},
+                          {-3.0, -2.0, 0.0, nusi::channel_set::stu, nusi::mediator_kind::vector, nusi::neutrino_nature::majorana},
+                          {-4.0, -2.5, 0.0, nusi::channel_set::stu, nusi::mediator_kind::scalar, nusi::neutrino_nature::dirac},
+                          {-3.2, -2.2, 0.02, nusi::channel_set::s, nusi::mediator_kind::vector, nusi::neutrino_nature::dirac}};
+  for (const auto& p : points) {
+    CAPTURE(p.lm);
+    CAPTURE(p.lg);
+    auto s = at(p.lm, p.lg);
+    s.spectrum.lightest_mass_eV = p.lightest_eV;
+    s.interaction.channels = p.channels;
+    s.interaction.med.kind = p.kind;
+    s.interaction.nature = p.nature;
+    const nusi::mass_state_model<double> model(s);
+    const auto r = nusi::propagate_mass_states<double, nusi::pinched_spectrum<double>>(model, anti_e, bins(120));
+    CHECK(r.mean_scatterings > 0.1);  // the interactions matter
+    // By construction: the kernel's injected energy and two products per scattering; the contour rounds at ~1e-14
+    // of the largest term.
+    CHECK(std::abs(r.energy_budget_relative_error()) < 1e-12);
+    CHECK(std::abs(r.number_budget_relative_error()) < 1e-12);
+    // The energy brought in per scattering is E_f,min ~ mu/2 (mu = m at rest, <x> thermal), below 0.06 eV here.
+    CHECK(r.injected_energy_MeV >= 0);
+    CHECK(r.injected_energy_MeV < r.mean_scatterings * nusi::eV(0.06));
+    for (const auto& species : r.at_earth)
+      for (double v : species) CHECK(v >= 0.0);
+  }
+}
+
+TEST_CASE("mass states: as g -> 0 every flavour's and state's fraction is the unscattered one, whatever the emission") {
+  const std::vector<emission_t> mixed{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 0.5},
+                                      {nusi::flavour::mu, true, nusi::pinched_spectrum<double>(12.0, 3.0), 0.3},
+                                      {nusi::flavour::tau, false, nusi::pinched_spectrum<double>(14.0, 2.5), 0.2}};
+  for (auto ordering : {nusi::mass_ordering::normal, nusi::mass_ordering::inverted}) {
+    // The resonance's strength grows as g^2 (a thermal state smears the line over the spectrum): at g = 1e-9 the massless
+    // state still has an optical depth ~1e-6; at g = 1e-15, ~1e-18.
+    auto s = at(-4.0, -15.0);
+    s.spectrum.ordering = ordering;
+    const nusi::mass_state_model<double> model(s);
+    const auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, bins(200));
+    // The spectrum's fraction above 5 MeV on the grid: Q(alpha + 1, (alpha + 1) T/<E>) to second order in the spacing.
+    const double Q = nusi::pinched_spectrum<double>::paper_default().complementary_probability(5.0);
+    CHECK(F.unscattered == rel(Q, 1e-4));
+    for (std::size_t b = 0; b < 3; ++b) {
+      CAPTURE(b);
+      CHECK(F.flavour_defined[b]);
+      CHECK(F.by_flavour[b].value == rel(F.unscattered, 1e-12));
+      CHECK(F.by_mass_state[b].value == rel(F.unscattered, 1e-12));
+    }
+    CHECK(F.detected.value == F.by_flavour[0].value);
+    // Emission straight into one mass state (adiabatic MSW: electron antineutrinos leave as state 1 or 3): every
+    // flavour still sees the unscattered fraction, and the other states are undefined (no antineutrinos).
+    std::vector<emission_t> msw = anti_e;
+    const std::size_t leaving = ordering == nusi::mass_ordering::normal ? 0 : 2;
+    std::array<double, 3> p{0, 0, 0};
+    p[leaving] = 1;
+    msw[0].mass_state_probabilities = p;
+    const auto Fmsw = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, msw, bins(200));
+    for (std::size_t b = 0; b < 3; ++b) CHECK(Fmsw.by_flavour[b].value == rel(F.unscattered, 1e-12));
+    CHECK(Fmsw.by_mass_state[leaving].value == rel(F.unscattered, 1e-12));
+    CHECK_FALSE(Fmsw.mass_state_defined[1]);
+    // A mixture of flavours and spectra: each flavour's antineutrinos keep their own mixture's fraction. The reference
+    // per flavour is sum over components w_c sum_i |U_bi|^2 |U_ci|^2 Q_c (antineutrino components only).
+    const auto Fm = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, mixed, bins(200));
+    const nusi::neutrino_spectrum<double> spec(s.spectrum);
+    for (std::size_t b = 0; b < 3; ++b) {
+      double numerator = 0, denominator = 0;
+      for (std::size_t c = 0; c < 2; ++c)
+        for (std::size_t i = 0; i < 3; ++i) {
+          const double p = mixed[c].weight * spec.mixing_probability(nusi::flavour(b), i) * spec.mixing_probability(mixed[c].alpha, i);
+          numerator += p * mixed[c].spectrum.complementary_probability(5.0);
+          denominator += p;
+        }
+      CHECK(Fm.by_flavour[b].value == rel(numerator / denominator, 2e-4));  // grid projection, second order
+    }
+  }
+}
+
+TEST_CASE("mass states: one coupled Dirac state at rest with the paper's convention reproduces the paper model's F") {
+  // Paper Eq. (4) is the s-channel of one Dirac state (330 cm^-3 of targets, Gamma = g^2 M/(4 pi)); products of every
+  // kind scatter alike. sigma differs from the paper's by m^2/s (massless final states): ~1e-9, times the optical depth.
+  nusi::transport_options<double> o;
+  o.energy.resonance_nodes_per_core = 0;  // the same grid for both (the refinement rule's tau_peak differs by m^2/M^2)
+  for (auto [lm, lg] : {std::pair{-6.0, -2.0}, std::pair{-3.5, -1.98}, std::pair{-3.0, -2.08}, std::pair{-2.5, -1.5}}) {
+    CAPTURE(lm);
+    CAPTURE(lg);
+    const nusi::mass_state_model<double> model(paper_like(lm, lg));
+    const auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    nusi::propagation_setup<double> paper;
+    paper.med = {.mass_MeV = std::pow(10.0, lm), .coupling = std::pow(10.0, lg)};
+    const auto Fp = nusi::fraction_above_threshold(paper, nusi::pinched_spectrum<double>::paper_default(), o);
+    CHECK(F.all_neutrinos.value == rel(Fp.value, 1e-6));
+  }
+}
+
+TEST_CASE("mass states: three degenerate states, universal coupling, s channel, 330 cm^-3 each, are the paper's equation") {
+  // With G = g 1 each state i scatters on relic i with sigma(ii -> any kk) = 3 g^4 s/(4 pi D) and Gamma = 3 g^2 M/(4 pi)
+  // (three open channels): the paper's model with g_eff = sqrt(3) g and its cross section scaled by 1/3 (the
+  // mediator's angular factor), whatever the mixing. Degenerate: splittings of 1e-12 eV^2.
+  nusi::transport_options<double> o;
+  o.energy.resonance_nodes_per_core = 0;
+  for (auto [lm, lg] : {std::pair{-6.0, -2.3}, std::pair{-3.5, -2.3}, std::pair{-3.0, -2.4}}) {
+    CAPTURE(lm);
+    CAPTURE(lg);
+    auto s = paper_like(lm, lg);
+    s.interaction.pattern = nusi::flavour_coupling_pattern<double>::universal();
+    s.spectrum.mixing = nusi::mixing_parameters<double>{33.41, 8.58, 42.2, 232, 1e-12, 1e-12};
+    const nusi::mass_state_model<double> model(s);
+    const auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    nusi::propagation_setup<double> paper;
+    paper.med = {.mass_MeV = std::pow(10.0, lm), .coupling = std::sqrt(3.0) * std::pow(10.0, lg),
+                 .kind = nusi::mediator_kind::vector, .vector_angular_factor = 1.0 / 3.0};
+    const auto Fp = nusi::fraction_above_threshold(paper, nusi::pinched_spectrum<double>::paper_default(), o);
+    REQUIRE(Fp.value > 1e-4);
+    CHECK(F.all_neutrinos.value == rel(Fp.value, 1e-6));  // m^2/s and the 1e-11 eV mass differences
+  }
+}
+
+TEST_CASE("mass states: the exact contour and odeint's stiff stepper agree, and the above-threshold truncation changes nothing") {
+  for (auto kind : {nusi::mediator_kind::scalar, nusi::mediator_kind::vector}) {
+    auto s = at(-3.2, -2.7);  // F ~ 0.3-0.6
+    s.spectrum.lightest_mass_eV = 0.03;
+    s.relic.kinematics = nusi::relic_kinematics::at_rest;  // the comparison is of the solvers
+    s.interaction.med.kind = kind;
+    const nusi::mass_state_model<double> model(s);
+    auto exact = bins(70), stepped = bins(70);
+    stepped.method = nusi::transport_method::odeint;
+    stepped.odeint_rel_tol = 1e-10;
+    stepped.odeint_abs_tol = 1e-14;
+    const auto a = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, exact);
+    const auto b = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, stepped);
+    REQUIRE(a.detected.value < 0.8 * a.unscattered);
+    // Two independent solvers of the same truncated system: the stepper's tolerances (1e-10 per step).
+    CHECK(b.detected.value == rel(a.detected.value, 1e-7));
+    CHECK(b.all_neutrinos.value == rel(a.all_neutrinos.value, 1e-7));
+    for (std::size_t f = 0; f < 3; ++f) CHECK(b.by_flavour[f].value == rel(a.by_flavour[f].value, 1e-7));
+    const auto full = nusi::propagate_mass_states<double, nusi::pinched_spectrum<double>>(model, anti_e, exact);
+    // The truncated system is the full one restricted to the nodes above threshold: the contour's rounding.
+    CHECK(a.detected.value == rel(full.fractions.detected.value, 1e-11));
+    CHECK(a.all_neutrinos.value == rel(full.fractions.all_neutrinos.value, 1e-11));
+  }
+}
+
+TEST_CASE("mass states: a heavy relic averaged over its thermal momenta gives the at-rest fractions") {
+  // m = 1 eV: p_rms/m = 6e-4; away from resonances the rates change at O((p/m)^2) ~ 4e-7.
+  for (auto channels : {nusi::channel_set::s, nusi::channel_set::stu}) {
+    auto s = at(-5.0, -2.0);  // F ~ 0.1-0.5
+    s.interaction.channels = channels;
+    s.spectrum.lightest_mass_eV = 1.0;
+    s.relic.kinematics = nusi::relic_kinematics::at_rest;
+    const nusi::mass_state_model<double> rest(s);
+    s.relic.kinematics = nusi::relic_kinematics::thermal;
+    const nusi::mass_state_model<double> thermal(s);
+    const auto a = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(rest, anti_e, bins(120));
+    const auto b = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(thermal, anti_e, bins(120));
+    REQUIRE(a.detected.value < 0.9 * a.unscattered);  // the interactions matter
+    CHECK(b.detected.value == rel(a.detected.value, 1e-5));
+    CHECK(b.all_neutrinos.value == rel(a.all_neutrinos.value, 1e-5));
+  }
+}
+
+TEST_CASE("mass states: bad emission inputs are rejected by name") {
+  const nusi::mass_state_model<double> model(at(-3.5, -2.0));
+  const std::vector<emission_t> none;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, none)),
+                       doctest::Contains("emission.size()"), nusi::invalid_argument);
+  std::vector<emission_t> negative = anti_e;
+  negative[0].weight = -1;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, negative)),
+                       doctest::Contains("emission.weight"), nusi::invalid_argument);
+  std::vector<emission_t> bad_probabilities = anti_e;
+  bad_probabilities[0].mass_state_probabilities = std::array<double, 3>{0.5, 0.4, 0.2};
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, bad_probabilities)),
+                       doctest::Contains("summing to 1"), nusi::invalid_argument);
+  auto s = at(-3.5, -2.0);
+  s.distance_cm = 0;
+  CHECK_THROWS_WITH_AS(nusi::mass_state_model<double>{s}, doctest::Contains("distance_cm"), nusi::invalid_argument);
+  nusi::mass_state_kernel_options<double> k;
+  k.thermal_shape_nodes = 0;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
+                       doctest::Contains("thermal_shape_nodes"), nusi::invalid_argument);
+}
