@@ -46,8 +46,9 @@ TEST_CASE("the bound moves by exactly log10(2)/4 for Dirac targets and log10(2) 
 TEST_CASE("relic presets: the same-mass-state counting moves the flat bound by log10(330/112.0)/4 = 0.117 dex") {
   // T_nu0 = (4/11)^(1/3) T_CMB = 1.9454 K; n per state = 3 zeta(3) T^3/(4 pi^2) by an independent route:
   // the Fermi-Dirac number density of spectra.hpp (quadrature of F_2) at that temperature.
-  const double T_MeV = std::cbrt(4.0 / 11.0) * 2.72548 * 8.617333262e-11;
-  CHECK(nusi::relic_neutrino_temperature_MeV<double>() == doctest::Approx(T_MeV).epsilon(1e-15));
+  // k_B in MeV/K from its SI definition (1.380649e-23 J/K over e = 1.602176634e-19 C, in MeV).
+  const double T_MeV = std::cbrt(4.0 / 11.0) * 2.72548 * (1.380649e-23 / 1.602176634e-19 * 1e-6);
+  CHECK(nusi_test::relative_error(nusi::relic_neutrino_temperature_MeV<double>(), T_MeV) <= 1e-15);  // a few roundings
   const double n1 = nusi::fermi_dirac_spectrum<double>(T_MeV).number_density_per_cm3();
   CHECK(nusi::relic_density_per_state_per_cm3<double>() == doctest::Approx(n1).epsilon(1e-12));  // quadrature tolerance
   CHECK(n1 == doctest::Approx(56.0).epsilon(2e-3));  // the textbook 56 cm^-3 per state (two digits)

@@ -129,26 +129,36 @@ enum class relic_counting {
   same_mass_state
 };
 
-/// Cosmic microwave background temperature today [K]: 2.72548 +- 0.00057 K (Fixsen, ApJ 707, 916 (2009)).
-template <class Real> inline constexpr Real cmb_temperature_K = Real(2.72548L);
-/// Boltzmann constant [MeV/K], exact since SI 2019 (CODATA 2018: 8.617333262e-5 eV/K).
-template <class Real> inline constexpr Real boltzmann_MeV_per_K = Real(8.617333262e-11L);
-
-/// Relic-neutrino temperature today [MeV]: T_nu0 = (4/11)^(1/3) T_CMB (entropy transfer of e+e-
-/// annihilation to photons after neutrino decoupling, instantaneous decoupling), 1.6765e-10 MeV.
+/// Relic-neutrino temperature today [K]: (4/11)^(1/3) T_CMB (instantaneous decoupling before e+e- annihilation;
+/// Kolb & Turner, The Early Universe, Eq. 3.84).
 template <class Real>
-Real relic_neutrino_temperature_MeV() {
+Real relic_neutrino_temperature_K(Real cmb_temperature = cmb_temperature_K<Real>) {
   using std::cbrt;
-  return cbrt(Real(4) / Real(11)) * cmb_temperature_K<Real> * boltzmann_MeV_per_K<Real>;
+  detail::require_positive("nusi::relic_neutrino_temperature_K", "cmb_temperature", cmb_temperature);
+  return cbrt(Real(4) / Real(11)) * cmb_temperature;
 }
 
-/// Relic density per mass state and helicity state today [cm^-3]: a relativistically decoupled fermion,
-/// n = (3 zeta(3)/(4 pi^2)) T_nu0^3 = 56.0 cm^-3; six such states (3 mass states, 2 helicities) make 336.
+/// Number density of one mass state and one helicity [cm^-3]: (3 zeta(3)/(4 pi^2)) T^3, the relativistic Fermi-Dirac
+/// density frozen at decoupling and redshifted (56.0 cm^-3 at T_nu0 = 1.945 K).
+template <class Real>
+Real relic_density_per_helicity_per_cm3(Real temperature_K) {
+  detail::require_positive("nusi::relic_density_per_helicity_per_cm3", "temperature_K", temperature_K);
+  const Real T_MeV = eV(temperature_K * boltzmann_eV_per_K<Real>);
+  const Real pi = boost::math::constants::pi<Real>();
+  return MeV3_to_per_cm3(3 * boost::math::constants::zeta_three<Real>() * T_MeV * T_MeV * T_MeV / (4 * pi * pi));
+}
+
+/// Relic-neutrino temperature today [MeV]: (4/11)^(1/3) T_CMB, 1.6765e-10 MeV.
+template <class Real>
+Real relic_neutrino_temperature_MeV() {
+  return eV(relic_neutrino_temperature_K<Real>() * boltzmann_eV_per_K<Real>);
+}
+
+/// Relic density per mass state and helicity state today [cm^-3], 56.0 cm^-3; six such states (3 mass
+/// states, 2 helicities) make 336.
 template <class Real>
 Real relic_density_per_state_per_cm3() {
-  const Real T = relic_neutrino_temperature_MeV<Real>();
-  const Real pi = boost::math::constants::pi<Real>();
-  return MeV3_to_per_cm3(3 * boost::math::constants::zeta_three<Real>() / (4 * pi * pi) * T * T * T);
+  return relic_density_per_helicity_per_cm3(relic_neutrino_temperature_K<Real>());
 }
 
 /// Whether a relic-neutrino mass in MeV is checked for plausibility (s_channel_breit_wigner, propagation_setup).

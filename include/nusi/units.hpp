@@ -29,6 +29,10 @@ template <class Real> inline constexpr Real electron_mass_MeV = Real(0.51099895L
 template <class Real> inline constexpr Real atomic_mass_unit_g = Real(1.66053906660e-24L);
 /// 1 erg [MeV], CODATA 2018 (1 eV = 1.602176634e-19 J exactly).
 template <class Real> inline constexpr Real erg_MeV = Real(1.0L / 1.602176634e-6L);
+/// Cosmic microwave background temperature today [K]: 2.72548 +- 0.00057 K (Fixsen, ApJ 707, 916 (2009)).
+template <class Real> inline constexpr Real cmb_temperature_K = Real(2.72548L);
+/// Boltzmann constant [eV/K], exact in the SI since 2019 (k_B = 1.380649e-23 J/K, e = 1.602176634e-19 C).
+template <class Real> inline constexpr Real boltzmann_eV_per_K = Real(8.617333262145178e-5L);
 
 /// Radius or length given in km, returned in cm.
 template <class Real> constexpr Real km(Real length_km) { return length_km * km_cm<Real>; }

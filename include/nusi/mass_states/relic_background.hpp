@@ -22,31 +22,6 @@
 
 namespace nusi {
 
-/// CMB temperature today [K]: 2.72548 +- 0.00057 K, D. J. Fixsen, ApJ 707, 916 (2009).
-template <class Real> inline constexpr Real cmb_temperature_K = Real(2.72548L);
-/// Boltzmann constant [eV/K], exact in the SI since 2019 (k_B = 1.380649e-23 J/K, e = 1.602176634e-19 C).
-template <class Real> inline constexpr Real boltzmann_eV_per_K = Real(8.617333262145178e-5L);
-
-/// Relic-neutrino temperature today [K]: (4/11)^(1/3) T_CMB (instantaneous decoupling before e+e- annihilation;
-/// Kolb & Turner, The Early Universe, Eq. 3.84).
-template <class Real>
-Real relic_neutrino_temperature_K(Real cmb_temperature = cmb_temperature_K<Real>) {
-  using std::cbrt;
-  detail::require_positive("nusi::relic_neutrino_temperature_K", "cmb_temperature", cmb_temperature);
-  return cbrt(Real(4) / Real(11)) * cmb_temperature;
-}
-
-/// Number density of one mass state and one helicity [cm^-3]: (3 zeta(3)/(4 pi^2)) T^3, the relativistic Fermi-Dirac
-/// density frozen at decoupling and redshifted (56.0 cm^-3 at T_nu0 = 1.945 K).
-template <class Real>
-Real relic_density_per_helicity_per_cm3(Real temperature_K) {
-  using std::pow;
-  detail::require_positive("nusi::relic_density_per_helicity_per_cm3", "temperature_K", temperature_K);
-  const Real T_MeV = eV(temperature_K * boltzmann_eV_per_K<Real>);
-  const Real pi = boost::math::constants::pi<Real>();
-  return MeV3_to_per_cm3(3 * boost::math::constants::zeta_three<Real>() * T_MeV * T_MeV * T_MeV / (4 * pi * pi));
-}
-
 /// How the relic's motion enters: `automatic` (at rest where its rms momentum is a small fraction of its mass,
 /// relic_background_options::at_rest_max_momentum_ratio; thermally averaged elsewhere), or forced for every state.
 enum class relic_kinematics { automatic, at_rest, thermal };
