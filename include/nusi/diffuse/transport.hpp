@@ -33,14 +33,14 @@
 
 namespace nusi {
 
-/// Physics inputs of a diffuse flux. Defaults: an illustrative mediator (log10 M/MeV = -2.7, log10 g = -1.5: the
+/// Physics inputs of a diffuse flux. Defaults: an illustrative mediator (log10 M/MeV = -2.7, log10 g = -3: the
 /// heaviest state's resonance E_res = M^2/2m sweeps 7-40 MeV over z = 0-5, across the DSNB window), Majorana, all
 /// channels, the paper's convention, universal coupling; normal ordering with sum of masses 0.1 eV (below Planck 2018's
 /// 0.12 eV) and NuFIT 5.2 mixing; T_nu0 densities, relics at rest (the only kinematics the diffuse solver takes);
 /// Planck 2018 cosmology; sources up to z = 5.
 template <class Real>
 struct diffuse_setup {
-  mass_state_interaction<Real> interaction{.med = {.mass_MeV = Real(1.9952623149688795e-3L), .coupling = Real(3.1622776601683794e-2L)}};
+  mass_state_interaction<Real> interaction{.med = {.mass_MeV = Real(1.9952623149688795e-3L), .coupling = Real(1e-3L)}};
   neutrino_spectrum_options<Real> spectrum{.ordering = mass_ordering::normal, .lightest_mass_eV = Real(0), .sum_masses_eV = Real(0.1L)};
   relic_background_options<Real> relic{.kinematics = relic_kinematics::at_rest};
   cosmology<Real> cosmo{};
