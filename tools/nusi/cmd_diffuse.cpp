@@ -128,7 +128,7 @@ struct diffuse_command {
       json o{{"budgets", budgets}, {"events", events}};
       for (const auto& [key, value] : rows.front().items()) {
         std::vector<double> column;
-        for (const auto& row : rows) column.push_back(row[key].get<double>());
+        for (const auto& row : rows) column.push_back(row[key].template get<double>());
         o[key] = column;
       }
       c.print_json(o);
@@ -149,9 +149,9 @@ struct diffuse_command {
     nusi_tool::print_row("energy budget (relative)", r.energy_budget_relative_error());
     nusi_tool::print_row("energy lost to redshift (fraction)", r.redshift_loss_MeV() / r.emitted_physical_energy_MeV);
     for (const auto& [name, e] : events.items())
-      nusi_tool::print_row(name + " events in " + nusi_tool::number_text(e["window_MeV"][0].get<double>()) + "-" +
-                               nusi_tool::number_text(e["window_MeV"][1].get<double>()) + " MeV (without nuSI)",
-                           e["events"].get<double>(), "(" + nusi_tool::number_text(e["events_without_interactions"].get<double>()) + ")");
+      nusi_tool::print_row(name + " events in " + nusi_tool::number_text(e["window_MeV"][0].template get<double>()) + "-" +
+                               nusi_tool::number_text(e["window_MeV"][1].template get<double>()) + " MeV (without nuSI)",
+                           e["events"].template get<double>(), "(" + nusi_tool::number_text(e["events_without_interactions"].template get<double>()) + ")");
     return 0;
   }
 
