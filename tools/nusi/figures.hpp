@@ -58,3 +58,8 @@ void write_beyond_figures(figure_context& ctx);
 void write_bounds_figure(figure_context& ctx);
 
 }  // namespace nusi_tool
+
+namespace nusi_tool {
+/// Diffuse fluxes: the DSNB attenuation, event spectra and rate-change region; the comparison with nuSIprop.
+void write_diffuse_figures(figure_context& ctx);
+}  // namespace nusi_tool

@@ -338,3 +338,87 @@ void core_flags::validate_figures() const {
 }
 
 }  // namespace nusi_tool
+
+namespace nusi_tool {
+
+mass_state_flags::mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum,
+                                   const nusi::mass_state_interaction<double>& interaction) {
+  const auto mix = spectrum.mixing ? *spectrum.mixing : nusi::nufit_5_2<double>(spectrum.ordering);
+  ordering = spectrum.ordering == nusi::mass_ordering::normal ? "normal" : "inverted";
+  lightest_mass_eV = spectrum.lightest_mass_eV;
+  sum_masses_eV = spectrum.sum_masses_eV ? *spectrum.sum_masses_eV : 0.0;
+  theta12_deg = mix.theta12_deg;
+  theta13_deg = mix.theta13_deg;
+  theta23_deg = mix.theta23_deg;
+  delta_cp_deg = mix.delta_cp_deg;
+  dm21_eV2 = mix.delta_m2_21_eV2;
+  dm3l_eV2 = mix.abs_delta_m2_3l_eV2;
+  nature = interaction.nature == nusi::neutrino_nature::majorana ? "majorana" : "dirac";
+  channels = interaction.channels == nusi::channel_set::s ? "s" : "stu";
+  convention = interaction.convention == nusi::coupling_convention::paper ? "paper" : "lagrangian";
+}
+
+void mass_state_flags::declare(command& c) {
+  c.number("--sum-masses-eV", sum_masses_eV, "sum of the three neutrino masses (ignored when --lightest-mass-eV is given)", "eV");
+  c.number("--lightest-mass-eV", lightest_mass_eV, "lightest neutrino mass (m1 normal, m3 inverted); replaces --sum-masses-eV", "eV");
+  c.inactive_when("--sum-masses-eV", [&c] { return c.was_set("--lightest-mass-eV"); });
+  c.inactive_when("--lightest-mass-eV", [&c] { return !c.was_set("--lightest-mass-eV"); });
+  c.choice("--ordering", ordering, "neutrino mass ordering", {"normal", "inverted"});
+  c.number("--theta12-deg", theta12_deg, "mixing angle theta12 (default NuFIT 5.2 of the ordering)", "deg");
+  c.number("--theta13-deg", theta13_deg, "mixing angle theta13", "deg");
+  c.number("--theta23-deg", theta23_deg, "mixing angle theta23", "deg");
+  c.number("--delta-cp-deg", delta_cp_deg, "Dirac CP phase", "deg");
+  c.number("--dm21-eV2", dm21_eV2, "Delta m^2_21", "eV^2");
+  c.number("--dm3l-eV2", dm3l_eV2, "|Delta m^2_3l| (31 normal, 32 inverted)", "eV^2");
+  c.text("--coupling-flavors", coupling_flavors, "flavours with equal diagonal couplings, comma-separated (e,mu,tau)", coupling_flavors);
+  c.choice("--channels", channels, "s: the resonant s-channel alone; stu: s, t, u and interference", {"s", "stu"});
+  c.choice("--nature", nature, "Majorana or Dirac neutrinos", {"majorana", "dirac"});
+  c.choice("--coupling-convention", convention, "paper: Gamma = g^2 M/(4 pi) per channel; lagrangian: nuSIprop's", {"paper", "lagrangian"});
+}
+
+nusi::neutrino_spectrum_options<double> mass_state_flags::spectrum(const command& c) const {
+  nusi::neutrino_spectrum_options<double> s;
+  s.ordering = ordering == "inverted" ? nusi::mass_ordering::inverted : nusi::mass_ordering::normal;
+  if (c.was_set("--lightest-mass-eV")) {
+    require_in_range("--lightest-mass-eV", lightest_mass_eV, 0, 100);
+    s.lightest_mass_eV = lightest_mass_eV;
+  } else {
+    require_positive("--sum-masses-eV", sum_masses_eV);
+    s.sum_masses_eV = sum_masses_eV;
+  }
+  bool custom = false;
+  for (const char* f : {"--theta12-deg", "--theta13-deg", "--theta23-deg", "--delta-cp-deg", "--dm21-eV2", "--dm3l-eV2"})
+    custom = custom || c.was_set(f);
+  if (custom) {
+    require_in_range("--theta12-deg", theta12_deg, 0, 90);
+    require_in_range("--theta13-deg", theta13_deg, 0, 90);
+    require_in_range("--theta23-deg", theta23_deg, 0, 90);
+    require_in_range("--delta-cp-deg", delta_cp_deg, 0, 360);
+    require_positive("--dm21-eV2", dm21_eV2);
+    require_positive("--dm3l-eV2", dm3l_eV2);
+    s.mixing = nusi::mixing_parameters<double>{theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2};
+  }
+  return s;
+}
+
+void mass_state_flags::apply(nusi::mass_state_interaction<double>& interaction) const {
+  interaction.nature = nature == "dirac" ? nusi::neutrino_nature::dirac : nusi::neutrino_nature::majorana;
+  interaction.channels = channels == "s" ? nusi::channel_set::s : nusi::channel_set::stu;
+  interaction.convention = convention == "lagrangian" ? nusi::coupling_convention::lagrangian : nusi::coupling_convention::paper;
+  nusi::flavour_coupling_pattern<double> p;
+  std::string rest = coupling_flavors;
+  bool any = false;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const std::string item = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    int f = item == "e" ? 0 : item == "mu" ? 1 : item == "tau" ? 2 : -1;
+    if (f < 0) throw usage_error("--coupling-flavors: '" + item + "' is not e, mu or tau (a comma-separated list)");
+    p.entries[static_cast<std::size_t>(f)][static_cast<std::size_t>(f)] = 1;
+    any = true;
+  }
+  if (!any) throw usage_error("--coupling-flavors: give at least one of e, mu, tau");
+  interaction.pattern = p;
+}
+
+}  // namespace nusi_tool

@@ -9,6 +9,7 @@
 
 #include <nusi/arrival_times.hpp>
 #include <nusi/core_bound.hpp>
+#include <nusi/mass_states/setup.hpp>
 #include <nusi/detection/event_rates.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_setup.hpp>
@@ -113,6 +114,27 @@ struct core_flags {
   nusi::core_inputs<double> figure_inputs(nusi::core_case c, nusi::neutrino_density_preset p) const;
   /// nusi figures: throws usage_error naming a bad flag.
   void validate_figures() const;
+};
+
+}  // namespace nusi_tool
+
+namespace nusi_tool {
+
+/// The mass-state model's inputs (masses and ordering, mixing, coupling flavours, channels, nature, convention), with
+/// the defaults of the library structs handed in. (Its own struct, so that it can be merged with another group.)
+struct mass_state_flags {
+  double sum_masses_eV = 0, lightest_mass_eV = 0;
+  std::string ordering = "normal";
+  double theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2;
+  std::string coupling_flavors = "e,mu,tau", channels = "stu", nature = "majorana", convention = "paper";
+
+  mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum, const nusi::mass_state_interaction<double>& interaction);
+  void declare(command& c);
+  /// The spectrum options: --lightest-mass-eV if given, else --sum-masses-eV; the mixing only if an angle or splitting
+  /// was given (else NuFIT 5.2 of the ordering). Throws usage_error naming a bad flag.
+  nusi::neutrino_spectrum_options<double> spectrum(const command& c) const;
+  /// Sets nature, channels, convention and coupling pattern (the mediator is left as it is). Throws usage_error.
+  void apply(nusi::mass_state_interaction<double>& interaction) const;
 };
 
 }  // namespace nusi_tool
