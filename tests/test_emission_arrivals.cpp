@@ -13,6 +13,8 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/emission/arrivals.hpp>
 #include <nusi/emission/csv_model.hpp>
+#include <nusi/emission/time_spread_bound.hpp>
+#include <nusi/time_spread_bound.hpp>
 
 #include "test_support.hpp"
 
@@ -125,6 +127,59 @@ TEST_CASE("a 10 ms burst gives the instantaneous burst's F and windowed fraction
                    instantaneous.unscattered_fraction_error));
 }
 
+TEST_CASE("the windowed fraction of a model without scattering is the emission above threshold within the window") {
+  // g = 1e-9: nothing scatters, so F_window is exactly the emitted fraction above 5 MeV within the window
+  // (emitted_fraction_above: Gauss-8 on the rows' time nodes, against the window's fluence here).
+  const auto ramp = single({S{0, 1e52, 12, 3}, S{10, 0, 18, 2}});  // L falls, <E> rises
+  const auto shaped = nusi::load_csv_model<double>(data("shaped_model.csv")).flux(nusi::supernova_flavor::nu_e_bar);
+  for (double window : {0.3, 1.0, 5.0, 12.4}) {
+    CAPTURE(window);
+    for (const auto* flux : {&ramp, &shaped}) {
+      const nusi::emission_windowed_fraction<double> F(at(-6, -9), *flux, {.primaries = 100, .window_s = window});
+      const auto f = F(1e-9);
+      CHECK(f.scattered_within_window == 0);
+      // 1e-6: the window's fluence integrates time with 4 Gauss nodes per row interval; on the ramp's one
+      // 10 s interval, where <E> changes by half, 3e-7 at the 12.4 s window (the shaped model: < 2e-10).
+      CHECK(f.value == rel(nusi::emitted_fraction_above(*flux, 5.0, flux->start_s(), flux->start_s() + window), 1e-6));
+    }
+  }
+  // The time profile decides: within 1 s the ramp emits 19 % of its neutrinos, the shaped model 47 %.
+  CHECK(nusi::emission_window<double>(ramp, 1.0).emitted_fraction() == rel(ramp.emitted_number(0, 1) / ramp.emitted_number(), 1e-15));
+}
+
+TEST_CASE("a 10 ms burst's windowed fraction and time-spread bound are the instantaneous burst's within their errors") {
+  const auto setup = at(-6, -2.3);
+  const auto paper = nusi::pinched_spectrum<double>::paper_default();
+  const auto burst = single({S{0, 5e54, 15, 160.0 / 65}, S{0.01, 5e54, 15, 160.0 / 65}});
+  const nusi::window_fraction_options<double> o{.primaries = 4000};
+  const auto instantaneous = nusi::windowed_fraction<double, nusi::pinched_spectrum<double>>(setup, paper, o)(setup.med.coupling);
+  const nusi::emission_windowed_fraction<double> profile_F(setup, burst, o);
+  const auto profile = profile_F(setup.med.coupling);
+  // The exact parts: one pinched component (the fluence of a constant shape) against the pinched spectrum.
+  CHECK(profile.unscattered == rel(instantaneous.unscattered, 1e-10));
+  CHECK(instantaneous.scattered_within_window > 0.005);
+  CHECK(compatible(profile.value, profile.error, instantaneous.value, instantaneous.error));
+  // The bound: 4 combined Monte Carlo errors plus the search tolerance (2e-4 dex).
+  nusi::time_spread_bound_options<double> t;
+  t.window.primaries = 2000;
+  const auto b_burst = nusi::time_spread_bound(-6.0, nusi::propagation_setup<double>{}, burst, t);
+  const auto b_paper = nusi::time_spread_bound(-6.0, nusi::propagation_setup<double>{}, paper, t);
+  REQUIRE(b_burst.found);
+  REQUIRE(b_paper.found);
+  CHECK(b_burst.log10_g_unscattered_only == doctest::Approx(b_paper.log10_g_unscattered_only).epsilon(1e-9));  // exact parts
+  CHECK(std::abs(b_burst.log10_g_bound - b_paper.log10_g_bound) <
+        4 * std::hypot(b_burst.log10_g_error, b_paper.log10_g_error) + 2 * t.log10_g_tolerance);
+  // A window shorter than the emission counts only its emission: a 10 s constant emission seen through
+  // 1 s keeps a tenth of it, below the 1 % level only once 90 % of the arrivals are gone: a bound lower
+  // than the burst's.
+  const auto slow = single({S{0, 5e51, 15, 160.0 / 65}, S{10, 5e51, 15, 160.0 / 65}});
+  t.window.window_s = 1.0;
+  const auto b_slow = nusi::time_spread_bound(-6.0, nusi::propagation_setup<double>{}, slow, t);
+  REQUIRE(b_slow.found);
+  CHECK(b_slow.at_bound.value <= 0.01);
+  CHECK(b_slow.log10_g_bound < b_paper.log10_g_bound);
+}
+
 TEST_CASE("arrival times with emission reject bad options by name") {
   const auto flux = single({S{0, 5e51, 15, 2.5}, S{10, 5e51, 15, 2.5}});
   const nusi::propagation_setup<double> s;
@@ -140,4 +195,12 @@ TEST_CASE("arrival times with emission reject bad options by name") {
   CHECK_THROWS_WITH_AS(nusi::arrival_times_with_emission(bad, flux), doctest::Contains("distance_cm"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::emitted_fraction_above(flux, -1.0), doctest::Contains("threshold_MeV"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::emitted_fraction_above(flux, 5.0, 2.0, 1.0), doctest::Contains("from_s"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emission_window<double>(flux, 0.0), doctest::Contains("window_s"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emission_windowed_fraction<double>(s, flux, {.primaries = 0}), doctest::Contains("options.primaries"),
+                       nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emission_windowed_fraction<double>(s, std::make_shared<const nusi::emission_window<double>>(flux, 2.0),
+                                                                {.window_s = 3.0}),
+                       doctest::Contains("window_s"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::emission_windowed_fraction<double>(s, flux)(0.0), doctest::Contains("coupling"), nusi::invalid_argument);
+  CHECK_THROWS_WITH_AS(nusi::time_spread_bound(20.0, s, flux), doctest::Contains("log10_mass_MeV"), nusi::invalid_argument);
 }

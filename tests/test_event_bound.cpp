@@ -168,6 +168,46 @@ TEST_CASE("counts within the window are a subset of all arrivals: unscattered <=
   CHECK(none[0].within_window == doctest::Approx(none[0].without_nusi).epsilon(1e-9));
 }
 
+TEST_CASE("the paper's source and its spectrum with its number per cm^2 give bit-identical likelihoods, bounds and counts") {
+  // Two entry points, one computation: supernova_emission is the pinched spectrum with N/(4 pi D^2).
+  const nusi::supernova_emission<double> sn{};
+  const auto spectrum = sn.spectrum();
+  const double npc = sn.number_per_cm2();
+  const nusi::propagation_setup<double> s;
+  for (auto timing : {nusi::arrival_window::time_integrated, nusi::arrival_window::within_window}) {
+    nusi::event_bound_options<double> o;
+    o.timing = timing;
+    o.window.primaries = 200;
+    const nusi::event_likelihood_ratio<double> a(1e-6, s, sn, nusi::sn1987a_observations(table()), o);
+    const nusi::event_likelihood_ratio<double> b(1e-6, s, spectrum, npc, nusi::sn1987a_observations(table()), o);
+    CHECK(a.number_per_cm2() == b.number_per_cm2());
+    for (double lg : {-2.4, -2.1}) {
+      CAPTURE(lg);
+      CHECK(a(std::pow(10.0, lg)) == b(std::pow(10.0, lg)));
+    }
+  }
+  const std::vector<nusi::detector<double>> dets{nusi::kamiokande_ii<double>(), nusi::imb<double>()};
+  nusi::event_bound_options<double> o;
+  o.window.primaries = 200;
+  const auto ca = nusi::expected_event_counts(setup_at(-6, -2.15), sn, dets, o);
+  const auto cb = nusi::expected_event_counts(setup_at(-6, -2.15), spectrum, npc, dets, o);
+  for (std::size_t d = 0; d < dets.size(); ++d) {
+    CAPTURE(d);
+    CHECK(ca[d].without_nusi == cb[d].without_nusi);
+    CHECK(ca[d].time_integrated == cb[d].time_integrated);
+    CHECK(ca[d].within_window == cb[d].within_window);
+    CHECK(ca[d].unscattered == cb[d].unscattered);
+  }
+  nusi::propagation_setup<double> s10;
+  s10.distance_cm = nusi::kpc(10.0);
+  nusi::supernova_emission<double> galactic{};
+  galactic.distance_cm = s10.distance_cm;
+  const auto fa = nusi::forecast_event_bound(-6.0, s10, galactic, nusi::dune<double>());
+  const auto fb = nusi::forecast_event_bound(-6.0, s10, galactic.spectrum(), galactic.number_per_cm2(), nusi::dune<double>());
+  CHECK(fa.log10_g_bound == fb.log10_g_bound);
+  CHECK(fa.normalisation_at_bound == fb.normalisation_at_bound);
+}
+
 TEST_CASE("event bounds reject bad input by name") {
   using E = nusi::invalid_argument;
   const nusi::propagation_setup<double> s;
@@ -197,4 +237,7 @@ TEST_CASE("event bounds reject bad input by name") {
   bad[1].counts.pop_back();
   CHECK_THROWS_WITH_AS(nusi::event_bound(-6.0, s, sn, bad, o), doctest::Contains("observations[1].counts"), E);
   CHECK_THROWS_WITH_AS(nusi::sn1987a_event_bound(40.0, s, sn, table(), o), doctest::Contains("log10_mass_MeV"), E);
+  CHECK_THROWS_WITH_AS(nusi::event_likelihood_ratio<double>(1e-6, s, sn.spectrum(), 0.0, nusi::sn1987a_observations(table())),
+                       doctest::Contains("number_per_cm2"), E);
+  CHECK_THROWS_WITH_AS(nusi::expected_event_counts(near, sn, {nusi::imb<double>()}), doctest::Contains("setup.distance_cm"), E);
 }

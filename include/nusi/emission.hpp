@@ -14,3 +14,4 @@
 #include "emission/nakazato.hpp"
 #include "emission/reader_support.hpp"
 #include "emission/supernova_model.hpp"
+#include "emission/time_spread_bound.hpp"

@@ -3,12 +3,16 @@
 // within a time window the unscattered part exactly plus the Monte Carlo's scattered arrivals) on fixed
 // bins, folded with detectors (detection/event_rates.hpp), the likelihood of the SN 1987A events or of
 // the Asimov data of a Galactic supernova (detection/likelihood.hpp) profiled over the emitted energy,
-// and the excluded coupling per mass. The paper's own criterion (F <= 1%) is propagation_bound.hpp;
-// the timing criterion is time_spread_bound.hpp.
+// and the excluded coupling per mass. The source is any emitted spectrum (the paper's pinched one as a
+// supernova_emission, or a model's fluence) with its number per cm^2 at Earth; what arrives within the
+// window is a window_arrivals (window_arrivals.hpp). The paper's own criterion (F <= 1%) is
+// propagation_bound.hpp; the timing criterion is time_spread_bound.hpp; a model's time structure
+// against the events' times is emission/event_bound.hpp.
 #pragma once
 
 #include <algorithm>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -29,6 +33,7 @@
 #include "spectra.hpp"
 #include "transport/grid.hpp"
 #include "transport/propagate.hpp"
+#include "window_arrivals.hpp"
 
 namespace nusi {
 
@@ -42,7 +47,7 @@ enum class event_likelihood { unbinned, binned };
 enum class normalisation { fixed, profiled };
 
 /// Settings of the event-level analyses. The physics (relic targets, distance, m_nu) is the setup's,
-/// the source the supernova_emission's.
+/// the source the emitted spectrum's and its number per cm^2 (or the supernova_emission's).
 template <class Real>
 struct event_bound_options {
   transport_options<Real> transport{};
@@ -93,40 +98,54 @@ void validate_event_options(std::string_view fn, const event_bound_options<Real>
   require_positive(fn, "options.window.window_s", o.window.window_s);
   require_window_primaries(fn, "options.window.primaries", o.window.primaries);
 }
-
-/// Emitted neutrinos per emitted neutrino in each bin of `edges`: Q(a) - Q(b) of the pinched spectrum.
-template <class Real>
-std::vector<Real> emitted_counts_in_bins(const pinched_spectrum<Real>& spectrum, const std::vector<Real>& edges) {
-  std::vector<Real> out(edges.size() - 1);
-  for (std::size_t k = 0; k + 1 < edges.size(); ++k)
-    out[k] = spectrum.complementary_probability(edges[k]) - spectrum.complementary_probability(edges[k + 1]);
-  return out;
-}
 }  // namespace detail
 
 /// ln L(g) - ln L(no nuSI) of the observations at fixed mediator mass, each maximised over the emitted
-/// energy when profiled. The spectrum at Earth is the grid transport's (time_integrated) or the
-/// windowed one (within_window), on the fixed bins transport_bin_edges(threshold, grid); detectors are
-/// folded once on those bins. Throws nusi::invalid_argument and nusi::numerical_error.
-template <class Real>
+/// energy when profiled. The source is an emitted spectrum (normalised, energy_spectrum and
+/// samplable_spectrum: pinched_spectrum by default, a model's fluence_spectrum, a user's) with
+/// number_per_cm2 = N/(4 pi D^2) emitted neutrinos per cm^2 at Earth; what the within_window mode
+/// counts is `Arrivals` (window_arrivals: an instantaneous burst by default). The spectrum at Earth is
+/// the grid transport's (time_integrated) or the windowed one (within_window), on the fixed bins
+/// transport_bin_edges(threshold, grid); detectors are folded once on those bins. Throws
+/// nusi::invalid_argument and nusi::numerical_error.
+template <class Real, class Spectrum = pinched_spectrum<Real>, class Arrivals = burst_arrivals<Real, Spectrum>>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real> && window_arrivals<Arrivals, Real>)
 class event_likelihood_ratio {
  public:
+  /// The paper's source: emission.spectrum() with emission.number_per_cm2(); setup.distance_cm must
+  /// equal emission.distance_cm (to 1e-9).
+  /// @throws nusi::invalid_argument on a bad emission, distance, and as the general constructor.
   event_likelihood_ratio(Real mass_MeV, const propagation_setup<Real>& setup, const supernova_emission<Real>& emission,
                          std::vector<detector_observation<Real>> observations, const event_bound_options<Real>& options = {})
-      : setup_(setup), emission_(emission), options_(options), spectrum_(emission.spectrum()) {
+    requires(std::same_as<Spectrum, pinched_spectrum<Real>> && std::same_as<Arrivals, burst_arrivals<Real, Spectrum>>)
+      : event_likelihood_ratio(mass_MeV, setup, checked(emission, setup).spectrum(), emission.number_per_cm2(), std::move(observations),
+                               options) {}
+
+  /// An emitted spectrum with number_per_cm2 neutrinos per cm^2 at Earth, emitted at once (burst_arrivals).
+  /// @throws nusi::invalid_argument as the general constructor.
+  event_likelihood_ratio(Real mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum, Real number_per_cm2,
+                         std::vector<detector_observation<Real>> observations, const event_bound_options<Real>& options = {})
+    requires std::same_as<Arrivals, burst_arrivals<Real, Spectrum>>
+      : event_likelihood_ratio(mass_MeV, setup, spectrum, number_per_cm2, Arrivals{spectrum}, std::move(observations), options) {}
+
+  /// The general form: the time-integrated spectrum, its number per cm^2 at Earth and what arrives
+  /// within the window (used in the within_window mode only).
+  /// @throws nusi::invalid_argument on bad options, mass, setup, number_per_cm2 (finite and > 0),
+  /// observations (at least one; binned: edges and counts; unbinned: no Asimov data, events at or
+  /// above the detector threshold) or window settings (arrivals.validate); nusi::numerical_error.
+  event_likelihood_ratio(Real mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum, Real number_per_cm2,
+                         Arrivals arrivals, std::vector<detector_observation<Real>> observations,
+                         const event_bound_options<Real>& options = {})
+      : setup_(setup), options_(options), spectrum_(spectrum), arrivals_(std::move(arrivals)) {
     constexpr std::string_view fn = "nusi::event_likelihood_ratio";
-    emission.validate(fn);
     detail::validate_event_options(fn, options);
     detail::require_positive(fn, "mass_MeV", mass_MeV);
+    detail::require_positive(fn, "number_per_cm2", number_per_cm2);
     setup_.med.mass_MeV = mass_MeV;
     setup_.med.coupling = Real(1e-8L);
     setup_.validate(fn);
-    using std::abs;
-    if (abs(setup.distance_cm - emission.distance_cm) > Real(1e-9L) * emission.distance_cm)
-      detail::throw_invalid(fn, "setup.distance_cm", "equal to emission.distance_cm = " + detail::to_text(emission.distance_cm),
-                            setup.distance_cm);
     if (observations.empty()) detail::throw_invalid(fn, "observations.size()", ">= 1", observations.size());
-    number_per_cm2_ = emission.number_per_cm2();
+    number_per_cm2_ = number_per_cm2;
     edges_ = transport_bin_edges(setup_.threshold_MeV, options.transport.energy);
     Real tracking = std::numeric_limits<Real>::max();
     for (std::size_t d = 0; d < observations.size(); ++d) {
@@ -152,9 +171,9 @@ class event_likelihood_ratio {
     }
     observations_ = std::move(observations);
     // The Monte Carlo of the scattered arrivals tracks every neutrino some detector can see.
-    propagation_setup<Real> mc_setup = setup_;
-    mc_setup.threshold_MeV = std::max(tracking, edges_.front() * Real(1.000001L));
-    if (options.timing == arrival_window::within_window) window_.emplace(mc_setup, spectrum_, options.window);
+    mc_setup_ = setup_;
+    mc_setup_.threshold_MeV = std::max(tracking, edges_.front() * Real(1.000001L));
+    if (options.timing == arrival_window::within_window) arrivals_.validate(mc_setup_, options.window);
     reference_ = reference_spectrum_counts();
     for (std::size_t d = 0; d < observations_.size(); ++d)
       if (observations_[d].asimov)
@@ -169,6 +188,9 @@ class event_likelihood_ratio {
   const std::vector<detector_observation<Real>>& observations() const { return observations_; }
   const std::vector<folded_detector<Real>>& detectors() const { return folded_; }
   Real number_per_cm2() const { return number_per_cm2_; }
+  /// The emitted spectrum (normalised) and what arrives within the window.
+  const Spectrum& spectrum() const { return spectrum_; }
+  const Arrivals& arrivals() const { return arrivals_; }
   /// The no-nuSI log-likelihood (maximised over A when profiled) and its A.
   const profiled_value<Real>& reference() const { return reference_value_; }
   /// The exclusion level of -2 Delta ln L: options.delta_chi2_threshold (or the chi^2_1 quantile at
@@ -189,9 +211,11 @@ class event_likelihood_ratio {
       for (Real& x : n) x = std::max(x, Real(0));
       return rebinned_counts(grid_bin_edges(r.energy_MeV), n, edges_);
     }
-    std::vector<Real> n = unscattered_counts_in_bins(s, spectrum_, edges_);
+    std::vector<Real> n = arrivals_.unscattered_counts(s, options_.window, edges_);
     std::vector<Real> scattered(n.size(), Real(0));
-    (*window_)(coupling, edges_, scattered);
+    propagation_setup<Real> mc = mc_setup_;
+    mc.med.coupling = coupling;
+    arrivals_.add_scattered_counts(mc, options_.window, edges_, scattered);
     for (std::size_t k = 0; k < n.size(); ++k) n[k] += scattered[k];
     return n;
   }
@@ -230,8 +254,18 @@ class event_likelihood_ratio {
   Real operator()(Real coupling) const { return log_likelihood(counts_at_earth(coupling)).log_likelihood - reference_value_.log_likelihood; }
 
  private:
+  static const supernova_emission<Real>& checked(const supernova_emission<Real>& emission, const propagation_setup<Real>& setup) {
+    constexpr std::string_view fn = "nusi::event_likelihood_ratio";
+    emission.validate(fn);
+    using std::abs;
+    if (abs(setup.distance_cm - emission.distance_cm) > Real(1e-9L) * emission.distance_cm)
+      detail::throw_invalid(fn, "setup.distance_cm", "equal to emission.distance_cm = " + detail::to_text(emission.distance_cm),
+                            setup.distance_cm);
+    return emission;
+  }
+
   std::vector<Real> reference_spectrum_counts() const {
-    if (options_.timing == arrival_window::within_window) return detail::emitted_counts_in_bins(spectrum_, edges_);
+    if (options_.timing == arrival_window::within_window) return arrivals_.emitted_counts(options_.window, edges_);
     // The grid's own projection of the emission (no refinement: the base grid), rebinned like every
     // propagated spectrum, so that q(g -> 0) -> 0 up to the grid's second-order error.
     transport_options<Real> t = options_.transport;
@@ -240,15 +274,14 @@ class event_likelihood_ratio {
     return rebinned_counts(grid_bin_edges(r.energy_MeV), r.emitted, edges_);
   }
 
-  propagation_setup<Real> setup_;
-  supernova_emission<Real> emission_;
+  propagation_setup<Real> setup_, mc_setup_;
   event_bound_options<Real> options_;
-  pinched_spectrum<Real> spectrum_;
+  Spectrum spectrum_;
+  Arrivals arrivals_;
   Real number_per_cm2_ = 0;
   std::vector<Real> edges_;
   std::vector<folded_detector<Real>> folded_;
   std::vector<detector_observation<Real>> observations_;
-  std::optional<windowed_fraction<Real, pinched_spectrum<Real>>> window_;
   std::vector<Real> reference_;
   profiled_value<Real> reference_value_{};
 };
@@ -269,18 +302,12 @@ struct event_bound_point {
   unsigned evaluations;
 };
 
-/// The event-level bound at one mass for any observations (SN 1987A, or Asimov forecasts): the smallest
-/// g with -2 [ln L(g) - ln L(no nuSI)] >= options.delta_chi2_threshold (one-sided 95 % CL), found by
-/// coupling_exclusion_limit over [log10_g_min, log10_g_max]. Throws nusi::invalid_argument, numerical_error.
-template <class Real>
-event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
-                                    const supernova_emission<Real>& emission, std::vector<detector_observation<Real>> observations,
-                                    const event_bound_options<Real>& options = {}) {
+namespace detail {
+/// The bound of coupling_exclusion_limit over options' scan for a built likelihood ratio.
+template <class Real, class Ratio>
+event_bound_point<Real> event_bound_of(Real log10_mass_MeV, const Ratio& llr, const event_bound_options<Real>& options) {
   using std::log10;
   using std::pow;
-  constexpr std::string_view fn = "nusi::event_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
-  const event_likelihood_ratio<Real> llr(pow(Real(10), log10_mass_MeV), setup, emission, std::move(observations), options);
   exclusion_scan<Real> scan{.coupling_min = pow(Real(10), options.log10_g_min),
                             .coupling_max = pow(Real(10), options.log10_g_max),
                             .points_per_decade = options.points_per_decade,
@@ -299,6 +326,39 @@ event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup
   return p;
 }
 
+template <class Real>
+void require_event_bound_mass(std::string_view fn, Real log10_mass_MeV) {
+  require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
+}
+}  // namespace detail
+
+/// The event-level bound at one mass for any observations (SN 1987A, or Asimov forecasts): the smallest
+/// g with -2 [ln L(g) - ln L(no nuSI)] >= options.delta_chi2_threshold (one-sided 95 % CL), found by
+/// coupling_exclusion_limit over [log10_g_min, log10_g_max]. Throws nusi::invalid_argument, numerical_error.
+template <class Real>
+event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
+                                    const supernova_emission<Real>& emission, std::vector<detector_observation<Real>> observations,
+                                    const event_bound_options<Real>& options = {}) {
+  using std::pow;
+  detail::require_event_bound_mass("nusi::event_bound", log10_mass_MeV);
+  const event_likelihood_ratio<Real> llr(pow(Real(10), log10_mass_MeV), setup, emission, std::move(observations), options);
+  return detail::event_bound_of(log10_mass_MeV, llr, options);
+}
+
+/// The same for an emitted spectrum (normalised) with number_per_cm2 = N/(4 pi D^2) neutrinos per cm^2
+/// at Earth (D = setup.distance_cm), emitted at once. Throws as event_likelihood_ratio.
+template <class Real, class Spectrum>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
+event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                    Real number_per_cm2, std::vector<detector_observation<Real>> observations,
+                                    const event_bound_options<Real>& options = {}) {
+  using std::pow;
+  detail::require_event_bound_mass("nusi::event_bound", log10_mass_MeV);
+  const event_likelihood_ratio<Real, Spectrum> llr(pow(Real(10), log10_mass_MeV), setup, spectrum, number_per_cm2,
+                                                   std::move(observations), options);
+  return detail::event_bound_of(log10_mass_MeV, llr, options);
+}
+
 /// The SN 1987A event-level bound: K-II, IMB and Baksan together (sn1987a_observations), source at
 /// emission.distance_cm (50 kpc by default, as the setup's). Throws as event_bound.
 template <class Real>
@@ -309,6 +369,16 @@ event_bound_point<Real> sn1987a_event_bound(Real log10_mass_MeV, const propagati
   return event_bound(log10_mass_MeV, setup, emission, sn1987a_observations(table), options);
 }
 
+/// The SN 1987A event-level bound for an emitted spectrum with number_per_cm2 at Earth (time-integrated
+/// likelihood; the events' times against a model's time profile: emission/event_bound.hpp). Throws as event_bound.
+template <class Real, class Spectrum>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
+event_bound_point<Real> sn1987a_event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                            Real number_per_cm2, const std::vector<sn1987a_event<Real>>& table,
+                                            const event_bound_options<Real>& options = {}) {
+  return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, sn1987a_observations(table), options);
+}
+
 /// The sensitivity of one detector to a supernova at emission.distance_cm without nuSI: the bound its
 /// Asimov data set would give (binned likelihood on forecast_measured_edges, no background).
 template <class Real>
@@ -317,6 +387,16 @@ event_bound_point<Real> forecast_event_bound(Real log10_mass_MeV, const propagat
                                              event_bound_options<Real> options = {}) {
   options.likelihood = event_likelihood::binned;
   return event_bound(log10_mass_MeV, setup, emission, {asimov_observation(det)}, options);
+}
+
+/// The same for an emitted spectrum with number_per_cm2 at Earth (D = setup.distance_cm): the flux in
+/// the flavour the detector counts (a model's: emission/event_bound.hpp). Throws as event_bound.
+template <class Real, class Spectrum>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
+event_bound_point<Real> forecast_event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                             Real number_per_cm2, const detector<Real>& det, event_bound_options<Real> options = {}) {
+  options.likelihood = event_likelihood::binned;
+  return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, {asimov_observation(det)}, options);
 }
 
 /// Expected events in one detector with and without nuSI at the setup's (M, g).
@@ -330,11 +410,14 @@ struct detector_expectation {
   Real within_window_error;  ///< Monte Carlo error of within_window (scaled from the scattered fraction's)
 };
 
-/// Expected event counts per detector at the setup's (M, g): without nuSI, time-integrated and within
-/// options.window.window_s. Throws nusi::invalid_argument and nusi::numerical_error.
-template <class Real>
-std::vector<detector_expectation<Real>> expected_event_counts(const propagation_setup<Real>& setup,
-                                                              const supernova_emission<Real>& emission,
+/// Expected event counts per detector at the setup's (M, g) for an emitted spectrum (normalised) with
+/// number_per_cm2 neutrinos per cm^2 at Earth and what arrives within the window (`arrivals`): without
+/// nuSI (every emitted neutrino), time-integrated (grid transport) and within options.window.window_s.
+/// Throws nusi::invalid_argument and nusi::numerical_error.
+template <class Real, class Spectrum, class Arrivals>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real> && window_arrivals<Arrivals, Real>)
+std::vector<detector_expectation<Real>> expected_event_counts(const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                                              Real number_per_cm2, const Arrivals& arrivals,
                                                               const std::vector<detector<Real>>& detectors,
                                                               const event_bound_options<Real>& options = {}) {
   using std::sqrt;
@@ -347,14 +430,15 @@ std::vector<detector_expectation<Real>> expected_event_counts(const propagation_
   event_bound_options<Real> o = options;
   o.likelihood = event_likelihood::unbinned;
   o.timing = arrival_window::time_integrated;
-  const event_likelihood_ratio<Real> integrated(setup.med.mass_MeV, setup, emission, obs, o);
+  using ratio = event_likelihood_ratio<Real, Spectrum, Arrivals>;
+  const ratio integrated(setup.med.mass_MeV, setup, spectrum, number_per_cm2, arrivals, obs, o);
   o.timing = arrival_window::within_window;
-  const event_likelihood_ratio<Real> windowed(setup.med.mass_MeV, setup, emission, obs, o);
+  const ratio windowed(setup.med.mass_MeV, setup, spectrum, number_per_cm2, arrivals, obs, o);
   const std::vector<Real> n_int = integrated.counts_at_earth(setup.med.coupling);
   const std::vector<Real>& edges = windowed.true_edges_MeV();
-  const std::vector<Real> unscattered = unscattered_counts_in_bins(setup, emission.spectrum(), edges);
+  const std::vector<Real> unscattered = arrivals.unscattered_counts(setup, o.window, edges);
   const std::vector<Real> n_win = windowed.counts_at_earth(setup.med.coupling);
-  const std::vector<Real> reference = detail::emitted_counts_in_bins(emission.spectrum(), edges);
+  const std::vector<Real> reference = detail::emitted_counts_in_bins<Real>(spectrum, edges);
   // The Monte Carlo's scattered arrivals in the window: about scattered_number * primaries of them.
   Real scattered_number = 0;
   for (std::size_t k = 0; k < n_win.size(); ++k) scattered_number += n_win[k] - unscattered[k];
@@ -362,7 +446,7 @@ std::vector<detector_expectation<Real>> expected_event_counts(const propagation_
   std::vector<detector_expectation<Real>> out;
   for (std::size_t d = 0; d < detectors.size(); ++d) {
     const auto& f = windowed.detectors()[d];
-    const Real npc = emission.number_per_cm2();
+    const Real npc = number_per_cm2;
     const Real win = f.expected_events(n_win, npc), uns = f.expected_events(unscattered, npc);
     const Real scattered_events = win - uns;
     out.push_back({detectors[d].name, f.expected_events(reference, npc),
@@ -370,6 +454,33 @@ std::vector<detector_expectation<Real>> expected_event_counts(const propagation_
                    mc_count > 0 ? scattered_events / sqrt(mc_count) : Real(0)});
   }
   return out;
+}
+
+/// The same for an emitted spectrum emitted at once (burst_arrivals). Throws as above.
+template <class Real, class Spectrum>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
+std::vector<detector_expectation<Real>> expected_event_counts(const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                                              Real number_per_cm2, const std::vector<detector<Real>>& detectors,
+                                                              const event_bound_options<Real>& options = {}) {
+  return expected_event_counts(setup, spectrum, number_per_cm2, burst_arrivals<Real, Spectrum>{spectrum}, detectors, options);
+}
+
+/// The same for the paper's source (emission.spectrum(), emission.number_per_cm2(); setup.distance_cm
+/// equal to emission.distance_cm). Throws as above, and on a bad emission or distance.
+template <class Real>
+std::vector<detector_expectation<Real>> expected_event_counts(const propagation_setup<Real>& setup,
+                                                              const supernova_emission<Real>& emission,
+                                                              const std::vector<detector<Real>>& detectors,
+                                                              const event_bound_options<Real>& options = {}) {
+  using std::abs;
+  constexpr std::string_view fn = "nusi::expected_event_counts";
+  setup.validate(fn);
+  if (detectors.empty()) detail::throw_invalid(fn, "detectors.size()", ">= 1", detectors.size());
+  emission.validate(fn);
+  if (abs(setup.distance_cm - emission.distance_cm) > Real(1e-9L) * emission.distance_cm)
+    detail::throw_invalid(fn, "setup.distance_cm", "equal to emission.distance_cm = " + detail::to_text(emission.distance_cm),
+                          setup.distance_cm);
+  return expected_event_counts(setup, emission.spectrum(), emission.number_per_cm2(), detectors, options);
 }
 
 }  // namespace nusi

@@ -26,3 +26,4 @@
 #include "transport.hpp"
 #include "two_to_four_diagram.hpp"
 #include "units.hpp"
+#include "window_arrivals.hpp"

@@ -53,45 +53,30 @@ struct time_spread_bound_point {
   std::size_t evaluations;  ///< Monte Carlo runs
 };
 
-/// The time-spread bound at one mass: solves F_window(M, g) = setup.exclusion_level in log10 g.
-/// The exact unscattered fraction F_0 (monotone in g) is solved first by TOMS 748; F_window >= F_0,
-/// so the search steps up from there with the common-random-number F_window and bisects the first
-/// bracket.
-/// @throws nusi::invalid_argument if log10_mass_MeV or options.log10_g_min < log10_g_max are outside
-/// [-30, 10], a step, tolerance or derivative step is not finite and > 0, max_iterations < 4, or the
-/// setup or window options are bad (windowed_fraction).
-/// @throws nusi::numerical_error if TOMS 748 does not converge or a quadrature or Monte Carlo fails.
-template <class Real, class Spectrum>
-  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
-time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
-                                                const Spectrum& emission, const time_spread_bound_options<Real>& options = {}) {
+namespace detail {
+template <class Real>
+void validate_time_spread(std::string_view fn, Real log10_mass_MeV, const time_spread_bound_options<Real>& options) {
+  require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
+  require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
+  require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
+  require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
+  require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);
+  require_positive(fn, "options.derivative_step_dex", options.derivative_step_dex);
+  if (options.max_iterations < 4) throw_invalid(fn, "options.max_iterations", ">= 4", options.max_iterations);
+}
+
+/// The search of time_spread_bound, for any exact unscattered part F0(log10 g) (monotone decreasing)
+/// and windowed fraction Fw(log10 g) >= F0 (window_fraction, common random numbers across g).
+template <class Real, class Unscattered, class Windowed>
+time_spread_bound_point<Real> time_spread_search(Real log10_mass_MeV, Real level, const time_spread_bound_options<Real>& options,
+                                                 Unscattered&& F0_of, Windowed&& Fw_of) {
   using std::abs;
-  using std::log10;
-  using std::pow;
-  constexpr std::string_view fn = "nusi::time_spread_bound";
-  detail::require_closed_interval(fn, "log10_mass_MeV", log10_mass_MeV, lowest_log10_mass_MeV<Real>, highest_log10_mass_MeV<Real>);
-  detail::require_closed_interval(fn, "options.log10_g_min", options.log10_g_min, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
-  detail::require_closed_interval(fn, "options.log10_g_max", options.log10_g_max, lowest_log10_coupling<Real>, highest_log10_coupling<Real>);
-  detail::require_ordered(fn, "options.log10_g_min", options.log10_g_min, "options.log10_g_max", options.log10_g_max);
-  detail::require_positive(fn, "options.bracket_step_dex", options.bracket_step_dex);
-  detail::require_positive(fn, "options.log10_g_tolerance", options.log10_g_tolerance);
-  detail::require_positive(fn, "options.derivative_step_dex", options.derivative_step_dex);
-  if (options.max_iterations < 4) detail::throw_invalid(fn, "options.max_iterations", ">= 4", options.max_iterations);
-  propagation_setup<Real> s = setup;
-  s.med.mass_MeV = pow(Real(10), log10_mass_MeV);
-  s.med.coupling = pow(Real(10), options.log10_g_min);
-  s.validate(fn);
-  const Real level = s.exclusion_level;
-  const windowed_fraction<Real, Spectrum> window(s, emission, options.window);
   std::size_t evaluations = 0;
-  auto F0 = [&](Real lg) {
-    propagation_setup<Real> t = s;
-    t.med.coupling = pow(Real(10), lg);
-    return detail::unscattered_integral(t, emission, t.threshold_MeV, options.window.max_energy_MeV, fn);
-  };
+  auto F0 = [&](Real lg) { return F0_of(lg); };
   auto Fw = [&](Real lg) {
     ++evaluations;
-    return window(pow(Real(10), lg));
+    return Fw_of(lg);
   };
   const Real lo = options.log10_g_min, hi = options.log10_g_max;
   time_spread_bound_point<Real> out{log10_mass_MeV, hi, false, Real(0), hi, {}, 0};
@@ -114,7 +99,7 @@ time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propa
                                                     f0_hi - level, close, iterations);
     if (iterations >= options.max_iterations)
       throw numerical_error("nusi::time_spread_bound: TOMS 748 did not converge at log10_mass_MeV = " +
-                            detail::to_text(log10_mass_MeV));
+                            to_text(log10_mass_MeV));
     u = (a + b) / 2;
   }
   out.log10_g_unscattered_only = u;
@@ -165,6 +150,37 @@ time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propa
   out.log10_g_error = slope < 0 ? fb.error / -slope : std::numeric_limits<Real>::infinity();
   out.evaluations = evaluations;
   return out;
+}
+}  // namespace detail
+
+/// The time-spread bound at one mass: solves F_window(M, g) = setup.exclusion_level in log10 g.
+/// The exact unscattered fraction F_0 (monotone in g) is solved first by TOMS 748; F_window >= F_0,
+/// so the search steps up from there with the common-random-number F_window and bisects the first
+/// bracket. The emission is an instantaneous burst with this spectrum (a model's time profile:
+/// emission/time_spread_bound.hpp).
+/// @throws nusi::invalid_argument if log10_mass_MeV or options.log10_g_min < log10_g_max are outside
+/// [-30, 10], a step, tolerance or derivative step is not finite and > 0, max_iterations < 4, or the
+/// setup or window options are bad (windowed_fraction).
+/// @throws nusi::numerical_error if TOMS 748 does not converge or a quadrature or Monte Carlo fails.
+template <class Real, class Spectrum>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real>)
+time_spread_bound_point<Real> time_spread_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup,
+                                                const Spectrum& emission, const time_spread_bound_options<Real>& options = {}) {
+  using std::pow;
+  constexpr std::string_view fn = "nusi::time_spread_bound";
+  detail::validate_time_spread(fn, log10_mass_MeV, options);
+  propagation_setup<Real> s = setup;
+  s.med.mass_MeV = pow(Real(10), log10_mass_MeV);
+  s.med.coupling = pow(Real(10), options.log10_g_min);
+  s.validate(fn);
+  const windowed_fraction<Real, Spectrum> window(s, emission, options.window);
+  auto F0 = [&](Real lg) {
+    propagation_setup<Real> t = s;
+    t.med.coupling = pow(Real(10), lg);
+    return detail::unscattered_integral(t, emission, t.threshold_MeV, options.window.max_energy_MeV, fn);
+  };
+  auto Fw = [&](Real lg) { return window(pow(Real(10), lg)); };
+  return detail::time_spread_search(log10_mass_MeV, s.exclusion_level, options, F0, Fw);
 }
 
 }  // namespace nusi

@@ -3,8 +3,10 @@
 // of secret scatterings on the relic background (paper Sec. IV; delays from the Monte Carlo of
 // monte_carlo.hpp). Emission time and energy are drawn together from the model (a time by the exact
 // inverse of the emitted number, then an energy from the spectrum at that time), so a spectrum that
-// changes with time is followed. The instantaneous burst is arrival_times.hpp. Throws
-// nusi::invalid_argument, nusi::numerical_error.
+// changes with time is followed; the windowed fraction with the emission profile (common random
+// numbers, as windowed_fraction) and the model's window_arrivals for the event-level analyses
+// (emission_arrivals). The instantaneous burst is arrival_times.hpp. Throws nusi::invalid_argument,
+// nusi::numerical_error.
 #pragma once
 
 #include <algorithm>
@@ -12,6 +14,8 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <memory>
+#include <optional>
 #include <random>
 #include <string>
 #include <string_view>
@@ -22,6 +26,7 @@
 #include "../errors.hpp"
 #include "../monte_carlo.hpp"
 #include "../propagation_setup.hpp"
+#include "../window_arrivals.hpp"
 #include "supernova_model.hpp"
 
 namespace nusi {
@@ -211,5 +216,210 @@ emission_arrival_result<Real> arrival_times_with_emission(const propagation_setu
   r.arrival_quantiles = detail::batched_quantiles(batch_times, options.quantile_probabilities);
   return r;
 }
+
+/// A flux's emission within a window of window_s after its first emission time (flux.start_s()): the
+/// fraction of the emitted neutrinos emitted in it (exact), their fluence (the time integral of the
+/// spectrum over the window, a fluence_spectrum) and the sampler of (time, energy) over the whole emission.
+template <class Real>
+class emission_window {
+ public:
+  /// @throws nusi::invalid_argument unless window_s is finite and > 0, and as flavor_flux::fluence.
+  emission_window(flavor_flux<Real> flux, Real window_s, const fluence_options<Real>& options = {})
+      : sampler_(std::move(flux)), window_s_(window_s) {
+    constexpr std::string_view fn = "nusi::emission_window";
+    detail::require_positive(fn, "window_s", window_s);
+    const auto& f = sampler_.flux();
+    const Real start = f.start_s();
+    const Real end = std::min(start + window_s, max_model_time_s<Real>);
+    fraction_ = f.emitted_number(start, end) / f.emitted_number();
+    if (fraction_ > 0) {
+      fluence_options<Real> o = options;
+      o.from_s = start;
+      o.to_s = end;
+      fluence_.emplace(f.fluence(o));
+    }
+  }
+  const flavor_flux<Real>& flux() const { return sampler_.flux(); }
+  const emission_sampler<Real>& sampler() const { return sampler_; }
+  Real window_s() const { return window_s_; }
+  /// N(emitted in the window)/N(emitted).
+  Real emitted_fraction() const { return fraction_; }
+  /// The fluence of the window (normalised), absent where nothing is emitted in it.
+  const std::optional<fluence_spectrum<Real>>& fluence() const { return fluence_; }
+
+ private:
+  emission_sampler<Real> sampler_;
+  Real window_s_;
+  Real fraction_ = 0;
+  std::optional<fluence_spectrum<Real>> fluence_;
+};
+
+/// F_window(M, g) of a time-dependent emission: the neutrinos above threshold whose arrival time,
+/// (t_emit - t_first) + delay, is below window_s, per emitted neutrino. The unscattered part is exact
+/// (the window's emitted fraction times the unscattered integral of the window's fluence: the
+/// attenuation exp(-tau(E)) does not depend on the emission time); the scattered arrivals come from the
+/// Monte Carlo with (t_emit, E) drawn from the model, each primary on its own random stream (seed, i),
+/// so that every coupling follows the same histories (common random numbers, as windowed_fraction).
+/// For an emission much shorter than the window it tends to windowed_fraction of the fluence.
+template <class Real>
+class emission_windowed_fraction {
+ public:
+  /// @throws nusi::invalid_argument on a bad setup or options (as windowed_fraction), or as emission_window.
+  emission_windowed_fraction(const propagation_setup<Real>& setup, const flavor_flux<Real>& flux,
+                             const window_fraction_options<Real>& options = {})
+      : emission_windowed_fraction(setup, std::make_shared<const emission_window<Real>>(flux, options.window_s), options) {}
+  /// With a window built once (its window_s must be options.window_s).
+  /// @throws nusi::invalid_argument as above, or if window is null or its window_s differs.
+  emission_windowed_fraction(const propagation_setup<Real>& setup, std::shared_ptr<const emission_window<Real>> window,
+                             const window_fraction_options<Real>& options = {})
+      : setup_(setup), window_(std::move(window)), options_(options) {
+    constexpr std::string_view fn = "nusi::emission_windowed_fraction";
+    setup_.validate(fn);
+    detail::validate_window(fn, options.window_s);
+    detail::require_window_primaries(fn, "options.primaries", options.primaries);
+    if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
+    detail::require_positive(fn, "options.max_energy_MeV", options.max_energy_MeV);
+    if (!(options.max_energy_MeV > setup.threshold_MeV))
+      detail::throw_invalid(fn, "options.max_energy_MeV", "> threshold_MeV", options.max_energy_MeV);
+    if (!window_) detail::throw_invalid(fn, "window", "set", "null");
+    if (window_->window_s() != options.window_s)
+      detail::throw_invalid(fn, "window->window_s()", "options.window_s = " + detail::to_text(options.window_s), window_->window_s());
+  }
+
+  /// F_window at coupling g (> 0). @throws nusi::invalid_argument if coupling is not finite and > 0;
+  /// nusi::numerical_error if a quadrature or the Monte Carlo's work bound fails.
+  window_fraction<Real> operator()(Real coupling) const { return evaluate(coupling, nullptr, nullptr); }
+  /// F_window at g, and the energies of the scattered arrivals within the window histogrammed on
+  /// edges_MeV per emitted neutrino (added to histogram). @throws as windowed_fraction's.
+  window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
+    constexpr std::string_view fn = "nusi::emission_windowed_fraction";
+    if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
+    detail::require_increasing_edges(fn, "edges_MeV", edges_MeV);
+    if (histogram.size() + 1 != edges_MeV.size())
+      detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
+                            histogram.size());
+    return evaluate(coupling, &edges_MeV, &histogram);
+  }
+  /// The unscattered part alone at coupling g: exact, monotone in g.
+  /// @throws nusi::invalid_argument if coupling is not finite and > 0; nusi::numerical_error.
+  Real unscattered(Real coupling) const {
+    propagation_setup<Real> s = setup_;
+    s.med.coupling = coupling;
+    s.validate("nusi::emission_windowed_fraction::unscattered");
+    return unscattered_at(s);
+  }
+  const propagation_setup<Real>& setup() const { return setup_; }
+  const emission_window<Real>& window() const { return *window_; }
+  const window_fraction_options<Real>& options() const { return options_; }
+
+ private:
+  Real unscattered_at(const propagation_setup<Real>& s) const {
+    if (!window_->fluence()) return Real(0);
+    return window_->emitted_fraction() *
+           detail::unscattered_integral(s, *window_->fluence(), s.threshold_MeV, options_.max_energy_MeV, "nusi::emission_windowed_fraction");
+  }
+  window_fraction<Real> evaluate(Real coupling, const std::vector<Real>* edges, std::vector<Real>* histogram) const {
+    constexpr std::string_view fn = "nusi::emission_windowed_fraction";
+    detail::require_positive(fn, "coupling", coupling);
+    propagation_setup<Real> s = setup_;
+    s.med.coupling = coupling;
+    s.validate(fn);
+    window_fraction<Real> out{};
+    out.unscattered = unscattered_at(s);
+    std::vector<Real> emitted_at;
+    emitted_at.reserve(static_cast<std::size_t>(options_.primaries));
+    monte_carlo_options<Real> mc{.primaries = options_.primaries, .seed = options_.seed, .angles = options_.angles,
+                                 .max_scatterings = options_.max_scatterings};
+    mc.record_arrivals = true;
+    mc.max_recorded_arrivals = std::numeric_limits<std::uint64_t>::max();
+    mc.stream_per_primary = true;
+    const auto run = monte_carlo_propagation(s, detail::recording_emission<Real>{&window_->sampler(), &emitted_at}, mc);
+    if (emitted_at.size() != options_.primaries)
+      throw numerical_error(std::string(fn) + ": the Monte Carlo drew " + std::to_string(emitted_at.size()) + " emitted energies for " +
+                            std::to_string(options_.primaries) + " primaries");
+    const Real start = window_->flux().start_s();
+    detail::count_moments m;
+    std::uint64_t current = 0, count = 0;
+    const Real N = Real(options_.primaries);
+    auto flush = [&] {
+      m.add(count);
+      count = 0;
+    };
+    for (const auto& a : run.arrival_list) {
+      if (a.generation == 0 || !(a.energy_MeV > s.threshold_MeV)) continue;
+      if (!((emitted_at[static_cast<std::size_t>(a.primary)] - start) + a.delay_s < options_.window_s)) continue;
+      while (current < a.primary) {
+        flush();
+        ++current;
+      }
+      ++count;
+      if (edges && histogram) {
+        const auto& e = *edges;
+        if (a.energy_MeV >= e.front() && a.energy_MeV < e.back()) {
+          const auto k = static_cast<std::size_t>(std::upper_bound(e.begin(), e.end(), a.energy_MeV) - e.begin()) - 1;
+          (*histogram)[k] += 1 / N;
+        }
+      }
+    }
+    for (; current < options_.primaries; ++current) flush();
+    out.scattered_within_window = Real(m.sum) / N;
+    // With no scattered arrival in the window the sample variance is 0; one count, 1/N, is the resolution.
+    out.error = m.sum == 0 ? 1 / N : detail::per_primary_standard_error<Real>(options_.primaries, m.sum, m.sum_sq);
+    out.value = out.unscattered + out.scattered_within_window;
+    return out;
+  }
+
+  propagation_setup<Real> setup_;
+  std::shared_ptr<const emission_window<Real>> window_;
+  window_fraction_options<Real> options_;
+};
+
+/// A model's flux as window_arrivals for the event-level analyses (event_bound.hpp): what arrives within
+/// window_s of the first emission, emitted over the model's time profile. Without nuSI that is the
+/// window's emission (window fraction times its fluence's bin contents); the unscattered part is
+/// exact; the scattered arrivals come from emission_windowed_fraction. The window is fixed at
+/// construction: validate() requires the analysis' window_s to equal it.
+template <class Real>
+class emission_arrivals {
+ public:
+  /// @throws nusi::invalid_argument as emission_window.
+  emission_arrivals(const flavor_flux<Real>& flux, Real window_s)
+      : window_(std::make_shared<const emission_window<Real>>(flux, window_s)) {}
+  explicit emission_arrivals(std::shared_ptr<const emission_window<Real>> window) : window_(std::move(window)) {
+    if (!window_) detail::throw_invalid("nusi::emission_arrivals", "window", "set", "null");
+  }
+  const emission_window<Real>& window() const { return *window_; }
+
+  /// @throws nusi::invalid_argument as emission_windowed_fraction's constructor (window.window_s equal to this window's).
+  void validate(const propagation_setup<Real>& setup, const window_fraction_options<Real>& window) const {
+    (void)emission_windowed_fraction<Real>(setup, window_, window);
+  }
+  std::vector<Real> emitted_counts(const window_fraction_options<Real>&, const std::vector<Real>& edges) const {
+    std::vector<Real> n(edges.size() - 1, Real(0));
+    if (!window_->fluence()) return n;
+    n = detail::emitted_counts_in_bins<Real>(*window_->fluence(), edges);
+    for (Real& x : n) x *= window_->emitted_fraction();
+    return n;
+  }
+  /// Throws as unscattered_counts_in_bins.
+  std::vector<Real> unscattered_counts(const propagation_setup<Real>& setup, const window_fraction_options<Real>&,
+                                       const std::vector<Real>& edges) const {
+    if (!window_->fluence()) {
+      setup.validate("nusi::emission_arrivals::unscattered_counts");
+      return std::vector<Real>(edges.size() - 1, Real(0));
+    }
+    std::vector<Real> n = unscattered_counts_in_bins(setup, *window_->fluence(), edges);
+    for (Real& x : n) x *= window_->emitted_fraction();
+    return n;
+  }
+  /// Throws as emission_windowed_fraction.
+  void add_scattered_counts(const propagation_setup<Real>& setup, const window_fraction_options<Real>& window,
+                            const std::vector<Real>& edges, std::vector<Real>& n) const {
+    (void)emission_windowed_fraction<Real>(setup, window_, window)(setup.med.coupling, edges, n);
+  }
+
+ private:
+  std::shared_ptr<const emission_window<Real>> window_;
+};
 
 }  // namespace nusi

@@ -2,14 +2,19 @@
 // Flavour conversion at the source: the flux leaving the supernova in each flavour as a mixture of the
 // emitted nu_e, anti-nu_e and nu_x fluxes, for no conversion or adiabatic MSW conversion in normal or
 // inverted mass ordering (Dighe & Smirnov, PRD 62, 033007 (2000); derivation in docs/physics.md,
-// "Supernova models"). Collective and non-adiabatic effects are not modelled. Throws nusi::invalid_argument.
+// "Supernova models"), with the mixing angles of mass_states/masses_and_mixing.hpp (NuFIT 5.2) unless
+// given. Collective and non-adiabatic effects are not modelled. Throws nusi::invalid_argument.
 #pragma once
 
 #include <array>
+#include <cmath>
 #include <optional>
 #include <string_view>
 
+#include <boost/math/constants/constants.hpp>
+
 #include "../errors.hpp"
+#include "../mass_states/masses_and_mixing.hpp"
 
 namespace nusi {
 
@@ -63,15 +68,38 @@ inline std::optional<flavor_conversion_scheme> parse_scheme(std::string_view nam
   return std::nullopt;
 }
 
-/// The conversion at the source and the mixing angles it uses. Defaults: no conversion; angles the
-/// NuFIT 5.2 (2022) best fit with Super-Kamiokande atmospheric data (www.nu-fit.org; Esteban et al.,
-/// JHEP 09 (2020) 178): sin^2 theta12 = 0.303, sin^2 theta13 = 0.02203 (normal) and 0.02219 (inverted).
+namespace detail {
+/// sin^2 of an angle given in degrees.
+template <class Real>
+Real sin2_of_degrees(Real degrees) {
+  using std::sin;
+  const Real s = sin(degrees * boost::math::constants::pi<Real>() / 180);
+  return s * s;
+}
+}  // namespace detail
+
+/// The conversion at the source and the mixing angles it uses. Defaults: no conversion; the angles of
+/// the project's one source of mixing parameters, nufit_5_2 (mass_states/masses_and_mixing.hpp: NuFIT
+/// 5.2 (2022) best fit with Super-Kamiokande atmospheric data), as sin^2: theta12 = 33.41 deg (0.3033),
+/// theta13 = 8.58 deg (0.02226, normal ordering) and 8.57 deg (0.02221, inverted). Each member may be
+/// set to other values; with_mixing takes them from any mixing_parameters.
 template <class Real>
 struct flavor_conversion {
   flavor_conversion_scheme scheme = flavor_conversion_scheme::none;
-  Real sin2_theta12 = Real(0.303L);
-  Real sin2_theta13_normal_ordering = Real(0.02203L);
-  Real sin2_theta13_inverted_ordering = Real(0.02219L);
+  Real sin2_theta12 = detail::sin2_of_degrees(nufit_5_2<Real>(mass_ordering::normal).theta12_deg);
+  Real sin2_theta13_normal_ordering = detail::sin2_of_degrees(nufit_5_2<Real>(mass_ordering::normal).theta13_deg);
+  Real sin2_theta13_inverted_ordering = detail::sin2_of_degrees(nufit_5_2<Real>(mass_ordering::inverted).theta13_deg);
+
+  /// The conversion `scheme` with theta12 and theta13 of `mixing` (both orderings' theta13 set to its
+  /// one): e.g. a neutrino_spectrum's mixing(). @throws nusi::invalid_argument unless both angles are in [0, 90] deg.
+  static flavor_conversion with_mixing(flavor_conversion_scheme scheme, const mixing_parameters<Real>& mixing) {
+    constexpr std::string_view fn = "nusi::flavor_conversion::with_mixing";
+    detail::require_closed_interval(fn, "mixing.theta12_deg", mixing.theta12_deg, Real(0), Real(90));
+    detail::require_closed_interval(fn, "mixing.theta13_deg", mixing.theta13_deg, Real(0), Real(90));
+    const Real s13 = detail::sin2_of_degrees(mixing.theta13_deg);
+    return {.scheme = scheme, .sin2_theta12 = detail::sin2_of_degrees(mixing.theta12_deg), .sin2_theta13_normal_ordering = s13,
+            .sin2_theta13_inverted_ordering = s13};
+  }
 
   /// Throws nusi::invalid_argument naming the first member outside [0, 1] (or an unknown scheme).
   void validate(std::string_view function) const {
