@@ -17,12 +17,18 @@ namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
 
-// Near the paper's bound at log10(M/MeV) = -3.5 (log10 g = -2.3: the mass-state model's F ~ 0.2 there).
-nusi::mass_state_setup<double> setup(double lightest_eV, nusi::channel_set channels) {
+// Near the mass-state model's bound at log10(M/MeV) = -3.5 (log10 g = -2.3). Thermal: the default model (massless
+// lightest state, every state thermally averaged); at rest: m_lightest = 0.05 eV with relic_kinematics::at_rest (the
+// default is thermal since the relics' motion became the default, so "at rest" must be asked for).
+enum class relics { thermal_massless, at_rest_heavy };
+nusi::mass_state_setup<double> setup(relics r, nusi::channel_set channels) {
   nusi::mass_state_setup<double> s;
   s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
   s.interaction.channels = channels;
-  s.spectrum.lightest_mass_eV = lightest_eV;
+  if (r == relics::at_rest_heavy) {
+    s.spectrum.lightest_mass_eV = 0.05;
+    s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  }
   return s;
 }
 nusi::transport_options<double> bins(std::size_t n) {
@@ -48,8 +54,8 @@ void BM_paper_fraction(benchmark::State& state) {
 BENCHMARK(BM_paper_fraction)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
 
 // One F of the mass-state model: model (spectrum, relic tables, couplings) built once, kernel and solve per F.
-void mass_state_fraction(benchmark::State& state, double lightest_eV, nusi::channel_set channels) {
-  const nusi::mass_state_model<double> model(setup(lightest_eV, channels));
+void mass_state_fraction(benchmark::State& state, relics r, nusi::channel_set channels) {
+  const nusi::mass_state_model<double> model(setup(r, channels));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));
   for (auto _ : state) {
     auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
@@ -57,9 +63,9 @@ void mass_state_fraction(benchmark::State& state, double lightest_eV, nusi::chan
   }
   state.SetComplexityN(state.range(0));
 }
-void BM_mass_state_fraction_thermal_stu(benchmark::State& state) { mass_state_fraction(state, 0.0, nusi::channel_set::stu); }
-void BM_mass_state_fraction_at_rest_stu(benchmark::State& state) { mass_state_fraction(state, 0.05, nusi::channel_set::stu); }
-void BM_mass_state_fraction_at_rest_s(benchmark::State& state) { mass_state_fraction(state, 0.05, nusi::channel_set::s); }
+void BM_mass_state_fraction_thermal_stu(benchmark::State& state) { mass_state_fraction(state, relics::thermal_massless, nusi::channel_set::stu); }
+void BM_mass_state_fraction_at_rest_stu(benchmark::State& state) { mass_state_fraction(state, relics::at_rest_heavy, nusi::channel_set::stu); }
+void BM_mass_state_fraction_at_rest_s(benchmark::State& state) { mass_state_fraction(state, relics::at_rest_heavy, nusi::channel_set::s); }
 BENCHMARK(BM_mass_state_fraction_thermal_stu)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mass_state_fraction_at_rest_stu)->ArgNames({"energy_bins"})->Arg(100)->Arg(200)->Arg(400)->Unit(benchmark::kMillisecond)
     ->Complexity(benchmark::oNSquared);
@@ -67,7 +73,7 @@ BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)
 
 // The two parts of one F apart: kernel assembly, and the contour solve (16 block substitutions).
 void BM_mass_state_kernel_assembly(benchmark::State& state) {
-  const nusi::mass_state_model<double> model(setup(state.range(1) ? 0.0 : 0.05, nusi::channel_set::stu));
+  const nusi::mass_state_model<double> model(setup(state.range(1) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));
   const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
   for (auto _ : state) {
@@ -80,7 +86,7 @@ BENCHMARK(BM_mass_state_kernel_assembly)->ArgNames({"energy_bins", "thermal"})->
 // The arithmetic floor of any solve: y = A x once on the nodes above threshold (the dense lower block triangle:
 // species^2 multiply-adds per pair of nodes), as bench_transport's BM_floor_operator_apply for one state.
 void BM_floor_block_apply(benchmark::State& state) {
-  const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
+  const nusi::mass_state_model<double> model(setup(relics::at_rest_heavy, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));
   const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
   const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
@@ -97,7 +103,7 @@ void BM_floor_block_apply(benchmark::State& state) {
 BENCHMARK(BM_floor_block_apply)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMicrosecond);
 
 void BM_mass_state_solve(benchmark::State& state) {
-  const nusi::mass_state_model<double> model(setup(0.05, nusi::channel_set::stu));
+  const nusi::mass_state_model<double> model(setup(relics::at_rest_heavy, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));
   const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
   const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
