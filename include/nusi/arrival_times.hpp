@@ -367,6 +367,44 @@ struct window_fraction {
   Real error;                    ///< Monte Carlo standard error of value (1/N if no scattered arrival counted)
 };
 
+namespace detail {
+/// The scattered arrivals above threshold_MeV that in_window(arrival) accepts, counted per primary
+/// (arrivals ordered by primary, as the Monte Carlo records them with stream_per_primary): sets
+/// out.scattered_within_window, out.error (one count, 1/N, when none arrived: the sample variance is 0
+/// then) and out.value = out.unscattered + scattered. With edges and histogram, adds the accepted
+/// energies per emitted neutrino to the histogram's bins.
+template <class Real, class Arrivals, class InWindow>
+void tally_scattered_in_window(const Arrivals& arrivals, std::uint64_t primaries, Real threshold_MeV, InWindow in_window,
+                               const std::vector<Real>* edges, std::vector<Real>* histogram, window_fraction<Real>& out) {
+  count_moments m;
+  std::uint64_t current = 0, count = 0;
+  const Real N = Real(primaries);
+  auto flush = [&] {
+    m.add(count);
+    count = 0;
+  };
+  for (const auto& a : arrivals) {
+    if (a.generation == 0 || !(a.energy_MeV > threshold_MeV) || !in_window(a)) continue;
+    while (current < a.primary) {
+      flush();
+      ++current;
+    }
+    ++count;
+    if (edges && histogram) {
+      const auto& e = *edges;
+      if (a.energy_MeV >= e.front() && a.energy_MeV < e.back()) {
+        const auto k = static_cast<std::size_t>(std::upper_bound(e.begin(), e.end(), a.energy_MeV) - e.begin()) - 1;
+        (*histogram)[k] += 1 / N;
+      }
+    }
+  }
+  for (; current < primaries; ++current) flush();
+  out.scattered_within_window = Real(m.sum) / N;
+  out.error = m.sum == 0 ? 1 / N : per_primary_standard_error<Real>(primaries, m.sum, m.sum_sq);
+  out.value = out.unscattered + out.scattered_within_window;
+}
+}  // namespace detail
+
 /// F_window(M, g) with common random numbers: primary i follows its own random stream (seed, i) at
 /// every coupling, so differences between couplings are not swamped by sampling noise. The unscattered
 /// part is integrated exactly; the Monte Carlo supplies only scattered arrivals (a control variate
@@ -427,30 +465,8 @@ class windowed_fraction {
     mc.max_recorded_arrivals = std::numeric_limits<std::uint64_t>::max();
     mc.stream_per_primary = true;
     const auto run = monte_carlo_propagation(s, detail::fast_sampler<Real, Spectrum>{emission_}, mc);
-    detail::count_moments m;
-    std::uint64_t current = 0, count = 0;
-    const Real N = Real(options_.primaries);
-    auto flush = [&] { m.add(count); count = 0; };
-    for (const auto& a : run.arrival_list) {
-      if (a.generation == 0 || !(a.energy_MeV > s.threshold_MeV) || !(a.delay_s < options_.window_s)) continue;
-      while (current < a.primary) {
-        flush();
-        ++current;
-      }
-      ++count;
-      if (edges && histogram) {
-        const auto& e = *edges;
-        if (a.energy_MeV >= e.front() && a.energy_MeV < e.back()) {
-          const auto k = static_cast<std::size_t>(std::upper_bound(e.begin(), e.end(), a.energy_MeV) - e.begin()) - 1;
-          (*histogram)[k] += 1 / N;
-        }
-      }
-    }
-    for (; current < options_.primaries; ++current) flush();
-    out.scattered_within_window = Real(m.sum) / N;
-    // With no scattered arrival in the window the sample variance is 0; one count, 1/N, is the resolution.
-    out.error = m.sum == 0 ? 1 / N : detail::per_primary_standard_error<Real>(options_.primaries, m.sum, m.sum_sq);
-    out.value = out.unscattered + out.scattered_within_window;
+    detail::tally_scattered_in_window(run.arrival_list, options_.primaries, s.threshold_MeV,
+                                      [&](const auto& a) { return a.delay_s < options_.window_s; }, edges, histogram, out);
     return out;
   }
 

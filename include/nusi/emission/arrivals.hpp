@@ -338,34 +338,12 @@ class emission_windowed_fraction {
       throw numerical_error(std::string(fn) + ": the Monte Carlo drew " + std::to_string(emitted_at.size()) + " emitted energies for " +
                             std::to_string(options_.primaries) + " primaries");
     const Real start = window_->flux().start_s();
-    detail::count_moments m;
-    std::uint64_t current = 0, count = 0;
-    const Real N = Real(options_.primaries);
-    auto flush = [&] {
-      m.add(count);
-      count = 0;
-    };
-    for (const auto& a : run.arrival_list) {
-      if (a.generation == 0 || !(a.energy_MeV > s.threshold_MeV)) continue;
-      if (!((emitted_at[static_cast<std::size_t>(a.primary)] - start) + a.delay_s < options_.window_s)) continue;
-      while (current < a.primary) {
-        flush();
-        ++current;
-      }
-      ++count;
-      if (edges && histogram) {
-        const auto& e = *edges;
-        if (a.energy_MeV >= e.front() && a.energy_MeV < e.back()) {
-          const auto k = static_cast<std::size_t>(std::upper_bound(e.begin(), e.end(), a.energy_MeV) - e.begin()) - 1;
-          (*histogram)[k] += 1 / N;
-        }
-      }
-    }
-    for (; current < options_.primaries; ++current) flush();
-    out.scattered_within_window = Real(m.sum) / N;
-    // With no scattered arrival in the window the sample variance is 0; one count, 1/N, is the resolution.
-    out.error = m.sum == 0 ? 1 / N : detail::per_primary_standard_error<Real>(options_.primaries, m.sum, m.sum_sq);
-    out.value = out.unscattered + out.scattered_within_window;
+    detail::tally_scattered_in_window(
+        run.arrival_list, options_.primaries, s.threshold_MeV,
+        [&](const auto& arrival) {
+          return (emitted_at[static_cast<std::size_t>(arrival.primary)] - start) + arrival.delay_s < options_.window_s;
+        },
+        edges, histogram, out);
     return out;
   }
 
