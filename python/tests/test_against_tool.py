@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: MIT
+# The module against the command-line tool: both are built from the same headers by the same compiler with
+# the same flags, and the tool's --json prints every double with enough digits to round-trip, so the numbers
+# must be equal to the last bit (==, no tolerance).
+import pytest
+
+import nusi
+
+
+@pytest.mark.parametrize("log10_mass_MeV", [-3.0, 0.0, 1.0, 2.5])
+@pytest.mark.parametrize("preset", ["paper_quoted", "fermi_dirac"])
+@pytest.mark.parametrize("case", ["default", "conservative"])
+def test_core_bound_equals_tool(tool, log10_mass_MeV, preset, case):
+    expected = tool("core", "--log10-mass-MeV", log10_mass_MeV, "--preset", preset, "--case", case)
+    got = nusi.core_bound(log10_mass_MeV=log10_mass_MeV, preset=preset, case=case)
+    assert got.log10_g_bound == expected["log10_g_bound"]
+    for key in ("N_2to4_at_g1", "N_nuN", "path_length_cm", "temperature_MeV", "neutrino_density_per_cm3",
+                "sigma_nuN_averaged_cm2", "R_min_cm", "mean_energy_MeV"):
+        assert got[key] == expected[key], key
+
+
+@pytest.mark.parametrize("point", [(-3.5, -1.75), (1.0, -2.0), (-2.0, -3.0), (-4.0, -1.0)])
+def test_fraction_above_threshold_equals_tool(tool, point):
+    log10_mass_MeV, log10_g = point
+    expected = tool("propagate", "--log10-mass-MeV", log10_mass_MeV, "--log10-g", log10_g)
+    got = nusi.fraction_above_threshold(log10_mass_MeV=log10_mass_MeV, log10_g=log10_g)
+    assert isinstance(got, float)
+    assert got == expected["fraction_above_threshold"]
+
+
+def test_fraction_above_threshold_options_equal_tool(tool):
+    # Non-default physics options map onto the same struct members as the tool's flags (units: the tool takes
+    # kpc and eV, the module cm and MeV as the headers do: nusi.kpc and nusi.eV are the conversions the tool applies).
+    expected = tool("propagate", "--log10-mass-MeV", -3.0, "--log10-g", -2.0, "--dirac", "--threshold-MeV", 8,
+                    "--distance-kpc", 10, "--relic-mass-eV", 0.1, "--energy-bins", 200)
+    got = nusi.fraction_above_threshold(log10_mass_MeV=-3.0, log10_g=-2.0, relic_nature="dirac", threshold_MeV=8.0,
+                                        distance_cm=nusi.kpc(10.0), relic_mass_MeV=nusi.eV(0.1), energy_bins=200)
+    assert got == expected["fraction_above_threshold"]
+
+
+def test_propagate_energy_equals_tool(tool):
+    expected = tool("propagate", "--log10-mass-MeV", -3.0, "--log10-g", -1.5, "--spectrum")
+    got = nusi.propagate_energy(log10_mass_MeV=-3.0, log10_g=-1.5)
+    for key in ("fraction_above_threshold", "mean_scatterings", "number_at_earth", "energy_at_earth_MeV",
+                "resonance_energy_MeV", "energy_nodes"):
+        assert got[key] == expected[key], key
+
+
+def test_version_is_the_tools(tool):
+    assert nusi.__version__ == tool("core")["provenance"]["nusi_version"]
