@@ -277,6 +277,8 @@ void function::record(py::module_& m, const std::string& kind, const py::handle&
 broadcast::broadcast(const arguments& a, const std::vector<std::pair<std::size_t, double>>& inputs) {
   std::vector<py::array_t<double, py::array::c_style | py::array::forcecast>> arrays(inputs.size());
   std::vector<std::vector<py::ssize_t>> shapes(inputs.size());
+  // Which inputs are arrays: a default py::array_t is an empty array, not a null handle, so it cannot say.
+  std::vector<bool> is_array(inputs.size(), false);
   columns_.resize(inputs.size());
   for (std::size_t k = 0; k < inputs.size(); ++k) {
     const auto [i, fallback] = inputs[k];
@@ -292,6 +294,7 @@ broadcast::broadcast(const arguments& a, const std::vector<std::pair<std::size_t
         raise_type_error(a.function(), a.name(i), "a real number or an array of them", a[i]);
       }
       shapes[k].assign(arrays[k].shape(), arrays[k].shape() + arrays[k].ndim());
+      is_array[k] = true;
       scalar_ = false;
     }
   }
@@ -317,7 +320,7 @@ broadcast::broadcast(const arguments& a, const std::vector<std::pair<std::size_t
   for (const auto n : shape_) size_ *= static_cast<std::size_t>(n);
   // Each array input expanded to the full shape in C order (strides 0 along its broadcast axes).
   for (std::size_t k = 0; k < inputs.size(); ++k) {
-    if (!arrays[k]) continue;
+    if (!is_array[k]) continue;
     std::vector<std::size_t> stride(ndim, 0);
     std::size_t step = 1;
     for (std::size_t d = shapes[k].size(); d-- > 0;) {

@@ -48,3 +48,24 @@ def test_propagate_energy_equals_tool(tool):
 
 def test_version_is_the_tools(tool):
     assert nusi.__version__ == tool("core")["provenance"]["nusi_version"]
+
+
+@pytest.mark.parametrize("point", [(-3.5, -1.75), (-2.0, -1.0)])
+def test_cross_sections_equal_tool(tool, point):
+    log10_mass_MeV, log10_g = point
+    expected = tool("cross-section", "--log10-mass-MeV", log10_mass_MeV, "--log10-g", log10_g, "--energy-MeV", 20)
+    bw = nusi.s_channel_breit_wigner(log10_mass_MeV=log10_mass_MeV, log10_g=log10_g)
+    assert bw.width_MeV == expected["width_MeV"]
+    assert bw.resonance_energy_MeV == expected["resonance_energy_MeV"]
+    assert bw.sigma_total_cm2(20.0) == expected["sigma_total_cm2"]
+    assert bw.flat_dsigma_dEf_cm2_per_MeV(20.0) == expected["dsigma_dEf_cm2_per_MeV"]
+    assert bw.min_final_energy_MeV(20.0) == expected["min_final_energy_MeV"]
+    # The tool's 2nu -> 4nu cross section is at E_cm = 2 E_i (paper Sec. III).
+    assert nusi.sigma_2to4_cm2(40.0, log10_mass_MeV, log10_g) == expected["sigma_2to4_cm2"]
+
+
+def test_propagation_bound_equals_tool(tool):
+    expected = tool("bound", "propagation", "--log10-mass-MeV", -3.0)["rows"][0]
+    got = nusi.propagation_bound(log10_mass_MeV=-3.0)
+    assert got.log10_g_bound == expected["log10_g_bound"]
+    assert got.found == expected["found"]
