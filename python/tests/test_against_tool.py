@@ -69,3 +69,44 @@ def test_propagation_bound_equals_tool(tool):
     got = nusi.propagation_bound(log10_mass_MeV=-3.0)
     assert got.log10_g_bound == expected["log10_g_bound"]
     assert got.found == expected["found"]
+
+
+def test_monte_carlo_equals_tool(tool):
+    # The Monte Carlo is a function of its seed: the same primaries and seed give the same counts.
+    expected = tool("propagate", "--method", "montecarlo", "--primaries", 2000, "--seed", 3,
+                    "--log10-mass-MeV", -3.5, "--log10-g", -2.0)
+    got = nusi.monte_carlo_propagation(log10_mass_MeV=-3.5, log10_g=-2.0, primaries=2000, seed=3)
+    for key in ("fraction_above_threshold", "fraction_error", "fraction_upper_95", "mean_scatterings", "primaries",
+                "arrivals", "unscattered_arrivals"):
+        assert got[key] == expected[key], key
+
+
+def test_arrival_times_equal_tool(tool):
+    expected = tool("arrival", "--primaries", 4000, "--seed", 2, "--log10-mass-MeV", -3.5, "--log10-g", -2.2)
+    got = nusi.arrival_time_distribution(log10_mass_MeV=-3.5, log10_g=-2.2, primaries=4000, seed=2)
+    for key in ("fraction_above_threshold", "unscattered_fraction", "fraction_within_window", "mean_delay_s",
+                "mean_scatterings_per_primary"):
+        assert got[key] == expected[key], key
+    assert list(got.quantile_delay_s) == [q["delay_s"] for q in expected["quantiles"]]
+
+
+def test_defaults_are_the_tools(tool):
+    # Both read their defaults from the library's structs; the tool shows them in its own units (kpc, eV).
+    import inspect
+    inputs = tool("propagate")["provenance"]["inputs"]
+    p = inspect.signature(nusi.fraction_above_threshold).parameters
+    assert p["log10_mass_MeV"].default == inputs["log10-mass-MeV"]
+    assert p["log10_g"].default == inputs["log10-g"]
+    assert p["threshold_MeV"].default == inputs["threshold-MeV"]
+    assert p["distance_cm"].default == nusi.kpc(inputs["distance-kpc"])
+    assert p["relic_mass_MeV"].default == nusi.eV(inputs["relic-mass-eV"])
+    assert p["relic_total_density_per_cm3"].default == inputs["relic-density-per-cm3"]
+    assert p["exclusion_level"].default == inputs["level"]
+    assert p["energy_bins"].default == inputs["energy-bins"]
+    assert p["mean_energy_MeV"].default == inputs["mean-energy-MeV"]
+    assert p["mean_square_energy_MeV2"].default == inputs["mean-square-energy-MeV2"]
+    core = tool("core")["provenance"]["inputs"]
+    c = inspect.signature(nusi.core_bound).parameters
+    assert c["kappa"].default == core["kappa"]
+    assert c["preset"].default == core["preset"]
+    assert c["case"].default == core["case"]
