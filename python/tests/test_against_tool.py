@@ -110,3 +110,11 @@ def test_defaults_are_the_tools(tool):
     assert c["kappa"].default == core["kappa"]
     assert c["preset"].default == core["preset"]
     assert c["case"].default == core["case"]
+
+
+def test_event_counts_equal_tool(tool):
+    expected = tool("events", "--log10-mass-MeV", -6.0, "--log10-g", -2.15)["detectors"]
+    got = nusi.expected_event_counts(log10_mass_MeV=-6.0, log10_g=-2.15, detectors="sn1987a")
+    assert list(got.detector) == [d["detector"] for d in expected]
+    for key in ("without_nusi", "time_integrated", "within_window", "within_window_error", "unscattered"):
+        assert list(got[key]) == [d[key] for d in expected], key
