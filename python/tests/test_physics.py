@@ -41,3 +41,28 @@ def test_breit_wigner_peaks_at_the_resonance():
     assert np.argmax(sigma) == 2
     # The peak is a closed form, sigma_tot(E_res) goes through the general expression: a few ulp apart.
     assert abs(sigma[2] / bw.peak_sigma_total_cm2 - 1) < 1e-14
+
+
+def test_tabulated_power_law_gives_the_power_law_bound():
+    # A table of the power-law core's own density and temperature: the table interpolates monotonically in
+    # log r, which reproduces a power law exactly, so g_core agrees up to rounding (1e-12 dex: the
+    # quadrature sees the interpolated density, equal to the power law to a few ulp).
+    p = nusi.power_law_profile()
+    r = np.geomspace(1.4e6, 4.6e6, 9)  # covers R_min = 15 km to R_max = 45 km
+    table = nusi.tabulated_profile(r, p.nucleon_density_per_cm3(r) * nusi.atomic_mass_unit_g, np.full_like(r, p.temperature_MeV))
+    masses = np.array([-2.0, 0.0, 2.0])
+    np.testing.assert_allclose(nusi.core_bound(log10_mass_MeV=masses, profile=table).log10_g_bound,
+                               nusi.core_bound(log10_mass_MeV=masses).log10_g_bound, rtol=0, atol=1e-12)
+
+
+def test_sampling_follows_the_spectrum_and_its_seed():
+    s = nusi.pinched_spectrum(15.0, 2.3)
+    n = 20000
+    x = s.sample_MeV(n, seed=7)
+    assert np.array_equal(x, s.sample_MeV(n, seed=7)) and not np.array_equal(x, s.sample_MeV(n, seed=8))
+    # The sample mean and the fraction below 20 MeV within 5 standard errors of <E> and of the CDF
+    # (a false alarm has probability ~6e-7 per check).
+    sd = np.sqrt(s.moment_MeVn(2) - 15.0 ** 2)
+    assert abs(x.mean() - 15.0) < 5 * sd / np.sqrt(n)
+    p = s.cumulative_probability(20.0)
+    assert abs(np.mean(x < 20.0) - p) < 5 * np.sqrt(p * (1 - p) / n)
