@@ -54,6 +54,11 @@ def function_lines(e, indent, method):
     return lines
 
 
+# A record returned for an array of inputs holds arrays in its scalar fields (api.hpp, result_type::make_many).
+RECORD_FIELD = {"float": "float | NDArray[np.float64]", "bool": "bool | NDArray[np.bool_]",
+                "int": "int | NDArray[np.int64]", "str": "str | list[str]"}
+
+
 def stub(api):
     attributes = [e for e in api if e["kind"] == "attribute"]
     classes = [e for e in api if e["kind"] == "class"]
@@ -73,7 +78,8 @@ def stub(api):
         for e in members.get(c["name"], []):
             lines.append("")
             if e["kind"] == "property":
-                lines += ["    @property", f"    def {e['name']}(self) -> {e['annotation']}:"]
+                annotation = RECORD_FIELD.get(e["annotation"], e["annotation"]) if c["base"] == "result" else e["annotation"]
+                lines += ["    @property", f"    def {e['name']}(self) -> {annotation}:"]
                 lines += doc_lines(e["doc"], "        ")
             else:
                 lines += function_lines(e, "    ", e["kind"] != "staticmethod")

@@ -326,83 +326,83 @@ class core_bound_result(result):
     """g_core(M) of paper Sec. III with the random walk's numbers (the keys of `nusi core --json`); arrays over the masses given."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def mass_MeV(self) -> float:
+    def mass_MeV(self) -> float | NDArray[np.float64]:
         """mediator mass M [MeV]"""
 
     @property
-    def log10_g_bound(self) -> float:
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
         """log10 g_core = -log10(N_2to4(g = 1))/8: N_2to4 = 1 there (Eq. 7); inf when N_2to4 = 0"""
 
     @property
-    def N_2to4_at_g1(self) -> float:
+    def N_2to4_at_g1(self) -> float | NDArray[np.float64]:
         """N_2to4 at g = 1 (Eq. 7); N_2to4(g) = g^8 times it"""
 
     @property
-    def N_2to4_at_g1_error(self) -> float:
+    def N_2to4_at_g1_error(self) -> float | NDArray[np.float64]:
         """quadrature error of N_2to4_at_g1"""
 
     @property
-    def R_min_cm(self) -> float:
+    def R_min_cm(self) -> float | NDArray[np.float64]:
         """inner radius of the decoupling region [cm]"""
 
     @property
-    def R_max_cm(self) -> float:
+    def R_max_cm(self) -> float | NDArray[np.float64]:
         """outer radius [cm]"""
 
     @property
-    def kappa(self) -> float:
+    def kappa(self) -> float | NDArray[np.float64]:
         """phase-space factor of Eqs. (2)-(3)"""
 
     @property
-    def temperature_MeV(self) -> float:
+    def temperature_MeV(self) -> float | NDArray[np.float64]:
         """T at R_min [MeV]"""
 
     @property
-    def mean_energy_MeV(self) -> float:
+    def mean_energy_MeV(self) -> float | NDArray[np.float64]:
         """<E> at R_min [MeV]"""
 
     @property
-    def E_cm_MeV(self) -> float:
+    def E_cm_MeV(self) -> float | NDArray[np.float64]:
         """E_cm at R_min [MeV] (2<E> by the paper's convention)"""
 
     @property
-    def neutrino_density_per_cm3(self) -> float:
+    def neutrino_density_per_cm3(self) -> float | NDArray[np.float64]:
         """n_nu at R_min [cm^-3]"""
 
     @property
-    def sigma_nuN_averaged_cm2(self) -> float:
+    def sigma_nuN_averaged_cm2(self) -> float | NDArray[np.float64]:
         """<sigma_nuN> at R_min [cm^2]"""
 
     @property
-    def mean_free_path_R_min_cm(self) -> float:
+    def mean_free_path_R_min_cm(self) -> float | NDArray[np.float64]:
         """lambda(R_min) [cm]"""
 
     @property
-    def N_nuN(self) -> float:
+    def N_nuN(self) -> float | NDArray[np.float64]:
         """N_nuN = int r dr/lambda^2 (Sec. III)"""
 
     @property
-    def N_nuN_error(self) -> float:
+    def N_nuN_error(self) -> float | NDArray[np.float64]:
         """quadrature error of N_nuN"""
 
     @property
-    def path_length_cm(self) -> float:
+    def path_length_cm(self) -> float | NDArray[np.float64]:
         """d = int r dr/lambda [cm]"""
 
     @property
-    def path_length_error_cm(self) -> float:
+    def path_length_error_cm(self) -> float | NDArray[np.float64]:
         """quadrature error of d [cm]"""
 
     @property
-    def paper_path_length_cm(self) -> float:
+    def paper_path_length_cm(self) -> float | NDArray[np.float64]:
         """the paper's d = lambda(R_min) N_nuN [cm]"""
 
     @property
-    def neutrino_column_per_cm2(self) -> float:
+    def neutrino_column_per_cm2(self) -> float | NDArray[np.float64]:
         """int n_nu r dr/lambda [cm^-2]"""
 
 
@@ -426,7 +426,7 @@ class core_map_result(result):
         """log10 g_core at each mass"""
 
     @property
-    def radial_integrals(self) -> int:
+    def radial_integrals(self) -> int | NDArray[np.int64]:
         """radial integrals computed (1 when <E> is uniform)"""
 
 
@@ -434,87 +434,87 @@ class propagation_result(result):
     """Energy-only propagation to Earth (paper Sec. IV, Eq. 8): F, budgets and the spectrum at Earth on the grid (the keys of `nusi propagate --json --spectrum`)."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g(self) -> float:
+    def log10_g(self) -> float | NDArray[np.float64]:
         """log10 of the coupling g"""
 
     @property
-    def fraction_above_threshold(self) -> float:
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F = N(E > threshold at Earth)/N(emitted) (Sec. IV); 0 when an upper limit"""
 
     @property
-    def fraction_is_upper_limit(self) -> bool:
+    def fraction_is_upper_limit(self) -> bool | NDArray[np.bool_]:
         """F is below its noise floor: only F < fraction_noise_floor is known"""
 
     @property
-    def fraction_noise_floor(self) -> float:
+    def fraction_noise_floor(self) -> float | NDArray[np.float64]:
         """the level below which F is rounding noise"""
 
     @property
-    def emitted_fraction_above_threshold(self) -> float:
+    def emitted_fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F without interactions"""
 
     @property
-    def excluded(self) -> bool:
+    def excluded(self) -> bool | NDArray[np.bool_]:
         """F <= exclusion_level"""
 
     @property
-    def exclusion_level(self) -> float:
+    def exclusion_level(self) -> float | NDArray[np.float64]:
         """the exclusion level on F"""
 
     @property
-    def mean_scatterings(self) -> float:
+    def mean_scatterings(self) -> float | NDArray[np.float64]:
         """scatterings per emitted neutrino, down to the grid's lowest energy"""
 
     @property
-    def energy_budget_relative_error(self) -> float:
+    def energy_budget_relative_error(self) -> float | NDArray[np.float64]:
         """(E(D) - E(0) - injected)/E(0): zero up to rounding"""
 
     @property
-    def number_budget_relative_error(self) -> float:
+    def number_budget_relative_error(self) -> float | NDArray[np.float64]:
         """(N(D) - N(0) - scatterings)/N(D): zero up to rounding"""
 
     @property
-    def emitted_number(self) -> float:
+    def emitted_number(self) -> float | NDArray[np.float64]:
         """neutrinos emitted on the grid, per emitted neutrino"""
 
     @property
-    def number_at_earth(self) -> float:
+    def number_at_earth(self) -> float | NDArray[np.float64]:
         """neutrinos at Earth per emitted one (> 1: up-scattered relics)"""
 
     @property
-    def emitted_energy_MeV(self) -> float:
+    def emitted_energy_MeV(self) -> float | NDArray[np.float64]:
         """emitted energy per emitted neutrino [MeV]"""
 
     @property
-    def energy_at_earth_MeV(self) -> float:
+    def energy_at_earth_MeV(self) -> float | NDArray[np.float64]:
         """energy at Earth per emitted neutrino [MeV]"""
 
     @property
-    def injected_energy_MeV(self) -> float:
+    def injected_energy_MeV(self) -> float | NDArray[np.float64]:
         """energy brought in by the struck relics [MeV]"""
 
     @property
-    def below_grid_number(self) -> float:
+    def below_grid_number(self) -> float | NDArray[np.float64]:
         """neutrinos below the grid's lowest node at Earth"""
 
     @property
-    def below_grid_energy_MeV(self) -> float:
+    def below_grid_energy_MeV(self) -> float | NDArray[np.float64]:
         """their energy [MeV]"""
 
     @property
-    def resonance_energy_MeV(self) -> float:
+    def resonance_energy_MeV(self) -> float | NDArray[np.float64]:
         """E_res = M^2/(2 m_nu) [MeV]"""
 
     @property
-    def target_density_per_cm3(self) -> float:
+    def target_density_per_cm3(self) -> float | NDArray[np.float64]:
         """relic targets [cm^-3]"""
 
     @property
-    def energy_nodes(self) -> int:
+    def energy_nodes(self) -> int | NDArray[np.int64]:
         """energy nodes of the grid (with the resonance refinement)"""
 
     @property
@@ -550,87 +550,87 @@ class energy_angle_result(result):
     """Energy-angle propagation (paper Eq. 8 with deflections): the energy-only fields (marginal over angle) and the arrival-direction map of Fig. 3."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g(self) -> float:
+    def log10_g(self) -> float | NDArray[np.float64]:
         """log10 of the coupling g"""
 
     @property
-    def fraction_above_threshold(self) -> float:
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F = N(E > threshold at Earth)/N(emitted) (Sec. IV); 0 when an upper limit"""
 
     @property
-    def fraction_is_upper_limit(self) -> bool:
+    def fraction_is_upper_limit(self) -> bool | NDArray[np.bool_]:
         """F is below its noise floor: only F < fraction_noise_floor is known"""
 
     @property
-    def fraction_noise_floor(self) -> float:
+    def fraction_noise_floor(self) -> float | NDArray[np.float64]:
         """the level below which F is rounding noise"""
 
     @property
-    def emitted_fraction_above_threshold(self) -> float:
+    def emitted_fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F without interactions"""
 
     @property
-    def excluded(self) -> bool:
+    def excluded(self) -> bool | NDArray[np.bool_]:
         """F <= exclusion_level"""
 
     @property
-    def exclusion_level(self) -> float:
+    def exclusion_level(self) -> float | NDArray[np.float64]:
         """the exclusion level on F"""
 
     @property
-    def mean_scatterings(self) -> float:
+    def mean_scatterings(self) -> float | NDArray[np.float64]:
         """scatterings per emitted neutrino, down to the grid's lowest energy"""
 
     @property
-    def energy_budget_relative_error(self) -> float:
+    def energy_budget_relative_error(self) -> float | NDArray[np.float64]:
         """(E(D) - E(0) - injected)/E(0): zero up to rounding"""
 
     @property
-    def number_budget_relative_error(self) -> float:
+    def number_budget_relative_error(self) -> float | NDArray[np.float64]:
         """(N(D) - N(0) - scatterings)/N(D): zero up to rounding"""
 
     @property
-    def emitted_number(self) -> float:
+    def emitted_number(self) -> float | NDArray[np.float64]:
         """neutrinos emitted on the grid, per emitted neutrino"""
 
     @property
-    def number_at_earth(self) -> float:
+    def number_at_earth(self) -> float | NDArray[np.float64]:
         """neutrinos at Earth per emitted one (> 1: up-scattered relics)"""
 
     @property
-    def emitted_energy_MeV(self) -> float:
+    def emitted_energy_MeV(self) -> float | NDArray[np.float64]:
         """emitted energy per emitted neutrino [MeV]"""
 
     @property
-    def energy_at_earth_MeV(self) -> float:
+    def energy_at_earth_MeV(self) -> float | NDArray[np.float64]:
         """energy at Earth per emitted neutrino [MeV]"""
 
     @property
-    def injected_energy_MeV(self) -> float:
+    def injected_energy_MeV(self) -> float | NDArray[np.float64]:
         """energy brought in by the struck relics [MeV]"""
 
     @property
-    def below_grid_number(self) -> float:
+    def below_grid_number(self) -> float | NDArray[np.float64]:
         """neutrinos below the grid's lowest node at Earth"""
 
     @property
-    def below_grid_energy_MeV(self) -> float:
+    def below_grid_energy_MeV(self) -> float | NDArray[np.float64]:
         """their energy [MeV]"""
 
     @property
-    def resonance_energy_MeV(self) -> float:
+    def resonance_energy_MeV(self) -> float | NDArray[np.float64]:
         """E_res = M^2/(2 m_nu) [MeV]"""
 
     @property
-    def target_density_per_cm3(self) -> float:
+    def target_density_per_cm3(self) -> float | NDArray[np.float64]:
         """relic targets [cm^-3]"""
 
     @property
-    def energy_nodes(self) -> int:
+    def energy_nodes(self) -> int | NDArray[np.int64]:
         """energy nodes of the grid (with the resonance refinement)"""
 
     @property
@@ -682,15 +682,15 @@ class energy_angle_result(result):
         """neutrinos at Earth per angle node above the threshold"""
 
     @property
-    def mean_angle_above_threshold_rad(self) -> float:
+    def mean_angle_above_threshold_rad(self) -> float | NDArray[np.float64]:
         """mean arrival angle above threshold [rad]"""
 
     @property
-    def rms_angle_above_threshold_rad(self) -> float:
+    def rms_angle_above_threshold_rad(self) -> float | NDArray[np.float64]:
         """rms arrival angle above threshold [rad]"""
 
     @property
-    def deflections(self) -> str:
+    def deflections(self) -> str | list[str]:
         """the angle model of the map"""
 
 
@@ -698,23 +698,23 @@ class propagation_bound_result(result):
     """g_prop(M) (paper Sec. IV, Fig. 1): the keys of `nusi bound propagation --json` per mass."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g_bound(self) -> float:
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
         """log10 of the smallest g on the falling branch with F <= level; when not found, the search edge"""
 
     @property
-    def found(self) -> bool:
+    def found(self) -> bool | NDArray[np.bool_]:
         """whether F crosses the level inside the search interval"""
 
     @property
-    def fraction_at_bound(self) -> float:
+    def fraction_at_bound(self) -> float | NDArray[np.float64]:
         """F at log10_g_bound (the level up to the tolerance when found)"""
 
     @property
-    def evaluations(self) -> int:
+    def evaluations(self) -> int | NDArray[np.int64]:
         """transport solves used"""
 
 
@@ -722,43 +722,43 @@ class time_spread_bound_result(result):
     """The time-spread bound per mass (the keys of `nusi bound time-spread --json`)."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g_bound(self) -> float:
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
         """smallest log10 g with F_window <= level (found), else the search edge"""
 
     @property
-    def found(self) -> bool:
+    def found(self) -> bool | NDArray[np.bool_]:
         """whether F_window crosses the level inside the search interval"""
 
     @property
-    def log10_g_error(self) -> float:
+    def log10_g_error(self) -> float | NDArray[np.float64]:
         """Monte Carlo standard error of log10_g_bound"""
 
     @property
-    def log10_g_unscattered_only(self) -> float:
+    def log10_g_unscattered_only(self) -> float | NDArray[np.float64]:
         """where the exact unscattered part alone reaches the level (a floor of the bound)"""
 
     @property
-    def fraction_within_window(self) -> float:
+    def fraction_within_window(self) -> float | NDArray[np.float64]:
         """F_window = N(E > threshold, delay < window)/N(emitted) at the bound"""
 
     @property
-    def unscattered_fraction(self) -> float:
+    def unscattered_fraction(self) -> float | NDArray[np.float64]:
         """its exact unscattered part"""
 
     @property
-    def scattered_within_window(self) -> float:
+    def scattered_within_window(self) -> float | NDArray[np.float64]:
         """its Monte Carlo scattered part"""
 
     @property
-    def fraction_error(self) -> float:
+    def fraction_error(self) -> float | NDArray[np.float64]:
         """Monte Carlo standard error of fraction_within_window"""
 
     @property
-    def evaluations(self) -> int:
+    def evaluations(self) -> int | NDArray[np.int64]:
         """Monte Carlo runs"""
 
 
@@ -766,67 +766,67 @@ class monte_carlo_result(result):
     """The Monte Carlo of the propagation (the keys of `nusi propagate --method montecarlo --json`, histograms and the recorded arrivals)."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g(self) -> float:
+    def log10_g(self) -> float | NDArray[np.float64]:
         """log10 of the coupling g"""
 
     @property
-    def fraction_above_threshold(self) -> float:
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F = N(E > threshold at D)/N(emitted) (Sec. IV)"""
 
     @property
-    def fraction_error(self) -> float:
+    def fraction_error(self) -> float | NDArray[np.float64]:
         """standard error of F from the per-primary counts"""
 
     @property
-    def fraction_upper_95(self) -> float:
+    def fraction_upper_95(self) -> float | NDArray[np.float64]:
         """one-sided 95% upper limit on F"""
 
     @property
-    def excluded(self) -> bool:
+    def excluded(self) -> bool | NDArray[np.bool_]:
         """F <= exclusion_level (point estimate)"""
 
     @property
-    def exclusion_level(self) -> float:
+    def exclusion_level(self) -> float | NDArray[np.float64]:
         """the exclusion level on F"""
 
     @property
-    def mean_scatterings(self) -> float:
+    def mean_scatterings(self) -> float | NDArray[np.float64]:
         """scatterings per primary of the neutrinos tracked"""
 
     @property
-    def energy_budget_relative_error(self) -> float:
+    def energy_budget_relative_error(self) -> float | NDArray[np.float64]:
         """|emitted + relic rest - arrived - dropped|/(emitted + relic rest)"""
 
     @property
-    def max_history_energy_error(self) -> float:
+    def max_history_energy_error(self) -> float | NDArray[np.float64]:
         """the same, worst single history"""
 
     @property
-    def primaries(self) -> int:
+    def primaries(self) -> int | NDArray[np.int64]:
         """neutrinos drawn from the emitted spectrum"""
 
     @property
-    def arrivals(self) -> int:
+    def arrivals(self) -> int | NDArray[np.int64]:
         """crossings of the surface at D"""
 
     @property
-    def arrivals_above_threshold(self) -> int:
+    def arrivals_above_threshold(self) -> int | NDArray[np.int64]:
         """of them above the threshold"""
 
     @property
-    def unscattered_arrivals(self) -> int:
+    def unscattered_arrivals(self) -> int | NDArray[np.int64]:
         """primaries that arrived without scattering"""
 
     @property
-    def dropped(self) -> int:
+    def dropped(self) -> int | NDArray[np.int64]:
         """neutrinos dropped at or below the threshold"""
 
     @property
-    def scatterings(self) -> int:
+    def scatterings(self) -> int | NDArray[np.int64]:
         """scatterings of tracked neutrinos"""
 
     @property
@@ -838,11 +838,11 @@ class monte_carlo_result(result):
         """counts in [edges[i], edges[i+1])"""
 
     @property
-    def energy_underflow(self) -> int:
+    def energy_underflow(self) -> int | NDArray[np.int64]:
         """counts below the first edge"""
 
     @property
-    def energy_overflow(self) -> int:
+    def energy_overflow(self) -> int | NDArray[np.int64]:
         """counts at or above the last edge"""
 
     @property
@@ -854,11 +854,11 @@ class monte_carlo_result(result):
         """counts in [edges[i], edges[i+1])"""
 
     @property
-    def angle_underflow(self) -> int:
+    def angle_underflow(self) -> int | NDArray[np.int64]:
         """counts below the first edge"""
 
     @property
-    def angle_overflow(self) -> int:
+    def angle_overflow(self) -> int | NDArray[np.int64]:
         """counts at or above the last edge"""
 
     @property
@@ -870,11 +870,11 @@ class monte_carlo_result(result):
         """counts in [edges[i], edges[i+1])"""
 
     @property
-    def delay_underflow(self) -> int:
+    def delay_underflow(self) -> int | NDArray[np.int64]:
         """counts below the first edge"""
 
     @property
-    def delay_overflow(self) -> int:
+    def delay_overflow(self) -> int | NDArray[np.int64]:
         """counts at or above the last edge"""
 
     @property
@@ -902,7 +902,7 @@ class monte_carlo_result(result):
         """recorded arrivals: 'unscattered', 'down_scattered' or 'up_scattered'"""
 
     @property
-    def arrival_list_complete(self) -> bool:
+    def arrival_list_complete(self) -> bool | NDArray[np.bool_]:
         """false if max_recorded_arrivals was reached"""
 
 
@@ -910,67 +910,67 @@ class arrival_time_result(result):
     """Arrival times of the neutrinos above threshold behind the light front (the keys of `nusi arrival --json`; quantiles and the histogram as arrays), per emitted neutrino with Monte Carlo errors."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g(self) -> float:
+    def log10_g(self) -> float | NDArray[np.float64]:
         """log10 of the coupling g"""
 
     @property
-    def primaries(self) -> int:
+    def primaries(self) -> int | NDArray[np.int64]:
         """Monte Carlo primaries"""
 
     @property
-    def window_s(self) -> float:
+    def window_s(self) -> float | NDArray[np.float64]:
         """the time window [s]"""
 
     @property
-    def fraction_above_threshold(self) -> float:
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
         """F (Sec. IV)"""
 
     @property
-    def fraction_above_threshold_error(self) -> float:
+    def fraction_above_threshold_error(self) -> float | NDArray[np.float64]:
         """its standard error"""
 
     @property
-    def unscattered_fraction(self) -> float:
+    def unscattered_fraction(self) -> float | NDArray[np.float64]:
         """above threshold, never scattered"""
 
     @property
-    def unscattered_fraction_error(self) -> float:
+    def unscattered_fraction_error(self) -> float | NDArray[np.float64]:
         """its standard error"""
 
     @property
-    def fraction_within_window(self) -> float:
+    def fraction_within_window(self) -> float | NDArray[np.float64]:
         """F_window = N(E > threshold, delay < window)/N(emitted)"""
 
     @property
-    def fraction_within_window_error(self) -> float:
+    def fraction_within_window_error(self) -> float | NDArray[np.float64]:
         """its standard error"""
 
     @property
-    def scattered_within_window(self) -> float:
+    def scattered_within_window(self) -> float | NDArray[np.float64]:
         """the scattered part of F_window"""
 
     @property
-    def scattered_within_window_error(self) -> float:
+    def scattered_within_window_error(self) -> float | NDArray[np.float64]:
         """its standard error"""
 
     @property
-    def mean_delay_s(self) -> float:
+    def mean_delay_s(self) -> float | NDArray[np.float64]:
         """mean delay of the arrivals above threshold [s]"""
 
     @property
-    def mean_scatterings_per_primary(self) -> float:
+    def mean_scatterings_per_primary(self) -> float | NDArray[np.float64]:
         """scatterings per primary"""
 
     @property
-    def arrivals_above_threshold(self) -> int:
+    def arrivals_above_threshold(self) -> int | NDArray[np.int64]:
         """arrivals above threshold counted"""
 
     @property
-    def scattered_arrivals_above_threshold(self) -> int:
+    def scattered_arrivals_above_threshold(self) -> int | NDArray[np.int64]:
         """of them scattered"""
 
     @property
@@ -1002,11 +1002,11 @@ class arrival_time_result(result):
         """counts in [edges[i], edges[i+1])"""
 
     @property
-    def histogram_underflow(self) -> int:
+    def histogram_underflow(self) -> int | NDArray[np.int64]:
         """counts below the first edge"""
 
     @property
-    def histogram_overflow(self) -> int:
+    def histogram_overflow(self) -> int | NDArray[np.int64]:
         """counts at or above the last edge"""
 
 
@@ -1042,27 +1042,27 @@ class event_counts(result):
     """Expected events per detector at one (M, g) (the keys of `nusi events --json`), arrays over the detectors."""
 
     @property
-    def detector(self) -> str:
+    def detector(self) -> str | list[str]:
         """the detector's name"""
 
     @property
-    def without_nusi(self) -> float:
+    def without_nusi(self) -> float | NDArray[np.float64]:
         """expected events without secret interactions"""
 
     @property
-    def time_integrated(self) -> float:
+    def time_integrated(self) -> float | NDArray[np.float64]:
         """with them, every arrival counted (grid transport of Eq. 8)"""
 
     @property
-    def within_window(self) -> float:
+    def within_window(self) -> float | NDArray[np.float64]:
         """with them, arrivals within window_s of the light front"""
 
     @property
-    def within_window_error(self) -> float:
+    def within_window_error(self) -> float | NDArray[np.float64]:
         """Monte Carlo error of within_window"""
 
     @property
-    def unscattered(self) -> float:
+    def unscattered(self) -> float | NDArray[np.float64]:
         """the exact (unscattered) part of within_window"""
 
 
@@ -1070,35 +1070,35 @@ class event_bound_result(result):
     """An event-level bound per mass (the keys of `nusi bound sn1987a --json` and `nusi bound forecast --json`)."""
 
     @property
-    def log10_mass_MeV(self) -> float:
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
         """log10 of the mediator mass M/MeV"""
 
     @property
-    def log10_g_bound(self) -> float:
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
         """smallest excluded log10 g; log10_g_min if excluded there, log10_g_max if nothing is"""
 
     @property
-    def found(self) -> bool:
+    def found(self) -> bool | NDArray[np.bool_]:
         """the test statistic crosses the level inside the scan"""
 
     @property
-    def excluded_at_scan_bottom(self) -> bool:
+    def excluded_at_scan_bottom(self) -> bool | NDArray[np.bool_]:
         """already excluded at log10_g_min"""
 
     @property
-    def reopens_above(self) -> bool:
+    def reopens_above(self) -> bool | NDArray[np.bool_]:
         """a scan point above the bound falls back below the level"""
 
     @property
-    def max_test_statistic(self) -> float:
+    def max_test_statistic(self) -> float | NDArray[np.float64]:
         """largest -2 [ln L(g) - ln L(no nuSI)] of the scan"""
 
     @property
-    def normalisation_at_bound(self) -> float:
+    def normalisation_at_bound(self) -> float | NDArray[np.float64]:
         """the profiled factor A on the emitted energy at the bound (1 when fixed)"""
 
     @property
-    def evaluations(self) -> int:
+    def evaluations(self) -> int | NDArray[np.int64]:
         """likelihood evaluations"""
 
 
