@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # Type stub of the nusi Python module, written by python/generate_stub.py from the module's record of its
 # API (do not edit by hand: regenerate it). Units are in the names (_MeV, _cm, _per_cm3); see docs/python.md.
+from collections.abc import Sequence
 from typing import Any, Literal
 
 import numpy as np

@@ -47,3 +47,25 @@ def test_help_shows_the_signature(name):
     import inspect
     sig = inspect.signature(getattr(nusi, name))
     assert "log10_mass_MeV" in sig.parameters
+
+
+def test_stub_annotations_name_only_defined_things():
+    import builtins
+    tree = ast.parse(committed_stub())
+    defined = set(dir(builtins))
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            defined.update((a.asname or a.name).split(".")[0] for a in node.names)
+    used = set()
+    for node in ast.walk(tree):
+        annotations = []
+        if isinstance(node, ast.FunctionDef):
+            annotations = [a.annotation for a in node.args.args + node.args.kwonlyargs] + [node.returns]
+        elif isinstance(node, ast.AnnAssign):
+            annotations = [node.annotation]
+        for a in annotations:
+            if a is not None:
+                used.update(n.id for n in ast.walk(a) if isinstance(n, ast.Name))
+    assert used <= defined, used - defined
