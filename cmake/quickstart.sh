@@ -13,7 +13,7 @@ build=${NUSI_BUILD_DIR:-$root/build}
 jobs=$(nproc 2>/dev/null || echo 2)
 
 packages=(g++ make cmake libboost-dev libcli11-dev nlohmann-json3-dev libfmt-dev doctest-dev libbenchmark-dev python3-matplotlib doxygen
-          libopenmpi-dev openmpi-bin)
+          libopenmpi-dev openmpi-bin pybind11-dev python3-dev python3-numpy python3-pytest)
 # test: clang-tidy, clang++ with libFuzzer (Debian 12 ships it in libclang-rt-14-dev), python3-yaml (CITATION.cff).
 [[ $mode == test ]] && packages+=(clang clang-tidy libclang-rt-14-dev python3-yaml)
 missing=()
@@ -29,7 +29,11 @@ if ((${#missing[@]})); then
   "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
+# The Python module (python/) and its tests use Debian's interpreter, which sees python3-numpy and python3-pytest
+# (a python3 earlier on PATH may be another interpreter).
+python_args=()
+[[ -x /usr/bin/python3 ]] && python_args=(-DPython_EXECUTABLE=/usr/bin/python3)
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release "${python_args[@]}" >/dev/null
 
 if [[ $mode == figures ]]; then
   cmake --build "$build" -j"$jobs" --target nusi_tool  # the tool alone: tests and benchmarks come with `test`
