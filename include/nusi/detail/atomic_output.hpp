@@ -95,8 +95,23 @@ inline std::filesystem::path make_temporary_folder_beside(std::string_view funct
   return std::filesystem::path(buffer.data());
 }
 
+/// fsync of every regular file under `folder` and of the folders themselves, so that a rename of the
+/// folder cannot reach the disk before its contents. Best effort, like sync_parent_folder.
+inline void sync_folder_contents(const std::filesystem::path& folder) {
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(folder, ec); !ec && it != std::filesystem::recursive_directory_iterator();
+       it.increment(ec)) {
+    if (!it->is_regular_file(ec) && !it->is_directory(ec)) continue;
+    const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    (void)::fsync(fd);
+    ::close(fd);
+  }
+  sync_parent_folder(folder / ".");
+}
+
 /// Moves the complete folder `fresh` to `target` (same parent folder), so that target is at every
-/// moment either its old complete contents or the new ones. With no target, one rename. Over an
+/// moment either its old complete contents or the new ones (fresh's files are synced first). With no target, one rename. Over an
 /// existing target: on Linux one renameat2(RENAME_EXCHANGE) swaps the two atomically, then the old
 /// contents (now at `fresh`) are deleted; where the exchange is not supported (another system, or a
 /// file system that refuses it) target is first renamed to a backup, leaving a window of two renames
@@ -104,6 +119,7 @@ inline std::filesystem::path make_temporary_folder_beside(std::string_view funct
 /// then left in place).
 inline void replace_folder(const std::filesystem::path& fresh, const std::filesystem::path& target) {
   namespace fs = std::filesystem;
+  sync_folder_contents(fresh);
   std::error_code ec;
   const bool exists = fs::symlink_status(target, ec).type() != fs::file_type::not_found;
   if (!exists) {
