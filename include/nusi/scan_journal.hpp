@@ -292,6 +292,8 @@ class scan_journal {
   }
   scan_journal(const scan_journal&) = delete;
   scan_journal& operator=(const scan_journal&) = delete;
+  scan_journal(scan_journal&&) = delete;  // it owns a locked file and a mutex
+  scan_journal& operator=(scan_journal&&) = delete;
 
   const std::string& path() const { return path_; }
   const scan_journal_identity& identity() const { return identity_; }
@@ -463,7 +465,7 @@ class scan_journal {
   }
   void open_existing() {
     constexpr std::string_view fn = "nusi::scan_journal";
-    fd_ = ::open(path_.c_str(), O_RDWR | O_CLOEXEC);
+    fd_ = detail::open_existing_file(path_.c_str(), O_RDWR | O_CLOEXEC);
     if (fd_ < 0) {
       const int code = errno;
       throw invalid_argument(std::string(fn) + ": cannot open the journal '" + path_ + "' to resume: " + detail::errno_text(code));
@@ -655,8 +657,8 @@ journaled_scan_result run_scan_journaled(const scan_runner<Real>& runner, scan_j
       work();
     }
     std::unique_lock<std::mutex> lock(mutex);
-    while (running > 0) {
-      finished.wait_for(lock, options.progress_interval);
+    for (bool all_finished = false; !all_finished;) {  // the workers decrement running
+      all_finished = finished.wait_for(lock, options.progress_interval, [&] { return running == 0; });
       lock.unlock();
       try {
         journal.tick();

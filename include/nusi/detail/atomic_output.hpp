@@ -42,12 +42,18 @@ inline void write_all(int fd, std::string_view bytes, const std::string& path) {
   }
 }
 
+/// POSIX open() without creating a file: the one call of the C variadic (its optional mode argument
+/// is not passed), so that the rest of the code calls a typed function.
+inline int open_existing_file(const char* path, int flags) {
+  return ::open(path, flags);  // NOLINT(cppcoreguidelines-pro-type-vararg): POSIX open() is variadic
+}
+
 /// fsync of the folder holding `path`, so that a rename or an unlink in it survives a crash. Best
 /// effort: some file systems refuse fsync on a folder, and the rename has happened either way.
 inline void sync_parent_folder(const std::filesystem::path& path) {
   std::filesystem::path folder = path.parent_path();
   if (folder.empty()) folder = ".";
-  const int fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  const int fd = open_existing_file(folder.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return;
   (void)::fsync(fd);
   ::close(fd);
@@ -102,7 +108,7 @@ inline void sync_folder_contents(const std::filesystem::path& folder) {
   for (auto it = std::filesystem::recursive_directory_iterator(folder, ec); !ec && it != std::filesystem::recursive_directory_iterator();
        it.increment(ec)) {
     if (!it->is_regular_file(ec) && !it->is_directory(ec)) continue;
-    const int fd = ::open(it->path().c_str(), O_RDONLY | O_CLOEXEC);
+    const int fd = open_existing_file(it->path().c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     (void)::fsync(fd);
     ::close(fd);
