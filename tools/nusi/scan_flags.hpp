@@ -6,7 +6,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -79,6 +78,7 @@ struct scan_flags {
     if (exists && !resume)
       throw usage_error("'" + journal_path() + "' exists, the journal of an interrupted run: add --resume to continue it, or delete it");
     if (!fs::is_directory(fs::absolute(out).parent_path(), ec)) throw usage_error("--out: cannot write '" + out + "': no such folder");
+    if (fs::is_directory(out, ec)) throw usage_error("--out: '" + out + "' is a folder; name the table's file");
     if (resume && !exists && fs::symlink_status(out, ec).type() != fs::file_type::not_found)
       throw usage_error("--resume: '" + out + "' exists and there is no journal '" + journal_path() +
                         "', so that run finished: nothing to resume (run without --resume to compute it again)");
