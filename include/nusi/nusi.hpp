@@ -21,6 +21,7 @@
 #include "propagation_setup.hpp"
 #include "random_walk.hpp"
 #include "scan.hpp"
+#include "scan_journal.hpp"
 #include "spectra.hpp"
 #include "time_spread_bound.hpp"
 #include "transport.hpp"

@@ -265,22 +265,33 @@ class scan_runner {
   std::vector<detail::scan_walk<Real>> walks_;
 };
 
-/// The jobs of each of `parts` workers (MPI ranks, machines), each list in job order: bound rows
-/// (each ~12 transport solves) are dealt round-robin, then point rows (one solve each) continue the
-/// deal, so no worker has more than one bound row and one point row above another's. (A plain
-/// k % parts split gives every bound row to one worker when the rows per mass are a multiple of parts.)
-/// @throws nusi::invalid_argument if parts is 0 or above 1000000.
+/// The jobs `jobs` (each < runner.jobs(), none twice) dealt to `parts` workers (MPI ranks, machines),
+/// each list in job order: bound rows (each ~12 transport solves) are dealt round-robin, then point rows
+/// (one solve each) continue the deal, so no worker has more than one bound row and one point row above
+/// another's. (A plain k % parts split gives every bound row to one worker when the rows per mass are a
+/// multiple of parts.) A resumed scan deals the jobs its journal does not hold yet.
+/// @throws nusi::invalid_argument if parts is 0 or above 1000000, or a job is out of range.
 template <class Real>
-std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runner, std::size_t parts) {
+std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runner, std::size_t parts,
+                                                  const std::vector<std::size_t>& jobs) {
   if (parts < 1) detail::throw_invalid("nusi::scan_shares", "parts", ">= 1", parts);
   if (parts > 1000000) detail::throw_invalid("nusi::scan_shares", "parts", "<= 1000000", parts);
+  for (const std::size_t k : jobs)
+    if (k >= runner.jobs()) detail::throw_invalid("nusi::scan_shares", "jobs", "< runner.jobs() = " + detail::to_text(runner.jobs()), k);
   std::vector<std::vector<std::size_t>> share(parts);
   std::size_t dealt = 0;
   for (const scan_row_kind kind : {scan_row_kind::bound, scan_row_kind::point})
-    for (std::size_t k = 0; k < runner.jobs(); ++k)
+    for (const std::size_t k : jobs)
       if (runner.skeleton(k).kind == kind) share[dealt++ % parts].push_back(k);
   for (auto& s : share) std::sort(s.begin(), s.end());
   return share;
+}
+/// Every job of the runner dealt to `parts` workers (the overload above with jobs 0 .. jobs() - 1).
+template <class Real>
+std::vector<std::vector<std::size_t>> scan_shares(const scan_runner<Real>& runner, std::size_t parts) {
+  std::vector<std::size_t> all(runner.jobs());
+  for (std::size_t k = 0; k < all.size(); ++k) all[k] = k;
+  return scan_shares(runner, parts, all);
 }
 
 /// Runs every job of the plan on `threads` threads (0: all cores; parallel.hpp) and returns the table
@@ -343,8 +354,47 @@ void unpack_scan_row(const Real* in, scan_row<Real>& r) {
 }
 }  // namespace detail
 
-/// The table as CSV: a header, then one line per row with full-precision numbers (max_digits10, so
-/// the text identifies each value exactly); cells that do not apply to a row's kind are empty.
+/// The header line of the scan CSV table (without the line break).
+inline constexpr std::string_view scan_csv_header =
+    "supernova,kind,log10_mass_MeV,log10_g,F,F_noise_floor,F_is_upper_limit,propagation_excluded,N_2to4,"
+    "core_excluded,log10_g_prop,g_prop_found,F_at_g_prop,log10_g_core,status";
+
+/// One line of the scan CSV table (without the line break): full-precision numbers (max_digits10, so
+/// the text identifies each value exactly); cells that do not apply to the row's kind are empty. The
+/// text depends on the row alone, which is what lets a journal (scan_journal.hpp) store it.
+/// @throws nusi::invalid_argument if row.supernova is not below plan.supernovae.size().
+template <class Real>
+std::string scan_csv_row(const scan_plan<Real>& plan, const scan_row<Real>& r) {
+  if (r.supernova >= plan.supernovae.size())
+    detail::throw_invalid("nusi::scan_csv_row", "row.supernova", "< plan.supernovae.size() = " + detail::to_text(plan.supernovae.size()),
+                          r.supernova);
+  using detail::scan_bool;
+  using detail::scan_number;
+  std::ostringstream os;
+  os << plan.supernovae[r.supernova].name << ',' << (r.kind == scan_row_kind::bound ? "bound" : "point") << ','
+     << scan_number(r.log10_mass_MeV) << ',';
+  const bool ok = r.status == scan_status::ok;
+  if (r.kind == scan_row_kind::point) {
+    os << scan_number(r.log10_coupling) << ',';
+    if (ok)
+      os << scan_number(r.fraction.value) << ',' << scan_number(r.fraction.noise_floor) << ','
+         << scan_bool(r.fraction.is_upper_limit) << ',' << scan_bool(r.propagation_excluded) << ','
+         << scan_number(r.N_2to4) << ',' << scan_bool(r.core_excluded) << ",,,,";
+    else
+      os << ",,,,,,,,,";
+  } else {
+    os << ",,,,,,,";
+    if (ok)
+      os << scan_number(r.propagation_bound.log10_g_bound) << ',' << scan_bool(r.propagation_bound.found) << ','
+         << scan_number(r.propagation_bound.fraction_at_bound) << ',' << scan_number(r.log10_g_core) << ',';
+    else
+      os << ",,,,";
+  }
+  os << (ok ? "ok" : "numerical_error");
+  return os.str();
+}
+
+/// The table as CSV: scan_csv_header, then scan_csv_row of every row, each line ending in '\n'.
 /// @throws nusi::invalid_argument if a row's supernova index is not below plan.supernovae.size().
 template <class Real>
 void write_scan_csv(std::ostream& os, const scan_plan<Real>& plan, const std::vector<scan_row<Real>>& rows) {
@@ -352,32 +402,8 @@ void write_scan_csv(std::ostream& os, const scan_plan<Real>& plan, const std::ve
     if (rows[i].supernova >= plan.supernovae.size())
       detail::throw_invalid("nusi::write_scan_csv", "rows[" + std::to_string(i) + "].supernova",
                             "< plan.supernovae.size() = " + detail::to_text(plan.supernovae.size()), rows[i].supernova);
-  os << "supernova,kind,log10_mass_MeV,log10_g,F,F_noise_floor,F_is_upper_limit,propagation_excluded,N_2to4,"
-        "core_excluded,log10_g_prop,g_prop_found,F_at_g_prop,log10_g_core,status\n";
-  for (const scan_row<Real>& r : rows) {
-    using detail::scan_bool;
-    using detail::scan_number;
-    os << plan.supernovae.at(r.supernova).name << ',' << (r.kind == scan_row_kind::bound ? "bound" : "point") << ','
-       << scan_number(r.log10_mass_MeV) << ',';
-    const bool ok = r.status == scan_status::ok;
-    if (r.kind == scan_row_kind::point) {
-      os << scan_number(r.log10_coupling) << ',';
-      if (ok)
-        os << scan_number(r.fraction.value) << ',' << scan_number(r.fraction.noise_floor) << ','
-           << scan_bool(r.fraction.is_upper_limit) << ',' << scan_bool(r.propagation_excluded) << ','
-           << scan_number(r.N_2to4) << ',' << scan_bool(r.core_excluded) << ",,,,";
-      else
-        os << ",,,,,,,,,";
-    } else {
-      os << ",,,,,,,";
-      if (ok)
-        os << scan_number(r.propagation_bound.log10_g_bound) << ',' << scan_bool(r.propagation_bound.found) << ','
-           << scan_number(r.propagation_bound.fraction_at_bound) << ',' << scan_number(r.log10_g_core) << ',';
-      else
-        os << ",,,,";
-    }
-    os << (ok ? "ok" : "numerical_error") << '\n';
-  }
+  os << scan_csv_header << '\n';
+  for (const scan_row<Real>& r : rows) os << scan_csv_row(plan, r) << '\n';
 }
 
 /// Writes a plan in the text format read_scan_plan reads (every value at full precision, so reading

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include <nusi/detail/atomic_output.hpp>
+
 #include "data_files.hpp"
 #include "figures.hpp"
 #include "output.hpp"
@@ -43,7 +45,7 @@ struct figures_command {
     c.details("Compute the paper's bounds and Figs. 1-3 with the embedded defaults: CSV, PNG, summary.txt and\n"
               "provenance.json. Every physics input can be changed; Fig. 1 shows both Majorana and Dirac targets\n"
               "(--dirac sets Fig. 3).");
-    c.setting("--out", out_dir, "output directory");
+    c.setting("--out", out_dir, "output folder, replaced as a whole at the end (written beside it first, then renamed into place)");
     c.quiet_setting(quiet);
     ctx.propagation.declare(c, nusi_tool::propagation_flags::level | nusi_tool::propagation_flags::grid);
     ctx.core.declare(c, true);
@@ -69,9 +71,24 @@ struct figures_command {
     (void)ctx.propagation.setup();  // reject bad propagation flags before any work
     (void)ctx.propagation.options();
     for (const char* script : {"fig1.py", "fig2.py", "fig3.py", "beyond.py"}) (void)nusi_tool::data_file(std::string("plot/") + script);
-    ctx.out_dir = out_dir;
+    // Everything goes to a new folder beside --out, renamed into place at the end (replace_folder):
+    // --out is always either the old complete set or the new one, never a mixture or a partial set.
+    namespace fs = std::filesystem;
+    fs::path target = out_dir;
+    while (!target.empty() && !target.has_filename() && target != target.root_path()) target = target.parent_path();  // "figs/" -> "figs"
+    if (target.empty() || target == target.root_path() || target.filename() == "." || target.filename() == "..")
+      throw usage_error("--out: '" + out_dir + "' names no folder that can be replaced (give a folder name)");
+    if (fs::exists(target) && !fs::is_directory(target)) throw usage_error("--out: '" + out_dir + "' exists and is not a folder");
+    if (const auto parent = fs::absolute(target).parent_path(); !parent.empty()) fs::create_directories(parent);
+    ctx.out_dir = nusi::detail::make_temporary_folder_beside("nusi figures --out", target);
     ctx.quiet = quiet;
-    std::filesystem::create_directories(ctx.out_dir);
+    struct remove_unless_renamed {
+      fs::path path;
+      ~remove_unless_renamed() {
+        std::error_code ec;
+        if (!path.empty()) fs::remove_all(path, ec);
+      }
+    } cleanup{ctx.out_dir};
 
     nusi_tool::write_core_figures(ctx);
     nusi_tool::write_propagation_figures(ctx);
@@ -82,7 +99,9 @@ struct figures_command {
     const std::string table = summary_table(ctx.summary);
     std::ofstream(ctx.file("summary.txt")) << table;
     std::ofstream(ctx.file("provenance.json")) << c.provenance().dump(2) << "\n";
-    std::cout << table << "\nwrote to " << ctx.out_dir.string() << ":";
+    nusi::detail::replace_folder(ctx.out_dir, target);
+    cleanup.path.clear();
+    std::cout << table << "\nwrote to " << target.string() << ":";
     for (const auto& f : ctx.written) std::cout << ' ' << f;
     std::cout << '\n';
     if (!ctx.failures.empty()) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Progress of long scans on stderr: a percentage with an estimate of the time left. Silent when
+// Progress of long scans on stderr: items done, the rate and an estimate of the time left. Silent when
 // --quiet was given or stderr is not a terminal; the thread pool behind it. Not part of the library.
 #pragma once
 
@@ -24,8 +24,9 @@ namespace nusi_tool {
 
 class progress {
  public:
-  progress(std::string what, std::size_t total, bool quiet)
-      : what_(std::move(what)), total_(total), enabled_(!quiet && total > 0 && isatty(STDERR_FILENO)),
+  /// `first`: items done before this run (a resumed scan's), not counted in the rate.
+  progress(std::string what, std::size_t total, bool quiet, std::size_t first = 0)
+      : what_(std::move(what)), total_(total), first_(first), enabled_(!quiet && total > 0 && isatty(STDERR_FILENO)),
         start_(std::chrono::steady_clock::now()) {}
   ~progress() { finish(); }
   progress(const progress&) = delete;
@@ -39,8 +40,10 @@ class progress {
     last_ = now;
     const double elapsed = std::chrono::duration<double>(now - start_).count();
     const double fraction = double(done) / double(total_);
-    const double left = fraction > 0 ? elapsed * (1 - fraction) / fraction : 0;
-    std::fprintf(stderr, "\r%s: %5.1f%% (%zu/%zu), %.0f s left   ", what_.c_str(), 100 * fraction, done, total_, left);
+    const double rate = elapsed > 0 && done > first_ ? double(done - first_) / elapsed : 0;
+    const double left = rate > 0 ? double(total_ - std::min(done, total_)) / rate : 0;
+    std::fprintf(stderr, "\r%s: %5.1f%% (%zu/%zu), %.3g/s, %s left   ", what_.c_str(), 100 * fraction, done, total_, rate,
+                 duration_text(left).c_str());
     std::fflush(stderr);
   }
   void finish() {
@@ -51,8 +54,16 @@ class progress {
   }
 
  private:
+  /// "42 s", "12 min", "3.5 h".
+  static std::string duration_text(double seconds) {
+    char text[32];
+    if (seconds < 120) std::snprintf(text, sizeof text, "%.0f s", seconds);
+    else if (seconds < 7200) std::snprintf(text, sizeof text, "%.0f min", seconds / 60);
+    else std::snprintf(text, sizeof text, "%.1f h", seconds / 3600);
+    return text;
+  }
   std::string what_;
-  std::size_t total_;
+  std::size_t total_, first_;
   bool enabled_;
   std::chrono::steady_clock::time_point start_, last_{};
 };
