@@ -1,8 +1,9 @@
 # SPDX-License-Identifier: MIT
 # The version is written once, in project(VERSION). Checks that every place that reports it agrees:
 # CITATION.cff, the CMake package version file, `nusi --version` (when the tool is built) and the
-# Python module's __version__ (when it is built). Arguments: VERSION, CFF, PACKAGE_VERSION_FILE,
-# optional TOOL, optional PYTHON and PYTHONPATH.
+# Python module's __version__ (when it is built), and that CHANGELOG.md's newest released section is
+# this version. Arguments: VERSION, CFF, PACKAGE_VERSION_FILE, CHANGELOG, optional TOOL, optional PYTHON
+# and PYTHONPATH.
 cmake_policy(SET CMP0012 NEW)  # the package version file tests if(TRUE)
 function(expect_equal what got)
   if(NOT "${got}" STREQUAL "${VERSION}")
@@ -17,6 +18,15 @@ if(NOT n EQUAL 1)
 endif()
 string(REGEX REPLACE "^version:[ \t]*\"?([^\" \t#]+)\"?.*$" "\\1" cff_version "${cff_version}")
 expect_equal("CITATION.cff" "${cff_version}")
+
+# The first "## [X.Y.Z] - date" heading (sections above it are [Unreleased]).
+file(STRINGS ${CHANGELOG} released REGEX "^## \\[[0-9]+\\.[0-9]+\\.[0-9]+\\]")
+if(NOT released)
+  message(FATAL_ERROR "${CHANGELOG}: no released section '## [X.Y.Z] - date'")
+endif()
+list(GET released 0 newest)
+string(REGEX REPLACE "^## \\[([^]]+)\\].*$" "\\1" newest "${newest}")
+expect_equal("CHANGELOG.md's newest release" "${newest}")
 
 include(${PACKAGE_VERSION_FILE})  # sets PACKAGE_VERSION
 expect_equal("${PACKAGE_VERSION_FILE}" "${PACKAGE_VERSION}")
