@@ -8,6 +8,7 @@
 #include "core_bound.hpp"
 #include "cross_sections.hpp"
 #include "detection.hpp"
+#include "diffuse.hpp"
 #include "emission.hpp"
 #include "errors.hpp"
 #include "event_bound.hpp"

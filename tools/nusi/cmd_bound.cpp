@@ -19,7 +19,10 @@ struct bound_propagation_command {
   // The paper's Fig. 1 range in steps of 0.05 dex (the resonance dip resolved).
   nusi_tool::mass_flags mass{.log10_mass_MeV = -3.5, .from = -7, .to = -1.5, .step = 0.05, .max_masses = 100000};
   nusi_tool::relic_convention_flags relic;
-  nusi_tool::mass_state_flags mass_states;
+  // The mass-state model behind --relic-model, with the defaults of mass_state_setup.
+  nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
+                                          nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
+                                          nusi_tool::mass_state_flags::relic_kinematics | nusi_tool::mass_state_flags::detected_flavour};
   long threads = 0;
   bool quiet = false;
 
@@ -58,7 +61,7 @@ struct bound_propagation_command {
         return nusi::mass_state_propagation_bound(masses[k], setup, emission_span(burst), options);
       });
       model = "mass states (" + mass_states.ordering + ", " +
-              (c.was_set("--sum-masses-eV") ? "sum " + nusi_tool::short_text(mass_states.sum_masses_eV)
+              (mass_states.sum_given ? "sum " + nusi_tool::short_text(mass_states.sum_masses_eV)
                                              : "lightest " + nusi_tool::short_text(mass_states.lightest_mass_eV)) +
               " eV, " + mass_states.mediator_kind + ", " + mass_states.channels + "), F of anti-nu_" + mass_states.detected_flavor;
       level = setup.exclusion_level;

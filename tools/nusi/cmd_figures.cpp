@@ -111,6 +111,7 @@ struct figures_command {
     nusi_tool::write_beyond_figures(ctx);
     nusi_tool::write_mass_state_figure(ctx);
     nusi_tool::write_bounds_figure(ctx);
+    nusi_tool::write_diffuse_figures(ctx);
 
     const std::string table = summary_table(ctx.summary);
     std::ofstream(ctx.file("summary.txt")) << table;

@@ -27,7 +27,10 @@ struct propagate_command {
   double max_angle_rad = nusi::angle_grid_options<double>{}.max_angle_rad;
   nusi_tool::relic_convention_flags relic;
   nusi_tool::angle_flags angles{nusi::transport_options<double>{}.deflections};
-  nusi_tool::mass_state_flags mass_states;
+  // The mass-state model behind --relic-model, with the defaults of mass_state_setup.
+  nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
+                                          nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
+                                          nusi_tool::mass_state_flags::relic_kinematics | nusi_tool::mass_state_flags::detected_flavour};
 
   void declare(nusi_tool::command& c) {
     c.details("Propagation of the supernova burst through the relic neutrinos to Earth (paper Sec. IV, Eq. 8):\n"

@@ -73,3 +73,8 @@ void write_mass_state_figure(figure_context& ctx);
 std::vector<nusi::mass_state_bound_curve_spec<double>> fig6_curve_specs(const std::string& text);
 
 }  // namespace nusi_tool
+
+namespace nusi_tool {
+/// Diffuse fluxes: the DSNB attenuation, event spectra and rate-change region; the comparison with nuSIprop.
+void write_diffuse_figures(figure_context& ctx);
+}  // namespace nusi_tool

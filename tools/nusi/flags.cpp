@@ -496,22 +496,27 @@ std::vector<nusi::flavour> flavour_list(const std::string& flag, const std::stri
 }
 }  // namespace
 
-mass_state_flags::mass_state_flags() {
-  const nusi::mass_state_setup<double> s;
-  ordering = s.spectrum.ordering == nusi::mass_ordering::inverted ? "inverted" : "normal";
-  lightest_mass_eV = s.spectrum.lightest_mass_eV;
-  const auto mixing = s.spectrum.mixing ? *s.spectrum.mixing : nusi::nufit_5_2<double>(s.spectrum.ordering);
-  theta12_deg = mixing.theta12_deg;
-  theta13_deg = mixing.theta13_deg;
-  theta23_deg = mixing.theta23_deg;
-  delta_cp_deg = mixing.delta_cp_deg;
-  dm21_eV2 = mixing.delta_m2_21_eV2;
-  dm3l_eV2 = mixing.abs_delta_m2_3l_eV2;
+mass_state_flags::mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum,
+                                   const nusi::mass_state_interaction<double>& interaction, unsigned parts_)
+    : parts(parts_) {
+  const nusi::mass_state_setup<double> s;  // the defaults of the parts only mass_state_setup has
+  ordering = spectrum.ordering == nusi::mass_ordering::inverted ? "inverted" : "normal";
+  lightest_mass_eV = spectrum.lightest_mass_eV;
+  default_is_sum = spectrum.sum_masses_eV.has_value();
+  sum_masses_eV = spectrum.sum_masses_eV.value_or(0);
+  const auto mix = spectrum.mixing ? *spectrum.mixing : nusi::nufit_5_2<double>(spectrum.ordering);
+  theta12_deg = mix.theta12_deg;
+  theta13_deg = mix.theta13_deg;
+  theta23_deg = mix.theta23_deg;
+  delta_cp_deg = mix.delta_cp_deg;
+  dm21_eV2 = mix.delta_m2_21_eV2;
+  dm3l_eV2 = mix.abs_delta_m2_3l_eV2;
   for (std::size_t f = 0; f < 3; ++f)
-    if (s.interaction.pattern.entries[f][f] != 0) coupling_flavors += (coupling_flavors.empty() ? "" : ",") + std::string(flavour_names[f]);
-  channels = s.interaction.channels == nusi::channel_set::s ? "s" : "stu";
-  mediator_kind = s.interaction.med.kind == nusi::mediator_kind::vector ? "vector" : "scalar";
-  convention = s.interaction.convention == nusi::coupling_convention::lagrangian ? "lagrangian" : "paper";
+    if (interaction.pattern.entries[f][f] != 0) coupling_flavors += (coupling_flavors.empty() ? "" : ",") + std::string(flavour_names[f]);
+  channels = interaction.channels == nusi::channel_set::s ? "s" : "stu";
+  nature = interaction.nature == nusi::neutrino_nature::dirac ? "dirac" : "majorana";
+  mediator_kind = interaction.med.kind == nusi::mediator_kind::vector ? "vector" : "scalar";
+  convention = interaction.convention == nusi::coupling_convention::lagrangian ? "lagrangian" : "paper";
   kinematics = kinematics_name(s.relic.kinematics);
   detected_flavor = std::string(nusi::flavour_name(s.detected_flavour));
 }
@@ -521,45 +526,58 @@ void mass_state_flags::declare(command& c) {
   const auto min_sum = [](nusi::mass_ordering o) {
     return short_text(nusi::neutrino_spectrum<double>(nusi::neutrino_spectrum_options<double>{.ordering = o}).minimum_sum_masses_eV());
   };
+  const std::string pre = (parts & model_choice) ? "mass states: " : "";
   const std::string nufit = "; default NuFIT 5.2 for --ordering (normal shown; inverted ";
-  c.choice("--relic-model", relic_model,
-           "relic background: paper (one relic mass at rest, the s channel: the paper's model and numbers) or mass-states "
-           "(three mass states with mixing, relics of each state at T_nu0, s/t/u channels, detection by flavour; "
-           "docs/physics.md \"Mass states\"). The flags marked 'mass states:' are an error with paper; --relic-mass-eV, "
-           "--relic-density-per-cm3, --relic-counting, --allow-any-relic-mass and --width-scale are an error with mass-states",
-           {"paper", "mass-states"});
-  c.choice("--ordering", ordering, "mass states: neutrino mass ordering", {"normal", "inverted"});
-  c.number("--lightest-mass-eV", lightest_mass_eV, "mass states: lightest mass (m1 normal, m3 inverted), >= 0", "eV");
-  c.number("--sum-masses-eV", sum_masses_eV,
-           "mass states: sum of the masses, instead of --lightest-mass-eV (at least " + min_sum(nusi::mass_ordering::normal) +
-               " normal, " + min_sum(nusi::mass_ordering::inverted) + " inverted)",
-           "eV")
-      ->default_str("none");
-  c.number("--theta12-deg", theta12_deg, "mass states: mixing angle theta_12 in [0, 90]" + nufit + short_text(inverted.theta12_deg) + ")", "deg");
-  c.number("--theta13-deg", theta13_deg, "mass states: theta_13 in [0, 90]" + nufit + short_text(inverted.theta13_deg) + ")", "deg");
-  c.number("--theta23-deg", theta23_deg, "mass states: theta_23 in [0, 90]" + nufit + short_text(inverted.theta23_deg) + ")", "deg");
-  c.number("--delta-cp-deg", delta_cp_deg, "mass states: Dirac CP phase in [0, 360]" + nufit + short_text(inverted.delta_cp_deg) + ")", "deg");
-  c.number("--dm21-eV2", dm21_eV2, "mass states: Delta m^2_21 > 0" + nufit + short_text(inverted.delta_m2_21_eV2) + ")", "eV^2");
+  if (parts & model_choice)
+    c.choice("--relic-model", relic_model,
+             "relic background: paper (one relic mass at rest, the s channel: the paper's model and numbers) or mass-states "
+             "(three mass states with mixing, relics of each state at T_nu0, s/t/u channels, detection by flavour; "
+             "docs/physics.md \"Mass states\"). The flags marked 'mass states:' are an error with paper; --relic-mass-eV, "
+             "--relic-density-per-cm3, --relic-counting, --allow-any-relic-mass and --width-scale are an error with mass-states",
+             {"paper", "mass-states"});
+  c.choice("--ordering", ordering, pre + "neutrino mass ordering", {"normal", "inverted"});
+  const std::string sum_range =
+      " (at least " + min_sum(nusi::mass_ordering::normal) + " normal, " + min_sum(nusi::mass_ordering::inverted) + " inverted)";
+  c.number("--lightest-mass-eV", lightest_mass_eV,
+           pre + "lightest mass (m1 normal, m3 inverted), >= 0" + (default_is_sum ? "; replaces --sum-masses-eV" : ""), "eV");
+  auto* sum = c.number("--sum-masses-eV", sum_masses_eV,
+                       pre + "sum of the masses" + (default_is_sum ? "" : ", instead of --lightest-mass-eV") + sum_range, "eV");
+  if (!default_is_sum) sum->default_str("none");
+  c.number("--theta12-deg", theta12_deg, pre + "mixing angle theta_12 in [0, 90]" + nufit + short_text(inverted.theta12_deg) + ")", "deg");
+  c.number("--theta13-deg", theta13_deg, pre + "theta_13 in [0, 90]" + nufit + short_text(inverted.theta13_deg) + ")", "deg");
+  c.number("--theta23-deg", theta23_deg, pre + "theta_23 in [0, 90]" + nufit + short_text(inverted.theta23_deg) + ")", "deg");
+  c.number("--delta-cp-deg", delta_cp_deg, pre + "Dirac CP phase in [0, 360]" + nufit + short_text(inverted.delta_cp_deg) + ")", "deg");
+  c.number("--dm21-eV2", dm21_eV2, pre + "Delta m^2_21 > 0" + nufit + short_text(inverted.delta_m2_21_eV2) + ")", "eV^2");
   c.number("--dm3l-eV2", dm3l_eV2,
-           "mass states: |Delta m^2_3l| (Delta m^2_31 normal, -Delta m^2_32 inverted) > 0" + nufit + short_text(inverted.abs_delta_m2_3l_eV2) + ")",
+           pre + "|Delta m^2_3l| (Delta m^2_31 normal, -Delta m^2_32 inverted) > 0" + nufit + short_text(inverted.abs_delta_m2_3l_eV2) + ")",
            "eV^2");
-  c.text("--coupling-flavors", coupling_flavors, "mass states: flavours the mediator couples to, equally (e.g. e,mu,tau or tau)");
-  c.choice("--channels", channels, "mass states: s (the resonant s channel alone, as the paper) or stu (s, t, u and their interference)",
+  c.text("--coupling-flavors", coupling_flavors, pre + "flavours the mediator couples to, equally, comma-separated (e.g. e,mu,tau or tau)",
+         coupling_flavors);
+  c.choice("--channels", channels, pre + "s (the resonant s channel alone, as the paper) or stu (s, t, u and their interference)",
            {"s", "stu"});
-  c.choice("--mediator", mediator_kind, "mass states: scalar or vector mediator", {"scalar", "vector"});
+  if (parts & nature_choice) c.choice("--nature", nature, pre + "Majorana or Dirac neutrinos", {"majorana", "dirac"});
+  if (parts & mediator_choice) c.choice("--mediator", mediator_kind, pre + "scalar or vector mediator", {"scalar", "vector"});
   c.choice("--coupling-convention", convention,
-           "mass states: paper (each channel's width g^2 M/(4 pi)) or lagrangian (the Lagrangian's coupling, as nuSIprop)",
-           {"paper", "lagrangian"});
-  c.choice("--relic-kinematics", kinematics,
-           "mass states: relic momenta thermal (Fermi-Dirac at T_nu0), at-rest (the paper's approximation; needs every mass > 0) or "
-           "automatic (at rest where p_rms/m <= 1e-3)",
-           {"thermal", "at-rest", "automatic"});
-  c.choice("--detected-flavor", detected_flavor,
-           "mass states: flavour whose antineutrinos are detected (F of the bound; inverse beta decay: e)", {"e", "mu", "tau"});
+           pre + "paper (each channel's width g^2 M/(4 pi)) or lagrangian (the Lagrangian's coupling, as nuSIprop)", {"paper", "lagrangian"});
+  if (parts & relic_kinematics)
+    c.choice("--relic-kinematics", kinematics,
+             pre + "relic momenta thermal (Fermi-Dirac at T_nu0), at-rest (the paper's approximation; needs every mass > 0) or "
+                   "automatic (at rest where p_rms/m <= 1e-3)",
+             {"thermal", "at-rest", "automatic"});
+  if (parts & detected_flavour)
+    c.choice("--detected-flavor", detected_flavor, pre + "flavour whose antineutrinos are detected (F of the bound; inverse beta decay: e)",
+             {"e", "mu", "tau"});
   const command* self = &c;
+  // Of the lightest mass and the sum, the provenance holds the one that fixes the masses.
+  const bool by_sum = default_is_sum;
+  c.inactive_when("--sum-masses-eV", [self, by_sum] {
+    return self->was_set("--lightest-mass-eV") || (!by_sum && !self->was_set("--sum-masses-eV"));
+  });
+  c.inactive_when("--lightest-mass-eV", [self, by_sum] {
+    return self->was_set("--sum-masses-eV") || (by_sum && !self->was_set("--lightest-mass-eV"));
+  });
+  if (!(parts & model_choice)) return;
   for (const char* flag : mass_state_only_flags) c.inactive_when(flag, [this] { return !active(); });
-  c.inactive_when("--sum-masses-eV", [self] { return !self->was_set("--sum-masses-eV"); });
-  c.inactive_when("--lightest-mass-eV", [self] { return self->was_set("--sum-masses-eV"); });
   for (const char* flag : paper_relic_flags) c.inactive_when(flag, [this] { return active(); });
 }
 
@@ -569,11 +587,12 @@ void mass_state_flags::resolve(const command& c) {
       if (c.was_set(flag)) throw usage_error(std::string(flag) + " applies to --relic-model mass-states (the paper's relic model is chosen)");
     return;
   }
-  for (const char* flag : paper_relic_flags)
-    if (c.was_set(flag))
-      throw usage_error(std::string(flag) + " applies to --relic-model paper (the mass-state model sets its relics from the masses and T_nu0)");
+  if (parts & model_choice)
+    for (const char* flag : paper_relic_flags)
+      if (c.was_set(flag))
+        throw usage_error(std::string(flag) + " applies to --relic-model paper (the mass-state model sets its relics from the masses and T_nu0)");
   if (c.was_set("--lightest-mass-eV") && c.was_set("--sum-masses-eV"))
-    throw usage_error("give --lightest-mass-eV or --sum-masses-eV, not both");
+    throw usage_error("--sum-masses-eV: give --lightest-mass-eV or --sum-masses-eV, not both");
   const auto nufit = nusi::nufit_5_2<double>(ordering_of(ordering));
   const std::pair<const char*, std::pair<double*, double>> mixing_flags[] = {
       {"--theta12-deg", {&theta12_deg, nufit.theta12_deg}},   {"--theta13-deg", {&theta13_deg, nufit.theta13_deg}},
@@ -589,9 +608,9 @@ void mass_state_flags::resolve(const command& c) {
   require_positive("--dm3l-eV2", dm3l_eV2);
   if (ordering == "inverted" && !(dm3l_eV2 > dm21_eV2))
     throw usage_error("--dm3l-eV2 must be > --dm21-eV2 = " + number_text(dm21_eV2) + " for the inverted ordering, got " + number_text(dm3l_eV2));
-  if (!(lightest_mass_eV >= 0)) throw usage_error("--lightest-mass-eV must be >= 0, got " + number_text(lightest_mass_eV));
-  if (c.was_set("--sum-masses-eV")) {
-    sum_given = true;
+  require_in_range("--lightest-mass-eV", lightest_mass_eV, 0, 100);
+  sum_given = c.was_set("--sum-masses-eV") || (default_is_sum && !c.was_set("--lightest-mass-eV"));
+  if (sum_given) {
     nusi::neutrino_spectrum_options<double> o{.ordering = ordering_of(ordering)};
     o.mixing = mixing();
     const double least = nusi::neutrino_spectrum<double>(o).minimum_sum_masses_eV();
@@ -606,29 +625,41 @@ nusi::mixing_parameters<double> mass_state_flags::mixing() const {
   return {theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2};
 }
 
+nusi::neutrino_spectrum_options<double> mass_state_flags::spectrum() const {
+  nusi::neutrino_spectrum_options<double> s;
+  s.ordering = ordering_of(ordering);
+  s.lightest_mass_eV = lightest_mass_eV;
+  if (sum_given) s.sum_masses_eV = sum_masses_eV;
+  s.mixing = mixing();
+  return s;
+}
+
+void mass_state_flags::apply(nusi::mass_state_interaction<double>& interaction) const {
+  if (parts & nature_choice) interaction.nature = nature == "dirac" ? nusi::neutrino_nature::dirac : nusi::neutrino_nature::majorana;
+  if (parts & mediator_choice) interaction.med.kind = mediator_kind == "vector" ? nusi::mediator_kind::vector : nusi::mediator_kind::scalar;
+  interaction.channels = channels == "s" ? nusi::channel_set::s : nusi::channel_set::stu;
+  interaction.convention = convention == "lagrangian" ? nusi::coupling_convention::lagrangian : nusi::coupling_convention::paper;
+  nusi::flavour_coupling_pattern<double> pattern;
+  for (nusi::flavour f : flavour_list("--coupling-flavors", coupling_flavors))
+    pattern.entries[static_cast<std::size_t>(f)][static_cast<std::size_t>(f)] = 1;
+  interaction.pattern = pattern;
+}
+
 nusi::mass_state_setup<double> mass_state_flags::setup(const propagation_flags& physics, const nusi::mediator<double>& med) const {
   const nusi::propagation_setup<double> paper = physics.setup();  // distance, threshold, level: checked there
   nusi::mass_state_setup<double> s;
   s.interaction.med = med;
-  s.interaction.med.kind = mediator_kind == "vector" ? nusi::mediator_kind::vector : nusi::mediator_kind::scalar;
   s.interaction.nature = physics.dirac ? nusi::neutrino_nature::dirac : nusi::neutrino_nature::majorana;
-  s.interaction.channels = channels == "s" ? nusi::channel_set::s : nusi::channel_set::stu;
-  s.interaction.convention = convention == "lagrangian" ? nusi::coupling_convention::lagrangian : nusi::coupling_convention::paper;
-  nusi::flavour_coupling_pattern<double> pattern;
-  for (nusi::flavour f : flavour_list("--coupling-flavors", coupling_flavors))
-    pattern.entries[static_cast<std::size_t>(f)][static_cast<std::size_t>(f)] = 1;
-  s.interaction.pattern = pattern;
-  s.spectrum.ordering = ordering_of(ordering);
-  s.spectrum.lightest_mass_eV = lightest_mass_eV;
-  if (sum_given) s.spectrum.sum_masses_eV = sum_masses_eV;
-  s.spectrum.mixing = mixing();
-  s.relic.kinematics = kinematics == "at-rest"     ? nusi::relic_kinematics::at_rest
-                       : kinematics == "automatic" ? nusi::relic_kinematics::automatic
-                                                   : nusi::relic_kinematics::thermal;
+  apply(s.interaction);
+  s.spectrum = spectrum();
+  if (parts & relic_kinematics)
+    s.relic.kinematics = kinematics == "at-rest"     ? nusi::relic_kinematics::at_rest
+                         : kinematics == "automatic" ? nusi::relic_kinematics::automatic
+                                                     : nusi::relic_kinematics::thermal;
   s.distance_cm = paper.distance_cm;
   s.threshold_MeV = paper.threshold_MeV;
   s.exclusion_level = paper.exclusion_level;
-  s.detected_flavour = flavour_of(detected_flavor);
+  if (parts & detected_flavour) s.detected_flavour = flavour_of(detected_flavor);
   return s;
 }
 

@@ -146,24 +146,43 @@ struct relic_convention_flags {
   nusi::propagation_setup<double> apply(nusi::propagation_setup<double> s, const command& c) const;
 };
 
-/// The mass-state model of the relic background (mass_states.hpp; docs/physics.md "Mass states") as the
-/// alternative to the paper's one relic: --relic-model paper|mass-states and the model's inputs (ordering,
-/// lightest mass or sum of masses, mixing, couplings, channels, mediator kind, coupling convention, relic
-/// kinematics, detected flavour). The neutrino nature is propagation_flags' --dirac in both models.
+/// The mass-state model (mass_states.hpp; docs/physics.md "Mass states"): ordering, lightest mass or sum of
+/// masses, mixing, coupling flavours, channels, coupling convention, and as the command needs them the
+/// neutrino nature, the mediator kind, the relic kinematics and the detected flavour. One group for every
+/// command that uses the model (propagate and bound propagation behind --relic-model mass-states, diffuse
+/// always); every default is the library struct's handed to the constructor.
 struct mass_state_flags {
+  /// Parts beyond the common inputs, as each command has them.
+  enum part : unsigned {
+    model_choice = 1,      ///< --relic-model paper|mass-states: the model is an alternative to the paper's relic
+    nature_choice = 2,     ///< --nature majorana|dirac (else the command sets the nature, e.g. from --dirac)
+    mediator_choice = 4,   ///< --mediator scalar|vector (else the mediator's kind is left as it is)
+    relic_kinematics = 8,  ///< --relic-kinematics thermal|at-rest|automatic (mass_state_setup::relic)
+    detected_flavour = 16  ///< --detected-flavor e|mu|tau (mass_state_setup::detected_flavour)
+  };
+  unsigned parts;
   std::string relic_model = "paper";
-  std::string ordering, coupling_flavors, channels, mediator_kind, convention, kinematics, detected_flavor;
-  double lightest_mass_eV, sum_masses_eV = 0;
+  std::string ordering, coupling_flavors, channels, nature, mediator_kind, convention, kinematics, detected_flavor;
+  double lightest_mass_eV, sum_masses_eV;
   double theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2;
-  bool sum_given = false;  // --sum-masses-eV was given (set by resolve)
+  bool default_is_sum;     // the library's default fixes the sum of the masses (not the lightest mass)
+  bool sum_given = false;  // the sum fixes the masses (set by resolve)
 
-  mass_state_flags();
+  /// The defaults: spectrum and interaction of the command's library struct; the relic kinematics and
+  /// detected flavour of mass_state_setup. parts: an or of part.
+  mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum, const nusi::mass_state_interaction<double>& interaction,
+                   unsigned parts);
   void declare(command& c);
-  bool active() const { return relic_model == "mass-states"; }
-  /// For run(), before the setup: rejects the flags of the model not chosen when given, and the paper
-  /// relic's flags with mass states; fills the mixing not given from NuFIT 5.2 for --ordering (so that
-  /// the provenance holds what was used); checks every value. Throws usage_error naming the flag.
+  /// The mass-state model is used (always, without model_choice).
+  bool active() const { return !(parts & model_choice) || relic_model == "mass-states"; }
+  /// For run(), before any use: with model_choice, rejects the flags of the model not chosen when given;
+  /// fills the mixing not given from NuFIT 5.2 for --ordering (so that the provenance holds what was used);
+  /// checks every value. Throws usage_error naming the flag.
   void resolve(const command& c);
+  /// The spectrum options (lightest mass or sum, the mixing). Call resolve() first.
+  nusi::neutrino_spectrum_options<double> spectrum() const;
+  /// Sets channels, convention, coupling pattern, and the nature and the mediator's kind where they are parts.
+  void apply(nusi::mass_state_interaction<double>& interaction) const;
   /// The mass-state setup: these flags, med (its kind from --mediator), --dirac, distance, threshold and
   /// level from physics. Call resolve() first.
   nusi::mass_state_setup<double> setup(const propagation_flags& physics, const nusi::mediator<double>& med) const;

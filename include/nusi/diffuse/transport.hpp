@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: MIT
+// Diffuse neutrino fluxes through the expanding relic background (docs/physics.md, "Diffuse fluxes"): the comoving
+// Boltzmann equation of the three mass states with all channels (mass_state_kernel), sources spread in redshift, on a
+// logarithmic comoving energy grid. The operator at redshift z is the local kernel on the grid shifted by
+// s = ln(1+z)/h nodes: one kernel on a physical grid extended by the largest shift serves every z (linear in s between
+// whole shifts). Steps in ln(1+z) are free (not tied to the bin width): per step the exact integral of the operator
+// (first Magnus term) and an exponential sweep down the lower-triangular energy structure, each node's loss exact and
+// its own species block solved. A single burst at a fixed distance is mass_state_propagate.hpp.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "../errors.hpp"
+#include "../mass_states/relic_background.hpp"
+#include "../mass_states/scattering.hpp"
+#include "../mass_states/setup.hpp"
+#include "../spectra.hpp"
+#include "../transport/grid.hpp"
+#include "../transport/mass_state_kernel.hpp"
+#include "../units.hpp"
+#include "cosmology.hpp"
+#include "sources.hpp"
+
+namespace nusi {
+
+/// Physics inputs of a diffuse flux. Defaults: an illustrative mediator (log10 M/MeV = -2.7, log10 g = -3: the
+/// heaviest state's resonance E_res = M^2/2m sweeps 7-40 MeV over z = 0-5, across the DSNB window), Majorana, all
+/// channels, the paper's convention, universal coupling; normal ordering with sum of masses 0.1 eV (below Planck 2018's
+/// 0.12 eV) and NuFIT 5.2 mixing; T_nu0 densities, relics at rest (the only kinematics the diffuse solver takes);
+/// Planck 2018 cosmology; sources up to z = 5.
+template <class Real>
+struct diffuse_setup {
+  mass_state_interaction<Real> interaction{.med = {.mass_MeV = Real(1.9952623149688795e-3L), .coupling = Real(1e-3L)}};
+  neutrino_spectrum_options<Real> spectrum{.ordering = mass_ordering::normal, .lightest_mass_eV = Real(0), .sum_masses_eV = Real(0.1L)};
+  relic_background_options<Real> relic{.kinematics = relic_kinematics::at_rest};
+  cosmology<Real> cosmo{};
+  Real max_redshift = Real(5);
+
+  /// Throws nusi::invalid_argument naming the member (max_redshift in (0, 20]; relics at rest).
+  void validate(std::string_view function) const {
+    interaction.validate(function);
+    cosmo.validate(function);
+    detail::require_open_interval(function, "max_redshift", max_redshift, Real(0), std::numeric_limits<Real>::infinity());
+    if (!(max_redshift <= 20))
+      detail::throw_invalid(function, "max_redshift", "<= 20 (source fits, relics at rest and no radiation end there)", max_redshift);
+    if (relic.kinematics != relic_kinematics::at_rest)
+      detail::throw_invalid(function, "relic.kinematics", "at_rest (the diffuse solver takes relics at rest)",
+                            static_cast<int>(relic.kinematics));
+  }
+};
+
+/// Numerical settings: the comoving energy grid (log-spaced nodes from min to max) and the steps in ln(1+z).
+template <class Real>
+struct diffuse_options {
+  Real min_energy_MeV = Real(1);
+  Real max_energy_MeV = Real(100);
+  std::size_t energy_bins = 300;
+  /// Steps uniform in ln(1+z), independent of the energy grid.
+  std::size_t redshift_steps = 24;
+  /// Every source point: panels of at most this width in ln(1+z), 3-point Gauss each.
+  Real source_panel_width = Real(0.05L);
+  /// false: free streaming (the reference of the attenuation).
+  bool interactions = true;
+  /// true: scatterings remove neutrinos without products (the line-of-sight check; not physical).
+  bool absorption_only = false;
+};
+
+/// Diffuse flux today. Numbers are per comoving volume [Mpc^-3] (rate densities in Mpc^-3 yr^-1 times the source
+/// weights); fluxes are c n / bin width [cm^-2 s^-1 MeV^-1] (all directions: what a detector's rate needs).
+template <class Real>
+struct diffuse_result {
+  std::vector<Real> energy_MeV, bin_width_MeV;
+  std::size_t species = 0, kinds = 2;
+  /// Per species (state * kinds + kind), per node: number today [Mpc^-3].
+  std::vector<std::vector<Real>> number;
+  /// Flux today by flavour (e, mu, tau) of active neutrinos plus antineutrinos, and of antineutrinos alone.
+  std::array<std::vector<Real>, 3> flux_per_cm2_s_MeV, antineutrino_flux_per_cm2_s_MeV;
+  /// Budgets [Mpc^-3, MeV Mpc^-3]: emitted on the grid (comoving energies, and physical energies at emission), below
+  /// the lowest node and above the highest at emission; scatterings; products below the grid (tracked number and
+  /// comoving energy, and below the extended grid: number only); energy brought in by scatterings on the grid.
+  Real emitted_number = 0, emitted_energy_MeV = 0, emitted_physical_energy_MeV = 0;
+  Real emitted_below_number = 0, emitted_above_number = 0;
+  Real scatterings = 0, underflow_number = 0, underflow_energy_MeV = 0, lost_below_number = 0, injected_energy_MeV = 0;
+  Real number_today = 0, energy_today_MeV = 0;
+  std::size_t redshift_steps = 0, grid_shift_nodes = 0;
+
+  /// (N today + underflow - N emitted - scatterings)/N today: rounding (each scattering adds one neutrino).
+  Real number_budget_relative_error() const {
+    return (number_today + underflow_number + lost_below_number - emitted_number - scatterings) / number_today;
+  }
+  /// (E today + underflow - E emitted - injected)/E emitted, comoving energies: rounding.
+  Real energy_budget_relative_error() const {
+    return (energy_today_MeV + underflow_energy_MeV - emitted_energy_MeV - injected_energy_MeV) / emitted_energy_MeV;
+  }
+  /// Energy lost to redshift: emitted physical minus emitted comoving energy [MeV Mpc^-3].
+  Real redshift_loss_MeV() const { return emitted_physical_energy_MeV - emitted_energy_MeV; }
+};
+
+namespace detail {
+/// phi1(t) = (1 - e^-t)/t and phi2(t) = (t - 1 + e^-t)/t^2 for t >= 0 (series below 1e-3).
+template <class Real>
+std::pair<Real, Real> decay_weights(Real t) {
+  using std::exp;
+  using std::expm1;
+  if (t < Real(1e-3L)) return {1 - t / 2 + t * t / 6, Real(1) / 2 - t / 6 + t * t / 24};
+  const Real em = -expm1(-t);  // 1 - e^-t
+  return {em / t, (t - em) / (t * t)};
+}
+
+/// Small dense solve A x = b (n <= 16), Gaussian elimination with partial pivoting; A and b are overwritten.
+template <class Real>
+void small_solve(Real* A, Real* b, std::size_t n) {
+  using std::abs;
+  for (std::size_t c = 0; c < n; ++c) {
+    std::size_t p = c;
+    for (std::size_t r = c + 1; r < n; ++r)
+      if (abs(A[r * n + c]) > abs(A[p * n + c])) p = r;
+    if (p != c) {
+      for (std::size_t k = 0; k < n; ++k) std::swap(A[c * n + k], A[p * n + k]);
+      std::swap(b[c], b[p]);
+    }
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const Real f = A[r * n + c] / A[c * n + c];
+      if (f == 0) continue;
+      for (std::size_t k = c; k < n; ++k) A[r * n + k] -= f * A[c * n + k];
+      b[r] -= f * b[c];
+    }
+  }
+  for (std::size_t c = n; c-- > 0;) {
+    Real sum = b[c];
+    for (std::size_t k = c + 1; k < n; ++k) sum -= A[c * n + k] * b[k];
+    b[c] = sum / A[c * n + c];
+  }
+}
+
+/// The spectrum emitted at redshift z seen on the comoving axis: (1+z) phi(eps (1+z)) [MeV^-1 of comoving energy].
+template <class Real, class Spectrum>
+struct redshifted_spectrum {
+  const Spectrum* spectrum;
+  Real one_plus_z;
+  Real probability_density_per_MeV(Real eps_MeV) const { return one_plus_z * spectrum->probability_density_per_MeV(eps_MeV * one_plus_z); }
+};
+
+/// Hat projections of f on comoving nodes (2-point Gauss per interval: the hat times a smooth spectrum over one
+/// interval of a log grid, error ~ h^4).
+template <class Real, class F>
+void comoving_hats(const std::vector<Real>& nodes, const F& f, std::vector<Real>& out) {
+  const Real t0 = Real(0.21132486540518711775L), t1 = Real(0.78867513459481288225L);
+  std::fill(out.begin(), out.end(), Real(0));
+  for (std::size_t k = 0; k + 1 < nodes.size(); ++k) {
+    const Real lo = nodes[k], h = nodes[k + 1] - lo;
+    const Real p0 = h / 2 * f.probability_density_per_MeV(lo + h * t0), p1 = h / 2 * f.probability_density_per_MeV(lo + h * t1);
+    out[k] += (1 - t0) * p0 + (1 - t1) * p1;
+    out[k + 1] += t0 * p0 + t1 * p1;
+  }
+}
+
+inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
+    {{0.11270166537925831148L, 0.27777777777777777778L}, {0.5L, 0.44444444444444444444L}, {0.88729833462074168852L, 0.27777777777777777778L}}};
+}  // namespace detail
+
+/// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: per
+/// physical node its loss rates and the gain blocks into lower nodes (copied from mass_state_kernel at today's density),
+/// and per source the gains' number and energy below each node (the products that leave the comoving grid).
+/// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
+template <class Real>
+class diffuse_operator {
+ public:
+  diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical)
+      : S_(scattering.species()), P_(physical.size()), nodes_(physical.nodes_MeV()) {
+    const mass_state_kernel<Real> kernel(scattering, relic, physical, kernel_scope::full);
+    const std::size_t S2 = S_ * S_;
+    loss_.resize(P_ * S_);
+    offset_.resize(P_ + 1);
+    for (std::size_t j = 0, off = 0; j <= P_; ++j) {
+      offset_[j] = off;
+      if (j < P_) off += (P_ - j) * S2;
+    }
+    gain_.assign(offset_[P_], Real(0));
+    below_number_.assign(P_ * (P_ + 1) / 2 * S_, Real(0));
+    below_energy_ = below_number_;
+    gain_energy_.assign(P_ * S_, Real(0));
+    for (std::size_t p = 0; p < P_; ++p)
+      for (std::size_t s = 0; s < S_; ++s) loss_[p * S_ + s] = kernel.rate_per_cm(p, s);
+    for (std::size_t j = 0; j < P_; ++j)
+      for (std::size_t p = j; p < P_; ++p) {
+        Real* B = gain_.data() + offset_[j] + (p - j) * S2;
+        for (std::size_t sp = 0; sp < S_; ++sp)
+          for (std::size_t s = 0; s < S_; ++s) B[sp * S_ + s] = kernel.gain_per_cm(p, sp, j, s);
+      }
+    for (std::size_t p = 0; p < P_; ++p)
+      for (std::size_t sp = 0; sp < S_; ++sp) {
+        Real n = 0, e = 0;
+        Real* bn = below_number_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
+        Real* be = below_energy_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
+        for (std::size_t j = 0; j <= p; ++j) {
+          bn[j] = n;
+          be[j] = e;
+          Real column = 0;
+          const Real* B = gain_.data() + offset_[j] + (p - j) * S2 + sp * S_;
+          for (std::size_t s = 0; s < S_; ++s) column += B[s];
+          n += column;
+          e += column * nodes_[j];
+        }
+        gain_energy_[p * S_ + sp] = e;
+      }
+  }
+
+  std::size_t species() const { return S_; }
+  std::size_t nodes() const { return P_; }
+  Real node_MeV(std::size_t p) const { return nodes_[p]; }
+  /// Loss rate of species s at physical node p [cm^-1] (today's density).
+  Real loss(std::size_t p, std::size_t s) const { return loss_[p * S_ + s]; }
+  /// Gain blocks into physical node j: block d (source j + d), entry [source species * S + product species].
+  const Real* gains_into(std::size_t j) const { return gain_.data() + offset_[j]; }
+  /// Products of (p, s) per unit density and cm landing below physical node j <= p: number and energy [MeV].
+  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
+  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
+  /// Every product of (p, s) on the grid: number and energy [MeV] per unit density and cm.
+  Real number_on_grid(std::size_t p, std::size_t s) const {
+    Real column = 0;
+    const Real* B = gain_.data() + offset_[p] + s * S_;
+    for (std::size_t q = 0; q < S_; ++q) column += B[q];
+    return number_below(p, s, p) + column;
+  }
+  Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
+
+ private:
+  std::size_t S_, P_;
+  std::vector<Real> nodes_, loss_, gain_, below_number_, below_energy_, gain_energy_;
+  std::vector<std::size_t> offset_;
+};
+
+namespace detail {
+template <class Real>
+void validate_diffuse_options(std::string_view fn, const diffuse_options<Real>& o) {
+  require_positive(fn, "options.min_energy_MeV", o.min_energy_MeV);
+  require_ordered(fn, "options.min_energy_MeV", o.min_energy_MeV, "options.max_energy_MeV", o.max_energy_MeV);
+  if (!(o.max_energy_MeV / o.min_energy_MeV <= Real(1e12L)))
+    throw_invalid(fn, "options.max_energy_MeV", "<= 1e12 min_energy_MeV (twelve decades: more than the grid can hold)", o.max_energy_MeV);
+  if (o.energy_bins < 8 || o.energy_bins > 20000) throw_invalid(fn, "options.energy_bins", "in [8, 20000]", o.energy_bins);
+  if (o.redshift_steps < 1 || o.redshift_steps > 100000) throw_invalid(fn, "options.redshift_steps", "in [1, 100000]", o.redshift_steps);
+  require_open_interval(fn, "options.source_panel_width", o.source_panel_width, Real(0), Real(1));
+}
+
+/// The physical grid: the comoving nodes e_0 r^k extended upwards by `shifts` nodes (threshold placed between the
+/// first two nodes, which makes energy_grid exactly log-spaced from min_energy_MeV).
+template <class Real>
+energy_grid<Real> diffuse_physical_grid(const diffuse_options<Real>& o, std::size_t shifts) {
+  using std::exp;
+  using std::log;
+  const Real h = log(o.max_energy_MeV / o.min_energy_MeV) / Real(o.energy_bins - 1);
+  energy_grid_options<Real> g;
+  g.min_energy_MeV = o.min_energy_MeV;
+  g.bins = o.energy_bins + shifts;
+  g.max_energy_MeV = o.min_energy_MeV * exp(h * Real(g.bins - 1));
+  g.resonance_nodes_per_core = 0;
+  return energy_grid<Real>(g, o.min_energy_MeV * (1 + exp(h)) / 2);
+}
+}  // namespace detail
+
+/// The diffuse flux today from sources with comoving rate `evolution` [Mpc^-3 yr^-1] emitting `components` (weights:
+/// neutrinos per source), up to setup.max_redshift, through the relic background (docs/physics.md, "Diffuse fluxes").
+/// @throws nusi::invalid_argument on a bad setup, option or component (a source spectrum that is not normalisable on
+/// the grid, a negative rate); nusi::numerical_error if a result is not finite.
+template <class Real, class Evolution, class Spectrum>
+  requires source_evolution<Evolution, Real> && energy_spectrum<Spectrum, Real>
+diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const Evolution& evolution,
+                                       std::span<const flavour_emission<Real, Spectrum>> components,
+                                       const diffuse_options<Real>& options = {}) {
+  using std::ceil;
+  using std::exp;
+  using std::log;
+  using std::log1p;
+  constexpr std::string_view fn = "nusi::propagate_diffuse";
+  setup.validate(fn);
+  detail::validate_diffuse_options(fn, options);
+  if (components.empty()) detail::throw_invalid(fn, "components.size()", ">= 1", 0);
+  for (const auto& c : components) c.validate(fn);
+  const neutrino_spectrum<Real> spectrum(setup.spectrum);
+  const mass_state_scattering<Real> scattering(setup.interaction, spectrum);
+  const std::size_t N = options.energy_bins, S = scattering.species(), kinds = scattering.kinds();
+  const Real h = log(options.max_energy_MeV / options.min_energy_MeV) / Real(N - 1);
+  const Real x_max = log1p(setup.max_redshift);
+  const std::size_t shifts = static_cast<std::size_t>(ceil(x_max / h)) + 1;
+  {
+    const long double entries = static_cast<long double>(S) * S * (N + shifts) * (N + shifts + 1) / 2;
+    if (options.interactions && entries > static_cast<long double>(mass_state_kernel<Real>::max_entries))
+      detail::throw_invalid(fn, "options.energy_bins",
+                            "giving at most 2^27 kernel entries over the grid extended by ln(1+z_max)/h = " + detail::to_text(shifts) +
+                                " nodes (fewer bins, a narrower range or a lower z_max)",
+                            N);
+  }
+  const energy_grid<Real> physical = detail::diffuse_physical_grid(options, shifts);
+  std::vector<Real> eps(physical.nodes_MeV().begin(), physical.nodes_MeV().begin() + static_cast<std::ptrdiff_t>(N));
+  std::optional<diffuse_operator<Real>> op;
+  if (options.interactions) {
+    const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
+    op.emplace(scattering, relic, physical);
+  }
+  // r^-m: comoving energy per physical energy at a whole shift m.
+  std::vector<Real> inverse_ratio_power(shifts + 1);
+  for (std::size_t m = 0; m <= shifts; ++m) inverse_ratio_power[m] = physical.node_MeV(0) / physical.node_MeV(m);
+
+  diffuse_result<Real> r;
+  r.species = S;
+  r.kinds = kinds;
+  r.redshift_steps = options.redshift_steps;
+  r.grid_shift_nodes = shifts;
+  std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
+  std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S);
+  std::vector<std::pair<std::size_t, Real>> weights;
+  const Real dx = x_max / Real(options.redshift_steps);
+
+  for (std::size_t step = options.redshift_steps; step-- > 0;) {
+    const Real xa = dx * Real(step), xb = step + 1 == options.redshift_steps ? x_max : dx * Real(step + 1);
+    // Sources emitted in the step: panels of 3-point Gauss in x = ln(1+z); dt = dx/H.
+    std::fill(source.begin(), source.end(), Real(0));
+    const std::size_t panels = static_cast<std::size_t>(ceil((xb - xa) / options.source_panel_width));
+    for (std::size_t q = 0; q < panels; ++q) {
+      const Real pa = xa + (xb - xa) * Real(q) / Real(panels), pw = (xb - xa) / Real(panels);
+      for (const auto& [t, w] : detail::gauss3_unit) {
+        const Real xq = pa + pw * Real(t), one_plus_z = exp(xq), z = one_plus_z - 1;
+        const Real rate = evolution.rate(z);
+        if (!(rate >= 0) || !(rate < std::numeric_limits<Real>::infinity()))
+          detail::throw_invalid(fn, "evolution.rate(z)", "finite and >= 0 at z = " + detail::to_text(z), rate);
+        const Real dt = Real(w) * pw * setup.cosmo.hubble_time_yr(z) * rate;
+        if (dt == 0) continue;
+        for (const auto& c : components) {
+          detail::comoving_hats(eps, detail::redshifted_spectrum<Real, Spectrum>{&c.spectrum, one_plus_z}, hats);
+          const Real below = c.spectrum.cumulative_probability(eps.front() * one_plus_z);
+          const Real above = 1 - c.spectrum.cumulative_probability(eps.back() * one_plus_z);
+          const std::size_t kind = static_cast<std::size_t>(c.antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left);
+          Real on_grid = 0, energy = 0;
+          for (std::size_t k = 0; k < N; ++k) {
+            on_grid += hats[k];
+            energy += hats[k] * eps[k];
+          }
+          if (!(on_grid + below + above > 0) || !(on_grid < std::numeric_limits<Real>::infinity()))
+            detail::throw_invalid(fn, "components.spectrum", "normalisable: a finite, positive number on the grid", on_grid);
+          const Real n = dt * c.weight;
+          r.emitted_number += n * on_grid;
+          r.emitted_energy_MeV += n * energy;
+          r.emitted_physical_energy_MeV += n * energy * one_plus_z;
+          r.emitted_below_number += n * below;
+          r.emitted_above_number += n * above;
+          for (std::size_t i = 0; i < 3; ++i) {
+            const Real p = n * c.probability(spectrum, i);
+            if (p == 0) continue;
+            const std::size_t s = i * kinds + kind;
+            for (std::size_t k = 0; k < N; ++k) source[k * S + s] += p * hats[k];
+          }
+        }
+      }
+    }
+    if (!op) {
+      for (std::size_t c = 0; c < N * S; ++c) x[c] += source[c];
+      continue;
+    }
+    // Weights of the whole shifts m: w_m = int over the step of q(x) hat(x/h - m) dx, q = (1+z)^3 c/H(z) [cm].
+    weights.clear();
+    const Real sa = xa / h, sb = xb / h;
+    const std::size_t m_lo = static_cast<std::size_t>(sa), m_hi = std::min(static_cast<std::size_t>(sb) + 1, shifts);
+    for (std::size_t m = m_lo; m <= m_hi; ++m) weights.push_back({m, Real(0)});
+    for (std::size_t m = m_lo; m < m_hi; ++m) {  // piece s in [max(sa, m), min(sb, m+1)]
+      const Real s0 = std::max(sa, Real(m)), s1 = std::min(sb, Real(m + 1));
+      if (!(s1 > s0)) continue;
+      for (const auto& [t, w] : detail::gauss3_unit) {
+        const Real s = s0 + (s1 - s0) * Real(t), xq = s * h, one_plus_z = exp(xq);
+        const Real q = one_plus_z * one_plus_z * one_plus_z * setup.cosmo.hubble_length_cm(one_plus_z - 1) * Real(w) * (s1 - s0) * h;
+        const Real frac = s - Real(m);
+        weights[m - m_lo].second += q * (1 - frac);
+        weights[m + 1 - m_lo].second += q * frac;
+      }
+    }
+    // Sweep from the highest comoving node down.
+    for (std::size_t k = N; k-- > 0;) {
+      std::fill(tau.begin(), tau.end(), Real(0));
+      std::fill(O.begin(), O.end(), Real(0));
+      for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
+      for (const auto& [m, w] : weights) {
+        if (w == 0) continue;
+        const std::size_t j = k + m;
+        for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
+        const Real* G = op->gains_into(j);
+        for (std::size_t sp = 0; sp < S; ++sp)
+          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * G[sp * S + s];
+        for (std::size_t d = 1; k + d < N; ++d) {
+          const Real* B = G + d * S * S;
+          const Real* a = avg.data() + (k + d) * S;
+          for (std::size_t sp = 0; sp < S; ++sp) {
+            const Real c = w * a[sp];
+            if (c == 0) continue;
+            for (std::size_t s = 0; s < S; ++s) in[s] += B[sp * S + s] * c;
+          }
+        }
+      }
+      if (options.absorption_only) {
+        std::fill(in.begin(), in.end(), Real(0));
+        for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
+        std::fill(O.begin(), O.end(), Real(0));
+      }
+      // (I - diag(phi2) O) avg = phi1 x0 + phi2 in; then x1 = e^-tau x0 + phi1 (in + O avg).
+      std::array<Real, 16> phi1{}, phi2{}, decay{};
+      for (std::size_t s = 0; s < S; ++s) {
+        const auto [p1, p2] = detail::decay_weights(tau[s]);
+        phi1[s] = p1;
+        phi2[s] = p2;
+        decay[s] = exp(-tau[s]);
+        for (std::size_t c = 0; c < S; ++c) A[s * S + c] = (s == c ? Real(1) : Real(0)) - p2 * O[s * S + c];
+        b[s] = p1 * x[k * S + s] + p2 * in[s];
+      }
+      detail::small_solve(A.data(), b.data(), S);
+      for (std::size_t s = 0; s < S; ++s) avg[k * S + s] = b[s];
+      for (std::size_t s = 0; s < S; ++s) {
+        Real g = in[s];
+        for (std::size_t c = 0; c < S; ++c) g += O[s * S + c] * b[c];
+        x[k * S + s] = decay[s] * x[k * S + s] + phi1[s] * g;
+        r.scatterings += tau[s] * b[s];
+      }
+      // Products that leave the comoving grid, and the energy scatterings bring in (comoving energies).
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        const Real a = avg[k * S + sp];
+        if (a == 0) continue;
+        for (const auto& [m, w] : weights) {
+          if (w == 0) continue;
+          const std::size_t j = k + m;
+          const Real wa = w * a, back = inverse_ratio_power[m];
+          if (options.absorption_only) {
+            r.lost_below_number += wa * op->loss(j, sp);  // removed: counted as lost so the number budget closes
+            r.injected_energy_MeV -= wa * op->loss(j, sp) * eps[k];
+            continue;
+          }
+          r.underflow_number += wa * op->number_below(j, sp, m);
+          r.underflow_energy_MeV += wa * op->energy_below_MeV(j, sp, m) * back;
+          r.lost_below_number += wa * (2 * op->loss(j, sp) - op->number_on_grid(j, sp));
+          r.injected_energy_MeV += wa * (op->energy_on_grid_MeV(j, sp) - op->loss(j, sp) * op->node_MeV(j)) * back;
+        }
+      }
+    }
+  }
+  if (options.absorption_only) r.scatterings = 0;
+  // Results: numbers today, fluxes by flavour.
+  r.energy_MeV = eps;
+  r.bin_width_MeV.resize(N);
+  for (std::size_t k = 0; k < N; ++k) r.bin_width_MeV[k] = physical.bin_width_MeV(k);
+  r.bin_width_MeV[N - 1] = (eps[N - 1] - eps[N - 2]) / 2;  // the comoving grid ends at its last node
+  r.number.assign(S, std::vector<Real>(N, Real(0)));
+  for (std::size_t k = 0; k < N; ++k)
+    for (std::size_t s = 0; s < S; ++s) {
+      const Real v = x[k * S + s];
+      if (!(v < std::numeric_limits<Real>::infinity()) || !(v >= 0))
+        throw numerical_error("nusi::propagate_diffuse: a number today is not finite and >= 0 (node " + detail::to_text(k) + ")");
+      r.number[s][k] = v;
+      r.number_today += v;
+      r.energy_today_MeV += v * eps[k];
+    }
+  const Real flux_factor = speed_of_light_cm_per_s<Real> / (Mpc_cm<Real> * Mpc_cm<Real> * Mpc_cm<Real>);
+  for (std::size_t a = 0; a < 3; ++a) {
+    r.flux_per_cm2_s_MeV[a].assign(N, Real(0));
+    r.antineutrino_flux_per_cm2_s_MeV[a].assign(N, Real(0));
+    for (std::size_t i = 0; i < 3; ++i) {
+      const Real p = spectrum.mixing_probability(static_cast<flavour>(a), i);
+      const std::size_t anti = i * kinds + static_cast<std::size_t>(neutrino_kind::antineutrino_right);
+      const std::size_t nu = i * kinds + static_cast<std::size_t>(neutrino_kind::neutrino_left);
+      for (std::size_t k = 0; k < N; ++k) {
+        const Real f = flux_factor / r.bin_width_MeV[k];
+        r.antineutrino_flux_per_cm2_s_MeV[a][k] += p * r.number[anti][k] * f;
+        r.flux_per_cm2_s_MeV[a][k] += p * (r.number[anti][k] + r.number[nu][k]) * f;
+      }
+    }
+  }
+  return r;
+}
+
+/// Attenuation phi/phi_free per node: the ratio of two runs on the same grid (0 where the free flux is 0).
+template <class Real>
+std::vector<Real> attenuation(const std::vector<Real>& flux, const std::vector<Real>& free_flux) {
+  std::vector<Real> a(flux.size(), Real(0));
+  for (std::size_t k = 0; k < flux.size() && k < free_flux.size(); ++k) a[k] = free_flux[k] > 0 ? flux[k] / free_flux[k] : Real(0);
+  return a;
+}
+
+}  // namespace nusi
