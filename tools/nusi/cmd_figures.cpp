@@ -78,7 +78,7 @@ struct figures_command {
     c.integer("--fig6-energy-bins", grids.fig6_energy_bins, "Fig. 6: energy nodes of the mass-state transport (the flat bounds also at twice)");
     c.text("--fig6-curves", grids.fig6_curves,
            "Fig. 6: mass-state curves, comma-separated ordering:lightest_eV:mediator (normal|inverted, eV, scalar|vector); "
-           "each takes ~7 s of CPU at the defaults");
+           "each takes a few seconds of CPU at the defaults");
     c.threads_setting(threads, "threads for the bound curves, 0 = all cores (the results do not depend on it)");
   }
 

@@ -134,12 +134,16 @@ struct propagate_command {
                  {"relic_density_per_state_per_helicity_per_cm3", model.relic().density_per_helicity_per_cm3()},
                  {"mediator_width_MeV", model.scattering().width_MeV()},
                  {"energy_nodes", r.energy_MeV.size()}};
-    if (c.format() == nusi_tool::output_format::csv) {  // the scalar members, objects flattened (key_subkey)
+    if (c.format() == nusi_tool::output_format::csv) {  // numbers and flags: objects as key_subkey, arrays as key_1...
       json flat;
       for (const auto& [key, v] : o.items()) {
-        if (!v.is_object()) flat[key] = v;
-        else
+        if (key == "fractions_relative_to" || key == "fraction_all_neutrinos_is") continue;  // prose: in --json only
+        if (v.is_object())
           for (const auto& [sub, w] : v.items()) flat[key + "_" + sub] = w;
+        else if (v.is_array())
+          for (std::size_t i = 0; i < v.size(); ++i) flat[key + "_" + std::to_string(i + 1)] = v[i];
+        else
+          flat[key] = v;
       }
       std::cout << nusi_tool::csv_table({flat});
       return 0;

@@ -440,7 +440,7 @@ nusi::propagation_setup<double> relic_convention_flags::apply(nusi::propagation_
     const double lo = nusi::plausible_relic_mass_min_MeV<double>, hi = nusi::plausible_relic_mass_max_MeV<double>;
     if (!(s.relic.mass_MeV >= lo && s.relic.mass_MeV <= hi))
       throw usage_error("--relic-mass-eV must be a plausible relic mass in [" + short_text(lo * 1e6) + ", " + short_text(hi * 1e6) +
-                        "] eV, got " + number_text(s.relic.mass_MeV * 1e6) + " (--allow-any-relic-mass accepts any mass > 0)");
+                        "] eV, got " + short_text(s.relic.mass_MeV * 1e6) + " (--allow-any-relic-mass accepts any mass > 0)");
   }
   if (counting == "same_mass_state") {
     const auto preset = nusi::relic_neutrinos<double>::same_mass_state();
