@@ -272,7 +272,11 @@ void core_flags::declare(command& c, bool figures) {
       " is the paper's value ((2 pi)^-3 = 4.0e-3, as its formula reads, would weaken g_core by 0.20 dex: docs/physics.md)";
   const std::string profile_help = "tabulated profile CSV (radius_km, density_g_per_cm3, temperature_MeV) instead of the power law";
   const std::string conservative_E = number_text(conservative_case().mean_energy_MeV);
+  const std::string E_cm_help =
+      "centre-of-mass energy of two core neutrinos: head_on, 2<E> (the paper, below Eq. 7), or isotropic_mean_s, "
+      "sqrt(<s>) = sqrt(2)<E> for an isotropic gas (knee 42 instead of 60 MeV)";
   if (figures) {
+    c.choice("--core-E-cm", E_cm_convention, "core: " + E_cm_help, {"head_on", "isotropic_mean_s"});
     c.number("--core-R-min-km", R_min_km, "core, default case: inner radius of the decoupling region", "km");
     c.number("--core-R-max-km", R_max_km, "core, both cases: outer radius", "km");
     c.number("--core-mean-energy-MeV", mean_energy_MeV, "core, default case: <E>, E_cm = 2<E>", "MeV");
@@ -297,10 +301,7 @@ void core_flags::declare(command& c, bool figures) {
   c.number("--r-ref-km", reference_radius_km, "power law: radius where the density is --rho-ref-g-cm3", "km");
   c.number("--power-index", power_index, "power law: n_N ~ r^-power_index");
   c.number("--paper-density-cm3", paper_density_per_cm3, "n_nu of the paper_quoted preset", "cm^-3");
-  c.choice("--E-cm", E_cm_convention,
-           "centre-of-mass energy of two core neutrinos: head_on, 2<E> (the paper, below Eq. 7), or isotropic_mean_s, "
-           "sqrt(<s>) = sqrt(2)<E> for an isotropic gas (knee 42 instead of 60 MeV)",
-           {"head_on", "isotropic_mean_s"});
+  c.choice("--E-cm", E_cm_convention, E_cm_help, {"head_on", "isotropic_mean_s"});
   for (const char* flag : power_law_flags) c.inactive_when(flag, [this] { return !profile.empty(); });
 }
 
@@ -345,6 +346,8 @@ nusi::core_inputs<double> core_flags::figure_inputs(nusi::core_case c, nusi::neu
   in.R_max_cm = nusi::km(R_max_km);
   in.kappa = kappa;
   in.paper_quoted_density_per_cm3 = paper_density_per_cm3;
+  in.E_cm_convention = E_cm_convention == "isotropic_mean_s" ? nusi::centre_of_mass_convention::isotropic_mean_s
+                                                             : nusi::centre_of_mass_convention::head_on;
   return in;
 }
 
