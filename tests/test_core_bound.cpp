@@ -128,6 +128,15 @@ TEST_CASE("E_cm = sqrt(<s>) = sqrt(2)<E> (isotropic gas) moves the knee to 42 Me
                                     iso);
     CHECK(map.log10_coupling_bound[0] == doctest::Approx(b.log10_coupling_bound).epsilon(1e-12));
     CHECK(map.log10_coupling_bound[1] == doctest::Approx(nusi::core_bound(M, iso).log10_coupling_bound).epsilon(1e-12));
+    // So do the overloads on make_core_walk's walk (the tool's path): the knee at sqrt(2)<E>, the same flat bound.
+    const auto walk = nusi::make_core_walk(iso);
+    const auto through_walk = nusi::core_bound(walk, 1.0, iso);
+    CHECK(through_walk.E_cm_at_R_min_MeV() == doctest::Approx(knee).epsilon(1e-15));
+    CHECK(through_walk.log10_coupling_bound - flat_paper == doctest::Approx(-std::log10(2.0) / 8).epsilon(1e-12));
+    const auto walk_map = nusi::core_map(walk, nusi::core_map_grid<double>{.log10_mass_MeV_min = 0, .log10_mass_MeV_max = 4,
+                                                                          .mass_points = 2, .coupling_points = 2},
+                                         iso);
+    CHECK(walk_map.log10_coupling_bound[1] == doctest::Approx(nusi::core_bound(M, iso).log10_coupling_bound).epsilon(1e-12));
   }
   CHECK_THROWS_WITH_AS(nusi::centre_of_mass_energy_MeV(30.0, static_cast<nusi::centre_of_mass_convention>(3)),
                        doctest::Contains("convention"), nusi::invalid_argument);

@@ -188,11 +188,14 @@ core_walk<Real> make_core_walk(const core_inputs<Real>& inputs, const std::files
 }
 
 /// g_core(M) [mass in MeV] through either walk of make_core_walk, with the sigma_2to4 settings of
-/// inputs (kappa, kind, vector_angular_factor). Throws as core_bound above.
+/// inputs (kappa, kind, vector_angular_factor, E_cm_convention). Throws as core_bound above.
 template <class Real>
 core_bound_result<Real> core_bound(const core_walk<Real>& walk, Real mass_MeV, const core_inputs<Real>& inputs) {
   return std::visit(
-      [&](const auto& w) { return core_bound(w, mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor); }, walk);
+      [&](const auto& w) {
+        return core_bound(w, mass_MeV, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention);
+      },
+      walk);
 }
 
 /// The (log10 M, log10 g) grid of the Fig. 2 map; the paper's axes by default.
@@ -305,8 +308,9 @@ core_map_result<Real> core_map(const core_map_grid<Real>& grid, const core_input
 /// The Fig. 2 map through either walk of make_core_walk, with the sigma_2to4 settings of inputs.
 template <class Real>
 core_map_result<Real> core_map(const core_walk<Real>& walk, const core_map_grid<Real>& grid, const core_inputs<Real>& inputs) {
-  return std::visit([&](const auto& w) { return core_map(w, grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor); },
-                    walk);
+  return std::visit(
+      [&](const auto& w) { return core_map(w, grid, inputs.kappa, inputs.kind, inputs.vector_angular_factor, inputs.E_cm_convention); },
+      walk);
 }
 
 }  // namespace nusi

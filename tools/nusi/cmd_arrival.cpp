@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // nusi arrival: arrival times of the supernova neutrinos above threshold behind the light front after
-// secret scatterings (Monte Carlo, 3D deflections): quantiles, the fraction within a window, histogram.
+// secret scatterings (Monte Carlo, --angle-model): quantiles, the fraction within a window, histogram.
 #include <algorithm>
 #include <cmath>
 #include <iostream>
@@ -52,7 +52,7 @@ struct arrival_command {
 
   void declare(nusi_tool::command& c) {
     c.details("Arrival times of the neutrinos above threshold behind the light front (Monte Carlo of the\n"
-              "propagation, paper Sec. IV, 3D deflections): delay quantiles, the fraction within the window\n"
+              "propagation, paper Sec. IV, deflections composed by --angle-model): delay quantiles, the fraction within the window\n"
               "F_window = N(E > threshold, delay < window)/N(emitted), and the delay histogram of scattered arrivals.");
     mediator.declare(c);
     physics.declare(c, nusi_tool::propagation_flags::physics);
@@ -95,7 +95,7 @@ struct arrival_command {
                     {"log10_g", mediator.log10_g},
                     {"primaries", r.primaries},
                     {"seed", o.seed},
-                    {"angle_model", mc.planar ? "planar" : "three_dimensional"},
+                    {"angle_model", mc.angles.model},
                     {"threshold_MeV", setup.threshold_MeV},
                     {"window_s", r.window_s},
                     {"fraction_above_threshold", r.fraction_above_threshold},
@@ -122,7 +122,8 @@ struct arrival_command {
     std::string window_label = "F_window, delay < " + short_text(r.window_s) + " s";
     window_label.resize(std::max<std::size_t>(window_label.size() + 1, 39), ' ');
     std::cout << "M = " << short_text(setup.med.mass_MeV) << " MeV, g = " << short_text(setup.med.coupling) << ", "
-              << r.primaries << " Monte Carlo primaries, threshold " << short_text(setup.threshold_MeV) << " MeV\n"
+              << r.primaries << " Monte Carlo primaries, threshold " << short_text(setup.threshold_MeV) << " MeV, angle model "
+              << mc.angles.model << "\n"
               << "F = N(E > threshold)/N(emitted)        " << pm(r.fraction_above_threshold, r.fraction_above_threshold_error) << "\n"
               << "F_0, unscattered (delay 0)             " << pm(r.unscattered_fraction, r.unscattered_fraction_error) << "\n"
               << window_label << pm(r.fraction_within_window, r.fraction_within_window_error) << "\n"

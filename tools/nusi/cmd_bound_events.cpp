@@ -218,7 +218,7 @@ struct time_spread_command {
                       {"fraction_error", b.at_bound.error}});
     c.print_rows(rows, "time-spread bound: excluded where N(E > " + number_text(setup.threshold_MeV) + " MeV, delay < " +
                            number_text(o.window.window_s) + " s)/N(emitted) <= " + number_text(setup.exclusion_level) + "; " +
-                           std::to_string(o.window.primaries) + " primaries");
+                           std::to_string(o.window.primaries) + " primaries, angle model " + mc.angles.model);
     return 0;
   }
 };

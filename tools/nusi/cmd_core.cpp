@@ -40,6 +40,7 @@ struct core_command {
                             {"kappa", in.kappa},
                             {"temperature_MeV", b.state_at_R_min.temperature_MeV},
                             {"mean_energy_MeV", b.state_at_R_min.mean_energy_MeV},
+                            {"E_cm_convention", core.E_cm_convention},
                             {"E_cm_MeV", b.E_cm_at_R_min_MeV()},
                             {"neutrino_density_per_cm3", b.neutrino_density_at_R_min_per_cm3},
                             {"sigma_nuN_averaged_cm2", b.averaged_cross_section_at_R_min_cm2},
@@ -63,7 +64,8 @@ struct core_command {
     print_row("R_max", in.R_max_cm, "cm");
     print_row("temperature T", b.state_at_R_min.temperature_MeV, "MeV");
     print_row("mean energy <E>", b.state_at_R_min.mean_energy_MeV, "MeV");
-    print_row("E_cm = 2<E>", b.E_cm_at_R_min_MeV(), "MeV");
+    print_row(core.E_cm_convention == "head_on" ? "E_cm = 2<E> (head_on)" : "E_cm = sqrt(2)<E> (isotropic_mean_s)", b.E_cm_at_R_min_MeV(),
+              "MeV");
     print_row("neutrino density n_nu", b.neutrino_density_at_R_min_per_cm3, "cm^-3");
     print_row("<sigma_nuN>", b.averaged_cross_section_at_R_min_cm2, "cm^2");
     print_row("mean free path lambda(R_min)", b.walk.mean_free_path_at_R_min_cm, "cm");

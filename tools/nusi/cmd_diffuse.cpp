@@ -17,7 +17,7 @@ struct diffuse_command {
   const nusi::diffuse_setup<double> defaults{};
   const nusi::diffuse_options<double> default_options{};
   nusi_tool::mediator_flags mediator{std::log10(defaults.interaction.med.mass_MeV), std::log10(defaults.interaction.med.coupling)};
-  nusi_tool::mass_state_flags mass_states{defaults.spectrum, defaults.interaction};
+  nusi_tool::mass_state_flags mass_states{defaults.spectrum, defaults.interaction, nusi_tool::mass_state_flags::nature_choice};
   std::string source = "dsnb", evolution = "sfr-yuksel2008", composition = "1:2:0";
   double spectral_index = nusi::power_law_source<double>{}.spectral_index;
   double z_max = defaults.max_redshift, min_energy_MeV = default_options.min_energy_MeV, max_energy_MeV = default_options.max_energy_MeV;
@@ -165,11 +165,12 @@ struct diffuse_command {
       return finish(c, setup, nusi::star_formation_yuksel2008<double>{}, comps, o);
   }
 
-  int run(const nusi_tool::command& c) const {
+  int run(const nusi_tool::command& c) {
+    mass_states.resolve(c);
     nusi::diffuse_setup<double> setup;
     setup.interaction.med = mediator.mediator();
     mass_states.apply(setup.interaction);
-    setup.spectrum = mass_states.spectrum(c);
+    setup.spectrum = mass_states.spectrum();
     nusi_tool::require_positive("--relic-density-per-state-cm3", density);
     setup.relic.density_per_helicity_per_cm3 = density;
     setup.cosmo = {hubble, omega_m};

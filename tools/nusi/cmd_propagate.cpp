@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // nusi propagate: supernova neutrinos through the relic background to Earth (paper Sec. IV, Eq. 8) at
-// one (M, g): F = N(E > threshold at Earth)/N(emitted), mean scatterings, energy and number budgets.
+// one (M, g): F = N(E > threshold at Earth)/N(emitted) on the grid and converged, mean scatterings,
+// energy and number budgets; or the same under the mass-state model (F by flavour and mass state).
 #include <cmath>
 #include <iostream>
+#include <span>
 
+#include <nusi/mass_states.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/transport.hpp>
 
@@ -22,28 +25,47 @@ struct propagate_command {
   bool spectrum = false, energy_angle = false;
   long angle_bins = static_cast<long>(nusi::angle_grid_options<double>{}.bins);
   double max_angle_rad = nusi::angle_grid_options<double>{}.max_angle_rad;
+  nusi_tool::relic_convention_flags relic;
+  nusi_tool::angle_flags angles{nusi::transport_options<double>{}.deflections};
+  // The mass-state model behind --relic-model, with the defaults of mass_state_setup.
+  nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
+                                          nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
+                                          nusi_tool::mass_state_flags::relic_kinematics | nusi_tool::mass_state_flags::detected_flavour};
 
   void declare(nusi_tool::command& c) {
     c.details("Propagation of the supernova burst through the relic neutrinos to Earth (paper Sec. IV, Eq. 8):\n"
-              "F = N(E > threshold)/N(emitted), scatterings, budgets. Below-noise F is printed as an upper limit.");
+              "F = N(E > threshold)/N(emitted) on the grid and converged (the grid doubled, second-order extrapolation,\n"
+              "with its error), scatterings, budgets. Below-noise F is printed as an upper limit. --relic-model mass-states:\n"
+              "three mass states, F of the detected flavour's antineutrinos and by flavour and mass state, each relative to\n"
+              "its own no-interaction number at Earth.");
     mediator.declare(c);
     physics.declare(c, nusi_tool::propagation_flags::level | nusi_tool::propagation_flags::grid);
+    relic.declare(c);
     method.declare(c, true);
-    c.flag("--energy-angle", energy_angle, "energy-angle mode (paper's planar model): adds arrival-angle results");
+    angles.declare(c, "--energy-angle (transport_options::deflections) and --method montecarlo", true);
+    c.inactive_when("--angle-model", [this] { return !energy_angle && method.method != "montecarlo"; });
+    c.inactive_when("--geometry", [this] { return method.method != "montecarlo" || angles.model != "three_dimensional"; });
+    c.flag("--energy-angle", energy_angle, "energy-angle mode (--angle-model composes the deflections): adds arrival-angle results");
     c.integer("--angle-bins", angle_bins, "angle nodes of the energy-angle mode (theta = 0 and log-spaced from 1e-8 rad)");
     c.number("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
     c.inactive_when("--angle-bins", [this] { return !energy_angle; });
     c.inactive_when("--max-angle-rad", [this] { return !energy_angle; });
     c.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
+    mass_states.declare(c);
     c.output_formats("print one JSON object", "print a CSV header and one row");
   }
 
   int run_monte_carlo(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup) const {
     if (energy_angle || spectrum) throw nusi_tool::usage_error("--method montecarlo gives F, scatterings and budgets only");
-    const auto mc = nusi::monte_carlo_propagation(setup, physics.emission(), method.monte_carlo());
+    auto mc_options = method.monte_carlo();
+    mc_options.angles = angles.angles();
+    mc_options.geometry = angles.monte_carlo_geometry();
+    const auto mc = nusi::monte_carlo_propagation(setup, physics.emission(), mc_options);
     const json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
                  {"log10_g", mediator.log10_g},
                  {"method", "montecarlo"},
+                 {"angle_model", angles.model},
+                 {"geometry", mc_options.angles == nusi::angle_model::three_dimensional ? angles.geometry : "plane_parallel"},
                  {"fraction_above_threshold", mc.fraction_above_threshold},
                  {"fraction_error", mc.fraction_above_threshold_error},
                  {"fraction_upper_95", mc.fraction_above_threshold_upper_95},
@@ -69,12 +91,107 @@ struct propagate_command {
     return 0;
   }
 
-  int run(const nusi_tool::command& c) const {
+  /// F and budgets of the mass-state model (mass_states.hpp), energy only, on the same grid flags.
+  int run_mass_states(const nusi_tool::command& c) const {
+    if (energy_angle || spectrum || method.method == "montecarlo")
+      throw nusi_tool::usage_error("--relic-model mass-states gives F and budgets on the energy grid only (not --energy-angle, "
+                                   "--spectrum or --method montecarlo)");
+    const nusi::mass_state_setup<double> setup = mass_states.setup(physics, mediator.mediator());
+    const nusi::mass_state_model<double> model(setup);
+    const auto emission = mass_states.emission(physics);
+    using emission_span = std::span<const nusi::flavour_emission<double, nusi::pinched_spectrum<double>>>;
+    const auto r = nusi::propagate_mass_states(model, emission_span(emission), physics.options());
+    const auto& f = r.fractions;
+    const auto value = [](const nusi::threshold_fraction<double>& x, bool defined) { return defined ? json(x.value) : json(nullptr); };
+    json by_flavor = json::object(), by_state = json::object(), masses = json::array();
+    for (std::size_t i = 0; i < 3; ++i) {
+      by_flavor[std::string(nusi::flavour_name(static_cast<nusi::flavour>(i)))] = value(f.by_flavour[i], f.flavour_defined[i]);
+      by_state[std::to_string(i + 1)] = value(f.by_mass_state[i], f.mass_state_defined[i]);
+      masses.push_back(model.spectrum().mass_eV(i));
+    }
+    const bool excluded = f.detected.value <= setup.exclusion_level;
+    const json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
+                 {"log10_g", mediator.log10_g},
+                 {"method", "grid"},
+                 {"relic_model", "mass-states"},
+                 {"detected_flavor", mass_states.detected_flavor},
+                 {"fraction_above_threshold", f.detected.value},
+                 {"fraction_is_upper_limit", f.detected.is_upper_limit},
+                 {"fraction_noise_floor", f.detected.noise_floor},
+                 {"fraction_above_threshold_by_flavor", by_flavor},
+                 {"fraction_above_threshold_by_mass_state", by_state},
+                 {"fractions_relative_to", "each flavour's (mass state's) antineutrinos at Earth without interactions, all energies"},
+                 {"fraction_all_neutrinos", f.all_neutrinos.value},
+                 {"fraction_all_neutrinos_is", "the paper's F: every neutrino of every kind above threshold per emitted one"},
+                 {"emitted_fraction_above_threshold", f.unscattered},
+                 {"excluded", excluded},
+                 {"exclusion_level", setup.exclusion_level},
+                 {"mean_scatterings", r.mean_scatterings},
+                 {"energy_budget_relative_error", r.energy_budget_relative_error()},
+                 {"number_budget_relative_error", r.number_budget_relative_error()},
+                 {"masses_eV", masses},
+                 {"sum_masses_eV", model.spectrum().sum_masses_eV()},
+                 {"relic_density_per_state_per_helicity_per_cm3", model.relic().density_per_helicity_per_cm3()},
+                 {"mediator_width_MeV", model.scattering().width_MeV()},
+                 {"energy_nodes", r.energy_MeV.size()}};
+    if (c.format() == nusi_tool::output_format::csv) {  // numbers and flags: objects as key_subkey, arrays as key_1...
+      json flat;
+      for (const auto& [key, v] : o.items()) {
+        if (key == "fractions_relative_to" || key == "fraction_all_neutrinos_is") continue;  // prose: in --json only
+        if (v.is_object())
+          for (const auto& [sub, w] : v.items()) flat[key + "_" + sub] = w;
+        else if (v.is_array())
+          for (std::size_t i = 0; i < v.size(); ++i) flat[key + "_" + std::to_string(i + 1)] = v[i];
+        else
+          flat[key] = v;
+      }
+      std::cout << nusi_tool::csv_table({flat});
+      return 0;
+    }
+    if (c.print_structured(o)) return 0;
+    print_row("mediator mass M", setup.interaction.med.mass_MeV, "MeV");
+    print_row("coupling g (" + mass_states.convention + " convention)", setup.interaction.med.coupling);
+    print_row("masses m1, m2, m3", model.spectrum().mass_eV(0), "eV");
+    print_row("", model.spectrum().mass_eV(1), "eV");
+    print_row("", model.spectrum().mass_eV(2), "eV");
+    const auto row = [&](const std::string& name, const nusi::threshold_fraction<double>& x, bool defined) {
+      if (!defined)
+        std::cout << fmt::format("{:<34}{:>24}\n", name, "undefined");
+      else if (x.is_upper_limit)
+        std::cout << fmt::format("{:<34}{:>24}\n", name, "< " + number_text(x.noise_floor));
+      else
+        print_row(name, x.value);
+    };
+    row("F, detected anti-nu_" + mass_states.detected_flavor, f.detected, true);
+    for (std::size_t i = 0; i < 3; ++i)
+      row("F, anti-nu_" + std::string(nusi::flavour_name(static_cast<nusi::flavour>(i))), f.by_flavour[i], f.flavour_defined[i]);
+    for (std::size_t i = 0; i < 3; ++i) row("F, anti-nu of mass state " + std::to_string(i + 1), f.by_mass_state[i], f.mass_state_defined[i]);
+    row("F, all neutrinos (the paper's F)", f.all_neutrinos, true);
+    print_row("F without interactions", f.unscattered);
+    std::cout << (excluded ? "excluded" : "allowed") << " at level " << number_text(setup.exclusion_level)
+              << " (excluded where F of the detected flavour <= level)\n";
+    print_row("mean scatterings per neutrino", r.mean_scatterings);
+    print_row("energy budget relative error", r.energy_budget_relative_error());
+    print_row("number budget relative error", r.number_budget_relative_error());
+    return 0;
+  }
+
+  int run(const nusi_tool::command& c) {
     (void)c.format();  // --json with --csv: an error before any work
+    mass_states.resolve(c);
+    const bool mc = method.method == "montecarlo";
+    if (c.was_set("--angle-model") && !energy_angle && !mc)
+      throw nusi_tool::usage_error("--angle-model applies to --energy-angle and --method montecarlo (F does not depend on it)");
+    if (c.was_set("--geometry") && !mc) throw nusi_tool::usage_error("--geometry applies to --method montecarlo");
+    if (c.was_set("--geometry") && angles.geometry == "point_source" && angles.angles() != nusi::angle_model::three_dimensional)
+      throw nusi_tool::usage_error("--geometry point_source needs --angle-model three_dimensional (the planar models are plane-parallel)");
+    if (mass_states.active()) return run_mass_states(c);
     nusi::propagation_setup<double> setup = physics.setup();
     setup.med = mediator.mediator();
+    setup = relic.apply(setup, c);
     nusi::transport_options<double> options = physics.options();
-    if (method.method == "montecarlo") return run_monte_carlo(c, setup);
+    options.deflections = angles.angles();
+    if (mc) return run_monte_carlo(c, setup);
     const auto emission = physics.emission();
     double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
     nusi::propagation_result<double> r;
@@ -102,6 +219,9 @@ struct propagate_command {
     }
     const auto& F = r.fraction_above_threshold;
     const bool excluded = F.value <= setup.exclusion_level;
+    // F with the energy grid's error: the same grid doubled, extrapolated at second order (energy only).
+    const auto converged = nusi::fraction_above_threshold_converged(setup, emission, options);
+    const auto or_null = [&](double x) { return converged.is_upper_limit ? json(nullptr) : json(x); };
 
     json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
            {"log10_g", mediator.log10_g},
@@ -109,6 +229,10 @@ struct propagate_command {
            {"fraction_above_threshold", F.value},
            {"fraction_is_upper_limit", F.is_upper_limit},
            {"fraction_noise_floor", F.noise_floor},
+           {"fraction_converged", or_null(converged.value)},
+           {"fraction_converged_error", or_null(converged.error)},
+           {"fraction_grid_error", or_null(converged.grid_error())},
+           {"fraction_converged_finest_bins", converged.finest_bins},
            {"emitted_fraction_above_threshold", r.emitted_fraction_above_threshold},
            {"excluded", excluded},
            {"exclusion_level", setup.exclusion_level},
@@ -122,9 +246,13 @@ struct propagate_command {
            {"number_at_earth", r.number_at_earth},
            {"below_grid_number", r.underflow_number},
            {"resonance_energy_MeV", setup.cross_section().resonance_energy_MeV()},
+           {"relic_model", "paper"},
+           {"relic_counting", relic.counting},
            {"target_density_per_cm3", setup.relic.target_density_per_cm3()},
+           {"width_MeV", setup.med.width_MeV()},
            {"energy_nodes", r.energy_MeV.size()}};
     if (energy_angle) {
+      o["angle_model"] = angles.model;
       o["angle_nodes"] = angle_bins;
       o["mean_angle_above_threshold_rad"] = mean_angle_above;
       o["rms_angle_above_threshold_rad"] = rms_angle_above;
@@ -145,12 +273,21 @@ struct propagate_command {
                 << "  (below the noise floor)\n";
     else
       print_row("F = N(E > threshold)/N(emitted)", F.value);
+    if (converged.is_upper_limit) {
+      std::cout << "F converged: not meaningful (below the noise floor on some grid)\n";
+    } else {
+      print_row("F converged (" + std::to_string(converged.grid_bins) + " to " + std::to_string(converged.finest_bins) + " nodes)",
+                converged.value);
+      print_row("  its error", converged.error);
+      print_row("  grid error of F (on grid - converged)", converged.grid_error());
+    }
     print_row("F without interactions", r.emitted_fraction_above_threshold);
     std::cout << (excluded ? "excluded" : "allowed") << " at level " << number_text(setup.exclusion_level)
               << " (excluded where F <= level)\n";
     print_row("mean scatterings per neutrino", r.mean_scatterings);
     print_row("neutrinos at Earth per emitted", r.number_at_earth);
     if (energy_angle) {
+      std::cout << "angle model: " << angles.model << "\n";
       print_row("mean angle above threshold", mean_angle_above, "rad");
       print_row("rms angle above threshold", rms_angle_above, "rad");
       print_row("mean angle, all on the grid", mean_angle_all, "rad");

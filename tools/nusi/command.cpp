@@ -130,8 +130,13 @@ CLI::Option* command::flag(const std::string& flag, bool& target, const std::str
 }
 
 void command::inactive_when(const std::string& flag, std::function<bool()> inactive) {
-  for (auto& i : inputs_)
-    if ("--" + i.name == flag) i.inactive = std::move(inactive);
+  for (auto& i : inputs_) {
+    if ("--" + i.name != flag) continue;
+    if (i.inactive)  // a second condition (another flag group's): inactive when either holds
+      i.inactive = [first = std::move(i.inactive), second = inactive] { return first() || second(); };
+    else
+      i.inactive = std::move(inactive);
+  }
 }
 
 void command::output_formats(const std::string& json_help, const std::string& csv_help) {

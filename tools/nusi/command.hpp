@@ -49,7 +49,8 @@ class command {
   CLI::Option* text(const std::string& flag, std::string& target, const std::string& help, const std::string& default_text = "");
   CLI::Option* flag(const std::string& flag, bool& target, const std::string& help);
   /// Leaves the input out of the provenance and --write-config while inactive() holds (the branch of
-  /// an alternative not taken, such as the power-law flags when a profile table is given).
+  /// an alternative not taken, such as the power-law flags when a profile table is given). A second call
+  /// for the same flag adds a condition: the input is inactive when either holds.
   void inactive_when(const std::string& flag, std::function<bool()> inactive);
 
   /// Settings: how to print or run, not what to compute (not inputs).

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
 #include <nusi/diffuse.hpp>
 
 #include "data_files.hpp"
@@ -63,9 +65,10 @@ void write_diffuse_figures(figure_context& ctx) {
       for (std::size_t b = 0; b < with.events.size(); ++b)
         out << d.model.name << ',' << number_text(with.edges_MeV[b]) << ',' << number_text(with.edges_MeV[b + 1]) << ','
             << number_text(with.events[b]) << ',' << number_text(without.events[b]) << '\n';
-      ctx.summary.push_back({d.model.name + " DSNB events, 10 yr (free)", number_text(with.events_in_window) + " (" +
-                                                                            number_text(without.events_in_window) + ")",
-                             "-", "default diffuse point; not in the paper"});
+      ctx.summary.push_back({d.model.name + " DSNB events, 10 yr (without interactions)",
+                             fmt::format("{:.3g} ({:.3g})", with.events_in_window, without.events_in_window), "-",
+                             fmt::format("default diffuse point (log10 M = -2.7, log10 g = -3); {} bins, {} steps in ln(1+z); not in the paper",
+                                         o.energy_bins, o.redshift_steps)});
     }
   }
   {

@@ -8,6 +8,8 @@
 #include <utility>
 #include <vector>
 
+#include <nusi/mass_state_bound.hpp>
+
 #include "flags.hpp"
 
 namespace nusi_tool {
@@ -25,6 +27,15 @@ struct figure_grids {
   double fig1_mass_step_dex = 0.05;  // Fig. 1 curves: the paper's range, the ~1 keV dip resolved
   long fig2_mass_points = 241, fig2_coupling_points = 161;  // Fig. 2: the paper's axes, 0.025 dex
   long fig3_energy_bins = 256, fig3_angle_bins = 128;  // Fig. 3 energy-angle transport
+  std::string fig3_angle_model;  // Fig. 3 map: how deflections compose (set from the library's default)
+  long fig5_samples = 0;  // Fig. 5: Monte Carlo points per cross section (set from the library's default)
+  // Fig. 6, the mass-state bound: a coarse step over the paper's range and a fine one across the resonance
+  // dips (log10 M = -3.5 ... -2.8), on fig6_energy_bins nodes; curves "ordering:lightest_eV:mediator".
+  double fig6_mass_step_dex = 0.5, fig6_dip_step_dex = 0.05;
+  long fig6_energy_bins = 100;  // the flat bounds move by <= 5e-3 dex at 200 (the summary prints the doubled grid's shift)
+  // Both orderings, two lightest masses, both mediators: ~2.6 s of CPU each (inverted at 0.05 eV is within 0.02 dex of
+  // normal at 0.05 eV, docs/validation.md; add it with --fig6-curves).
+  std::string fig6_curves = "normal:0:scalar,normal:0.05:scalar,inverted:0:scalar,normal:0:vector";
 };
 
 /// Shared settings of the figure writers.
@@ -56,6 +67,12 @@ void write_propagation_figures(figure_context& ctx);
 void write_beyond_figures(figure_context& ctx);
 /// Fig. 1 from the curves written before it (core and propagation, and any extra criteria).
 void write_bounds_figure(figure_context& ctx);
+/// Fig. 4 (the diagram computed) and Fig. 5 (its cross section beside Eqs. 2-3), paper appendix.
+void write_two_to_four_figures(figure_context& ctx);
+/// Beyond the paper: the propagation bound under the mass-state model (Fig. 6) beside the paper's.
+void write_mass_state_figure(figure_context& ctx);
+/// The curves of --fig6-curves; throws usage_error naming a bad item.
+std::vector<nusi::mass_state_bound_curve_spec<double>> fig6_curve_specs(const std::string& text);
 
 }  // namespace nusi_tool
 

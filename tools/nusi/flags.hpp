@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: MIT
 // The flag groups of the nusi tool, one declarer per group of physics inputs: the propagation physics
-// and emitted spectrum, the transport method, the time-window Monte Carlo, the mass scan and the core.
+// and emitted spectrum, the transport method, the time-window Monte Carlo, the mass scan, the core, the
+// paper model's relic and width conventions, the angle model, and the mass-state model.
 // Every default is read from the library's own structs. Not part of the library.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include <nusi/angle_model.hpp>
 #include <nusi/arrival_times.hpp>
 #include <nusi/core_bound.hpp>
-#include <nusi/mass_states/setup.hpp>
 #include <nusi/detection/event_rates.hpp>
+#include <nusi/mass_states/setup.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_setup.hpp>
 #include <nusi/spectra.hpp>
@@ -76,14 +78,27 @@ struct method_flags {
   nusi::monte_carlo_options<double> monte_carlo() const;
 };
 
+/// How deflections compose (angle_model.hpp; docs/physics.md "Angle models"): --angle-model, and for the
+/// Monte Carlo of propagate also --geometry (monte_carlo_geometry).
+struct angle_flags {
+  std::string model, geometry;
+  /// model_default: the library's default of the command's options struct.
+  explicit angle_flags(nusi::angle_model model_default);
+  /// applies_to: where the model is used, for the help text; with_geometry: also --geometry.
+  void declare(command& c, const std::string& applies_to, bool with_geometry);
+  nusi::angle_model angles() const;
+  /// The Monte Carlo geometry; throws usage_error for point_source with a planar model (those are plane-parallel).
+  nusi::monte_carlo_geometry monte_carlo_geometry() const;
+};
+
 /// The Monte Carlo of arrivals within the time window after the light front.
 struct window_flags {
   long primaries, seed;
   double window_s;
-  bool planar = false;
+  angle_flags angles{nusi::window_fraction_options<double>{}.angles};
   /// primaries: the command's default (the library's where it has one).
   explicit window_flags(std::uint64_t default_primaries);
-  /// with_angles: also --planar (the paper's planar angle model instead of 3D deflections).
+  /// with_angles: also --angle-model (window_fraction_options::angles).
   void declare(command& c, bool with_angles);
   /// The Monte Carlo settings; throws usage_error naming the flag.
   nusi::window_fraction_options<double> options() const;
@@ -100,7 +115,7 @@ struct mass_flags {
 
 /// The core of paper Sec. III (core_inputs): preset, case, the power law or a profile table, kappa.
 struct core_flags {
-  std::string preset, case_name = "default", profile;
+  std::string preset, case_name = "default", profile, E_cm_convention;
   double R_min_km, R_max_km, mean_energy_MeV, kappa, reference_density_g_per_cm3, reference_radius_km, power_index,
       paper_density_per_cm3;
 
@@ -116,25 +131,65 @@ struct core_flags {
   void validate_figures() const;
 };
 
-}  // namespace nusi_tool
-
-namespace nusi_tool {
-
-/// The mass-state model's inputs (masses and ordering, mixing, coupling flavours, channels, nature, convention), with
-/// the defaults of the library structs handed in. (Its own struct, so that it can be merged with another group.)
-struct mass_state_flags {
-  double sum_masses_eV = 0, lightest_mass_eV = 0;
-  std::string ordering = "normal";
-  double theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2;
-  std::string coupling_flavors = "e,mu,tau", channels = "stu", nature = "majorana", convention = "paper";
-
-  mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum, const nusi::mass_state_interaction<double>& interaction);
+/// The paper model's relic targets and width (cross_sections.hpp), beside --relic-mass-eV and
+/// --relic-density-per-cm3 of propagation_flags: --relic-counting (a named preset of relic_neutrinos:
+/// paper() or same_mass_state(); an explicit --relic-density-per-cm3 overrides the preset's density),
+/// --allow-any-relic-mass (relic_mass_check::any_positive) and --width-scale (width_convention::scaled_paper).
+struct relic_convention_flags {
+  std::string counting;
+  bool any_relic_mass = false;
+  double width_scale;
+  relic_convention_flags();
   void declare(command& c);
-  /// The spectrum options: --lightest-mass-eV if given, else --sum-masses-eV; the mixing only if an angle or splitting
-  /// was given (else NuFIT 5.2 of the ordering). Throws usage_error naming a bad flag.
-  nusi::neutrino_spectrum_options<double> spectrum(const command& c) const;
-  /// Sets nature, channels, convention and coupling pattern (the mediator is left as it is). Throws usage_error.
+  /// s with the conventions: counting and the preset's total density (unless --relic-density-per-cm3 was
+  /// given), the relic-mass check, the width convention of s.med. Throws usage_error naming a bad flag.
+  nusi::propagation_setup<double> apply(nusi::propagation_setup<double> s, const command& c) const;
+};
+
+/// The mass-state model (mass_states.hpp; docs/physics.md "Mass states"): ordering, lightest mass or sum of
+/// masses, mixing, coupling flavours, channels, coupling convention, and as the command needs them the
+/// neutrino nature, the mediator kind, the relic kinematics and the detected flavour. One group for every
+/// command that uses the model (propagate and bound propagation behind --relic-model mass-states, diffuse
+/// always); every default is the library struct's handed to the constructor.
+struct mass_state_flags {
+  /// Parts beyond the common inputs, as each command has them.
+  enum part : unsigned {
+    model_choice = 1,      ///< --relic-model paper|mass-states: the model is an alternative to the paper's relic
+    nature_choice = 2,     ///< --nature majorana|dirac (else the command sets the nature, e.g. from --dirac)
+    mediator_choice = 4,   ///< --mediator scalar|vector (else the mediator's kind is left as it is)
+    relic_kinematics = 8,  ///< --relic-kinematics thermal|at-rest|automatic (mass_state_setup::relic)
+    detected_flavour = 16  ///< --detected-flavor e|mu|tau (mass_state_setup::detected_flavour)
+  };
+  unsigned parts;
+  std::string relic_model = "paper";
+  std::string ordering, coupling_flavors, channels, nature, mediator_kind, convention, kinematics, detected_flavor;
+  double lightest_mass_eV, sum_masses_eV;
+  double theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2, dm3l_eV2;
+  bool default_is_sum;     // the library's default fixes the sum of the masses (not the lightest mass)
+  bool sum_given = false;  // the sum fixes the masses (set by resolve)
+
+  /// The defaults: spectrum and interaction of the command's library struct; the relic kinematics and
+  /// detected flavour of mass_state_setup. parts: an or of part.
+  mass_state_flags(const nusi::neutrino_spectrum_options<double>& spectrum, const nusi::mass_state_interaction<double>& interaction,
+                   unsigned parts);
+  void declare(command& c);
+  /// The mass-state model is used (always, without model_choice).
+  bool active() const { return !(parts & model_choice) || relic_model == "mass-states"; }
+  /// For run(), before any use: with model_choice, rejects the flags of the model not chosen when given;
+  /// fills the mixing not given from NuFIT 5.2 for --ordering (so that the provenance holds what was used);
+  /// checks every value. Throws usage_error naming the flag.
+  void resolve(const command& c);
+  /// The spectrum options (lightest mass or sum, the mixing). Call resolve() first.
+  nusi::neutrino_spectrum_options<double> spectrum() const;
+  /// Sets channels, convention, coupling pattern, and the nature and the mediator's kind where they are parts.
   void apply(nusi::mass_state_interaction<double>& interaction) const;
+  /// The mass-state setup: these flags, med (its kind from --mediator), --dirac, distance, threshold and
+  /// level from physics. Call resolve() first.
+  nusi::mass_state_setup<double> setup(const propagation_flags& physics, const nusi::mediator<double>& med) const;
+  /// The mixing parameters of the flags.
+  nusi::mixing_parameters<double> mixing() const;
+  /// The burst: electron antineutrinos with physics' pinched spectrum (as the paper's detected flavour).
+  std::vector<nusi::flavour_emission<double, nusi::pinched_spectrum<double>>> emission(const propagation_flags& physics) const;
 };
 
 }  // namespace nusi_tool

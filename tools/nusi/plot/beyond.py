@@ -39,7 +39,8 @@ def main(argv):
     ax.set_ylim(math.floor(lo * 2) / 2 - 0.25, G_TOP)
     ax.set_xlabel(r"$\log_{10}(M/\mathrm{MeV})$  (mediator mass)")
     ax.set_ylabel(r"$\log_{10} g$  (coupling)")
-    ax.set_title(r"Propagation bounds beyond the paper's criterion (90% CL; forecasts: sensitivity)", fontsize=10)
+    ax.set_title(r"Propagation bounds beyond the paper's criterion (one-sided 95% CL, $\Delta\chi^2 = 2.71$; forecasts: sensitivity)",
+                 fontsize=10)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=7)
     fig.tight_layout()

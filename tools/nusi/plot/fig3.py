@@ -3,7 +3,8 @@
 
 usage: python3 fig3.py SPECTRUM_CSV MAP_CSV OUTPUT_PNG
 left:  E dN/dE before and after propagation (per emitted neutrino), the threshold dashed;
-right: percentage of the neutrinos reaching Earth per (arrival direction, energy) cell.
+right: percentage of the neutrinos reaching Earth per (arrival direction, energy) cell, under the angle model
+named in MAP_CSV's header (# ... angle_model=...), which the caption explains.
 """
 import csv
 import sys
@@ -17,18 +18,34 @@ from matplotlib.colors import LogNorm  # noqa: E402
 
 
 def read(path):
-    threshold = 5.0
+    """The columns of a CSV and its '# key=value' header items (threshold_MeV as a float, default 5)."""
+    header = {"threshold_MeV": "5"}
     rows = []
     with open(path) as f:
         for line in f:
             if line.startswith("#"):
                 for item in line[1:].split():
-                    if item.startswith("threshold_MeV="):
-                        threshold = float(item.split("=")[1])
+                    if "=" in item:
+                        key, value = item.split("=", 1)
+                        header[key] = value
                 continue
             rows.append(line)
     table = list(csv.DictReader(rows))
-    return {k: np.array([float(r[k]) for r in table]) for k in table[0]}, threshold
+    return {k: np.array([float(r[k]) for r in table]) for k in table[0]}, header
+
+
+# Why the map is drawn with its angle model (docs/physics.md, "Angle models"; docs/validation.md).
+MODEL_CAPTIONS = {
+    "three_dimensional": "deflections composed in 3D (random azimuth about the current direction): the physical model. "
+                         "Eq. (8) read literally (paper_eq8_additive) adds every deflection,\nso its angles grow like n "
+                         "instead of sqrt(n) scatterings and the map is wider (the factor at 1-3 keV is in summary.txt). "
+                         "F does not depend on the model.",
+    "paper_eq8_additive": "deflections added in one planar angle: Eq. (8) as written, the paper's model; its angles grow like n "
+                          "instead of sqrt(n) scatterings,\nso the map is wider than the physical 3D composition "
+                          "(three_dimensional; the factor at 1-3 keV is in summary.txt). F does not depend on the model.",
+    "planar_random_walk": "deflections of random sign in one planar angle (a planar random walk): angles grow like sqrt(n), "
+                          "as in 3D;\nEq. (8) as written is paper_eq8_additive. F does not depend on the model.",
+}
 
 
 def log_edges(nodes):
@@ -40,8 +57,10 @@ def log_edges(nodes):
 
 
 def main(spectrum_csv, map_csv, png):
-    spectrum, threshold = read(spectrum_csv)
-    cells, _ = read(map_csv)
+    spectrum, header = read(spectrum_csv)
+    threshold = float(header["threshold_MeV"])
+    cells, map_header = read(map_csv)
+    model = map_header.get("angle_model", "three_dimensional")
     fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.8))
 
     E = spectrum["energy_MeV"]
@@ -70,9 +89,10 @@ def main(spectrum_csv, map_csv, png):
     right.axhline(threshold, ls="--", color="w", lw=1)
     right.set_xlabel("1 - cos(theta) of the arrival direction (leftmost column: theta = 0)")
     right.set_ylabel("neutrino energy at Earth [MeV]")
-    right.set_title("arrival direction and energy")
+    right.set_title("arrival direction and energy (angle model: %s)" % model, fontsize=10)
     fig.colorbar(mesh, ax=right, label="percentage of neutrinos reaching Earth [%]")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    fig.text(0.01, 0.01, "Right: " + MODEL_CAPTIONS.get(model, model), fontsize=7.5, va="bottom")
     fig.savefig(png, dpi=120)
 
 
