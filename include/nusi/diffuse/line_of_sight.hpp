@@ -3,7 +3,7 @@
 // products), each comoving energy evolves on its own, n(eps) = int dt R(z) P(eps, z) exp(-tau(eps, z)),
 // tau(eps, z) = int_0^z c n(z') sigma(eps (1+z')) dt', computed here along the line of sight with the point cross
 // sections (mass_state_scattering::total_cross_section_cm2) on a uniform grid in ln(1+z), without the kernel, its bin
-// averages or the shift interpolation. It resolves lines wider than the step in ln(1+z) (Gamma/M >~ 1e-2 at the
+// averages or the whole-shift operators. It resolves lines wider than the step in ln(1+z) (Gamma/M >~ 1e-2 at the
 // default); the resonance of a narrow line is the transport's job.
 #pragma once
 

@@ -2,10 +2,11 @@
 // Diffuse neutrino fluxes through the expanding relic background (docs/physics.md, "Diffuse fluxes"): the comoving
 // Boltzmann equation of the three mass states with all channels (mass_state_kernel), sources spread in redshift, on a
 // logarithmic comoving energy grid. The operator at redshift z is the local kernel on the grid shifted by
-// s = ln(1+z)/h nodes: one kernel on a physical grid extended by the largest shift serves every z (linear in s between
-// whole shifts). Steps in ln(1+z) are free (not tied to the bin width): per step the exact integral of the operator
-// (first Magnus term) and an exponential sweep down the lower-triangular energy structure, each node's loss exact and
-// its own species block solved. A single burst at a fixed distance is mass_state_propagate.hpp.
+// s = ln(1+z)/h nodes: one kernel on a physical grid extended by the largest shift serves every z (at shift s the
+// operator of the nearest whole shift: the bin that holds the physical energy). Steps in ln(1+z) are free (not tied
+// to the bin width): per step the exact integral of the operator (first Magnus term) and an exponential sweep down
+// the lower-triangular energy structure, each node's loss exact and its own species block solved. A single burst at
+// a fixed distance is mass_state_propagate.hpp.
 #pragma once
 
 #include <algorithm>
@@ -367,21 +368,23 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
       for (std::size_t c = 0; c < N * S; ++c) x[c] += source[c];
       continue;
     }
-    // Weights of the whole shifts m: w_m = int over the step of q(x) hat(x/h - m) dx, q = (1+z)^3 c/H(z) [cm].
+    // Weights of the whole shifts m: w_m = int over the step of q(x) box(x/h - m) dx, q = (1+z)^3 c/H(z) [cm], box = 1
+    // on [m - 1/2, m + 1/2): a comoving node whose physical energy lies in the bin of physical node k + m takes that
+    // bin's operator, as the local kernel does for every energy in a bin. (Interpolating linearly between whole shifts
+    // would spread a bin's operator over two bins: an unresolved line acting on the node below it from s = 0+.)
     weights.clear();
     const Real sa = xa / h, sb = xb / h;
-    const std::size_t m_lo = static_cast<std::size_t>(sa), m_hi = std::min(static_cast<std::size_t>(sb) + 1, shifts);
-    for (std::size_t m = m_lo; m <= m_hi; ++m) weights.push_back({m, Real(0)});
-    for (std::size_t m = m_lo; m < m_hi; ++m) {  // piece s in [max(sa, m), min(sb, m+1)]
-      const Real s0 = std::max(sa, Real(m)), s1 = std::min(sb, Real(m + 1));
+    const std::size_t m_lo = static_cast<std::size_t>(sa + Real(0.5L));
+    const std::size_t m_hi = std::min(static_cast<std::size_t>(sb + Real(0.5L)), shifts);
+    for (std::size_t m = m_lo; m <= m_hi; ++m) {  // piece s in [max(sa, m - 1/2), min(sb, m + 1/2)]
+      const Real s0 = std::max(sa, Real(m) - Real(0.5L)), s1 = std::min(sb, Real(m) + Real(0.5L));
       if (!(s1 > s0)) continue;
+      Real wm = 0;
       for (const auto& [t, w] : detail::gauss3_unit) {
-        const Real s = s0 + (s1 - s0) * Real(t), xq = s * h, one_plus_z = exp(xq);
-        const Real q = one_plus_z * one_plus_z * one_plus_z * setup.cosmo.hubble_length_cm(one_plus_z - 1) * Real(w) * (s1 - s0) * h;
-        const Real frac = s - Real(m);
-        weights[m - m_lo].second += q * (1 - frac);
-        weights[m + 1 - m_lo].second += q * frac;
+        const Real s = s0 + (s1 - s0) * Real(t), one_plus_z = exp(s * h);
+        wm += one_plus_z * one_plus_z * one_plus_z * setup.cosmo.hubble_length_cm(one_plus_z - 1) * Real(w) * (s1 - s0) * h;
       }
+      weights.push_back({m, wm});
     }
     // Sweep from the highest comoving node down.
     for (std::size_t k = N; k-- > 0;) {
