@@ -41,15 +41,20 @@ if [[ $mode == figures ]]; then
   mkdir -p "$out"
   "$build/bin/nusi" figures --out "$out"
 else
+  stage() { echo "-- quickstart: $1 (${SECONDS} s since the start)"; }  # where CI time goes
   cmake --build "$build" -j"$jobs"
+  stage "Release build done"
   ctest --test-dir "$build" --output-on-failure -j"$jobs"
+  stage "Release tests done"
   cmake --build "$build" --target nusi_fuzz
+  stage "fuzzing done"
   # The suite again with ASan + UBSan (any finding aborts the test); the package-consumer tests,
   # the API docs and clang-tidy do not depend on the build flags and ran above.
   sanitize_build=${NUSI_SANITIZE_BUILD_DIR:-$root/build-sanitize}
   cmake -S "$root" -B "$sanitize_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUSI_SANITIZE=ON \
         -DNUSI_BUILD_BENCHMARKS=OFF >/dev/null
   cmake --build "$sanitize_build" -j"$jobs"
+  stage "sanitizer build done"
   leaks=1  # LeakSanitizer cannot run under a tracer (it uses ptrace itself)
   tracer=$(awk '/^TracerPid:/ {print $2}' /proc/self/status 2>/dev/null || true)
   if [[ -n $tracer && $tracer != 0 ]]; then
@@ -59,4 +64,5 @@ else
   ASAN_OPTIONS=detect_leaks=$leaks:abort_on_error=1:check_initialization_order=1:strict_init_order=1:detect_stack_use_after_return=1 \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     ctest --test-dir "$sanitize_build" --output-on-failure -j"$jobs" -E '^(consumer|docs|tidy|mpi)\.'
+  stage "sanitizer tests done"
 fi
