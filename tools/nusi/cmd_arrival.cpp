@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <nusi/arrival_times.hpp>
+#include <nusi/emission/arrivals.hpp>
 
 #include "flags.hpp"
 #include "output.hpp"
@@ -49,6 +50,7 @@ struct arrival_command {
   nusi_tool::propagation_flags physics;
   nusi_tool::window_flags mc{nusi::arrival_time_options<double>{}.primaries};
   std::string quantiles = list_text(nusi::arrival_time_options<double>{}.quantile_probabilities);
+  nusi_tool::emission_flags model_file;
 
   void declare(nusi_tool::command& c) {
     c.details("Arrival times of the neutrinos above threshold behind the light front (Monte Carlo of the\n"
@@ -58,9 +60,71 @@ struct arrival_command {
     physics.declare(c, nusi_tool::propagation_flags::physics);
     mc.declare(c, true);
     c.text("--quantiles", quantiles, "delay quantiles to report, comma-separated probabilities in (0, 1)");
+    model_file.declare(c);
     c.output_formats("print one JSON object",
                      "print the delay histogram as CSV: scattered arrivals above threshold per emitted neutrino in\n"
                      "bins of delay behind light, error = sqrt(count)/N");
+  }
+
+  /// With a model: each primary's emission time (the anti-nu_e leaving the star, its time profile)
+  /// plus its delay; times after the unscattered front of the first emission.
+  int run_model(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup, const nusi::arrival_time_options<double>& a,
+                const nusi_tool::emission_flags::model& model) const {
+    nusi::emission_arrival_options<double> o;
+    o.primaries = a.primaries;
+    o.seed = a.seed;
+    o.window_s = a.window_s;
+    o.angles = a.angles;
+    o.quantile_probabilities = a.quantile_probabilities;
+    o.batches = std::min<std::size_t>(o.batches, o.primaries);
+    const auto flux = model.emission.flux(nusi::supernova_flavor::nu_e_bar, model.conversion);
+    const auto r = nusi::arrival_times_with_emission(setup, flux, o);
+    const bool excluded = r.fraction_within_window <= setup.exclusion_level;
+    switch (c.format()) {
+      case nusi_tool::output_format::csv:
+        std::cout << "probability,arrival_s,error_s\n";
+        for (const auto& q : r.arrival_quantiles)
+          std::cout << number_text(q.probability) << ',' << number_text(q.delay_s) << ',' << number_text(q.error_s) << '\n';
+        return 0;
+      case nusi_tool::output_format::json:
+        c.print_json({{"log10_mass_MeV", mediator.log10_mass_MeV},
+                      {"log10_g", mediator.log10_g},
+                      {"primaries", r.primaries},
+                      {"seed", o.seed},
+                      {"angle_model", mc.angles.model},
+                      {"threshold_MeV", setup.threshold_MeV},
+                      {"window_s", r.window_s},
+                      {"times_after", "the unscattered front of the first emission"},
+                      {"first_emission_s", r.start_s},
+                      {"fraction_above_threshold", r.fraction_above_threshold},
+                      {"fraction_above_threshold_error", r.fraction_above_threshold_error},
+                      {"fraction_within_window", r.fraction_within_window},
+                      {"fraction_within_window_error", r.fraction_within_window_error},
+                      {"unscattered_within_window", r.unscattered_within_window},
+                      {"unscattered_within_window_error", r.unscattered_within_window_error},
+                      {"emitted_within_window", r.emitted_within_window},
+                      {"excluded_by_window", excluded},
+                      {"exclusion_level", setup.exclusion_level},
+                      {"mean_scatterings_per_primary", r.mean_scatterings_per_primary},
+                      {"arrival_quantiles", quantiles_json(r.arrival_quantiles)},
+                      {"emission", model.report}});
+        return 0;
+      case nusi_tool::output_format::table: break;
+    }
+    const auto pm = [](double v, double e) { return short_text(v) + " +- " + short_text(e); };
+    std::cout << "M = " << short_text(setup.med.mass_MeV) << " MeV, g = " << short_text(setup.med.coupling) << ", " << r.primaries
+              << " Monte Carlo primaries, threshold " << short_text(setup.threshold_MeV) << " MeV, angle model " << mc.angles.model << "\n"
+              << "emission: " << model_file.file << " (" << model_file.format << ", flavour conversion " << model_file.conversion
+              << "), anti-nu_e; times after the unscattered front of the first emission (" << short_text(r.start_s) << " s)\n"
+              << "F = N(E > threshold)/N(emitted)              " << pm(r.fraction_above_threshold, r.fraction_above_threshold_error) << "\n"
+              << "F_window, arrival < " << short_text(r.window_s) << " s                  "
+              << pm(r.fraction_within_window, r.fraction_within_window_error) << "\n"
+              << "  unscattered part                           " << pm(r.unscattered_within_window, r.unscattered_within_window_error) << "\n"
+              << "  without secret interactions (exact)        " << short_text(r.emitted_within_window) << "\n"
+              << (excluded ? "excluded" : "allowed") << " by the time-spread criterion (excluded where F_window <= "
+              << short_text(setup.exclusion_level) << ")\n\narrival quantile   time [s]\n";
+    for (const auto& q : r.arrival_quantiles) std::cout << "  p = " << short_text(q.probability) << "   " << pm(q.delay_s, q.error_s) << "\n";
+    return 0;
   }
 
   int run(const nusi_tool::command& c) const {
@@ -75,6 +139,7 @@ struct arrival_command {
     o.angles = window.angles;
     o.quantile_probabilities = parse_list("--quantiles", quantiles);
     o.batches = std::min<std::size_t>(o.batches, o.primaries);
+    if (auto model = model_file.load(c)) return run_model(c, setup, o, *model);
     const auto r = nusi::arrival_time_distribution(setup, physics.emission(), o);
     const auto& h = r.delay_histogram;
     const double N = double(r.primaries);

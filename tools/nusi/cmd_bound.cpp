@@ -19,6 +19,7 @@ struct bound_propagation_command {
   // The paper's Fig. 1 range in steps of 0.05 dex (the resonance dip resolved).
   nusi_tool::mass_flags mass{.log10_mass_MeV = -3.5, .from = -7, .to = -1.5, .step = 0.05, .max_masses = 100000};
   nusi_tool::relic_convention_flags relic;
+  nusi_tool::emission_flags model_file;
   // The mass-state model behind --relic-model, with the defaults of mass_state_setup.
   nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
                                           nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
@@ -35,6 +36,7 @@ struct bound_propagation_command {
     relic.declare(c);
     method.declare(c, false);
     mass_states.declare(c);
+    model_file.declare(c);
     c.threads_setting(threads, "threads for a scan, 0 = all cores (the curve does not depend on it)");
     c.quiet_setting(quiet);
     c.output_formats("print {log10_mass_MeV, log10_g_bound, found, fraction_at_bound} per mass",
@@ -45,6 +47,9 @@ struct bound_propagation_command {
     const std::vector<double> masses = mass.masses(c);  // as propagation_bound_curve: from + k step
     (void)c.format();
     mass_states.resolve(c);
+    const auto model_emission = model_file.load(c);
+    if (model_emission && mass_states.active())
+      throw nusi_tool::usage_error("--emission applies to the paper's relic model (not --relic-model mass-states)");
     const unsigned thread_count = nusi_tool::thread_count(threads);
     nusi::propagation_bound_options<double> options;
     options.transport = physics.options();
@@ -68,10 +73,19 @@ struct bound_propagation_command {
       threshold = setup.threshold_MeV;
     } else {
       const nusi::propagation_setup<double> setup = relic.apply(physics.setup(), c);
-      curve = nusi_tool::parallel_map("bound propagation", masses.size(), thread_count, quiet, [&](std::size_t k) {
-        return nusi::propagation_bound(masses[k], setup, emission, options);
-      });
+      if (model_emission) {
+        // The anti-nu_e leaving the star (the paper's detected flavour), its time-integrated fluence.
+        const auto at_earth = model_emission->at_earth(nusi::supernova_flavor::nu_e_bar, setup.distance_cm);
+        curve = nusi_tool::parallel_map("bound propagation", masses.size(), thread_count, quiet, [&](std::size_t k) {
+          return nusi::propagation_bound(masses[k], setup, at_earth.spectrum, options);
+        });
+      } else {
+        curve = nusi_tool::parallel_map("bound propagation", masses.size(), thread_count, quiet, [&](std::size_t k) {
+          return nusi::propagation_bound(masses[k], setup, emission, options);
+        });
+      }
       model = "paper's relic, " + nusi_tool::short_text(setup.relic.target_density_per_cm3()) + " targets/cm^3 (" + relic.counting + ")";
+      if (model_emission) model += "; emission " + model_file.file + " (" + model_file.format + ", conversion " + model_file.conversion + ")";
       level = setup.exclusion_level;
       threshold = setup.threshold_MeV;
     }

@@ -3,6 +3,7 @@
 // axis of Fig. 1. sn1987a: the recorded events (K-II, IMB, Baksan) against the propagated spectrum;
 // forecast: the sensitivity of a modern detector to a Galactic supernova (Asimov data); time-spread:
 // excluded where fewer than the level arrive above threshold within the window after the light front.
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -93,6 +94,7 @@ struct sn1987a_command {
   nusi_tool::window_flags mc{window_likelihood_primaries};
   likelihood_flags ev;
   std::string events_file;
+  nusi_tool::emission_flags model_file;
   long threads = 0;
   bool quiet = false;
 
@@ -104,6 +106,7 @@ struct sn1987a_command {
     physics.declare(c, nusi_tool::propagation_flags::grid | nusi_tool::propagation_flags::source_energy);
     ev.declare(c, true, mc);
     c.text("--events-file", events_file, "SN 1987A event table", "the table installed with nusi");
+    model_file.declare(c);
     c.threads_setting(threads, "threads over the masses, 0 = all cores (the results do not depend on it)");
     c.quiet_setting(quiet);
     c.output_formats("print {log10_mass_MeV, log10_g_bound, ...} per mass", "print a CSV table with the same columns");
@@ -113,16 +116,29 @@ struct sn1987a_command {
     const auto masses = mass.masses(c);
     (void)c.format();
     const auto setup = physics.setup();
-    const auto emission = physics.source();
+    const auto model = model_file.load(c);
+    const auto emission = model ? nusi::supernova_emission<double>{} : physics.source();
     const auto options = ev.options(physics, mc);
+    if (model && options.timing == nusi::arrival_window::within_window)
+      throw nusi_tool::usage_error("--emission takes --timing integrated (the events' times against a model's time profile are not yet an option)");
     if (events_file.empty()) events_file = nusi_tool::data_file("sn1987a/sn1987a_events.csv").string();
     const auto table = nusi::load_sn1987a_events<double>(events_file);
-    const auto curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet,
-                                               [&](std::size_t k) { return nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); });
+    std::vector<nusi::event_bound_point<double>> curve;
+    if (model) {
+      // The anti-nu_e leaving the star (IBD in K-II, IMB and Baksan), its time-integrated fluence at Earth.
+      const auto at_earth = model->at_earth(nusi::supernova_flavor::nu_e_bar, setup.distance_cm);
+      curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet, [&](std::size_t k) {
+        return nusi::sn1987a_event_bound(masses[k], setup, at_earth.spectrum, at_earth.number_per_cm2, table, options);
+      });
+    } else {
+      curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet,
+                                      [&](std::size_t k) { return nusi::sn1987a_event_bound(masses[k], setup, emission, table, options); });
+    }
     std::vector<json> rows;
     for (const auto& b : curve) rows.push_back(point_json(b));
     c.print_rows(rows, "SN 1987A event-level bound (" + ev.likelihood + ", " + ev.normalisation + " energy, " + ev.timing + " arrivals, " +
-                           "Delta chi^2 = " + short_text(ev.delta_chi2) + ", one-sided 95% CL at 2.706): g above log10_g_bound excluded");
+                           "Delta chi^2 = " + short_text(ev.delta_chi2) + ", one-sided 95% CL at 2.706): g above log10_g_bound excluded" +
+                           (model ? "; emission " + model_file.file + " (" + model_file.format + ", conversion " + model_file.conversion + ")" : ""));
     return 0;
   }
 };
@@ -133,6 +149,7 @@ struct forecast_command {
   nusi_tool::window_flags mc{window_likelihood_primaries};
   likelihood_flags ev;
   std::string which = "all";
+  nusi_tool::emission_flags model_file;
   long threads = 0;
   bool quiet = false;
 
@@ -147,6 +164,7 @@ struct forecast_command {
     std::vector<std::string> choices{"all"};
     for (auto d : nusi::galactic_detectors) choices.emplace_back(nusi::detector_key(d));
     c.choice("--detector", which, "detector", choices);
+    model_file.declare(c);
     c.threads_setting(threads, "threads over the masses, 0 = all cores (the results do not depend on it)");
     c.quiet_setting(quiet);
     c.output_formats("print {detector, log10_mass_MeV, log10_g_bound, ...} per detector and mass",
@@ -157,22 +175,35 @@ struct forecast_command {
     const auto masses = mass.masses(c);
     (void)c.format();
     const auto setup = physics.setup();
-    const auto emission = physics.source();
+    const auto model = model_file.load(c);
+    const auto emission = model ? nusi::supernova_emission<double>{} : physics.source();
     auto options = ev.options(physics, mc);
     options.likelihood = nusi::event_likelihood::binned;
+    if (model && options.timing == nusi::arrival_window::within_window)
+      throw nusi_tool::usage_error("--emission takes --timing integrated (a model's time profile in the window is not yet an option)");
     std::vector<std::pair<std::string, nusi::detector<double>>> detectors;
     for (auto d : nusi::galactic_detectors)
       if (which == "all" || which == nusi::detector_key(d)) detectors.emplace_back(nusi::detector_key(d), nusi::detector_model<double>(d));
+    // With a model, each detector sees the flux of its channel's flavour after conversion at the source
+    // (DUNE: nu_e), time-integrated, at the setup's distance.
+    std::vector<std::optional<nusi::fluence_at_earth<double>>> at_earth(detectors.size());
+    if (model)
+      for (std::size_t d = 0; d < detectors.size(); ++d)
+        at_earth[d] = model->at_earth(nusi::channel_flavor(detectors[d].second.channel), setup.distance_cm);
     // Detector-major order: all masses of the first detector, then the next.
     const auto points = nusi_tool::parallel_map(
         "bound forecast", masses.size() * detectors.size(), nusi_tool::thread_count(threads), quiet, [&](std::size_t k) {
           const auto& [name, det] = detectors[k / masses.size()];
-          return std::pair{name, nusi::forecast_event_bound(masses[k % masses.size()], setup, emission, det, options)};
+          const double log10_mass_MeV = masses[k % masses.size()];
+          if (const auto& f = at_earth[k / masses.size()])
+            return std::pair{name, nusi::forecast_event_bound(log10_mass_MeV, setup, f->spectrum, f->number_per_cm2, det, options)};
+          return std::pair{name, nusi::forecast_event_bound(log10_mass_MeV, setup, emission, det, options)};
         });
     std::vector<json> rows;
     for (const auto& [name, b] : points) rows.push_back(point_json(b, name));
     c.print_rows(rows, "Galactic supernova at " + number_text(physics.distance_kpc) + " kpc, Asimov sensitivity (" + ev.normalisation +
-                           " energy, " + ev.timing + " arrivals, " + "Delta chi^2 = " + short_text(ev.delta_chi2) + ")");
+                           " energy, " + ev.timing + " arrivals, " + "Delta chi^2 = " + short_text(ev.delta_chi2) + ")" +
+                           (model ? "; emission " + model_file.file + " (" + model_file.format + ", conversion " + model_file.conversion + ")" : ""));
     return 0;
   }
 };

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include <nusi/emission/arrivals.hpp>
 #include <nusi/event_bound.hpp>
 
 #include "data_files.hpp"
@@ -23,6 +24,7 @@ struct events_command {
   nusi_tool::window_flags mc{nusi::event_bound_options<double>{}.window.primaries};
   bool galactic = false;
   std::string events_file;
+  nusi_tool::emission_flags model_file;
 
   void declare(nusi_tool::command& c) {
     c.details("Expected events per detector at one (M, g): without secret interactions, with them counting every\n"
@@ -35,6 +37,7 @@ struct events_command {
     c.flag("--galactic", galactic, "modern detectors and a Galactic supernova (10 kpc unless --distance-kpc is given)");
     c.text("--events-file", events_file, "SN 1987A event table (observed counts)", "the table installed with nusi");
     c.inactive_when("--events-file", [this] { return galactic; });
+    model_file.declare(c);
     c.output_formats("print one JSON object with a \"detectors\" array", "print a CSV table, one row per detector");
   }
 
@@ -44,7 +47,8 @@ struct events_command {
       physics.distance_kpc = nusi_tool::flag_value(nusi::galactic_supernova_distance_cm<double>, [](double x) { return nusi::kpc(x); }, 10);
     nusi::propagation_setup<double> setup = physics.setup();
     setup.med = mediator.mediator();
-    const nusi::supernova_emission<double> emission = physics.source();
+    const auto model = model_file.load(c);
+    const nusi::supernova_emission<double> emission = model ? nusi::supernova_emission<double>{} : physics.source();
     nusi::event_bound_options<double> o;
     o.transport = physics.options();
     o.window = mc.options();
@@ -61,7 +65,31 @@ struct events_command {
         detectors.push_back(nusi::detector_model<double>(d));
       }
     }
-    const auto counts = nusi::expected_event_counts(setup, emission, detectors, o);
+    std::vector<nusi::detector_expectation<double>> counts;
+    double energy_erg = emission.energy_erg;  // in the detected flavour (anti-nu_e; a model's after conversion)
+    if (model) {
+      // Each detector counts the flux of its channel's flavour after conversion at the source, emitted
+      // over the model's time profile (the window counts what arrives within --window-s of the first emission).
+      counts.resize(detectors.size());
+      for (const auto flavor : {nusi::supernova_flavor::nu_e_bar, nusi::supernova_flavor::nu_e}) {
+        std::vector<nusi::detector<double>> group;
+        std::vector<std::size_t> where;
+        for (std::size_t d = 0; d < detectors.size(); ++d)
+          if (nusi::channel_flavor(detectors[d].channel) == flavor) {
+            group.push_back(detectors[d]);
+            where.push_back(d);
+          }
+        if (group.empty()) continue;
+        const auto flux = model->emission.flux(flavor, model->conversion);
+        if (flavor == nusi::supernova_flavor::nu_e_bar) energy_erg = flux.emitted_energy_erg();
+        const auto at_earth = nusi::flux_at_earth(flux, setup.distance_cm);
+        const nusi::emission_arrivals<double> arrivals(flux, o.window.window_s);
+        const auto group_counts = nusi::expected_event_counts(setup, at_earth.spectrum, at_earth.number_per_cm2, arrivals, group, o);
+        for (std::size_t k = 0; k < where.size(); ++k) counts[where[k]] = group_counts[k];
+      }
+    } else {
+      counts = nusi::expected_event_counts(setup, emission, detectors, o);
+    }
     std::vector<json> rows;
     for (std::size_t d = 0; d < counts.size(); ++d) {
       json j;
@@ -87,18 +115,24 @@ struct events_command {
       return 0;
     }
     if (output == nusi_tool::output_format::json) {
-      c.print_json({{"log10_mass_MeV", mediator.log10_mass_MeV},
-                    {"log10_g", mediator.log10_g},
-                    {"distance_kpc", physics.distance_kpc},
-                    {"energy_erg", emission.energy_erg},
-                    {"window_s", o.window.window_s},
-                    {"primaries", o.window.primaries},
-                    {"detectors", rows}});
+      json out{{"log10_mass_MeV", mediator.log10_mass_MeV},
+               {"log10_g", mediator.log10_g},
+               {"distance_kpc", physics.distance_kpc},
+               {"energy_erg", energy_erg},
+               {"window_s", o.window.window_s},
+               {"primaries", o.window.primaries}};
+      if (model) out["emission"] = model->report;
+      out["detectors"] = rows;
+      c.print_json(out);
       return 0;
     }
     std::cout << "M = " << short_text(setup.med.mass_MeV) << " MeV, g = " << short_text(setup.med.coupling) << ", D = "
-              << short_text(physics.distance_kpc) << " kpc, " << short_text(emission.energy_erg) << " erg in the flavour; window "
-              << short_text(o.window.window_s) << " s\n\n";
+              << short_text(physics.distance_kpc) << " kpc, " << short_text(energy_erg) << " erg in the flavour; window "
+              << short_text(o.window.window_s) << " s\n";
+    if (model)
+      std::cout << "emission: " << model_file.file << " (" << model_file.format << ", flavour conversion " << model_file.conversion
+                << "); each detector counts its channel's flavour\n";
+    std::cout << "\n";
     std::cout << "detector            no nuSI   nuSI, all arrivals   nuSI, within window (unscattered)";
     if (!galactic) std::cout << "   observed";
     std::cout << "\n";

@@ -27,6 +27,7 @@ struct propagate_command {
   double max_angle_rad = nusi::angle_grid_options<double>{}.max_angle_rad;
   nusi_tool::relic_convention_flags relic;
   nusi_tool::angle_flags angles{nusi::transport_options<double>{}.deflections};
+  nusi_tool::emission_flags model_file;
   // The mass-state model behind --relic-model, with the defaults of mass_state_setup.
   nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
                                           nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
@@ -52,16 +53,19 @@ struct propagate_command {
     c.inactive_when("--max-angle-rad", [this] { return !energy_angle; });
     c.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
     mass_states.declare(c);
+    model_file.declare(c);
     c.output_formats("print one JSON object", "print a CSV header and one row");
   }
 
-  int run_monte_carlo(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup) const {
+  template <class Spectrum>
+  int run_monte_carlo(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup, const Spectrum& emission,
+                      const nusi_tool::json& emission_report) const {
     if (energy_angle || spectrum) throw nusi_tool::usage_error("--method montecarlo gives F, scatterings and budgets only");
     auto mc_options = method.monte_carlo();
     mc_options.angles = angles.angles();
     mc_options.geometry = angles.monte_carlo_geometry();
-    const auto mc = nusi::monte_carlo_propagation(setup, physics.emission(), mc_options);
-    const json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
+    const auto mc = nusi::monte_carlo_propagation(setup, emission, mc_options);
+    json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
                  {"log10_g", mediator.log10_g},
                  {"method", "montecarlo"},
                  {"angle_model", angles.model},
@@ -77,6 +81,7 @@ struct propagate_command {
                  {"primaries", mc.primaries},
                  {"arrivals", mc.arrivals},
                  {"unscattered_arrivals", mc.unscattered_arrivals}};
+    if (!emission_report.is_null()) o["emission"] = emission_report;
     if (c.print_structured(o)) return 0;
     print_row("mediator mass M", setup.med.mass_MeV, "MeV");
     print_row("coupling g", setup.med.coupling);
@@ -185,14 +190,29 @@ struct propagate_command {
     if (c.was_set("--geometry") && !mc) throw nusi_tool::usage_error("--geometry applies to --method montecarlo");
     if (c.was_set("--geometry") && angles.geometry == "point_source" && angles.angles() != nusi::angle_model::three_dimensional)
       throw nusi_tool::usage_error("--geometry point_source needs --angle-model three_dimensional (the planar models are plane-parallel)");
+    const auto model = model_file.load(c);
+    if (model && mass_states.active())
+      throw nusi_tool::usage_error("--emission applies to the paper's relic model (not --relic-model mass-states)");
     if (mass_states.active()) return run_mass_states(c);
     nusi::propagation_setup<double> setup = physics.setup();
     setup.med = mediator.mediator();
     setup = relic.apply(setup, c);
     nusi::transport_options<double> options = physics.options();
     options.deflections = angles.angles();
-    if (mc) return run_monte_carlo(c, setup);
-    const auto emission = physics.emission();
+    if (model) {
+      // The flux leaving the star as anti-nu_e (the paper's detected flavour), time-integrated: its
+      // fluence at Earth (normalised; F is a ratio, so the distance drops out).
+      const auto at_earth = model->at_earth(nusi::supernova_flavor::nu_e_bar, setup.distance_cm);
+      if (mc) return run_monte_carlo(c, setup, at_earth.spectrum, model->report);
+      return run_grid(c, setup, options, at_earth.spectrum, model->report);
+    }
+    if (mc) return run_monte_carlo(c, setup, physics.emission(), nusi_tool::json());
+    return run_grid(c, setup, options, physics.emission(), nusi_tool::json());
+  }
+
+  template <class Spectrum>
+  int run_grid(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup, nusi::transport_options<double> options,
+               const Spectrum& emission, const nusi_tool::json& emission_report) const {
     double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
     nusi::propagation_result<double> r;
     if (energy_angle) {
@@ -258,6 +278,7 @@ struct propagate_command {
       o["rms_angle_above_threshold_rad"] = rms_angle_above;
       o["mean_angle_rad"] = mean_angle_all;
     }
+    if (!emission_report.is_null()) o["emission"] = emission_report;
     if (spectrum) {
       o["energy_MeV"] = r.energy_MeV;
       o["emitted_per_MeV"] = r.emitted_spectrum_per_MeV();
@@ -268,6 +289,9 @@ struct propagate_command {
     print_row("coupling g", setup.med.coupling);
     print_row("resonance energy E_res", setup.cross_section().resonance_energy_MeV(), "MeV");
     print_row("relic targets", setup.relic.target_density_per_cm3(), "cm^-3");
+    if (!emission_report.is_null())
+      std::cout << "emission: " << model_file.file << " (" << model_file.format << ", flavour conversion " << model_file.conversion
+                << "), anti-nu_e fluence\n";
     if (F.is_upper_limit)
       std::cout << "F = N(E > " << number_text(setup.threshold_MeV) << " MeV)/N(emitted) < " << number_text(F.noise_floor)
                 << "  (below the noise floor)\n";

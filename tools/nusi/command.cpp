@@ -183,7 +183,9 @@ json command::inputs() const {
 }
 
 json command::provenance() const {
-  return json{{"nusi_version", version()}, {"git_commit", git_commit()}, {"command", path_}, {"inputs", inputs()}};
+  json out{{"nusi_version", version()}, {"git_commit", git_commit()}, {"command", path_}, {"inputs", inputs()}};
+  out.update(recorded_);
+  return out;
 }
 
 std::string command::config_text() const {

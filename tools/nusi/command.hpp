@@ -78,6 +78,8 @@ class command {
   json inputs() const;
   /// {"nusi_version", "git_commit", "command", "inputs"}: what reproduces the result.
   json provenance() const;
+  /// Adds key: value to provenance() (what the inputs do not show, such as an input file's checksum).
+  void record_provenance(const std::string& key, json value) const { recorded_[key] = std::move(value); }
   /// The inputs as a TOML file for --config (each with its help as a comment).
   std::string config_text() const;
 
@@ -114,6 +116,7 @@ class command {
   bool json_ = false, csv_ = false;
   std::string config_file_, write_config_file_;
   std::function<int(const command&)> run_;
+  mutable json recorded_ = json::object();
 };
 
 /// A registered subcommand, or a group of them ("bound") when setup is empty.

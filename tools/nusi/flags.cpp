@@ -138,6 +138,51 @@ nusi::supernova_emission<double> propagation_flags::source() const {
           .distance_cm = nusi::kpc(distance_kpc)};
 }
 
+// --- emission model --------------------------------------------------------------------------------
+
+emission_flags::emission_flags() : conversion(nusi::scheme_name(nusi::flavor_conversion<double>{}.scheme)) {}
+
+void emission_flags::declare(command& c) {
+  c.text("--emission", file,
+         "supernova model file in place of the pinched spectrum (garching: the files' common prefix, PREFIX_nue, "
+         "PREFIX_nuebar, PREFIX_nux)",
+         "none: the paper's pinched spectrum");
+  c.choice("--emission-format", format, "format of the --emission file (docs/physics.md, \"Supernova models\")",
+           {"garching", "nakazato", "csv"});
+  c.choice("--flavor-conversion", conversion, "flavour conversion at the source of the --emission model",
+           {"none", "msw-normal", "msw-inverted"});
+  const auto without_model = [this] { return !active(); };
+  const auto with_model = [this] { return active(); };
+  for (const char* flag : {"--emission", "--emission-format", "--flavor-conversion"}) c.inactive_when(flag, without_model);
+  for (const char* flag : {"--mean-energy-MeV", "--mean-square-energy-MeV2", "--energy-erg"}) c.inactive_when(flag, with_model);
+}
+
+std::optional<emission_flags::model> emission_flags::load(const command& c) const {
+  if (!active()) {
+    for (const char* flag : {"--emission-format", "--flavor-conversion"})
+      if (c.was_set(flag)) throw usage_error(std::string(flag) + " applies to --emission FILE");
+    return std::nullopt;
+  }
+  for (const char* flag : {"--mean-energy-MeV", "--mean-square-energy-MeV2", "--energy-erg"})
+    if (c.was_set(flag)) throw usage_error(std::string(flag) + " describes the pinched spectrum: the --emission model sets it");
+  const auto f = nusi::parse_emission_format(format);
+  if (!f) throw usage_error("--emission needs --emission-format garching|nakazato|csv");
+  const auto scheme = nusi::parse_scheme(conversion);
+  if (!scheme) throw usage_error("--flavor-conversion must be none, msw-normal or msw-inverted, got '" + conversion + "'");
+  nusi::flavor_conversion<double> conv;
+  conv.scheme = *scheme;
+  auto m = nusi::load_supernova_model<double>(file, *f);
+  json files = json::array();
+  for (const auto& x : m.files()) files.push_back({{"path", x.path}, {"sha256", x.sha256}});
+  json report{{"file", file}, {"format", format}, {"flavor_conversion", conversion}, {"files", files}};
+  c.record_provenance("emission", report);
+  return model{std::move(m), conv, std::move(report)};
+}
+
+nusi::fluence_at_earth<double> emission_flags::model::at_earth(nusi::supernova_flavor flavor, double distance_cm) const {
+  return nusi::flux_at_earth(emission.flux(flavor, conversion), distance_cm);
+}
+
 // --- method -----------------------------------------------------------------------------------------
 
 method_flags::method_flags() {

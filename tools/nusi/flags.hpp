@@ -5,6 +5,7 @@
 // Every default is read from the library's own structs. Not part of the library.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,8 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/core_bound.hpp>
 #include <nusi/detection/event_rates.hpp>
+#include <nusi/emission/detection.hpp>
+#include <nusi/emission/model_files.hpp>
 #include <nusi/mass_states/setup.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_setup.hpp>
@@ -65,6 +68,33 @@ struct propagation_flags {
   nusi::pinched_spectrum<double> emission() const;
   /// The source at the setup's distance with --energy-erg; throws usage_error naming the flag.
   nusi::supernova_emission<double> source() const;
+};
+
+/// A supernova model file in place of the paper's one pinched spectrum (emission/; docs/physics.md
+/// "Supernova models"): --emission FILE, --emission-format garching|nakazato|csv (no default: the file
+/// says nothing of its format), --flavor-conversion none|msw-normal|msw-inverted (flavor_conversion's
+/// default). Without --emission these flags are inactive (absent from the provenance); with it the
+/// pinched spectrum's flags (--mean-energy-MeV, --mean-square-energy-MeV2, --energy-erg) are.
+struct emission_flags {
+  std::string file, format, conversion;
+  /// The model read, the conversion chosen and the report of both (file, format, SHA-256 of each file).
+  struct model {
+    nusi::supernova_model<double> emission;
+    nusi::flavor_conversion<double> conversion;
+    json report;
+    /// The flux leaving the star in `flavor` at distance_cm: its fluence (normalised) and number per cm^2.
+    /// Throws nusi::invalid_argument (a flavour the conversion needs is absent from the file).
+    nusi::fluence_at_earth<double> at_earth(nusi::supernova_flavor flavor, double distance_cm) const;
+  };
+  emission_flags();
+  /// Declare after propagation_flags (this group makes its spectrum flags inactive with --emission).
+  void declare(command& c);
+  bool active() const { return !file.empty(); }
+  /// The model, or nothing without --emission. Throws usage_error (--emission-format or
+  /// --flavor-conversion without --emission, --emission-format missing, a pinched-spectrum flag given with
+  /// --emission) or nusi::invalid_argument naming the file, line and reason. Records the report in c's
+  /// provenance under "emission".
+  std::optional<model> load(const command& c) const;
 };
 
 /// --method of the propagation: the grid transport of Eq. (8), or the Monte Carlo check.
