@@ -103,18 +103,20 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n) {
 
 /// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape), for the
 /// product at p3 (`direct`, shape(y)) and at p4 (`mirror`, shape(1 - y): y and z swapped), with two divisions for all.
+/// With `scalar_only` the vector-mediator entries are left unwritten.
 template <class Real>
-void all_basis_shapes_both(Real y, Real z, Real a, Real beta, Real inverse_A, Real* direct, Real* mirror) {
+void all_basis_shapes_both(Real y, Real z, Real a, Real beta, Real inverse_A, Real* direct, Real* mirror, bool scalar_only = false) {
   using B = scattering_basis;
   const Real T = 1 / (z + a), V = 1 / (y + a);  // the mirror's T and V are V and T
   const Real yy = y * (y + beta), zz = z * (z + beta);
-  auto fill = [inverse_A](Real y_, Real z_, Real T_, Real V_, Real yy_, Real zz_, Real* out) {
+  auto fill = [inverse_A, scalar_only](Real y_, Real z_, Real T_, Real V_, Real yy_, Real zz_, Real* out) {
     out[std::size_t(B::s_ss)] = Real(1);
     out[std::size_t(B::s_tt)] = zz_ * T_ * T_;
     out[std::size_t(B::s_uu)] = yy_ * V_ * V_;
     out[std::size_t(B::s_tu)] = y_ * z_ * T_ * V_;
     out[std::size_t(B::s_st_re)] = out[std::size_t(B::s_st_im)] = z_ * T_ * inverse_A;
     out[std::size_t(B::s_su_re)] = out[std::size_t(B::s_su_im)] = y_ * V_ * inverse_A;
+    if (scalar_only) return;
     out[std::size_t(B::v_pp_tt)] = T_ * T_;
     out[std::size_t(B::v_pp_uu)] = V_ * V_;
     out[std::size_t(B::v_pp_tu)] = T_ * V_;
@@ -464,11 +466,15 @@ class mass_state_kernel {
     std::vector<Real> m0_3(D), n1_3(D), m0_4(D), n1_4(D), hat_upper3(D), hat_upper4(D);
     const Real inverse_span = 1 / span;
     std::vector<std::size_t> index(D);
-    for (std::size_t d = 0; d < D; ++d) index[d] = static_cast<std::size_t>(shapes[d]);
+    bool scalar_only = true;  // a scalar mediator's shapes alone: the vector ones are not computed
+    for (std::size_t d = 0; d < D; ++d) {
+      index[d] = static_cast<std::size_t>(shapes[d]);
+      scalar_only = scalar_only && index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
+    }
     std::array<Real, detail::basis_count> direct{}, mirror{};
     // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV]; the product at p4 has shape(1 - y).
     auto add_point = [&](Real y, Real z, Real w, Real t) {
-      detail::all_basis_shapes_both(y, z, a, beta, inverse_A, direct.data(), mirror.data());
+      detail::all_basis_shapes_both(y, z, a, beta, inverse_A, direct.data(), mirror.data(), scalar_only);
       for (std::size_t d = 0; d < D; ++d) {
         const Real f3 = w * direct[index[d]], f4 = w * mirror[index[d]];
         m0_3[d] += f3;
@@ -477,6 +483,7 @@ class mass_state_kernel {
         n1_4[d] += f4 * t;
       }
     };
+    const auto &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
     auto integrate = [&](Real El, Real Eu) {
       std::fill(m0_3.begin(), m0_3.end(), Real(0));
@@ -494,7 +501,7 @@ class mass_state_kernel {
         }
         return;
       }
-      auto order = [](Real r) { return r <= Real(0.03L) ? 3 : (r <= Real(0.25L) ? 5 : 8); };
+      auto rule = [&](Real r) -> const detail::unit_gauss<Real>& { return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8); };
       // y-parametrised part: [ya, min(yb, 1/2)].
       Real p = ya;
       const Real y_end = std::min(yb, Real(1) / 2);
@@ -502,7 +509,7 @@ class mass_state_kernel {
         Real q = std::min({y_end, p + (p + a), (1 + a + p) / 2});
         if (!(q > p)) q = y_end;
         const Real r = (q - p) / std::min(p + a, 1 + a - q);
-        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real y = p + (q - p) * g.x[i];
           add_point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
@@ -516,7 +523,7 @@ class mass_state_kernel {
         zq = std::max(zq, zb);
         if (!(zq < zp)) zq = zb;
         const Real r = (zp - zq) / std::min(zq + a, 1 + a - zp);
-        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real z = zp - (zp - zq) * g.x[i];
           add_point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
