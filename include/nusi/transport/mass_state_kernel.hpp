@@ -327,8 +327,8 @@ class mass_state_kernel {
               c4[(p * S_ + proc.product4) * U + u] += c;
             }
         }
-      // The nonzero coefficients (three quarters are zero), grouped by (source, product) pair in basis order:
-      // column u (product at p3) or U + u (at p4) of the deposits.
+      // The coefficients of the pairs with any nonzero one: as their nonzero terms in basis order (column u: product
+      // at p3, U + u: at p4), used where under half are nonzero (a universal coupling: a quarter), else as dense rows.
       for (std::size_t p = 0; p < S_; ++p)
         for (std::size_t q = 0; q < S_; ++q) {
           const std::size_t start = comb.terms.size();
@@ -341,6 +341,10 @@ class mass_state_kernel {
             comb.pair_end.push_back(comb.terms.size());
           }
         }
+      comb.rows.assign(2 * U * comb.pairs.size(), Real(0));
+      for (std::size_t r = 0, t = 0; r < comb.pairs.size(); ++r)
+        for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
+      comb.sparse = 2 * comb.terms.size() < comb.rows.size();
     }
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
@@ -408,10 +412,19 @@ class mass_state_kernel {
           const std::size_t U = used_[b].size(), P = comb.pairs.size();
           if (U == 0) continue;
           const Real* d = totals[b].dep.data() + (jj - lo) * 2 * U;
-          for (std::size_t r = 0, t = 0; r < P; ++r) {
-            Real g = 0;
-            for (; t < comb.pair_end[r]; ++t) g += comb.terms[t].coefficient * d[comb.terms[t].column];
-            gains[comb.pairs[r]] += g;
+          if (comb.sparse) {
+            for (std::size_t r = 0, t = 0; r < P; ++r) {
+              Real g = 0;
+              for (; t < comb.pair_end[r]; ++t) g += comb.terms[t].coefficient * d[comb.terms[t].column];
+              gains[comb.pairs[r]] += g;
+            }
+          } else {
+            for (std::size_t r = 0; r < P; ++r) {
+              const Real* c = comb.rows.data() + r * 2 * U;
+              Real g = 0;
+              for (std::size_t u = 0; u < U; ++u) g += c[u] * d[u] + c[U + u] * d[U + u];
+              gains[comb.pairs[r]] += g;
+            }
           }
         }
         Real* B = blocks_.data() + block(i, jj - first_);
@@ -575,6 +588,8 @@ class mass_state_kernel {
     std::vector<std::size_t> pairs;     // source * species + product, for the pairs with a nonzero coefficient
     std::vector<std::size_t> pair_end;  // terms of pair r: [pair_end[r - 1], pair_end[r])
     std::vector<term> terms;
+    std::vector<Real> rows;  // [pair * 2U + column], zeros included
+    bool sparse = true;      // combine from `terms` (else from `rows`)
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
   std::array<combination, 3> combined_{};
