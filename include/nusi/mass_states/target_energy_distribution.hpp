@@ -60,6 +60,8 @@ class target_energy_distribution {
     const std::size_t n = edges_.size();
     W_.assign(n, Real(0));  // W(P_max) ~ e^(-64) W(0) is dropped
     for (std::size_t k = n - 1; k-- > 0;) W_[k] = W_[k + 1] + integral_g(edges_[k], edges_[k + 1]);
+    G_.resize(n);  // W' = -g at the edges, tabulated once for the interpolation
+    for (std::size_t k = 0; k < n; ++k) G_[k] = g(edges_[k]);
     // The rule over x: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval. rho dx = W x^2/(2 N E_P) dP.
     using rule = boost::math::quadrature::gauss<Real, 6>;
     const auto& abscissa = rule::abscissa();
@@ -217,7 +219,7 @@ class target_energy_distribution {
       k = static_cast<std::size_t>(std::upper_bound(edges_.begin(), edges_.end(), P) - edges_.begin()) - 1;
     }
     const Real a = edges_[k], b = edges_[k + 1], h = b - a, t = (P - a) / h;
-    const Real da = -g(a) * h, db = -g(b) * h;
+    const Real da = -G_[k] * h, db = -G_[k + 1] * h;
     const Real t2 = t * t, t3 = t2 * t;
     return (2 * t3 - 3 * t2 + 1) * W_[k] + (t3 - 2 * t2 + t) * da + (-2 * t3 + 3 * t2) * W_[k + 1] + (t3 - t2) * db;
   }
@@ -239,7 +241,7 @@ class target_energy_distribution {
 
   Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, x_max_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
-  std::vector<Real> edges_, W_;
+  std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
   std::vector<target_energy_node<Real>> nodes_;
 };
 

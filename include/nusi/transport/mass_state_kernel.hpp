@@ -101,30 +101,48 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n) {
   }
 }
 
-/// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape, with two
-/// divisions for all): out[b] for b in scattering_basis order.
+/// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape), for the
+/// product at p3 (`direct`, shape(y)) and at p4 (`mirror`, shape(1 - y): y and z swapped), with two divisions for all.
+/// With `scalar_only` the vector-mediator entries are left unwritten.
 template <class Real>
-void all_basis_shapes(Real y, Real z, Real a, Real beta, Real inverse_A, Real* out) {
+void all_basis_shapes_both(Real y, Real z, Real a, Real beta, Real inverse_A, Real* direct, Real* mirror, bool scalar_only = false) {
   using B = scattering_basis;
-  const Real T = 1 / (z + a), V = 1 / (y + a);
+  const Real T = 1 / (z + a), V = 1 / (y + a);  // the mirror's T and V are V and T
   const Real yy = y * (y + beta), zz = z * (z + beta);
-  out[std::size_t(B::s_ss)] = Real(1);
-  out[std::size_t(B::s_tt)] = zz * T * T;
-  out[std::size_t(B::s_uu)] = yy * V * V;
-  out[std::size_t(B::s_tu)] = y * z * T * V;
-  out[std::size_t(B::s_st_re)] = out[std::size_t(B::s_st_im)] = z * T * inverse_A;
-  out[std::size_t(B::s_su_re)] = out[std::size_t(B::s_su_im)] = y * V * inverse_A;
-  out[std::size_t(B::v_pp_tt)] = T * T;
-  out[std::size_t(B::v_pp_uu)] = V * V;
-  out[std::size_t(B::v_pp_tu)] = T * V;
-  out[std::size_t(B::v_wu_ss2)] = y * y;
-  out[std::size_t(B::v_wu_ss1)] = y;
-  out[std::size_t(B::v_wu_tt)] = yy * T * T;
-  out[std::size_t(B::v_wu_st_re)] = out[std::size_t(B::v_wu_st_im)] = -yy * T;
-  out[std::size_t(B::v_wt_ss2)] = z * z;
-  out[std::size_t(B::v_wt_ss1)] = z;
-  out[std::size_t(B::v_wt_uu)] = zz * V * V;
-  out[std::size_t(B::v_wt_su_re)] = out[std::size_t(B::v_wt_su_im)] = -zz * V;
+  auto fill = [inverse_A, scalar_only](Real y_, Real z_, Real T_, Real V_, Real yy_, Real zz_, Real* out) {
+    out[std::size_t(B::s_ss)] = Real(1);
+    out[std::size_t(B::s_tt)] = zz_ * T_ * T_;
+    out[std::size_t(B::s_uu)] = yy_ * V_ * V_;
+    out[std::size_t(B::s_tu)] = y_ * z_ * T_ * V_;
+    out[std::size_t(B::s_st_re)] = out[std::size_t(B::s_st_im)] = z_ * T_ * inverse_A;
+    out[std::size_t(B::s_su_re)] = out[std::size_t(B::s_su_im)] = y_ * V_ * inverse_A;
+    if (scalar_only) return;
+    out[std::size_t(B::v_pp_tt)] = T_ * T_;
+    out[std::size_t(B::v_pp_uu)] = V_ * V_;
+    out[std::size_t(B::v_pp_tu)] = T_ * V_;
+    out[std::size_t(B::v_wu_ss2)] = y_ * y_;
+    out[std::size_t(B::v_wu_ss1)] = y_;
+    out[std::size_t(B::v_wu_tt)] = yy_ * T_ * T_;
+    out[std::size_t(B::v_wu_st_re)] = out[std::size_t(B::v_wu_st_im)] = -yy_ * T_;
+    out[std::size_t(B::v_wt_ss2)] = z_ * z_;
+    out[std::size_t(B::v_wt_ss1)] = z_;
+    out[std::size_t(B::v_wt_uu)] = zz_ * V_ * V_;
+    out[std::size_t(B::v_wt_su_re)] = out[std::size_t(B::v_wt_su_im)] = -zz_ * V_;
+  };
+  fill(y, z, T, V, yy, zz, direct);
+  fill(z, y, V, T, zz, yy, mirror);
+}
+
+/// The basis whose shape stands for b's: the real and imaginary parts of an interference term share one shape.
+inline scattering_basis shape_representative(scattering_basis b) {
+  using B = scattering_basis;
+  switch (b) {
+    case B::s_st_im: return B::s_st_re;
+    case B::s_su_im: return B::s_su_re;
+    case B::v_wu_st_im: return B::v_wu_st_re;
+    case B::v_wt_su_im: return B::v_wt_su_re;
+    default: return b;
+  }
 }
 }  // namespace detail
 
@@ -265,12 +283,12 @@ class mass_state_kernel {
   std::size_t block(std::size_t i, std::size_t k) const { return block_offset_[k] + (i - k) * S_ * S_; }
 
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,
-  // deposited on the nodes by the hats: dep3[b][j] (product at p3, shape(y)) and dep4 (at p4, shape(1 - y)), j the
+  // deposited on the nodes by the hats: dep[j][b] (product at p3, shape(y)) and dep[j][U + b] (at p4, shape(1 - y)), j the
   // grid index relative to lo; and the underflow number and energy of each (full scope).
   struct deposits {
     std::size_t lo = 0;                             // grid index of dep[.][0]
     std::size_t U = 0;                              // basis slots
-    std::vector<Real> dep3, dep4;                   // [(grid index - lo) * U + slot]
+    std::vector<Real> dep;                          // [(grid index - lo) * 2U + slot], then + U + slot for p4
     std::vector<Real> under3_n, under4_n, under3_e, under4_e;  // [basis slot]
   };
 
@@ -309,17 +327,24 @@ class mass_state_kernel {
               c4[(p * S_ + proc.product4) * U + u] += c;
             }
         }
+      // The coefficients of the pairs with any nonzero one: as their nonzero terms in basis order (column u: product
+      // at p3, U + u: at p4), used where under half are nonzero (a universal coupling: a quarter), else as dense rows.
       for (std::size_t p = 0; p < S_; ++p)
         for (std::size_t q = 0; q < S_; ++q) {
-          typename combination::pair entry{p, q, std::vector<Real>(U), std::vector<Real>(U)};
-          bool any = false;
+          const std::size_t start = comb.terms.size();
           for (std::size_t u = 0; u < U; ++u) {
-            entry.c3[u] = c3[(p * S_ + q) * U + u];
-            entry.c4[u] = c4[(p * S_ + q) * U + u];
-            any = any || entry.c3[u] != 0 || entry.c4[u] != 0;
+            if (c3[(p * S_ + q) * U + u] != 0) comb.terms.push_back({u, c3[(p * S_ + q) * U + u]});
+            if (c4[(p * S_ + q) * U + u] != 0) comb.terms.push_back({U + u, c4[(p * S_ + q) * U + u]});
           }
-          if (any) comb.pairs.push_back(std::move(entry));
+          if (comb.terms.size() > start) {
+            comb.pairs.push_back(p * S_ + q);
+            comb.pair_end.push_back(comb.terms.size());
+          }
         }
+      comb.rows.assign(2 * U * comb.pairs.size(), Real(0));
+      for (std::size_t r = 0, t = 0; r < comb.pairs.size(); ++r)
+        for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
+      comb.sparse = 2 * comb.terms.size() < comb.rows.size();
     }
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
@@ -327,6 +352,8 @@ class mass_state_kernel {
       if (relic.at_rest(b)) x_nodes[b] = {{relic.mass_MeV(b), Real(1)}};
       else x_nodes[b] = relic.distribution(b).gauss_nodes(options.thermal_shape_nodes);
     }
+    std::array<deposits, 3> totals;        // per target state, of the current source node
+    std::vector<Real> gains(S_ * S_);       // of one (source node, destination node) block, all target states
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -350,11 +377,10 @@ class mass_state_kernel {
               resonant[u] = resonant_prefactor<Real>{detail::resonant_numerator(used[u], m2, M2, MGamma), pole}.from_moments(J);
         }
         // Per target energy: weights x prefactor x shape moments, summed.
-        deposits total;
+        deposits& total = totals[b];
         total.lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
         total.U = used.size();
-        total.dep3.assign((j + 1 - total.lo) * used.size(), Real(0));
-        total.dep4 = total.dep3;
+        total.dep.assign((j + 1 - total.lo) * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
         std::vector<Real> integral(used.size(), Real(0));
@@ -375,17 +401,34 @@ class mass_state_kernel {
             for (std::size_t u = 0; u < used.size(); ++u)
               underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
         }
-        const std::size_t U = used.size();
-        for (std::size_t jj = std::max(total.lo, first_); jj <= j; ++jj) {
-          const Real* d3 = total.dep3.data() + (jj - total.lo) * U;
-          const Real* d4 = total.dep4.data() + (jj - total.lo) * U;
-          Real* B = blocks_.data() + block(i, jj - first_);
-          for (const auto& pair : comb.pairs) {
-            Real g = 0;
-            for (std::size_t u = 0; u < U; ++u) g += pair.c3[u] * d3[u] + pair.c4[u] * d4[u];
-            B[pair.source * S_ + pair.product] += g;
+      }
+      // The blocks (i -> jj), each written once with the gains from every target state (the blocks of one source node
+      // are far apart in memory: destination-major).
+      const std::size_t lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
+      for (std::size_t jj = std::max(lo, first_); jj <= j; ++jj) {
+        std::fill(gains.begin(), gains.end(), Real(0));
+        for (std::size_t b = 0; b < 3; ++b) {
+          const auto& comb = combined_[b];
+          const std::size_t U = used_[b].size(), P = comb.pairs.size();
+          if (U == 0) continue;
+          const Real* d = totals[b].dep.data() + (jj - lo) * 2 * U;
+          if (comb.sparse) {
+            for (std::size_t r = 0, t = 0; r < P; ++r) {
+              Real g = 0;
+              for (; t < comb.pair_end[r]; ++t) g += comb.terms[t].coefficient * d[comb.terms[t].column];
+              gains[comb.pairs[r]] += g;
+            }
+          } else {
+            for (std::size_t r = 0; r < P; ++r) {
+              const Real* c = comb.rows.data() + r * 2 * U;
+              Real g = 0;
+              for (std::size_t u = 0; u < U; ++u) g += c[u] * d[u] + c[U + u] * d[U + u];
+              gains[comb.pairs[r]] += g;
+            }
           }
         }
+        Real* B = blocks_.data() + block(i, jj - first_);
+        for (std::size_t q = 0; q < S_ * S_; ++q) B[q] += gains[q];
       }
     }
     if (scope_ == kernel_scope::full) {
@@ -422,31 +465,46 @@ class mass_state_kernel {
           b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
         polynomial = false;
     const std::size_t U = used.size();
-    std::vector<std::size_t> index(U);
-    for (std::size_t u = 0; u < U; ++u) index[u] = static_cast<std::size_t>(used[u]);
-    // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per basis, products at p3 and p4.
-    std::vector<Real> m0_3(U), n1_3(U), m0_4(U), n1_4(U);
+    // Distinct shapes (slot[u] for basis u): the moments are integrated once per shape.
+    std::vector<scattering_basis> shapes;
+    std::vector<std::size_t> slot(U);
+    for (std::size_t u = 0; u < U; ++u) {
+      const scattering_basis r = detail::shape_representative(used[u]);
+      const auto it = std::find(shapes.begin(), shapes.end(), r);
+      slot[u] = static_cast<std::size_t>(it - shapes.begin());
+      if (it == shapes.end()) shapes.push_back(r);
+    }
+    const std::size_t D = shapes.size();
+    // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per shape, products at p3 and p4.
+    std::vector<Real> m0_3(D), n1_3(D), m0_4(D), n1_4(D), hat_upper3(D), hat_upper4(D);
+    const Real inverse_span = 1 / span;
+    std::vector<std::size_t> index(D);
+    bool scalar_only = true;  // a scalar mediator's shapes alone: the vector ones are not computed
+    for (std::size_t d = 0; d < D; ++d) {
+      index[d] = static_cast<std::size_t>(shapes[d]);
+      scalar_only = scalar_only && index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
+    }
     std::array<Real, detail::basis_count> direct{}, mirror{};
-    // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV].
+    // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV]; the product at p4 has shape(1 - y).
     auto add_point = [&](Real y, Real z, Real w, Real t) {
-      detail::all_basis_shapes(y, z, a, beta, inverse_A, direct.data());
-      detail::all_basis_shapes(z, y, a, beta, inverse_A, mirror.data());  // mirror[b] = shape_b(1 - y): y and z swapped
-      for (std::size_t u = 0; u < U; ++u) {
-        const Real f3 = w * direct[index[u]], f4 = w * mirror[index[u]];
-        m0_3[u] += f3;
-        n1_3[u] += f3 * t;
-        m0_4[u] += f4;
-        n1_4[u] += f4 * t;
+      detail::all_basis_shapes_both(y, z, a, beta, inverse_A, direct.data(), mirror.data(), scalar_only);
+      for (std::size_t d = 0; d < D; ++d) {
+        const Real f3 = w * direct[index[d]], f4 = w * mirror[index[d]];
+        m0_3[d] += f3;
+        n1_3[d] += f3 * t;
+        m0_4[d] += f4;
+        n1_4[d] += f4 * t;
       }
     };
+    const auto &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
     auto integrate = [&](Real El, Real Eu) {
       std::fill(m0_3.begin(), m0_3.end(), Real(0));
       std::fill(n1_3.begin(), n1_3.end(), Real(0));
       std::fill(m0_4.begin(), m0_4.end(), Real(0));
       std::fill(n1_4.begin(), n1_4.end(), Real(0));
-      const Real ya = std::max((El - E_fmin) / span, Real(0)), yb = std::min((Eu - E_fmin) / span, Real(1));
-      const Real za = std::min((e - El) / span, Real(1)), zb = std::max((e - Eu) / span, Real(0));
+      const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
+      const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
       if (!(yb > ya)) return;
       if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
         const auto& g = detail::unit_gauss_rule<Real>(2);
@@ -456,7 +514,7 @@ class mass_state_kernel {
         }
         return;
       }
-      auto order = [](Real r) { return r <= Real(0.03L) ? 3 : (r <= Real(0.25L) ? 5 : 8); };
+      auto rule = [&](Real r) -> const detail::unit_gauss<Real>& { return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8); };
       // y-parametrised part: [ya, min(yb, 1/2)].
       Real p = ya;
       const Real y_end = std::min(yb, Real(1) / 2);
@@ -464,7 +522,7 @@ class mass_state_kernel {
         Real q = std::min({y_end, p + (p + a), (1 + a + p) / 2});
         if (!(q > p)) q = y_end;
         const Real r = (q - p) / std::min(p + a, 1 + a - q);
-        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real y = p + (q - p) * g.x[i];
           add_point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
@@ -478,7 +536,7 @@ class mass_state_kernel {
         zq = std::max(zq, zb);
         if (!(zq < zp)) zq = zb;
         const Real r = (zp - zq) / std::min(zq + a, 1 + a - zp);
-        const auto& g = detail::unit_gauss_rule<Real>(order(r));
+        const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real z = zp - (zp - zq) * g.x[i];
           add_point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
@@ -488,23 +546,30 @@ class mass_state_kernel {
     };
     // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
     for (std::size_t c = total.lo; c < j; ++c) {
-      const Real el = grid_.node_MeV(c), eu = grid_.node_MeV(c + 1), width = eu - el;
+      const Real el = grid_.node_MeV(c), eu = grid_.node_MeV(c + 1), inverse_width = 1 / (eu - el);
       integrate(el, eu);
+      for (std::size_t d = 0; d < D; ++d) {  // the hats' shares: upper node n1/width, lower node m0 - n1/width
+        hat_upper3[d] = n1_3[d] * inverse_width;
+        hat_upper4[d] = n1_4[d] * inverse_width;
+      }
+      Real* lower = total.dep.data() + (c - total.lo) * 2 * U;  // node c; node c + 1 follows at 2U
       for (std::size_t u = 0; u < U; ++u) {
         const Real wu = weight[u];
-        total.dep3[(c - total.lo) * U + u] += wu * (m0_3[u] - n1_3[u] / width);
-        total.dep3[(c + 1 - total.lo) * U + u] += wu * n1_3[u] / width;
-        total.dep4[(c - total.lo) * U + u] += wu * (m0_4[u] - n1_4[u] / width);
-        total.dep4[(c + 1 - total.lo) * U + u] += wu * n1_4[u] / width;
+        const std::size_t d = slot[u];
+        lower[u] += wu * (m0_3[d] - hat_upper3[d]);
+        lower[2 * U + u] += wu * hat_upper3[d];
+        lower[U + u] += wu * (m0_4[d] - hat_upper4[d]);
+        lower[3 * U + u] += wu * hat_upper4[d];
       }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
       integrate(E_fmin, grid_.node_MeV(0));
       for (std::size_t u = 0; u < U; ++u) {
-        total.under3_n[u] += weight[u] * m0_3[u];
-        total.under4_n[u] += weight[u] * m0_4[u];
-        total.under3_e[u] += weight[u] * (E_fmin * m0_3[u] + n1_3[u]);
-        total.under4_e[u] += weight[u] * (E_fmin * m0_4[u] + n1_4[u]);
+        const std::size_t d = slot[u];
+        total.under3_n[u] += weight[u] * m0_3[d];
+        total.under4_n[u] += weight[u] * m0_4[d];
+        total.under3_e[u] += weight[u] * (E_fmin * m0_3[d] + n1_3[d]);
+        total.under4_e[u] += weight[u] * (E_fmin * m0_4[d] + n1_4[d]);
       }
     }
   }
@@ -516,11 +581,15 @@ class mass_state_kernel {
   std::array<std::vector<scattering_basis>, 3> used_{};
   // Per target state: process coefficients combined over processes and populations.
   struct combination {
-    struct pair {
-      std::size_t source, product;
-      std::vector<Real> c3, c4;  // per used basis: into `product` at p3 and at p4
+    struct term {
+      std::size_t column;  // deposit column: basis slot u (product at p3) or U + u (at p4)
+      Real coefficient;
     };
-    std::vector<pair> pairs;
+    std::vector<std::size_t> pairs;     // source * species + product, for the pairs with a nonzero coefficient
+    std::vector<std::size_t> pair_end;  // terms of pair r: [pair_end[r - 1], pair_end[r])
+    std::vector<term> terms;
+    std::vector<Real> rows;  // [pair * 2U + column], zeros included
+    bool sparse = true;      // combine from `terms` (else from `rows`)
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
   std::array<combination, 3> combined_{};
