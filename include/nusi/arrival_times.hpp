@@ -368,6 +368,16 @@ struct window_fraction {
 };
 
 namespace detail {
+/// Throws nusi::invalid_argument (from `function`) unless edges_MeV are >= 2, finite and increasing
+/// and histogram has one entry per bin.
+template <class Real>
+void require_window_histogram(std::string_view function, const std::vector<Real>& edges_MeV, const std::vector<Real>& histogram) {
+  if (edges_MeV.size() < 2) throw_invalid(function, "edges_MeV.size()", ">= 2", edges_MeV.size());
+  require_increasing_edges(function, "edges_MeV", edges_MeV);
+  if (histogram.size() + 1 != edges_MeV.size())
+    throw_invalid(function, "histogram.size()", "edges_MeV.size() - 1 = " + to_text(edges_MeV.size() - 1), histogram.size());
+}
+
 /// The scattered arrivals above threshold_MeV that in_window(arrival) accepts, counted per primary
 /// (arrivals ordered by primary, as the Monte Carlo records them with stream_per_primary): sets
 /// out.scattered_within_window, out.error (one count, 1/N, when none arrived: the sample variance is 0
@@ -438,12 +448,7 @@ class windowed_fraction {
   /// @throws nusi::invalid_argument as operator()(coupling), or if edges_MeV are fewer than 2, not
   /// finite or not increasing, or histogram.size() != edges_MeV.size() - 1.
   window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
-    constexpr std::string_view fn = "nusi::windowed_fraction";
-    if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
-    detail::require_increasing_edges(fn, "edges_MeV", edges_MeV);
-    if (histogram.size() + 1 != edges_MeV.size())
-      detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
-                            histogram.size());
+    detail::require_window_histogram("nusi::windowed_fraction", edges_MeV, histogram);
     return evaluate(coupling, &edges_MeV, &histogram);
   }
 

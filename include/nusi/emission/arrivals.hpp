@@ -292,12 +292,7 @@ class emission_windowed_fraction {
   /// F_window at g, and the energies of the scattered arrivals within the window histogrammed on
   /// edges_MeV per emitted neutrino (added to histogram). @throws as windowed_fraction's.
   window_fraction<Real> operator()(Real coupling, const std::vector<Real>& edges_MeV, std::vector<Real>& histogram) const {
-    constexpr std::string_view fn = "nusi::emission_windowed_fraction";
-    if (edges_MeV.size() < 2) detail::throw_invalid(fn, "edges_MeV.size()", ">= 2", edges_MeV.size());
-    detail::require_increasing_edges(fn, "edges_MeV", edges_MeV);
-    if (histogram.size() + 1 != edges_MeV.size())
-      detail::throw_invalid(fn, "histogram.size()", "edges_MeV.size() - 1 = " + detail::to_text(edges_MeV.size() - 1),
-                            histogram.size());
+    detail::require_window_histogram("nusi::emission_windowed_fraction", edges_MeV, histogram);
     return evaluate(coupling, &edges_MeV, &histogram);
   }
   /// The unscattered part alone at coupling g: exact, monotone in g.
