@@ -131,7 +131,7 @@ struct figures_command {
 
     const std::string table = summary_table(ctx.summary);
     std::ofstream(ctx.file("summary.txt")) << table;
-    std::ofstream(ctx.file("provenance.json")) << c.provenance().dump(2) << "\n";
+    std::ofstream(ctx.file("provenance.json")) << nusi_tool::json_text(c.provenance(), 2) << "\n";
     nusi::detail::replace_folder(ctx.out_dir, target);
     cleanup.path.clear();
     std::cout << table << "\nwrote to " << target.string() << ":";

@@ -74,7 +74,7 @@ std::string one_line(std::string text) {
 /// A TOML value: numbers as the shortest round-trip text, strings quoted.
 std::string toml_value(const json& v) {
   if (v.is_number_float()) return number_text(v.get<double>());
-  return v.dump();
+  return json_text(v);
 }
 
 }  // namespace
@@ -225,7 +225,7 @@ void command::read_config() const {
 void command::print_json(const json& o) const {
   json out{{"provenance", provenance()}};
   out.update(o);
-  std::cout << out.dump(2) << "\n";
+  std::cout << json_text(out, 2) << "\n";
 }
 
 bool command::print_structured(const json& o) const {
@@ -380,9 +380,9 @@ std::string csv_cell(const json& v) {
   }
   if (v.is_string()) {
     const auto& s = v.get_ref<const std::string&>();
-    return s.find_first_of(",\"") == std::string::npos ? s : v.dump();
+    return s.find_first_of(",\"") == std::string::npos ? s : json_text(v);
   }
-  return v.dump();  // integers, booleans
+  return json_text(v);  // integers, booleans
 }
 
 std::string csv_table(const std::vector<json>& rows) {
@@ -419,7 +419,7 @@ std::string aligned_table(const std::vector<json>& rows) {
       } else if (value.is_null()) {
         line.push_back("-");
       } else {
-        line.push_back(value.is_string() ? value.get<std::string>() : value.dump());
+        line.push_back(value.is_string() ? value.get<std::string>() : json_text(value));
         numeric[c] = false;
       }
     }

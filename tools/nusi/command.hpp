@@ -20,6 +20,12 @@ namespace nusi_tool {
 
 using json = nlohmann::ordered_json;
 
+/// JSON text of v (indent < 0: one line). Strings that are not UTF-8 (a file name is bytes on Linux) are
+/// written with U+FFFD in place of the bad bytes instead of throwing.
+inline std::string json_text(const json& v, int indent = -1) {
+  return v.dump(indent, ' ', false, json::error_handler_t::replace);
+}
+
 /// Bad command-line input found after parsing (a flag combination, a value out of range). Exit code 2.
 class usage_error : public std::runtime_error {
  public:
