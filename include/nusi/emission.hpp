@@ -7,6 +7,7 @@
 #include "emission/arrivals.hpp"
 #include "emission/csv_model.hpp"
 #include "emission/detection.hpp"
+#include "emission/event_bound.hpp"
 #include "emission/flavor_conversion.hpp"
 #include "emission/fluence.hpp"
 #include "emission/garching.hpp"

@@ -359,6 +359,21 @@ event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup
   return detail::event_bound_of(log10_mass_MeV, llr, options);
 }
 
+/// The same with what arrives within the window given (`arrivals`: a model's emission_arrivals of
+/// emission/arrivals.hpp, or burst_arrivals), counted in the within_window mode; the time-integrated mode
+/// uses the spectrum alone. Throws as event_likelihood_ratio.
+template <class Real, class Spectrum, class Arrivals>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real> && window_arrivals<Arrivals, Real>)
+event_bound_point<Real> event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                    Real number_per_cm2, Arrivals arrivals, std::vector<detector_observation<Real>> observations,
+                                    const event_bound_options<Real>& options = {}) {
+  using std::pow;
+  detail::require_event_bound_mass("nusi::event_bound", log10_mass_MeV);
+  const event_likelihood_ratio<Real, Spectrum, Arrivals> llr(pow(Real(10), log10_mass_MeV), setup, spectrum, number_per_cm2,
+                                                             std::move(arrivals), std::move(observations), options);
+  return detail::event_bound_of(log10_mass_MeV, llr, options);
+}
+
 /// The SN 1987A event-level bound: K-II, IMB and Baksan together (sn1987a_observations), source at
 /// emission.distance_cm (50 kpc by default, as the setup's). Throws as event_bound.
 template <class Real>
@@ -379,6 +394,16 @@ event_bound_point<Real> sn1987a_event_bound(Real log10_mass_MeV, const propagati
   return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, sn1987a_observations(table), options);
 }
 
+/// The SN 1987A event-level bound for an emitted spectrum with number_per_cm2 at Earth and what arrives
+/// within the window (`arrivals`, counted in the within_window mode). Throws as event_bound.
+template <class Real, class Spectrum, class Arrivals>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real> && window_arrivals<Arrivals, Real>)
+event_bound_point<Real> sn1987a_event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                            Real number_per_cm2, Arrivals arrivals, const std::vector<sn1987a_event<Real>>& table,
+                                            const event_bound_options<Real>& options = {}) {
+  return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, std::move(arrivals), sn1987a_observations(table), options);
+}
+
 /// The sensitivity of one detector to a supernova at emission.distance_cm without nuSI: the bound its
 /// Asimov data set would give (binned likelihood on forecast_measured_edges, no background).
 template <class Real>
@@ -397,6 +422,17 @@ event_bound_point<Real> forecast_event_bound(Real log10_mass_MeV, const propagat
                                              Real number_per_cm2, const detector<Real>& det, event_bound_options<Real> options = {}) {
   options.likelihood = event_likelihood::binned;
   return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, {asimov_observation(det)}, options);
+}
+
+/// The same with what arrives within the window given (`arrivals`, counted in the within_window mode).
+/// Throws as event_bound.
+template <class Real, class Spectrum, class Arrivals>
+  requires(energy_spectrum<Spectrum, Real> && samplable_spectrum<Spectrum, Real> && window_arrivals<Arrivals, Real>)
+event_bound_point<Real> forecast_event_bound(Real log10_mass_MeV, const propagation_setup<Real>& setup, const Spectrum& spectrum,
+                                             Real number_per_cm2, Arrivals arrivals, const detector<Real>& det,
+                                             event_bound_options<Real> options = {}) {
+  options.likelihood = event_likelihood::binned;
+  return event_bound(log10_mass_MeV, setup, spectrum, number_per_cm2, std::move(arrivals), {asimov_observation(det)}, options);
 }
 
 /// Expected events in one detector with and without nuSI at the setup's (M, g).

@@ -3,13 +3,16 @@
 // axis of Fig. 1. sn1987a: the recorded events (K-II, IMB, Baksan) against the propagated spectrum;
 // forecast: the sensitivity of a modern detector to a Galactic supernova (Asimov data); time-spread:
 // excluded where fewer than the level arrive above threshold within the window after the light front.
+#include <cmath>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
-#include <nusi/time_spread_bound.hpp>
+#include <nusi/emission/arrivals.hpp>
+#include <nusi/emission/event_bound.hpp>
 #include <nusi/event_bound.hpp>
+#include <nusi/time_spread_bound.hpp>
 
 #include "data_files.hpp"
 #include "flags.hpp"
@@ -34,10 +37,13 @@ struct likelihood_flags {
   std::string timing = defaults.timing == nusi::arrival_window::within_window ? "window" : "integrated";
   double normalisation_min = defaults.normalisation_min, normalisation_max = defaults.normalisation_max;
   double delta_chi2 = defaults.delta_chi2_threshold, log10_g_min = defaults.log10_g_min, log10_g_max = defaults.log10_g_max;
+  nusi::time_energy_options<double> time{};
 
   void declare(nusi_tool::command& c, bool with_likelihood, nusi_tool::window_flags& mc) {
     if (with_likelihood)
-      c.choice("--likelihood", likelihood, "unbinned (Loredo-Lamb, with backgrounds) or binned Poisson", {"unbinned", "binned"});
+      c.choice("--likelihood", likelihood,
+               "unbinned in energy (Loredo-Lamb, with backgrounds), binned Poisson, or unbinned in time and energy (needs --emission)",
+               {"unbinned", "binned", "time-energy"});
     c.choice("--normalisation", normalisation, "emitted energy fixed at --energy-erg, or profiled (free factor A)", {"profiled", "fixed"});
     c.number("--normalisation-min", normalisation_min, "smallest A when profiled");
     c.number("--normalisation-max", normalisation_max, "largest A when profiled");
@@ -49,7 +55,14 @@ struct likelihood_flags {
     mc.declare(c, false);
     for (const char* flag : {"--normalisation-min", "--normalisation-max"})
       c.inactive_when(flag, [this] { return normalisation == "fixed"; });
-    for (const char* flag : {"--primaries", "--seed", "--window-s"}) c.inactive_when(flag, [this] { return timing != "window"; });
+    for (const char* flag : {"--primaries", "--seed"})
+      c.inactive_when(flag, [this] { return timing != "window" && likelihood != "time-energy"; });
+    c.inactive_when("--window-s", [this] { return timing != "window"; });
+    if (with_likelihood) {
+      c.number("--time-bin-s", time.time_bin_s, "time-energy: width of the arrival-time bins", "s");
+      c.number("--max-offset-s", time.max_offset_s, "time-energy: largest offset of a detector's first event after the onset", "s");
+      for (const char* flag : {"--time-bin-s", "--max-offset-s"}) c.inactive_when(flag, [this] { return likelihood != "time-energy"; });
+    }
   }
   nusi::event_bound_options<double> options(const nusi_tool::propagation_flags& physics, const nusi_tool::window_flags& mc) const {
     if (!(normalisation_min > 0 && normalisation_min <= 1))
@@ -60,6 +73,12 @@ struct likelihood_flags {
     nusi_tool::require_in_range("--log10-g-min", log10_g_min, lo, hi);
     nusi_tool::require_in_range("--log10-g-max", log10_g_max, lo, hi);
     if (!(log10_g_min < log10_g_max)) throw nusi_tool::usage_error("--log10-g-min must be < --log10-g-max");
+    if (likelihood == "time-energy") {
+      if (!(time.time_bin_s > 0 && time.time_bin_s <= 1)) throw nusi_tool::usage_error("--time-bin-s must be in (0, 1], got " + number_text(time.time_bin_s));
+      if (!(time.max_offset_s > 0 && time.max_offset_s <= 60))
+        throw nusi_tool::usage_error("--max-offset-s must be in (0, 60], got " + number_text(time.max_offset_s));
+      if (timing == "window") throw nusi_tool::usage_error("--likelihood time-energy takes the events' times itself: leave --timing integrated");
+    }
     nusi::event_bound_options<double> o;
     o.transport = physics.options();
     o.likelihood = likelihood == "binned" ? nusi::event_likelihood::binned : nusi::event_likelihood::unbinned;
@@ -119,16 +138,28 @@ struct sn1987a_command {
     const auto model = model_file.load(c);
     const auto emission = model ? nusi::supernova_emission<double>{} : physics.source();
     const auto options = ev.options(physics, mc);
-    if (model && options.timing == nusi::arrival_window::within_window)
-      throw nusi_tool::usage_error("--emission takes --timing integrated (the events' times against a model's time profile are not yet an option)");
     if (events_file.empty()) events_file = nusi_tool::data_file("sn1987a/sn1987a_events.csv").string();
     const auto table = nusi::load_sn1987a_events<double>(events_file);
     std::vector<nusi::event_bound_point<double>> curve;
-    if (model) {
-      // The anti-nu_e leaving the star (IBD in K-II, IMB and Baksan), its time-integrated fluence at Earth.
-      const auto at_earth = model->at_earth(nusi::supernova_flavor::nu_e_bar, setup.distance_cm);
+    if (ev.likelihood == "time-energy") {
+      if (!model) throw nusi_tool::usage_error("--likelihood time-energy needs a time profile: give --emission FILE");
+      // The events' times and energies against the model's anti-nu_e arrival rate (emission profile
+      // convolved with the nuSI delays), each detector's offset profiled (emission/event_bound.hpp).
+      const auto flux = model->emission.flux(nusi::supernova_flavor::nu_e_bar, model->conversion);
+      auto time = ev.time;
+      time.offset_steps = static_cast<unsigned>(std::ceil(time.max_offset_s / (time.time_bin_s / 2)));
       curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet, [&](std::size_t k) {
-        return nusi::sn1987a_event_bound(masses[k], setup, at_earth.spectrum, at_earth.number_per_cm2, table, options);
+        return nusi::sn1987a_time_energy_bound(masses[k], setup, flux, table, options, time);
+      });
+    } else if (model) {
+      // The anti-nu_e leaving the star (IBD in K-II, IMB and Baksan), its time-integrated fluence at Earth.
+      // Within the window: what the model emits over its time profile and arrives within --window-s of
+      // its first emission's light front (emission_arrivals).
+      const auto flux = model->emission.flux(nusi::supernova_flavor::nu_e_bar, model->conversion);
+      const auto at_earth = nusi::flux_at_earth(flux, setup.distance_cm);
+      const nusi::emission_arrivals<double> arrivals(flux, options.window.window_s);
+      curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet, [&](std::size_t k) {
+        return nusi::sn1987a_event_bound(masses[k], setup, at_earth.spectrum, at_earth.number_per_cm2, arrivals, table, options);
       });
     } else {
       curve = nusi_tool::parallel_map("bound sn1987a", masses.size(), nusi_tool::thread_count(threads), quiet,
@@ -179,24 +210,28 @@ struct forecast_command {
     const auto emission = model ? nusi::supernova_emission<double>{} : physics.source();
     auto options = ev.options(physics, mc);
     options.likelihood = nusi::event_likelihood::binned;
-    if (model && options.timing == nusi::arrival_window::within_window)
-      throw nusi_tool::usage_error("--emission takes --timing integrated (a model's time profile in the window is not yet an option)");
     std::vector<std::pair<std::string, nusi::detector<double>>> detectors;
     for (auto d : nusi::galactic_detectors)
       if (which == "all" || which == nusi::detector_key(d)) detectors.emplace_back(nusi::detector_key(d), nusi::detector_model<double>(d));
     // With a model, each detector sees the flux of its channel's flavour after conversion at the source
     // (DUNE: nu_e), time-integrated, at the setup's distance.
+    // Within the window: that flux emitted over the model's time profile (emission_arrivals).
     std::vector<std::optional<nusi::fluence_at_earth<double>>> at_earth(detectors.size());
+    std::vector<std::optional<nusi::emission_arrivals<double>>> arrivals(detectors.size());
     if (model)
-      for (std::size_t d = 0; d < detectors.size(); ++d)
-        at_earth[d] = model->at_earth(nusi::channel_flavor(detectors[d].second.channel), setup.distance_cm);
+      for (std::size_t d = 0; d < detectors.size(); ++d) {
+        const auto flux = model->emission.flux(nusi::channel_flavor(detectors[d].second.channel), model->conversion);
+        at_earth[d] = nusi::flux_at_earth(flux, setup.distance_cm);
+        arrivals[d].emplace(flux, options.window.window_s);
+      }
     // Detector-major order: all masses of the first detector, then the next.
     const auto points = nusi_tool::parallel_map(
         "bound forecast", masses.size() * detectors.size(), nusi_tool::thread_count(threads), quiet, [&](std::size_t k) {
           const auto& [name, det] = detectors[k / masses.size()];
           const double log10_mass_MeV = masses[k % masses.size()];
           if (const auto& f = at_earth[k / masses.size()])
-            return std::pair{name, nusi::forecast_event_bound(log10_mass_MeV, setup, f->spectrum, f->number_per_cm2, det, options)};
+            return std::pair{name, nusi::forecast_event_bound(log10_mass_MeV, setup, f->spectrum, f->number_per_cm2,
+                                                              *arrivals[k / masses.size()], det, options)};
           return std::pair{name, nusi::forecast_event_bound(log10_mass_MeV, setup, emission, det, options)};
         });
     std::vector<json> rows;

@@ -15,23 +15,27 @@
 
 namespace nusi {
 
-/// One recorded event: measured visible energy and its 1-sigma error [MeV], and the background density
-/// at that energy over the analysis window [events/MeV] (background rate [1/(s MeV)] times window [s]).
+/// One recorded event: measured visible energy and its 1-sigma error [MeV], the background density
+/// at that energy over the analysis window [events/MeV] (background rate [1/(s MeV)] times window [s]),
+/// and its time on the detector's clock [s] (the time-dependent likelihood of emission/event_bound.hpp
+/// places it on the model's time axis with the detector's offset).
 template <class Real>
 struct observed_event {
   Real energy_MeV;
   Real energy_error_MeV;
   Real background_per_MeV = Real(0);
+  Real time_s = Real(0);
 };
 
 namespace detail {
-/// Throws nusi::invalid_argument naming `name` + ".energy_MeV" etc. unless the energy is finite, its
-/// error finite and > 0 and the background density finite and >= 0.
+/// Throws nusi::invalid_argument naming `name` + ".energy_MeV" etc. unless the energy and the time are
+/// finite, the energy error finite and > 0 and the background density finite and >= 0.
 template <class Real>
 void require_observed_event(std::string_view function, const std::string& name, const observed_event<Real>& e) {
   require_finite(function, name + ".energy_MeV", e.energy_MeV);
   require_positive(function, name + ".energy_error_MeV", e.energy_error_MeV);
   require_non_negative(function, name + ".background_per_MeV", e.background_per_MeV);
+  require_finite(function, name + ".time_s", e.time_s);
 }
 }  // namespace detail
 
@@ -48,6 +52,9 @@ struct detector_observation {
   std::vector<Real> counts{};
   /// Asimov data set: counts are replaced by the no-nuSI expectation of the analysis (forecasts).
   bool asimov = false;
+  /// The window [s] the events' background densities were integrated over (background_per_MeV = rate x
+  /// window); the time-dependent likelihood divides by it. 0: not given (then every background must be 0 there).
+  Real background_window_s = Real(0);
 };
 
 /// Measured-energy edges for an Asimov forecast: 1 MeV bins from the detector threshold to 50 MeV,

@@ -225,7 +225,8 @@ std::vector<unsigned> sn1987a_counts_in_bins(const std::vector<sn1987a_event<Rea
 }
 
 /// The selected events of a detector as observed_event for extended_log_likelihood: background density
-/// = rate of the chosen set times the analysis window (default 30 s, the window of Pagliaroli et al. 2009).
+/// = rate of the chosen set times the analysis window (default 30 s, the window of Pagliaroli et al. 2009);
+/// time_s the time after the detector's first event.
 /// @throws nusi::invalid_argument if time_window_s is not finite and > 0, or a background rate times
 /// time_window_s overflows (naming the event).
 template <class Real>
@@ -242,13 +243,14 @@ std::vector<observed_event<Real>> sn1987a_observed_events(const std::vector<sn19
                             "small enough that event " + std::to_string(e.number) + "'s background rate " +
                                 detail::to_text(e.background_rate_per_s_MeV(background)) + " times it is finite",
                             time_window_s);
-    out.push_back({.energy_MeV = e.energy_MeV, .energy_error_MeV = e.energy_error_MeV, .background_per_MeV = background_per_MeV});
+    out.push_back({.energy_MeV = e.energy_MeV, .energy_error_MeV = e.energy_error_MeV, .background_per_MeV = background_per_MeV,
+                   .time_s = e.time_s});
   }
   return out;
 }
 
 /// The SN 1987A observations of Kamiokande-II, IMB and Baksan (data/sn1987a/): unbinned events with
-/// background densities (rate of `background` times background_window_s, Loredo & Lamb), selected by
+/// their times and background densities (rate of `background` times background_window_s, Loredo & Lamb), selected by
 /// unbinned_selection; binned counts (selected by binned_selection: no background model there) on
 /// K-II 4.5-10-15-20-30-40-inf, IMB 15-20-30-40-50-inf, Baksan 10-15-20-25-inf MeV.
 template <class Real>
@@ -266,6 +268,7 @@ std::vector<detector_observation<Real>> sn1987a_observations(
     detector_observation<Real> o;
     o.det = detector_model<Real>(which);
     o.events = sn1987a_observed_events(table, which, unbinned_selection, background, background_window_s);
+    o.background_window_s = background_window_s;
     o.edges_MeV = edges;
     const auto counts = sn1987a_counts_in_bins<Real>(table, which, edges, binned_selection);
     for (unsigned c : counts) o.counts.push_back(Real(c));
