@@ -219,7 +219,7 @@ TEST_CASE("the time-energy SN 1987A bound beside the energy-only one for the sha
                           .flux(nusi::supernova_flavor::nu_e_bar);
   const nusi::propagation_setup<double> setup;
   nusi::event_bound_options<double> o;
-  o.window.primaries = 300;
+  o.window.primaries = 600;
   o.points_per_decade = 5;
   o.log10_g_tolerance = 1e-3;
   const nusi::time_energy_options<double> t{.time_bin_s = 0.05, .max_offset_s = 1, .offset_steps = 20};
@@ -228,6 +228,12 @@ TEST_CASE("the time-energy SN 1987A bound beside the energy-only one for the sha
   MESSAGE("energy-only ", energy.log10_g_bound, ", time-energy ", both.log10_g_bound);
   REQUIRE(energy.found);
   REQUIRE(both.found);
+  // At log10 M = -6 the scattered neutrinos arrive hours late: the time-integrated energy likelihood
+  // counts them (down-scattered) as if they had been recorded, the time-energy one sees only
+  // what arrives within the 30 s of data, a deficit: it must be stronger. (It is not a theorem: its three
+  // profiled offsets can absorb a time distortion; at log10 M = -2 they loosen it by 0.05 dex,
+  // docs/validation.md.) The margin, 0.2 dex, is far above the Monte Carlo spread (0.02 dex at 600 primaries).
+  CHECK(both.log10_g_bound < energy.log10_g_bound);
 }
 
 TEST_CASE("the time-energy likelihood rejects bad input by name") {
