@@ -244,6 +244,9 @@ TEST_CASE("the time-energy likelihood rejects bad input by name") {
   t.time_bin_s = 0;
   CHECK_THROWS_WITH_AS(nusi::time_energy_likelihood_ratio<double>(1e-6, setup, flux, obs, {}, t), doctest::Contains("time.time_bin_s"),
                        nusi::invalid_argument);
+  t.time_bin_s = 1e-4;  // 32 s of window and offset on 320000 bins
+  CHECK_THROWS_WITH_AS(nusi::time_energy_likelihood_ratio<double>(1e-6, setup, flux, obs, {}, t), doctest::Contains("20000 time bins"),
+                       nusi::invalid_argument);
   t = {};
   t.max_offset_s = -1;
   CHECK_THROWS_WITH_AS(nusi::time_energy_likelihood_ratio<double>(1e-6, setup, flux, obs, {}, t), doctest::Contains("time.max_offset_s"),

@@ -74,7 +74,8 @@ struct likelihood_flags {
     nusi_tool::require_in_range("--log10-g-max", log10_g_max, lo, hi);
     if (!(log10_g_min < log10_g_max)) throw nusi_tool::usage_error("--log10-g-min must be < --log10-g-max");
     if (likelihood == "time-energy") {
-      if (!(time.time_bin_s > 0 && time.time_bin_s <= 1)) throw nusi_tool::usage_error("--time-bin-s must be in (0, 1], got " + number_text(time.time_bin_s));
+      if (!(time.time_bin_s >= 0.005 && time.time_bin_s <= 1))
+        throw nusi_tool::usage_error("--time-bin-s must be in [0.005, 1], got " + number_text(time.time_bin_s));
       if (!(time.max_offset_s > 0 && time.max_offset_s <= 60))
         throw nusi_tool::usage_error("--max-offset-s must be in (0, 60], got " + number_text(time.max_offset_s));
       if (timing == "window") throw nusi_tool::usage_error("--likelihood time-energy takes the events' times itself: leave --timing integrated");

@@ -75,7 +75,7 @@ class time_energy_likelihood_ratio {
   /// flux: the model's flux in the flavour the detectors count (anti-nu_e for SN 1987A), emitted at
   /// setup.distance_cm; observations: each with events (times and energies) and background_window_s > 0.
   /// @throws nusi::invalid_argument on bad options (as event_likelihood_ratio's; time_bin_s, max_offset_s
-  /// finite and > 0, offset_steps in [1, 100000], at most 1000000 time bins), mass, setup, observations (at
+  /// finite and > 0, offset_steps in [1, 100000], at most 20000 time bins, scattered_bin_s >= time_bin_s), mass, setup, observations (at
   /// least one; no Asimov data; background_window_s finite and > 0; events at or above the threshold with
   /// time_s in [0, background_window_s]); nusi::numerical_error.
   time_energy_likelihood_ratio(Real mass_MeV, const propagation_setup<Real>& setup, const flavor_flux<Real>& flux,
@@ -116,7 +116,8 @@ class time_energy_likelihood_ratio {
     }
     observations_ = std::move(observations);
     const Real span = time.max_offset_s + longest;
-    if (!(span / time.time_bin_s <= Real(1000000))) detail::throw_invalid(fn, "time.time_bin_s", "giving at most 1000000 time bins", time.time_bin_s);
+    // Each table holds time bins x true bins (400 by default): bound the memory and the work.
+    if (!(span / time.time_bin_s <= Real(20000))) detail::throw_invalid(fn, "time.time_bin_s", "giving at most 20000 time bins", time.time_bin_s);
     const auto bins = static_cast<std::size_t>(ceil(span / time.time_bin_s));
     for (std::size_t j = 0; j <= bins; ++j) time_edges_.push_back(time.time_bin_s * Real(j));
     const Real pi = boost::math::constants::pi<Real>();
@@ -154,6 +155,7 @@ class time_energy_likelihood_ratio {
   /// the Monte Carlo's scattered arrivals at t_emit - t_first + delay (common random numbers in g).
   /// @throws nusi::invalid_argument if coupling is not finite and > 0; nusi::numerical_error.
   std::vector<std::vector<Real>> counts_at_earth(Real coupling) const {
+    using std::round;
     constexpr std::string_view fn = "nusi::time_energy_likelihood_ratio::counts_at_earth";
     detail::require_positive(fn, "coupling", coupling);
     propagation_setup<Real> s = setup_;
@@ -185,7 +187,7 @@ class time_energy_likelihood_ratio {
                             std::to_string(w.primaries) + " primaries");
     const Real start = sampler_->flux().start_s(), per_primary = Real(1) / Real(w.primaries);
     // Coarse bins of `per_coarse` time bins each (the last may hold fewer).
-    const auto per_coarse = std::max<std::size_t>(1, static_cast<std::size_t>(std::lround(time_.scattered_bin_s / time_.time_bin_s)));
+    const auto per_coarse = std::max<std::size_t>(1, static_cast<std::size_t>(round(time_.scattered_bin_s / time_.time_bin_s)));
     const std::size_t coarse_bins = (n.size() + per_coarse - 1) / per_coarse;
     std::vector<std::vector<Real>> coarse(coarse_bins, std::vector<Real>(edges_.size() - 1, Real(0)));
     for (const auto& a : run.arrival_list) {
@@ -209,8 +211,10 @@ class time_energy_likelihood_ratio {
   /// offsets and over A in [normalisation_min, normalisation_max] (profiled) or at A = 1 (fixed).
   /// @throws nusi::invalid_argument if n has the wrong shape or a negative content.
   time_energy_value<Real> log_likelihood(const std::vector<std::vector<Real>>& n) const {
+    using std::ceil;
     using std::exp;
     using std::log;
+    using std::sqrt;
     constexpr std::string_view fn = "nusi::time_energy_likelihood_ratio::log_likelihood";
     if (n.size() + 1 != time_edges_.size()) detail::throw_invalid(fn, "n.size()", "time_edges_s().size() - 1", n.size());
     std::vector<detector_rates> rates;
@@ -235,7 +239,7 @@ class time_energy_likelihood_ratio {
     if (options_.norm == normalisation::fixed) return at(Real(1));
     // Profile ln A: a grid of 10 points per decade, then golden-section search around the best point.
     const Real lo = log(options_.normalisation_min), hi = log(options_.normalisation_max);
-    const auto steps = static_cast<unsigned>(std::max(Real(2), std::ceil((hi - lo) / log(Real(10)) * 10)));
+    const auto steps = static_cast<unsigned>(std::max(Real(2), ceil((hi - lo) / log(Real(10)) * 10)));
     time_energy_value<Real> best = at(exp(lo));
     unsigned best_step = 0;
     for (unsigned i = 1; i <= steps; ++i) {
@@ -247,7 +251,7 @@ class time_energy_likelihood_ratio {
     }
     Real a = lo + (hi - lo) * Real(best_step == 0 ? 0 : best_step - 1) / Real(steps);
     Real b = lo + (hi - lo) * Real(std::min(best_step + 1, steps)) / Real(steps);
-    const Real r = (std::sqrt(Real(5)) - 1) / 2;
+    const Real r = (sqrt(Real(5)) - 1) / 2;
     Real x1 = b - r * (b - a), x2 = a + r * (b - a);
     auto f1 = at(exp(x1)), f2 = at(exp(x2));
     for (int it = 0; it < 60 && b - a > Real(1e-9L); ++it) {
