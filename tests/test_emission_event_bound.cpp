@@ -116,7 +116,7 @@ TEST_CASE("time-energy likelihood: an exponential profile without background is 
                 {.energy_MeV = 9, .energy_error_MeV = 2, .time_s = 2.0}};
   nusi::event_bound_options<double> o;
   o.window.primaries = 10;
-  const nusi::time_energy_options<double> t{.time_bin_s = 0.005, .max_offset_s = 0.5, .offset_steps = 25};
+  const nusi::time_energy_options<double> t{.time_bin_s = 0.01, .max_offset_s = 0.5, .offset_steps = 25};
   const nusi::time_energy_likelihood_ratio<double> llr(1e-6, nusi::propagation_setup<double>{}, constant(10), {obs}, o, t);
   // The energy part: the time-integrated arrivals of the constant model.
   std::vector<double> c(llr.true_edges_MeV().size() - 1, 0.0);
@@ -125,7 +125,7 @@ TEST_CASE("time-energy likelihood: an exponential profile without background is 
   const auto& f = llr.detectors()[0];
   const double S = f.expected_events(c, llr.number_per_cm2());
   const auto s = f.event_densities_per_MeV(c, llr.number_per_cm2());
-  const double tau = 0.8, T = obs.background_window_s;
+  const double tau = 1.6, T = obs.background_window_s;
   const auto& te = llr.time_edges_s();
   std::vector<std::vector<double>> n;
   for (std::size_t j = 0; j + 1 < te.size(); ++j) {
@@ -139,7 +139,8 @@ TEST_CASE("time-energy likelihood: an exponential profile without background is 
     expected += std::log(s[i] * std::exp(-obs.events[i].time_s / tau) / (tau * S * (1 - std::exp(-T / tau))));
   const auto v = llr.log_likelihood(n);
   // The density is the bin average: relative error <= dt/(2 tau) = 3.1e-3 per event, 4 events: 1.25e-2
-  // in ln L (absolute); the profiled A to the golden search's 1e-9 in ln A.
+  // in ln L (absolute); the profiled A to the golden search's 1e-9 in ln A. The offsets (multiples of
+  // 0.02 s) put the window's ends on bin edges.
   CHECK(std::abs(v.log_likelihood - expected) < 4 * t.time_bin_s / (2 * tau));
   // Profiled A: A S_window(delta) = N_obs at the chosen offset.
   const double d0 = v.offsets_s[0];
@@ -276,7 +277,7 @@ TEST_CASE("the time-energy likelihood rejects bad input by name") {
   CHECK_THROWS_WITH_AS(nusi::time_energy_likelihood_ratio<double>(-1, setup, flux, obs), doctest::Contains("mass_MeV"),
                        nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::time_energy_event_bound(100.0, setup, flux, obs), doctest::Contains("log10_mass_MeV"), nusi::invalid_argument);
-  const nusi::time_energy_likelihood_ratio<double> llr(1e-6, setup, flux, obs, {.window = {.primaries = 10}});
+  const nusi::time_energy_likelihood_ratio<double> llr(1e-6, setup, flux, obs, {.window = {.primaries = 10}}, {.time_bin_s = 0.1});
   CHECK_THROWS_WITH_AS(llr.log_likelihood({}), doctest::Contains("n.size()"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(llr(0.0), doctest::Contains("coupling"), nusi::invalid_argument);
 }
