@@ -166,19 +166,47 @@ void comoving_hats(const std::vector<Real>& nodes, const F& f, std::vector<Real>
   }
 }
 
+/// in[s] += w sum_d sum_sp B_d[sp * S + s] a_d[sp] over `count` consecutive blocks B_d (S x S) and vectors a_d (S): the
+/// gains of one row of the operator. S is a template argument for three states and two kinds (S = 6), so that the
+/// compiler keeps the sums in registers and vectorises over s; each block's product is summed before it is added.
+template <std::size_t S, class Real>
+void add_block_row_fixed(const Real* B, const Real* a, std::size_t count, Real w, Real* in) {
+  std::array<Real, S> acc{};
+  for (std::size_t d = 0; d < count; ++d, B += S * S, a += S) {
+    std::array<Real, S> t;
+    for (std::size_t s = 0; s < S; ++s) t[s] = B[s] * a[0];
+    for (std::size_t sp = 1; sp < S; ++sp)
+      for (std::size_t s = 0; s < S; ++s) t[s] += B[sp * S + s] * a[sp];
+    for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
+  }
+  for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
+}
+template <class Real>
+void add_block_row(const Real* B, const Real* a, std::size_t count, std::size_t S, Real w, Real* in) {
+  if (S == 6) return add_block_row_fixed<6>(B, a, count, w, in);
+  for (std::size_t d = 0; d < count; ++d, B += S * S, a += S)
+    for (std::size_t sp = 0; sp < S; ++sp) {
+      const Real c = w * a[sp];
+      if (c == 0) continue;
+      for (std::size_t s = 0; s < S; ++s) in[s] += B[sp * S + s] * c;
+    }
+}
+
 inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
     {{0.11270166537925831148L, 0.27777777777777777778L}, {0.5L, 0.44444444444444444444L}, {0.88729833462074168852L, 0.27777777777777777778L}}};
 }  // namespace detail
 
 /// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: per
 /// physical node its loss rates and the gain blocks into lower nodes (copied from mass_state_kernel at today's density),
-/// and per source the gains' number and energy below each node (the products that leave the comoving grid).
+/// and per source the gains' number and energy below each of the lowest `below_nodes` nodes (the products that leave the
+/// comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1 of them).
 /// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
 template <class Real>
 class diffuse_operator {
  public:
-  diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical)
-      : S_(scattering.species()), P_(physical.size()), nodes_(physical.nodes_MeV()) {
+  diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical,
+                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max())
+      : S_(scattering.species()), P_(physical.size()), L_(std::min(below_nodes, physical.size())), nodes_(physical.nodes_MeV()) {
     const mass_state_kernel<Real> kernel(scattering, relic, physical, kernel_scope::full);
     const std::size_t S2 = S_ * S_;
     loss_.resize(P_ * S_);
@@ -188,33 +216,35 @@ class diffuse_operator {
       if (j < P_) off += (P_ - j) * S2;
     }
     gain_.assign(offset_[P_], Real(0));
-    below_number_.assign(P_ * (P_ + 1) / 2 * S_, Real(0));
+    below_number_.assign(P_ * S_ * L_, Real(0));
     below_energy_ = below_number_;
-    gain_energy_.assign(P_ * S_, Real(0));
     for (std::size_t p = 0; p < P_; ++p)
       for (std::size_t s = 0; s < S_; ++s) loss_[p * S_ + s] = kernel.rate_per_cm(p, s);
+    // One pass in the kernel's order (destination j ascending, then source p): copy each block and accumulate each
+    // source's products below every node as running sums (number, energy), in the same order of summation as a sum over
+    // j per source.
+    std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
     for (std::size_t j = 0; j < P_; ++j)
       for (std::size_t p = j; p < P_; ++p) {
         Real* B = gain_.data() + offset_[j] + (p - j) * S2;
-        for (std::size_t sp = 0; sp < S_; ++sp)
-          for (std::size_t s = 0; s < S_; ++s) B[sp * S_ + s] = kernel.gain_per_cm(p, sp, j, s);
-      }
-    for (std::size_t p = 0; p < P_; ++p)
-      for (std::size_t sp = 0; sp < S_; ++sp) {
-        Real n = 0, e = 0;
-        Real* bn = below_number_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
-        Real* be = below_energy_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
-        for (std::size_t j = 0; j <= p; ++j) {
-          bn[j] = n;
-          be[j] = e;
+        for (std::size_t sp = 0; sp < S_; ++sp) {
           Real column = 0;
-          const Real* B = gain_.data() + offset_[j] + (p - j) * S2 + sp * S_;
-          for (std::size_t s = 0; s < S_; ++s) column += B[s];
-          n += column;
-          e += column * nodes_[j];
+          for (std::size_t s = 0; s < S_; ++s) {
+            const Real g = kernel.gain_per_cm(p, sp, j, s);
+            B[sp * S_ + s] = g;
+            column += g;
+          }
+          const std::size_t c = p * S_ + sp;
+          if (j < L_) {
+            below_number_[c * L_ + j] = run_n[c];
+            below_energy_[c * L_ + j] = run_e[c];
+          }
+          run_n[c] += column;
+          run_e[c] += column * nodes_[j];
         }
-        gain_energy_[p * S_ + sp] = e;
       }
+    gain_number_ = std::move(run_n);
+    gain_energy_ = std::move(run_e);
   }
 
   std::size_t species() const { return S_; }
@@ -224,21 +254,18 @@ class diffuse_operator {
   Real loss(std::size_t p, std::size_t s) const { return loss_[p * S_ + s]; }
   /// Gain blocks into physical node j: block d (source j + d), entry [source species * S + product species].
   const Real* gains_into(std::size_t j) const { return gain_.data() + offset_[j]; }
-  /// Products of (p, s) per unit density and cm landing below physical node j <= p: number and energy [MeV].
-  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
-  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
+  /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
+  std::size_t below_nodes() const { return L_; }
+  /// Products of (p, s) per unit density and cm landing below physical node j <= p, j < below_nodes(): number and energy [MeV].
+  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * S_ + s) * L_ + j]; }
+  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * S_ + s) * L_ + j]; }
   /// Every product of (p, s) on the grid: number and energy [MeV] per unit density and cm.
-  Real number_on_grid(std::size_t p, std::size_t s) const {
-    Real column = 0;
-    const Real* B = gain_.data() + offset_[p] + s * S_;
-    for (std::size_t q = 0; q < S_; ++q) column += B[q];
-    return number_below(p, s, p) + column;
-  }
+  Real number_on_grid(std::size_t p, std::size_t s) const { return gain_number_[p * S_ + s]; }
   Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
 
  private:
-  std::size_t S_, P_;
-  std::vector<Real> nodes_, loss_, gain_, below_number_, below_energy_, gain_energy_;
+  std::size_t S_, P_, L_;
+  std::vector<Real> nodes_, loss_, gain_, below_number_, below_energy_, gain_number_, gain_energy_;
   std::vector<std::size_t> offset_;
 };
 
@@ -307,7 +334,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::optional<diffuse_operator<Real>> op;
   if (options.interactions) {
     const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-    op.emplace(scattering, relic, physical);
+    op.emplace(scattering, relic, physical, shifts + 1);
   }
   // r^-m: comoving energy per physical energy at a whole shift m.
   std::vector<Real> inverse_ratio_power(shifts + 1);
@@ -398,15 +425,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         const Real* G = op->gains_into(j);
         for (std::size_t sp = 0; sp < S; ++sp)
           for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * G[sp * S + s];
-        for (std::size_t d = 1; k + d < N; ++d) {
-          const Real* B = G + d * S * S;
-          const Real* a = avg.data() + (k + d) * S;
-          for (std::size_t sp = 0; sp < S; ++sp) {
-            const Real c = w * a[sp];
-            if (c == 0) continue;
-            for (std::size_t s = 0; s < S; ++s) in[s] += B[sp * S + s] * c;
-          }
-        }
+        if (k + 1 < N) detail::add_block_row(G + S * S, avg.data() + (k + 1) * S, N - k - 1, S, w, in.data());
       }
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
