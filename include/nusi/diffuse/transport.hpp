@@ -166,74 +166,35 @@ void comoving_hats(const std::vector<Real>& nodes, const F& f, std::vector<Real>
   }
 }
 
-/// in[s] += w sum_d sum_sp B_d[sp * S + s] a_d[sp] over `count` consecutive blocks B_d (S x S) and vectors a_d (S): the
-/// gains of one row of the operator. S is a template argument for three states and two kinds (S = 6), so that the
-/// compiler keeps the sums in registers and vectorises over s; each block's product is summed before it is added.
-template <std::size_t S, class Real>
-void add_block_row_fixed(const Real* B, const Real* a, std::size_t count, Real w, Real* in) {
-  std::array<Real, S> acc{};
-  for (std::size_t d = 0; d < count; ++d, B += S * S, a += S) {
-    std::array<Real, S> t;
-    for (std::size_t s = 0; s < S; ++s) t[s] = B[s] * a[0];
-    for (std::size_t sp = 1; sp < S; ++sp)
-      for (std::size_t s = 0; s < S; ++s) t[s] += B[sp * S + s] * a[sp];
-    for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
-  }
-  for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
-}
-template <class Real>
-void add_block_row(const Real* B, const Real* a, std::size_t count, std::size_t S, Real w, Real* in) {
-  if (S == 6) return add_block_row_fixed<6>(B, a, count, w, in);
-  for (std::size_t d = 0; d < count; ++d, B += S * S, a += S)
-    for (std::size_t sp = 0; sp < S; ++sp) {
-      const Real c = w * a[sp];
-      if (c == 0) continue;
-      for (std::size_t s = 0; s < S; ++s) in[s] += B[sp * S + s] * c;
-    }
-}
-
 inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
     {{0.11270166537925831148L, 0.27777777777777777778L}, {0.5L, 0.44444444444444444444L}, {0.88729833462074168852L, 0.27777777777777777778L}}};
 }  // namespace detail
 
-/// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: per
-/// physical node its loss rates and the gain blocks into lower nodes (copied from mass_state_kernel at today's density),
-/// and per source the gains' number and energy below each of the lowest `below_nodes` nodes (the products that leave the
-/// comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1 of them).
+/// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: the
+/// mass_state_kernel of the grid at today's density (per physical node its loss rates and the gain blocks into lower
+/// nodes, read in place), and per source the gains' number and energy below each of the lowest `below_nodes` nodes
+/// (the products that leave the comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1).
 /// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
 template <class Real>
 class diffuse_operator {
  public:
   diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical,
                    std::size_t below_nodes = std::numeric_limits<std::size_t>::max())
-      : S_(scattering.species()), P_(physical.size()), L_(std::min(below_nodes, physical.size())), nodes_(physical.nodes_MeV()) {
-    const mass_state_kernel<Real> kernel(scattering, relic, physical, kernel_scope::full);
-    const std::size_t S2 = S_ * S_;
-    loss_.resize(P_ * S_);
-    offset_.resize(P_ + 1);
-    for (std::size_t j = 0, off = 0; j <= P_; ++j) {
-      offset_[j] = off;
-      if (j < P_) off += (P_ - j) * S2;
-    }
-    gain_.assign(offset_[P_], Real(0));
+      : kernel_(scattering, relic, physical, kernel_scope::full),
+        S_(scattering.species()),
+        P_(physical.size()),
+        L_(std::min(below_nodes, physical.size())),
+        nodes_(physical.nodes_MeV()) {
     below_number_.assign(P_ * S_ * L_, Real(0));
     below_energy_ = below_number_;
-    for (std::size_t p = 0; p < P_; ++p)
-      for (std::size_t s = 0; s < S_; ++s) loss_[p * S_ + s] = kernel.rate_per_cm(p, s);
-    // One pass in the kernel's order (destination j ascending, then source p): copy each block and accumulate each
-    // source's products below every node as running sums (number, energy), in the same order of summation as a sum over
-    // j per source.
+    // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
+    // as running sums (number, energy), in the order of a sum over j per source.
     std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
     for (std::size_t j = 0; j < P_; ++j)
-      for (std::size_t p = j; p < P_; ++p) {
-        Real* B = gain_.data() + offset_[j] + (p - j) * S2;
+      for (std::size_t p = j; p < P_; ++p)
         for (std::size_t sp = 0; sp < S_; ++sp) {
           Real column = 0;
-          for (std::size_t s = 0; s < S_; ++s) {
-            const Real g = kernel.gain_per_cm(p, sp, j, s);
-            B[sp * S_ + s] = g;
-            column += g;
-          }
+          for (std::size_t s = 0; s < S_; ++s) column += kernel_.gain_per_cm(p, sp, j, s);
           const std::size_t c = p * S_ + sp;
           if (j < L_) {
             below_number_[c * L_ + j] = run_n[c];
@@ -242,7 +203,6 @@ class diffuse_operator {
           run_n[c] += column;
           run_e[c] += column * nodes_[j];
         }
-      }
     gain_number_ = std::move(run_n);
     gain_energy_ = std::move(run_e);
   }
@@ -251,9 +211,21 @@ class diffuse_operator {
   std::size_t nodes() const { return P_; }
   Real node_MeV(std::size_t p) const { return nodes_[p]; }
   /// Loss rate of species s at physical node p [cm^-1] (today's density).
-  Real loss(std::size_t p, std::size_t s) const { return loss_[p * S_ + s]; }
-  /// Gain blocks into physical node j: block d (source j + d), entry [source species * S + product species].
-  const Real* gains_into(std::size_t j) const { return gain_.data() + offset_[j]; }
+  Real loss(std::size_t p, std::size_t s) const { return kernel_.rate_per_cm(p, s); }
+  /// Gain into (j, product species s) per unit density of (j + d, source species sp) per cm.
+  Real gain(std::size_t j, std::size_t d, std::size_t sp, std::size_t s) const { return kernel_.gain_per_cm(j + d, sp, j, s); }
+  /// in[s] += w sum_{d = 1}^{count} sum_sp gain(j, d, sp, s) a[(d - 1) S + sp]: the gains into node j from the `count`
+  /// nodes above it, per unit density a of each; each block's product is summed before it is added. Six species
+  /// (three states, two kinds) are fixed at compile time, so that the sums stay in registers and vectorise over s.
+  void add_gains_into(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    if (S_ == 6) return add_gains_fixed<6>(j, a, count, w, in);
+    for (std::size_t d = 1; d <= count; ++d, a += S_)
+      for (std::size_t sp = 0; sp < S_; ++sp) {
+        const Real c = w * a[sp];
+        if (c == 0) continue;
+        for (std::size_t s = 0; s < S_; ++s) in[s] += gain(j, d, sp, s) * c;
+      }
+  }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
   /// Products of (p, s) per unit density and cm landing below physical node j <= p, j < below_nodes(): number and energy [MeV].
@@ -264,9 +236,22 @@ class diffuse_operator {
   Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
 
  private:
+  template <std::size_t S>
+  void add_gains_fixed(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    std::array<Real, S> acc{};
+    for (std::size_t d = 1; d <= count; ++d, a += S) {
+      std::array<Real, S> t;
+      for (std::size_t s = 0; s < S; ++s) t[s] = kernel_.gain_per_cm(j + d, 0, j, s) * a[0];
+      for (std::size_t sp = 1; sp < S; ++sp)
+        for (std::size_t s = 0; s < S; ++s) t[s] += kernel_.gain_per_cm(j + d, sp, j, s) * a[sp];
+      for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
+    }
+    for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
+  }
+
+  mass_state_kernel<Real> kernel_;
   std::size_t S_, P_, L_;
-  std::vector<Real> nodes_, loss_, gain_, below_number_, below_energy_, gain_number_, gain_energy_;
-  std::vector<std::size_t> offset_;
+  std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
 };
 
 namespace detail {
@@ -422,10 +407,9 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         if (w == 0) continue;
         const std::size_t j = k + m;
         for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
-        const Real* G = op->gains_into(j);
         for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * G[sp * S + s];
-        if (k + 1 < N) detail::add_block_row(G + S * S, avg.data() + (k + 1) * S, N - k - 1, S, w, in.data());
+          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
+        op->add_gains_into(j, avg.data() + (k + 1) * S, N - k - 1, w, in.data());
       }
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
