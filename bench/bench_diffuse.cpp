@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // nusi diffuse's work (include/nusi/diffuse/transport.hpp): the high-energy power law at nuSIprop's conventions, 300
-// bins over 1e12-1e17 eV, three states, all channels, z_max = 5, with the free run the attenuation needs; and its
-// floor, the mass-state kernel on the extended grid alone. Ratios in one run (docs/performance.md).
+// bins over 1e12-1e17 eV, three states, all channels, z_max = 5, with the free run the attenuation needs; each run
+// alone; and the floor, the mass-state kernel on the extended grid alone. Ratios in one run (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -51,6 +51,23 @@ void BM_diffuse_power_law(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_diffuse_power_law)->ArgNames({"energy_bins", "redshift_steps"})->Args({300, 24})->Args({300, 48})->Unit(benchmark::kMillisecond);
+
+// One run alone: the interacting one (what nuSIprop's evolve() does, its tables included) and the free one (no kernel, no
+// sweep: the sources on the grid only).
+void BM_diffuse_run(benchmark::State& state) {
+  const auto s = nusiprop_setup();
+  auto o = grid(300, 24);
+  o.interactions = state.range(0) != 0;
+  const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
+  const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
+  const std::span<const component> span(comps);
+  const star_formation_yuksel2008<double> sfr;
+  for (auto _ : state) {
+    auto r = propagate_diffuse<double>(s, sfr, span, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_diffuse_run)->ArgNames({"interactions"})->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 void BM_diffuse_kernel_floor(benchmark::State& state) {
   const auto s = nusiprop_setup();

@@ -170,76 +170,88 @@ inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
     {{0.11270166537925831148L, 0.27777777777777777778L}, {0.5L, 0.44444444444444444444L}, {0.88729833462074168852L, 0.27777777777777777778L}}};
 }  // namespace detail
 
-/// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: per
-/// physical node its loss rates and the gain blocks into lower nodes (copied from mass_state_kernel at today's density),
-/// and per source the gains' number and energy below each node (the products that leave the comoving grid).
+/// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: the
+/// mass_state_kernel of the grid at today's density (per physical node its loss rates and the gain blocks into lower
+/// nodes, read in place), and per source the gains' number and energy below each of the lowest `below_nodes` nodes
+/// (the products that leave the comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1).
 /// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
 template <class Real>
 class diffuse_operator {
  public:
-  diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical)
-      : S_(scattering.species()), P_(physical.size()), nodes_(physical.nodes_MeV()) {
-    const mass_state_kernel<Real> kernel(scattering, relic, physical, kernel_scope::full);
-    const std::size_t S2 = S_ * S_;
-    loss_.resize(P_ * S_);
-    offset_.resize(P_ + 1);
-    for (std::size_t j = 0, off = 0; j <= P_; ++j) {
-      offset_[j] = off;
-      if (j < P_) off += (P_ - j) * S2;
-    }
-    gain_.assign(offset_[P_], Real(0));
-    below_number_.assign(P_ * (P_ + 1) / 2 * S_, Real(0));
+  diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical,
+                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max())
+      : kernel_(scattering, relic, physical, kernel_scope::full),
+        S_(scattering.species()),
+        P_(physical.size()),
+        L_(std::min(below_nodes, physical.size())),
+        nodes_(physical.nodes_MeV()) {
+    below_number_.assign(P_ * S_ * L_, Real(0));
     below_energy_ = below_number_;
-    gain_energy_.assign(P_ * S_, Real(0));
-    for (std::size_t p = 0; p < P_; ++p)
-      for (std::size_t s = 0; s < S_; ++s) loss_[p * S_ + s] = kernel.rate_per_cm(p, s);
+    // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
+    // as running sums (number, energy), in the order of a sum over j per source.
+    std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
     for (std::size_t j = 0; j < P_; ++j)
-      for (std::size_t p = j; p < P_; ++p) {
-        Real* B = gain_.data() + offset_[j] + (p - j) * S2;
-        for (std::size_t sp = 0; sp < S_; ++sp)
-          for (std::size_t s = 0; s < S_; ++s) B[sp * S_ + s] = kernel.gain_per_cm(p, sp, j, s);
-      }
-    for (std::size_t p = 0; p < P_; ++p)
-      for (std::size_t sp = 0; sp < S_; ++sp) {
-        Real n = 0, e = 0;
-        Real* bn = below_number_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
-        Real* be = below_energy_.data() + (p * (p + 1) / 2) * S_ + sp * (p + 1);
-        for (std::size_t j = 0; j <= p; ++j) {
-          bn[j] = n;
-          be[j] = e;
+      for (std::size_t p = j; p < P_; ++p)
+        for (std::size_t sp = 0; sp < S_; ++sp) {
           Real column = 0;
-          const Real* B = gain_.data() + offset_[j] + (p - j) * S2 + sp * S_;
-          for (std::size_t s = 0; s < S_; ++s) column += B[s];
-          n += column;
-          e += column * nodes_[j];
+          for (std::size_t s = 0; s < S_; ++s) column += kernel_.gain_per_cm(p, sp, j, s);
+          const std::size_t c = p * S_ + sp;
+          if (j < L_) {
+            below_number_[c * L_ + j] = run_n[c];
+            below_energy_[c * L_ + j] = run_e[c];
+          }
+          run_n[c] += column;
+          run_e[c] += column * nodes_[j];
         }
-        gain_energy_[p * S_ + sp] = e;
-      }
+    gain_number_ = std::move(run_n);
+    gain_energy_ = std::move(run_e);
   }
 
   std::size_t species() const { return S_; }
   std::size_t nodes() const { return P_; }
   Real node_MeV(std::size_t p) const { return nodes_[p]; }
   /// Loss rate of species s at physical node p [cm^-1] (today's density).
-  Real loss(std::size_t p, std::size_t s) const { return loss_[p * S_ + s]; }
-  /// Gain blocks into physical node j: block d (source j + d), entry [source species * S + product species].
-  const Real* gains_into(std::size_t j) const { return gain_.data() + offset_[j]; }
-  /// Products of (p, s) per unit density and cm landing below physical node j <= p: number and energy [MeV].
-  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
-  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * (p + 1) / 2) * S_ + s * (p + 1) + j]; }
-  /// Every product of (p, s) on the grid: number and energy [MeV] per unit density and cm.
-  Real number_on_grid(std::size_t p, std::size_t s) const {
-    Real column = 0;
-    const Real* B = gain_.data() + offset_[p] + s * S_;
-    for (std::size_t q = 0; q < S_; ++q) column += B[q];
-    return number_below(p, s, p) + column;
+  Real loss(std::size_t p, std::size_t s) const { return kernel_.rate_per_cm(p, s); }
+  /// Gain into (j, product species s) per unit density of (j + d, source species sp) per cm.
+  Real gain(std::size_t j, std::size_t d, std::size_t sp, std::size_t s) const { return kernel_.gain_per_cm(j + d, sp, j, s); }
+  /// in[s] += w sum_{d = 1}^{count} sum_sp gain(j, d, sp, s) a[(d - 1) S + sp]: the gains into node j from the `count`
+  /// nodes above it, per unit density a of each; each block's product is summed before it is added. Six species
+  /// (three states, two kinds) are fixed at compile time, so that the sums stay in registers and vectorise over s.
+  void add_gains_into(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    if (S_ == 6) return add_gains_fixed<6>(j, a, count, w, in);
+    for (std::size_t d = 1; d <= count; ++d, a += S_)
+      for (std::size_t sp = 0; sp < S_; ++sp) {
+        const Real c = w * a[sp];
+        if (c == 0) continue;
+        for (std::size_t s = 0; s < S_; ++s) in[s] += gain(j, d, sp, s) * c;
+      }
   }
+  /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
+  std::size_t below_nodes() const { return L_; }
+  /// Products of (p, s) per unit density and cm landing below physical node j <= p, j < below_nodes(): number and energy [MeV].
+  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * S_ + s) * L_ + j]; }
+  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * S_ + s) * L_ + j]; }
+  /// Every product of (p, s) on the grid: number and energy [MeV] per unit density and cm.
+  Real number_on_grid(std::size_t p, std::size_t s) const { return gain_number_[p * S_ + s]; }
   Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
 
  private:
-  std::size_t S_, P_;
-  std::vector<Real> nodes_, loss_, gain_, below_number_, below_energy_, gain_energy_;
-  std::vector<std::size_t> offset_;
+  template <std::size_t S>
+  void add_gains_fixed(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    std::array<Real, S> acc{};
+    for (std::size_t d = 1; d <= count; ++d, a += S) {
+      std::array<Real, S> t;
+      for (std::size_t s = 0; s < S; ++s) t[s] = kernel_.gain_per_cm(j + d, 0, j, s) * a[0];
+      for (std::size_t sp = 1; sp < S; ++sp)
+        for (std::size_t s = 0; s < S; ++s) t[s] += kernel_.gain_per_cm(j + d, sp, j, s) * a[sp];
+      for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
+    }
+    for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
+  }
+
+  mass_state_kernel<Real> kernel_;
+  std::size_t S_, P_, L_;
+  std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
 };
 
 namespace detail {
@@ -307,7 +319,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::optional<diffuse_operator<Real>> op;
   if (options.interactions) {
     const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-    op.emplace(scattering, relic, physical);
+    op.emplace(scattering, relic, physical, shifts + 1);
   }
   // r^-m: comoving energy per physical energy at a whole shift m.
   std::vector<Real> inverse_ratio_power(shifts + 1);
@@ -395,18 +407,9 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         if (w == 0) continue;
         const std::size_t j = k + m;
         for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
-        const Real* G = op->gains_into(j);
         for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * G[sp * S + s];
-        for (std::size_t d = 1; k + d < N; ++d) {
-          const Real* B = G + d * S * S;
-          const Real* a = avg.data() + (k + d) * S;
-          for (std::size_t sp = 0; sp < S; ++sp) {
-            const Real c = w * a[sp];
-            if (c == 0) continue;
-            for (std::size_t s = 0; s < S; ++s) in[s] += B[sp * S + s] * c;
-          }
-        }
+          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
+        op->add_gains_into(j, avg.data() + (k + 1) * S, N - k - 1, w, in.data());
       }
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
