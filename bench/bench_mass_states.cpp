@@ -71,7 +71,7 @@ BENCHMARK(BM_mass_state_fraction_at_rest_stu)->ArgNames({"energy_bins"})->Arg(10
     ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
 
-// The two parts of one F apart: kernel assembly, and the contour solve (10 block substitutions: 20 contour nodes).
+// The two parts of one F apart: kernel assembly, and the contour solve (12 block substitutions: 24 contour nodes).
 void BM_mass_state_kernel_assembly(benchmark::State& state) {
   const nusi::mass_state_model<double> model(setup(state.range(1) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));

@@ -67,10 +67,11 @@ struct mass_state_propagation_result {
 
 namespace detail {
 
-/// Contour nodes of the mass-state transport when transport_options::talbot_nodes is 0: the contour error 3.89^-20 =
-/// 1.6e-12 of the scale is far below the grid's error and the F it changes by is below its own noise floor
-/// (tests/test_mass_states_transport.cpp checks both against 40 nodes); 10 complex shifts, not 16.
-inline constexpr std::size_t mass_state_talbot_nodes = 20;
+/// Contour nodes of the mass-state transport when transport_options::talbot_nodes is 0: the contour error 3.89^-24 =
+/// 6.5e-15 of the scale is below the rounding term (64 eps) of the noise floor, so F and the budgets keep their
+/// 1e-12 closure (20 nodes would leave 3e-12; tests/test_mass_states_transport.cpp checks the convergence against 40
+/// nodes); 12 complex shifts, not 16.
+inline constexpr std::size_t mass_state_talbot_nodes = 24;
 
 /// The emission's components with weights normalised to 1; throws nusi::invalid_argument on an empty list, a bad
 /// flavour or a weight that is not finite and > 0.

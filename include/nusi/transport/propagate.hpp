@@ -40,7 +40,7 @@ struct transport_options {
   angle_model deflections = angle_model::three_dimensional;
   transport_method method = transport_method::exact;
   /// Contour nodes of exponential_action (error ~ 3.89^-N, then rounding); 0: the path's default, 32 for the paper's
-  /// transport, detail::mass_state_talbot_nodes (20) for the mass-state model (docs/performance.md, "Mass states").
+  /// transport, detail::mass_state_talbot_nodes (24) for the mass-state model (docs/performance.md, "Mass states").
   std::size_t talbot_nodes = 0;
   /// Tolerances of the odeint path.
   Real odeint_abs_tol = Real(1e-13L);
