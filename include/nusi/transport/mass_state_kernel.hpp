@@ -543,7 +543,8 @@ class mass_state_kernel {
   // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u]. Gauss-Legendre on
   // pieces no wider than their distance to the poles y = -a and 1 + a (3, 5 or 8 points by that ratio: errors below
   // 2e-13 of the piece); above y = 1/2 the pieces are parametrised by z = 1 - y (computed from energies, so the
-  // forward peak of width a keeps its relative accuracy down to a ~ 1e-300).
+  // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
+  // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
                            const std::vector<Real>& weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
