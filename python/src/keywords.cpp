@@ -175,7 +175,7 @@ const keyword_group<nusi::transport_options<double>>& transport_keywords() {
            "grid refinement around E_res: nodes per half-width of the opaque core of the line (0: none)");
     k.choice<nusi::transport_method>("method", AT(method), transport_method_names(),
                                      "f(D) = exp(A D) f(0) exactly (triangular contour exponential) or by odeint");
-    k.count<std::size_t>("talbot_nodes", AT(talbot_nodes), "contour nodes of the exact exponential (even, in [4, 200])");
+    k.count<std::size_t>("talbot_nodes", AT(talbot_nodes), "contour nodes of the exact exponential (even, in [4, 200]; 0: the default, 32, or 24 for mass states)");
     k.real("odeint_abs_tol", AT(odeint_abs_tol), "absolute tolerance of the odeint path");
     k.real("odeint_rel_tol", AT(odeint_rel_tol), "relative tolerance of the odeint path");
     return k;

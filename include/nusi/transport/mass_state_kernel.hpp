@@ -133,6 +133,94 @@ void all_basis_shapes_both(Real y, Real z, Real a, Real beta, Real inverse_A, Re
   fill(z, y, V, T, zz, yy, mirror);
 }
 
+/// Moments of 1/(d0 + sigma t) over t in [0, Delta] (sigma = +-1, d1 = d0 + sigma Delta > 0): pole[0] = int g dt,
+/// pole[1] = int t g dt, pole2[0] = int g^2 dt, pole2[1] = int t g^2 dt. In closed form, by their Taylor series where
+/// rho = sigma Delta/d0 is small (|rho| < 1/10: the differences rho - log1p(rho) and log1p(rho) - rho/(1 + rho) would
+/// cancel); log1p(rho) down to rho = -1/2, log(d1/d0) below (1 + rho would lose the pole's distance d1).
+template <class Real>
+void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole, Real* pole2) {
+  using std::abs;
+  using std::log;
+  using std::log1p;
+  const Real rho = sigma * Delta / d0;
+  Real L, h1, h2;  // log(d1/d0), rho - L, L - rho/(1 + rho)
+  if (abs(rho) < Real(0.1L)) {
+    // h1 = sum_{k>=2} (-1)^k rho^k/k, h2 = sum_{k>=2} (-1)^k (k - 1)/k rho^k: to k = 19, 0.1^17 < 1e-17 of the first.
+    Real s1 = 0, s2 = 0;
+    for (int k = 19; k >= 2; --k) {
+      const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
+      s1 = s1 * rho + sign / Real(k);
+      s2 = s2 * rho + sign * Real(k - 1) / Real(k);
+    }
+    h1 = s1 * rho * rho;
+    h2 = s2 * rho * rho;
+    L = rho - h1;
+  } else {
+    L = rho > Real(-0.5L) ? log1p(rho) : log(d1 / d0);
+    h1 = rho - L;
+    h2 = L - sigma * Delta / d1;
+  }
+  pole[0] = sigma * L;
+  pole[1] = d0 * h1;
+  pole2[0] = Delta / (d0 * d1);
+  pole2[1] = h2;
+}
+
+/// Whether scalar_shape_interval_moments applies to [ya, yb] (z = 1 - y from za down to zb): a <= 1 and the interval
+/// reaching y >= a/2 and z >= a/2. There the partial fractions lose at most ~5 bits (their terms are at most ~30x the
+/// moment); nearer a pole than a/2 at both ends, or with a > 1, the shapes are small differences of O(1) terms.
+template <class Real>
+bool scalar_closed_form_applies(Real yb, Real za, Real a) {
+  return a <= 1 && yb >= a / 2 && za >= a / 2;
+}
+
+/// Moments of the scalar-mediator basis shapes over y in [ya, yb] (z = 1 - y in [zb, za], both ends given so that
+/// each pole's distance is exact): for shape representative index[d] (s_ss, s_tt, s_uu, s_tu, s_st_re, s_su_re),
+/// m0 = int shape dy and n1 = int (y - ya) shape dy, for the product at p3 (shape(y): m0_3, n1_3) and at p4
+/// (shape(1 - y): m0_4, n1_4). Partial fractions in T = 1/(z + a) and V = 1/(y + a), each integrated in closed form
+/// (pole_interval_moments): s_tt = 1 + (beta - 2a) T + a (a - beta) T^2, s_tu = 1 - a (1 + a)/(1 + 2a) (T + V),
+/// s_st = (1 - a T)/A. Use where scalar_closed_form_applies.
+template <class Real>
+void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, Real beta, Real inverse_A, const std::size_t* index,
+                                   std::size_t D, Real* m0_3, Real* n1_3, Real* m0_4, Real* n1_4) {
+  using B = scattering_basis;
+  const Real Delta = yb - ya;
+  Real V[2], VV[2], T[2], TT[2];
+  pole_interval_moments(ya + a, yb + a, Delta, Real(1), V, VV);
+  pole_interval_moments(za + a, zb + a, Delta, Real(-1), T, TT);
+  const Real one[2] = {Delta, Delta * Delta / 2};
+  const Real c1 = beta - 2 * a, c2 = a * (a - beta), kappa = a * (1 + a) / (1 + 2 * a);
+  for (std::size_t d = 0; d < D; ++d) {
+    Real direct[2], mirror[2];
+    for (int q = 0; q < 2; ++q) {
+      switch (static_cast<B>(index[d])) {
+        case B::s_tt:
+          direct[q] = one[q] + c1 * T[q] + c2 * TT[q];
+          mirror[q] = one[q] + c1 * V[q] + c2 * VV[q];
+          break;
+        case B::s_uu:
+          direct[q] = one[q] + c1 * V[q] + c2 * VV[q];
+          mirror[q] = one[q] + c1 * T[q] + c2 * TT[q];
+          break;
+        case B::s_tu: direct[q] = mirror[q] = one[q] - kappa * (T[q] + V[q]); break;
+        case B::s_st_re:
+          direct[q] = (one[q] - a * T[q]) * inverse_A;
+          mirror[q] = (one[q] - a * V[q]) * inverse_A;
+          break;
+        case B::s_su_re:
+          direct[q] = (one[q] - a * V[q]) * inverse_A;
+          mirror[q] = (one[q] - a * T[q]) * inverse_A;
+          break;
+        default: direct[q] = mirror[q] = one[q]; break;  // s_ss
+      }
+    }
+    m0_3[d] = direct[0];
+    n1_3[d] = direct[1];
+    m0_4[d] = mirror[0];
+    n1_4[d] = mirror[1];
+  }
+}
+
 /// The basis whose shape stands for b's: the real and imaginary parts of an interference term share one shape.
 inline scattering_basis shape_representative(scattering_basis b) {
   using B = scattering_basis;
@@ -455,7 +543,8 @@ class mass_state_kernel {
   // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u]. Gauss-Legendre on
   // pieces no wider than their distance to the poles y = -a and 1 + a (3, 5 or 8 points by that ratio: errors below
   // 2e-13 of the piece); above y = 1/2 the pieces are parametrised by z = 1 - y (computed from energies, so the
-  // forward peak of width a keeps its relative accuracy down to a ~ 1e-300).
+  // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
+  // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
                            const std::vector<Real>& weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
@@ -484,6 +573,7 @@ class mass_state_kernel {
       index[d] = static_cast<std::size_t>(shapes[d]);
       scalar_only = scalar_only && index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
     }
+    const bool closed_form = scalar_only && !polynomial && a <= 1;  // scalar shapes in closed form (vector: quadrature)
     std::array<Real, detail::basis_count> direct{}, mirror{};
     // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV]; the product at p4 has shape(1 - y).
     auto add_point = [&](Real y, Real z, Real w, Real t) {
@@ -506,6 +596,17 @@ class mass_state_kernel {
       const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
       const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
       if (!(yb > ya)) return;
+      // Closed form near a pole only: an interval within 0.03 of its width from both poles takes 3 Gauss points, which
+      // cost less than the logarithms (measured); nearer, the quadrature needs 5-8 points on several pieces.
+      if (closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
+        detail::scalar_shape_interval_moments(ya, yb, za, zb, a, beta, inverse_A, index.data(), D, m0_3.data(), n1_3.data(),
+                                              m0_4.data(), n1_4.data());
+        for (std::size_t d = 0; d < D; ++d) {
+          n1_3[d] *= span;
+          n1_4[d] *= span;
+        }
+        return;
+      }
       if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
         const auto& g = detail::unit_gauss_rule<Real>(2);
         for (std::size_t r = 0; r < g.x.size(); ++r) {

@@ -39,8 +39,9 @@ struct transport_options {
   /// of the paper's Fig. 3. F does not depend on it (only through the 1/cos theta path factor, ~1e-9).
   angle_model deflections = angle_model::three_dimensional;
   transport_method method = transport_method::exact;
-  /// Contour nodes of exponential_action (error ~ 3.89^-N, then rounding).
-  std::size_t talbot_nodes = 32;
+  /// Contour nodes of exponential_action (error ~ 3.89^-N, then rounding); 0: the path's default, 32 for the paper's
+  /// transport, detail::mass_state_talbot_nodes (24) for the mass-state model (docs/performance.md, "Mass states").
+  std::size_t talbot_nodes = 0;
   /// Tolerances of the odeint path.
   Real odeint_abs_tol = Real(1e-13L);
   Real odeint_rel_tol = Real(1e-9L);
@@ -123,22 +124,33 @@ struct energy_angle_result {
 
 namespace detail {
 /// Checks the method-specific settings of transport_options, used or not (the grid options are
-/// checked by the grids): talbot_nodes even in [4, 200], odeint tolerances finite and > 0.
+/// checked by the grids): talbot_nodes 0 (the path's default) or even in [4, 200], odeint tolerances finite and > 0.
 template <class Real>
 void validate_transport_options(std::string_view fn, const transport_options<Real>& o) {
   if (o.method != transport_method::exact && o.method != transport_method::odeint)
     throw_invalid(fn, "options.method", "exact or odeint", static_cast<int>(o.method));
-  if (o.talbot_nodes < 4 || o.talbot_nodes % 2 != 0 || o.talbot_nodes > 200)
-    throw_invalid(fn, "options.talbot_nodes", "even, in [4, 200]", o.talbot_nodes);
+  if (o.talbot_nodes != 0 && (o.talbot_nodes < 4 || o.talbot_nodes % 2 != 0 || o.talbot_nodes > 200))
+    throw_invalid(fn, "options.talbot_nodes", "0 (the default) or even, in [4, 200]", o.talbot_nodes);
   require_positive(fn, "options.odeint_abs_tol", o.odeint_abs_tol);
   require_positive(fn, "options.odeint_rel_tol", o.odeint_rel_tol);
 }
 
+/// Contour nodes of the paper's transport (energy and energy-angle) when options.talbot_nodes is 0.
+inline constexpr std::size_t default_talbot_nodes = 32;
+
+/// options.talbot_nodes, or `path_default` if it is 0.
+template <class Real>
+std::size_t talbot_nodes_of(const transport_options<Real>& options, std::size_t path_default = default_talbot_nodes) {
+  return options.talbot_nodes == 0 ? path_default : options.talbot_nodes;
+}
+
 template <class Real, class Op>
 exponential_action_result<Real> evolve(const Op& op, const std::vector<Real>& f0, Real distance_cm,
-                                       const transport_options<Real>& options) {
+                                       const transport_options<Real>& options,
+                                       std::size_t default_nodes = default_talbot_nodes) {
   validate_transport_options("nusi::propagate", options);
-  if (options.method == transport_method::exact) return exponential_action(op, f0, distance_cm, options.talbot_nodes);
+  if (options.method == transport_method::exact)
+    return exponential_action(op, f0, distance_cm, talbot_nodes_of(options, default_nodes));
   std::vector<Real> f = f0;
   integrate_transport(make_transport_stepper(options.odeint_abs_tol, options.odeint_rel_tol),
                       transport_system<Op>(op), f, distance_cm, distance_cm * Real(1e-6L));
@@ -318,7 +330,7 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   const energy_grid<Real> grid = make_energy_grid(setup, options.energy);
   const angle_grid<Real> angles(options.angle);
   const long double solver_entries = static_cast<long double>(grid.size()) * static_cast<long double>(angles.size()) *
-                                     static_cast<long double>(options.talbot_nodes) / 2;  // even: exact
+                                     static_cast<long double>(detail::talbot_nodes_of(options)) / 2;  // even: exact
   if (solver_entries > static_cast<long double>(max_energy_angle_solver_entries)) {
     std::string need = "giving at most 2^26 = 67108864 solver entries (energy nodes x angle nodes x talbot_nodes/2, ~2.7 GB;";
     need += " energy nodes = " + detail::to_text(grid.size()) + ", angle nodes = " + detail::to_text(angles.size());
