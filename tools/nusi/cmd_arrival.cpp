@@ -3,6 +3,7 @@
 // secret scatterings (Monte Carlo, --angle-model): quantiles, the fraction within a window, histogram.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <iostream>
 #include <sstream>
 #include <string>
@@ -66,6 +67,20 @@ struct arrival_command {
                      "bins of delay behind light, error = sqrt(count)/N");
   }
 
+  /// The keys naming the run, first in both --json objects, followed by `rest`'s.
+  nusi_tool::json run_json(const nusi::propagation_setup<double>& setup, std::uint64_t primaries, std::uint64_t seed, double window_s,
+                           const nusi_tool::json& rest) const {
+    nusi_tool::json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
+                      {"log10_g", mediator.log10_g},
+                      {"primaries", primaries},
+                      {"seed", seed},
+                      {"angle_model", mc.angles.model},
+                      {"threshold_MeV", setup.threshold_MeV},
+                      {"window_s", window_s}};
+    for (const auto& [key, value] : rest.items()) o[key] = value;
+    return o;
+  }
+
   /// With a model: each primary's emission time (the anti-nu_e leaving the star, its time profile)
   /// plus its delay; times after the unscattered front of the first emission.
   int run_model(const nusi_tool::command& c, const nusi::propagation_setup<double>& setup, const nusi::arrival_time_options<double>& a,
@@ -87,13 +102,7 @@ struct arrival_command {
           std::cout << number_text(q.probability) << ',' << number_text(q.delay_s) << ',' << number_text(q.error_s) << '\n';
         return 0;
       case nusi_tool::output_format::json:
-        c.print_json({{"log10_mass_MeV", mediator.log10_mass_MeV},
-                      {"log10_g", mediator.log10_g},
-                      {"primaries", r.primaries},
-                      {"seed", o.seed},
-                      {"angle_model", mc.angles.model},
-                      {"threshold_MeV", setup.threshold_MeV},
-                      {"window_s", r.window_s},
+        c.print_json(run_json(setup, r.primaries, o.seed, r.window_s, {
                       {"times_after", "the unscattered front of the first emission"},
                       {"first_emission_s", r.start_s},
                       {"fraction_above_threshold", r.fraction_above_threshold},
@@ -107,7 +116,7 @@ struct arrival_command {
                       {"exclusion_level", setup.exclusion_level},
                       {"mean_scatterings_per_primary", r.mean_scatterings_per_primary},
                       {"arrival_quantiles", quantiles_json(r.arrival_quantiles)},
-                      {"emission", model.report}});
+                      {"emission", model.report}}));
         return 0;
       case nusi_tool::output_format::table: break;
     }
@@ -156,13 +165,7 @@ struct arrival_command {
     if (output == nusi_tool::output_format::json) {
       std::vector<double> per(h.counts.size());
       for (std::size_t i = 0; i < per.size(); ++i) per[i] = double(h.counts[i]) / N;
-      c.print_json({{"log10_mass_MeV", mediator.log10_mass_MeV},
-                    {"log10_g", mediator.log10_g},
-                    {"primaries", r.primaries},
-                    {"seed", o.seed},
-                    {"angle_model", mc.angles.model},
-                    {"threshold_MeV", setup.threshold_MeV},
-                    {"window_s", r.window_s},
+      c.print_json(run_json(setup, r.primaries, o.seed, r.window_s, {
                     {"fraction_above_threshold", r.fraction_above_threshold},
                     {"fraction_above_threshold_error", r.fraction_above_threshold_error},
                     {"unscattered_fraction", r.unscattered_fraction},
@@ -180,7 +183,7 @@ struct arrival_command {
                     {"histogram_edges_s", h.edges},
                     {"histogram_per_emitted", per},
                     {"histogram_below_first_edge_per_emitted", double(h.underflow) / N},
-                    {"histogram_above_last_edge_per_emitted", double(h.overflow) / N}});
+                    {"histogram_above_last_edge_per_emitted", double(h.overflow) / N}}));
       return 0;
     }
     const auto pm = [](double v, double e) { return short_text(v) + " +- " + short_text(e); };
