@@ -146,11 +146,19 @@ void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole,
   Real L, h1, h2;  // log(d1/d0), rho - L, L - rho/(1 + rho)
   if (abs(rho) < Real(0.1L)) {
     // h1 = sum_{k>=2} (-1)^k rho^k/k, h2 = sum_{k>=2} (-1)^k (k - 1)/k rho^k: to k = 19, 0.1^17 < 1e-17 of the first.
+    // The coefficients are tabulated once (the divisions dominated the series).
+    static const std::array<std::array<Real, 2>, 20> coefficient = [] {
+      std::array<std::array<Real, 2>, 20> c{};
+      for (int k = 2; k < 20; ++k) {
+        const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
+        c[std::size_t(k)] = {sign / Real(k), sign * Real(k - 1) / Real(k)};
+      }
+      return c;
+    }();
     Real s1 = 0, s2 = 0;
-    for (int k = 19; k >= 2; --k) {
-      const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
-      s1 = s1 * rho + sign / Real(k);
-      s2 = s2 * rho + sign * Real(k - 1) / Real(k);
+    for (std::size_t k = 19; k >= 2; --k) {
+      s1 = s1 * rho + coefficient[k][0];
+      s2 = s2 * rho + coefficient[k][1];
     }
     h1 = s1 * rho * rho;
     h2 = s2 * rho * rho;
