@@ -384,7 +384,8 @@ class mass_state_kernel {
   struct deposits {
     std::size_t lo = 0;                             // grid index of dep[.][0]
     std::size_t U = 0;                              // basis slots
-    std::vector<Real> dep;                          // [(grid index - lo) * 2U + slot], then + U + slot for p4
+    std::size_t nodes = 0;                          // grid nodes lo .. lo + nodes - 1
+    std::vector<Real> dep;                          // [slot * nodes + grid index - lo], then [(U + slot) * nodes + ...] for p4
     std::vector<Real> under3_n, under4_n, under3_e, under4_e;  // [basis slot]
   };
 
@@ -448,8 +449,10 @@ class mass_state_kernel {
       if (relic.at_rest(b)) x_nodes[b] = {{relic.mass_MeV(b), Real(1)}};
       else x_nodes[b] = relic.distribution(b).gauss_nodes(options.thermal_shape_nodes);
     }
-    std::array<deposits, 3> totals;        // per target state, of the current source node
-    std::vector<Real> gains(S_ * S_);       // of one (source node, destination node) block, all target states
+    std::array<deposits, 3> totals;  // per target state, of the current source node
+    // The gains of one source node into every destination node, all target states: [species pair][destination], and one
+    // pair's gains from one target state (contiguous in the destination: the loops run along it).
+    std::vector<Real> gains, pair_gains;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -476,7 +479,8 @@ class mass_state_kernel {
         deposits& total = totals[b];
         total.lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
         total.U = used.size();
-        total.dep.assign((j + 1 - total.lo) * 2 * used.size(), Real(0));
+        total.nodes = j + 1 - total.lo;
+        total.dep.assign(total.nodes * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
         std::vector<Real> integral(used.size(), Real(0));
@@ -498,33 +502,43 @@ class mass_state_kernel {
               underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
         }
       }
-      // The blocks (i -> jj), each written once with the gains from every target state (the blocks of one source node
-      // are far apart in memory: destination-major).
+      // The blocks (i -> jj), each written once with the gains from every target state: the combination runs along the
+      // destinations (the deposits are stored destination-contiguous per column), then each block is written once (the
+      // blocks of one source node are far apart in memory: destination-major).
       const std::size_t lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
-      for (std::size_t jj = std::max(lo, first_); jj <= j; ++jj) {
-        std::fill(gains.begin(), gains.end(), Real(0));
-        for (std::size_t b = 0; b < 3; ++b) {
-          const auto& comb = combined_[b];
-          const std::size_t U = used_[b].size(), P = comb.pairs.size();
-          if (U == 0) continue;
-          const Real* d = totals[b].dep.data() + (jj - lo) * 2 * U;
+      const std::size_t jj0 = std::max(lo, first_), count = j + 1 - jj0, skip = jj0 - lo;
+      gains.assign(S_ * S_ * count, Real(0));
+      pair_gains.resize(count);
+      for (std::size_t b = 0; b < 3; ++b) {
+        const auto& comb = combined_[b];
+        const std::size_t U = used_[b].size(), P = comb.pairs.size();
+        if (U == 0) continue;
+        const std::size_t stride = totals[b].nodes;
+        const Real* d = totals[b].dep.data() + skip;  // column c at d + c * stride
+        Real* g = pair_gains.data();
+        for (std::size_t r = 0, t = 0; r < P; ++r) {
+          std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
           if (comb.sparse) {
-            for (std::size_t r = 0, t = 0; r < P; ++r) {
-              Real g = 0;
-              for (; t < comb.pair_end[r]; ++t) g += comb.terms[t].coefficient * d[comb.terms[t].column];
-              gains[comb.pairs[r]] += g;
+            for (; t < comb.pair_end[r]; ++t) {
+              const Real coefficient = comb.terms[t].coefficient;
+              const Real* column = d + comb.terms[t].column * stride;
+              for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
             }
           } else {
-            for (std::size_t r = 0; r < P; ++r) {
-              const Real* c = comb.rows.data() + r * 2 * U;
-              Real g = 0;
-              for (std::size_t u = 0; u < U; ++u) g += c[u] * d[u] + c[U + u] * d[U + u];
-              gains[comb.pairs[r]] += g;
+            const Real* c = comb.rows.data() + r * 2 * U;
+            for (std::size_t u = 0; u < U; ++u) {
+              const Real c3 = c[u], c4 = c[U + u];
+              const Real *column3 = d + u * stride, *column4 = d + (U + u) * stride;
+              for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
             }
           }
+          Real* out = gains.data() + comb.pairs[r] * count;
+          for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
         }
-        Real* B = blocks_.data() + block(i, jj - first_);
-        for (std::size_t q = 0; q < S_ * S_; ++q) B[q] += gains[q];
+      }
+      for (std::size_t q = 0; q < count; ++q) {
+        Real* B = blocks_.data() + block(i, jj0 + q - first_);
+        for (std::size_t p = 0; p < S_ * S_; ++p) B[p] += gains[p * count + q];
       }
     }
     if (scope_ == kernel_scope::full) {
@@ -661,14 +675,16 @@ class mass_state_kernel {
         hat_upper3[d] = n1_3[d] * inverse_width;
         hat_upper4[d] = n1_4[d] * inverse_width;
       }
-      Real* lower = total.dep.data() + (c - total.lo) * 2 * U;  // node c; node c + 1 follows at 2U
+      Real* lower = total.dep.data() + (c - total.lo);  // node c of column 0; node c + 1 follows
+      const std::size_t stride = total.nodes;
       for (std::size_t u = 0; u < U; ++u) {
         const Real wu = weight[u];
         const std::size_t d = slot[u];
-        lower[u] += wu * (m0_3[d] - hat_upper3[d]);
-        lower[2 * U + u] += wu * hat_upper3[d];
-        lower[U + u] += wu * (m0_4[d] - hat_upper4[d]);
-        lower[3 * U + u] += wu * hat_upper4[d];
+        Real *p3 = lower + u * stride, *p4 = lower + (U + u) * stride;
+        p3[0] += wu * (m0_3[d] - hat_upper3[d]);
+        p3[1] += wu * hat_upper3[d];
+        p4[0] += wu * (m0_4[d] - hat_upper4[d]);
+        p4[1] += wu * hat_upper4[d];
       }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
