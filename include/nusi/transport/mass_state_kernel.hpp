@@ -438,6 +438,26 @@ class mass_state_kernel {
             comb.pair_end.push_back(comb.terms.size());
           }
         }
+      // Pairs with the same terms (columns and coefficients) share one combination (with a universal coupling 5 distinct
+      // rows of 24 per target state): grouped, the first of each group standing for it.
+      for (std::size_t r = 0; r < comb.pairs.size(); ++r) {
+        const std::size_t begin = r == 0 ? 0 : comb.pair_end[r - 1], length = comb.pair_end[r] - begin;
+        std::size_t g = 0;
+        for (; g < comb.group_first.size(); ++g) {
+          const std::size_t r0 = comb.group_first[g], begin0 = r0 == 0 ? 0 : comb.pair_end[r0 - 1];
+          if (comb.pair_end[r0] - begin0 != length) continue;
+          bool same = true;
+          for (std::size_t t = 0; t < length && same; ++t)
+            same = comb.terms[begin + t].column == comb.terms[begin0 + t].column &&
+                   comb.terms[begin + t].coefficient == comb.terms[begin0 + t].coefficient;
+          if (same) break;
+        }
+        if (g == comb.group_first.size()) {
+          comb.group_first.push_back(r);
+          comb.group_members.emplace_back();
+        }
+        comb.group_members[g].push_back(comb.pairs[r]);
+      }
       comb.rows.assign(2 * U * comb.pairs.size(), Real(0));
       for (std::size_t r = 0, t = 0; r < comb.pairs.size(); ++r)
         for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
@@ -511,15 +531,16 @@ class mass_state_kernel {
       pair_gains.resize(count);
       for (std::size_t b = 0; b < 3; ++b) {
         const auto& comb = combined_[b];
-        const std::size_t U = used_[b].size(), P = comb.pairs.size();
+        const std::size_t U = used_[b].size();
         if (U == 0) continue;
         const std::size_t stride = totals[b].nodes;
         const Real* d = totals[b].dep.data() + skip;  // column c at d + c * stride
         Real* g = pair_gains.data();
-        for (std::size_t r = 0, t = 0; r < P; ++r) {
+        for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
+          const std::size_t r = comb.group_first[group];
           std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
           if (comb.sparse) {
-            for (; t < comb.pair_end[r]; ++t) {
+            for (std::size_t t = r == 0 ? 0 : comb.pair_end[r - 1]; t < comb.pair_end[r]; ++t) {
               const Real coefficient = comb.terms[t].coefficient;
               const Real* column = d + comb.terms[t].column * stride;
               for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
@@ -532,8 +553,10 @@ class mass_state_kernel {
               for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
             }
           }
-          Real* out = gains.data() + comb.pairs[r] * count;
-          for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+          for (const std::size_t pair : comb.group_members[group]) {
+            Real* out = gains.data() + pair * count;
+            for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+          }
         }
       }
       for (std::size_t q = 0; q < count; ++q) {
@@ -714,6 +737,8 @@ class mass_state_kernel {
     std::vector<std::size_t> pair_end;  // terms of pair r: [pair_end[r - 1], pair_end[r])
     std::vector<term> terms;
     std::vector<Real> rows;  // [pair * 2U + column], zeros included
+    std::vector<std::size_t> group_first;                 // per group of pairs with equal terms: its first pair r
+    std::vector<std::vector<std::size_t>> group_members;  // and its pairs (source * species + product)
     bool sparse = true;      // combine from `terms` (else from `rows`)
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
