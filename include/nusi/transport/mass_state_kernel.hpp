@@ -631,6 +631,31 @@ class mass_state_kernel {
         n1_4[d] += f4 * t;
       }
     };
+    // The scalar shapes s_ss, s_tt, s_uu, s_tu, s_st_re, s_su_re (slots 0-5) at a point, accumulated in fixed slots (no
+    // indirection; the same operations as add_point) and copied to the used shapes per interval.
+    const bool fixed_slots = scalar_only && !polynomial;
+    std::array<std::size_t, detail::basis_count> scalar_slot{};
+    for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b)
+      scalar_slot[b] = b < 5 ? b : 5;  // s_st_im shares s_st_re's shape (never a representative); s_su_re/im: slot 5
+    scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
+    std::array<Real, 6> s_m3{}, s_n3{}, s_m4{}, s_n4{};
+    auto add_scalar_point = [&](Real y, Real z, Real w, Real t) {
+      const Real T = 1 / (z + a), V = 1 / (y + a);
+      const Real yy = y * (y + beta), zz = z * (z + beta);
+      const Real direct_[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
+      const Real mirror_[6] = {Real(1), yy * V * V, zz * T * T, z * y * V * T, y * V * inverse_A, z * T * inverse_A};
+      for (std::size_t k = 0; k < 6; ++k) {
+        const Real f3 = w * direct_[k], f4 = w * mirror_[k];
+        s_m3[k] += f3;
+        s_n3[k] += f3 * t;
+        s_m4[k] += f4;
+        s_n4[k] += f4 * t;
+      }
+    };
+    auto point = [&](Real y, Real z, Real w, Real t) {
+      if (fixed_slots) add_scalar_point(y, z, w, t);
+      else add_point(y, z, w, t);
+    };
     const auto &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
     auto integrate = [&](Real El, Real Eu) {
@@ -660,6 +685,7 @@ class mass_state_kernel {
         }
         return;
       }
+      if (fixed_slots) s_m3 = s_n3 = s_m4 = s_n4 = std::array<Real, 6>{};
       auto rule = [&](Real r) -> const detail::unit_gauss<Real>& { return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8); };
       // y-parametrised part: [ya, min(yb, 1/2)].
       Real p = ya;
@@ -671,7 +697,7 @@ class mass_state_kernel {
         const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real y = p + (q - p) * g.x[i];
-          add_point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
+          point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
         }
         p = q;
       }
@@ -685,10 +711,18 @@ class mass_state_kernel {
         const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real z = zp - (zp - zq) * g.x[i];
-          add_point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
+          point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
         }
         zp = zq;
       }
+      if (fixed_slots)
+        for (std::size_t d = 0; d < D; ++d) {
+          const std::size_t k = scalar_slot[index[d]];
+          m0_3[d] = s_m3[k];
+          n1_3[d] = s_n3[k];
+          m0_4[d] = s_m4[k];
+          n1_4[d] = s_n4[k];
+        }
     };
     // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
     for (std::size_t c = total.lo; c < j; ++c) {
