@@ -79,9 +79,14 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n) {
   using std::abs;
   for (std::size_t c = 0; c < n; ++c) {
     std::size_t p = c;
-    auto size = [](const Scalar& v) { return magnitude(v); };
-    for (std::size_t r = c + 1; r < n; ++r)
-      if (size(A[r * n + c]) > size(A[p * n + c])) p = r;
+    auto best = magnitude(A[c * n + c]);  // the current pivot's magnitude, computed once
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const auto size = magnitude(A[r * n + c]);
+      if (size > best) {
+        p = r;
+        best = size;
+      }
+    }
     if (p != c) {
       for (std::size_t k = 0; k < n; ++k) std::swap(A[c * n + k], A[p * n + k]);
       std::swap(b[c], b[p]);
@@ -339,16 +344,8 @@ class mass_state_kernel {
     for (std::size_t k = n; k-- > 0;) {
       for (std::size_t s = 0; s < S; ++s)
         for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] = Scalar(rhs[k * S + s]);
-      for (std::size_t i = k + 1; i < n; ++i) {
-        const Real* B = blocks_.data() + block(i, k);
-        const Scalar* xi = out + i * S * Z;
-        for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) {
-            const Real c = B[sp * S + s];
-            if (c == 0) continue;
-            for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] += c * xi[sp * Z + z];
-          }
-      }
+      if (S == 6) substitute_blocks<6>(k, Z, out, acc.data());  // three states, two kinds: the loops unrolled
+      else substitute_blocks<0>(k, Z, out, acc.data());
       const Real* D = blocks_.data() + block(k, k);
       for (std::size_t z = 0; z < Z; ++z) {
         for (std::size_t r = 0; r < S; ++r) {
@@ -377,6 +374,36 @@ class mass_state_kernel {
 
  private:
   std::size_t block(std::size_t i, std::size_t k) const { return block_offset_[k] + (i - k) * S_ * S_; }
+
+  // acc[s * Z + z] += sum over the nodes i > k and source species sp of block(i -> k)[sp, s] out[(i, sp), z]. Per (s, z)
+  // the sources are added in the order sp = 0 .. S-1, node after node (the order of source-outer loops: the same sums).
+  // With the species fixed at compile time (FixedS > 0) a block's column s stays in registers over the shifts.
+  template <std::size_t FixedS, class Scalar>
+  void substitute_blocks(std::size_t k, std::size_t Z, const Scalar* out, Scalar* acc) const {
+    const std::size_t n = nodes(), S = FixedS > 0 ? FixedS : S_;
+    for (std::size_t i = k + 1; i < n; ++i) {
+      const Real* B = blocks_.data() + block(i, k);
+      const Scalar* xi = out + i * S * Z;
+      if constexpr (FixedS > 0) {
+        for (std::size_t s = 0; s < FixedS; ++s) {
+          Real c[FixedS];
+          for (std::size_t sp = 0; sp < FixedS; ++sp) c[sp] = B[sp * FixedS + s];
+          for (std::size_t z = 0; z < Z; ++z) {
+            Scalar sum = acc[s * Z + z];
+            for (std::size_t sp = 0; sp < FixedS; ++sp) sum += c[sp] * xi[sp * Z + z];
+            acc[s * Z + z] = sum;
+          }
+        }
+      } else {
+        for (std::size_t sp = 0; sp < S; ++sp)
+          for (std::size_t s = 0; s < S; ++s) {
+            const Real c = B[sp * S + s];
+            if (c == 0) continue;
+            for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] += c * xi[sp * Z + z];
+          }
+      }
+    }
+  }
 
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,
   // deposited on the nodes by the hats: dep[j][b] (product at p3, shape(y)) and dep[j][U + b] (at p4, shape(1 - y)), j the
