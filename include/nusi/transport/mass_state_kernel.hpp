@@ -565,14 +565,18 @@ class mass_state_kernel {
         Real* g = pair_gains.data();
         for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
           const std::size_t r = comb.group_first[group];
-          std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
-          if (comb.sparse) {
-            for (std::size_t t = r == 0 ? 0 : comb.pair_end[r - 1]; t < comb.pair_end[r]; ++t) {
+          if (comb.sparse) {  // a group has at least one term: the first assigns (0 + x = x)
+            const std::size_t t0 = r == 0 ? 0 : comb.pair_end[r - 1];
+            for (std::size_t t = t0; t < comb.pair_end[r]; ++t) {
               const Real coefficient = comb.terms[t].coefficient;
               const Real* column = d + comb.terms[t].column * stride;
-              for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
+              if (t == t0)
+                for (std::size_t q = 0; q < count; ++q) g[q] = coefficient * column[q];
+              else
+                for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
             }
           } else {
+            std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
             const Real* c = comb.rows.data() + r * 2 * U;
             for (std::size_t u = 0; u < U; ++u) {
               const Real c3 = c[u], c4 = c[U + u];
@@ -685,14 +689,21 @@ class mass_state_kernel {
     };
     const auto &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
-    auto integrate = [&](Real El, Real Eu) {
+    auto clear = [&] {
       std::fill(m0_3.begin(), m0_3.end(), Real(0));
       std::fill(n1_3.begin(), n1_3.end(), Real(0));
       std::fill(m0_4.begin(), m0_4.end(), Real(0));
       std::fill(n1_4.begin(), n1_4.end(), Real(0));
+    };
+    // Every path below writes all D moments: the closed form and the fixed slots assign them, the others accumulate
+    // from zero.
+    auto integrate = [&](Real El, Real Eu) {
       const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
       const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
-      if (!(yb > ya)) return;
+      if (!(yb > ya)) {
+        clear();
+        return;
+      }
       // Closed form near a pole only: an interval within 0.03 of its width from both poles takes 3 Gauss points, which
       // cost less than the logarithms (measured); nearer, the quadrature needs 5-8 points on several pieces.
       if (closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
@@ -704,6 +715,7 @@ class mass_state_kernel {
         }
         return;
       }
+      if (!fixed_slots) clear();
       if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
         const auto& g = detail::unit_gauss_rule<Real>(2);
         for (std::size_t r = 0; r < g.x.size(); ++r) {
