@@ -406,8 +406,8 @@ class mass_state_kernel {
   }
 
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,
-  // deposited on the nodes by the hats: dep[j][b] (product at p3, shape(y)) and dep[j][U + b] (at p4, shape(1 - y)), j the
-  // grid index relative to lo; and the underflow number and energy of each (full scope).
+  // deposited on the nodes by the hats: dep[b][j] (product at p3, shape(y)) and dep[U + b][j] (at p4, shape(1 - y)), j the
+  // grid index relative to lo (destination-contiguous per column); and the underflow number and energy of each (full scope).
   struct deposits {
     std::size_t lo = 0;                             // grid index of dep[.][0]
     std::size_t U = 0;                              // basis slots
