@@ -79,9 +79,14 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n) {
   using std::abs;
   for (std::size_t c = 0; c < n; ++c) {
     std::size_t p = c;
-    auto size = [](const Scalar& v) { return magnitude(v); };
-    for (std::size_t r = c + 1; r < n; ++r)
-      if (size(A[r * n + c]) > size(A[p * n + c])) p = r;
+    auto best = magnitude(A[c * n + c]);  // the current pivot's magnitude, computed once
+    for (std::size_t r = c + 1; r < n; ++r) {
+      const auto size = magnitude(A[r * n + c]);
+      if (size > best) {
+        p = r;
+        best = size;
+      }
+    }
     if (p != c) {
       for (std::size_t k = 0; k < n; ++k) std::swap(A[c * n + k], A[p * n + k]);
       std::swap(b[c], b[p]);
@@ -146,11 +151,19 @@ void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole,
   Real L, h1, h2;  // log(d1/d0), rho - L, L - rho/(1 + rho)
   if (abs(rho) < Real(0.1L)) {
     // h1 = sum_{k>=2} (-1)^k rho^k/k, h2 = sum_{k>=2} (-1)^k (k - 1)/k rho^k: to k = 19, 0.1^17 < 1e-17 of the first.
+    // The coefficients are tabulated once (the divisions dominated the series).
+    static const std::array<std::array<Real, 2>, 20> coefficient = [] {
+      std::array<std::array<Real, 2>, 20> c{};
+      for (int k = 2; k < 20; ++k) {
+        const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
+        c[std::size_t(k)] = {sign / Real(k), sign * Real(k - 1) / Real(k)};
+      }
+      return c;
+    }();
     Real s1 = 0, s2 = 0;
-    for (int k = 19; k >= 2; --k) {
-      const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
-      s1 = s1 * rho + sign / Real(k);
-      s2 = s2 * rho + sign * Real(k - 1) / Real(k);
+    for (std::size_t k = 19; k >= 2; --k) {
+      s1 = s1 * rho + coefficient[k][0];
+      s2 = s2 * rho + coefficient[k][1];
     }
     h1 = s1 * rho * rho;
     h2 = s2 * rho * rho;
@@ -331,16 +344,8 @@ class mass_state_kernel {
     for (std::size_t k = n; k-- > 0;) {
       for (std::size_t s = 0; s < S; ++s)
         for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] = Scalar(rhs[k * S + s]);
-      for (std::size_t i = k + 1; i < n; ++i) {
-        const Real* B = blocks_.data() + block(i, k);
-        const Scalar* xi = out + i * S * Z;
-        for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) {
-            const Real c = B[sp * S + s];
-            if (c == 0) continue;
-            for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] += c * xi[sp * Z + z];
-          }
-      }
+      if (S == 6) substitute_blocks<6>(k, Z, out, acc.data());  // three states, two kinds: the loops unrolled
+      else substitute_blocks<0>(k, Z, out, acc.data());
       const Real* D = blocks_.data() + block(k, k);
       for (std::size_t z = 0; z < Z; ++z) {
         for (std::size_t r = 0; r < S; ++r) {
@@ -370,13 +375,44 @@ class mass_state_kernel {
  private:
   std::size_t block(std::size_t i, std::size_t k) const { return block_offset_[k] + (i - k) * S_ * S_; }
 
+  // acc[s * Z + z] += sum over the nodes i > k and source species sp of block(i -> k)[sp, s] out[(i, sp), z]. Per (s, z)
+  // the sources are added in the order sp = 0 .. S-1, node after node (the order of source-outer loops: the same sums).
+  // With the species fixed at compile time (FixedS > 0) a block's column s stays in registers over the shifts.
+  template <std::size_t FixedS, class Scalar>
+  void substitute_blocks(std::size_t k, std::size_t Z, const Scalar* out, Scalar* acc) const {
+    const std::size_t n = nodes(), S = FixedS > 0 ? FixedS : S_;
+    for (std::size_t i = k + 1; i < n; ++i) {
+      const Real* B = blocks_.data() + block(i, k);
+      const Scalar* xi = out + i * S * Z;
+      if constexpr (FixedS > 0) {
+        for (std::size_t s = 0; s < FixedS; ++s) {
+          Real c[FixedS];
+          for (std::size_t sp = 0; sp < FixedS; ++sp) c[sp] = B[sp * FixedS + s];
+          for (std::size_t z = 0; z < Z; ++z) {
+            Scalar sum = acc[s * Z + z];
+            for (std::size_t sp = 0; sp < FixedS; ++sp) sum += c[sp] * xi[sp * Z + z];
+            acc[s * Z + z] = sum;
+          }
+        }
+      } else {
+        for (std::size_t sp = 0; sp < S; ++sp)
+          for (std::size_t s = 0; s < S; ++s) {
+            const Real c = B[sp * S + s];
+            if (c == 0) continue;
+            for (std::size_t z = 0; z < Z; ++z) acc[s * Z + z] += c * xi[sp * Z + z];
+          }
+      }
+    }
+  }
+
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,
-  // deposited on the nodes by the hats: dep[j][b] (product at p3, shape(y)) and dep[j][U + b] (at p4, shape(1 - y)), j the
-  // grid index relative to lo; and the underflow number and energy of each (full scope).
+  // deposited on the nodes by the hats: dep[b][j] (product at p3, shape(y)) and dep[U + b][j] (at p4, shape(1 - y)), j the
+  // grid index relative to lo (destination-contiguous per column); and the underflow number and energy of each (full scope).
   struct deposits {
     std::size_t lo = 0;                             // grid index of dep[.][0]
     std::size_t U = 0;                              // basis slots
-    std::vector<Real> dep;                          // [(grid index - lo) * 2U + slot], then + U + slot for p4
+    std::size_t nodes = 0;                          // grid nodes lo .. lo + nodes - 1
+    std::vector<Real> dep;                          // [slot * nodes + grid index - lo], then [(U + slot) * nodes + ...] for p4
     std::vector<Real> under3_n, under4_n, under3_e, under4_e;  // [basis slot]
   };
 
@@ -429,6 +465,26 @@ class mass_state_kernel {
             comb.pair_end.push_back(comb.terms.size());
           }
         }
+      // Pairs with the same terms (columns and coefficients) share one combination (with a universal coupling 5 distinct
+      // rows of 24 per target state): grouped, the first of each group standing for it.
+      for (std::size_t r = 0; r < comb.pairs.size(); ++r) {
+        const std::size_t begin = r == 0 ? 0 : comb.pair_end[r - 1], length = comb.pair_end[r] - begin;
+        std::size_t g = 0;
+        for (; g < comb.group_first.size(); ++g) {
+          const std::size_t r0 = comb.group_first[g], begin0 = r0 == 0 ? 0 : comb.pair_end[r0 - 1];
+          if (comb.pair_end[r0] - begin0 != length) continue;
+          bool same = true;
+          for (std::size_t t = 0; t < length && same; ++t)
+            same = comb.terms[begin + t].column == comb.terms[begin0 + t].column &&
+                   comb.terms[begin + t].coefficient == comb.terms[begin0 + t].coefficient;
+          if (same) break;
+        }
+        if (g == comb.group_first.size()) {
+          comb.group_first.push_back(r);
+          comb.group_members.emplace_back();
+        }
+        comb.group_members[g].push_back(comb.pairs[r]);
+      }
       comb.rows.assign(2 * U * comb.pairs.size(), Real(0));
       for (std::size_t r = 0, t = 0; r < comb.pairs.size(); ++r)
         for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
@@ -440,8 +496,10 @@ class mass_state_kernel {
       if (relic.at_rest(b)) x_nodes[b] = {{relic.mass_MeV(b), Real(1)}};
       else x_nodes[b] = relic.distribution(b).gauss_nodes(options.thermal_shape_nodes);
     }
-    std::array<deposits, 3> totals;        // per target state, of the current source node
-    std::vector<Real> gains(S_ * S_);       // of one (source node, destination node) block, all target states
+    std::array<deposits, 3> totals;  // per target state, of the current source node
+    // The gains of one source node into every destination node, all target states: [species pair][destination], and one
+    // pair's gains from one target state (contiguous in the destination: the loops run along it).
+    std::vector<Real> gains, pair_gains;
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -468,7 +526,8 @@ class mass_state_kernel {
         deposits& total = totals[b];
         total.lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
         total.U = used.size();
-        total.dep.assign((j + 1 - total.lo) * 2 * used.size(), Real(0));
+        total.nodes = j + 1 - total.lo;
+        total.dep.assign(total.nodes * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
         std::vector<Real> integral(used.size(), Real(0));
@@ -490,33 +549,50 @@ class mass_state_kernel {
               underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
         }
       }
-      // The blocks (i -> jj), each written once with the gains from every target state (the blocks of one source node
-      // are far apart in memory: destination-major).
+      // The blocks (i -> jj), each written once with the gains from every target state: the combination runs along the
+      // destinations (the deposits are stored destination-contiguous per column), then each block is written once (the
+      // blocks of one source node are far apart in memory: destination-major).
       const std::size_t lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
-      for (std::size_t jj = std::max(lo, first_); jj <= j; ++jj) {
-        std::fill(gains.begin(), gains.end(), Real(0));
-        for (std::size_t b = 0; b < 3; ++b) {
-          const auto& comb = combined_[b];
-          const std::size_t U = used_[b].size(), P = comb.pairs.size();
-          if (U == 0) continue;
-          const Real* d = totals[b].dep.data() + (jj - lo) * 2 * U;
-          if (comb.sparse) {
-            for (std::size_t r = 0, t = 0; r < P; ++r) {
-              Real g = 0;
-              for (; t < comb.pair_end[r]; ++t) g += comb.terms[t].coefficient * d[comb.terms[t].column];
-              gains[comb.pairs[r]] += g;
+      const std::size_t jj0 = std::max(lo, first_), count = j + 1 - jj0, skip = jj0 - lo;
+      gains.assign(S_ * S_ * count, Real(0));
+      pair_gains.resize(count);
+      for (std::size_t b = 0; b < 3; ++b) {
+        const auto& comb = combined_[b];
+        const std::size_t U = used_[b].size();
+        if (U == 0) continue;
+        const std::size_t stride = totals[b].nodes;
+        const Real* d = totals[b].dep.data() + skip;  // column c at d + c * stride
+        Real* g = pair_gains.data();
+        for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
+          const std::size_t r = comb.group_first[group];
+          if (comb.sparse) {  // a group has at least one term: the first assigns (0 + x = x)
+            const std::size_t t0 = r == 0 ? 0 : comb.pair_end[r - 1];
+            for (std::size_t t = t0; t < comb.pair_end[r]; ++t) {
+              const Real coefficient = comb.terms[t].coefficient;
+              const Real* column = d + comb.terms[t].column * stride;
+              if (t == t0)
+                for (std::size_t q = 0; q < count; ++q) g[q] = coefficient * column[q];
+              else
+                for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
             }
           } else {
-            for (std::size_t r = 0; r < P; ++r) {
-              const Real* c = comb.rows.data() + r * 2 * U;
-              Real g = 0;
-              for (std::size_t u = 0; u < U; ++u) g += c[u] * d[u] + c[U + u] * d[U + u];
-              gains[comb.pairs[r]] += g;
+            std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
+            const Real* c = comb.rows.data() + r * 2 * U;
+            for (std::size_t u = 0; u < U; ++u) {
+              const Real c3 = c[u], c4 = c[U + u];
+              const Real *column3 = d + u * stride, *column4 = d + (U + u) * stride;
+              for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
             }
           }
+          for (const std::size_t pair : comb.group_members[group]) {
+            Real* out = gains.data() + pair * count;
+            for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+          }
         }
-        Real* B = blocks_.data() + block(i, jj - first_);
-        for (std::size_t q = 0; q < S_ * S_; ++q) B[q] += gains[q];
+      }
+      for (std::size_t q = 0; q < count; ++q) {
+        Real* B = blocks_.data() + block(i, jj0 + q - first_);
+        for (std::size_t p = 0; p < S_ * S_; ++p) B[p] += gains[p * count + q];
       }
     }
     if (scope_ == kernel_scope::full) {
@@ -586,16 +662,48 @@ class mass_state_kernel {
         n1_4[d] += f4 * t;
       }
     };
+    // The scalar shapes s_ss, s_tt, s_uu, s_tu, s_st_re, s_su_re (slots 0-5) at a point, accumulated in fixed slots (no
+    // indirection; the same operations as add_point) and copied to the used shapes per interval.
+    const bool fixed_slots = scalar_only && !polynomial;
+    std::array<std::size_t, detail::basis_count> scalar_slot{};
+    for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b)
+      scalar_slot[b] = b < 5 ? b : 5;  // s_st_im shares s_st_re's shape (never a representative); s_su_re/im: slot 5
+    scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
+    std::array<Real, 6> s_m3{}, s_n3{}, s_m4{}, s_n4{};
+    auto add_scalar_point = [&](Real y, Real z, Real w, Real t) {
+      const Real T = 1 / (z + a), V = 1 / (y + a);
+      const Real yy = y * (y + beta), zz = z * (z + beta);
+      const Real direct_[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
+      const Real mirror_[6] = {Real(1), yy * V * V, zz * T * T, z * y * V * T, y * V * inverse_A, z * T * inverse_A};
+      for (std::size_t k = 0; k < 6; ++k) {
+        const Real f3 = w * direct_[k], f4 = w * mirror_[k];
+        s_m3[k] += f3;
+        s_n3[k] += f3 * t;
+        s_m4[k] += f4;
+        s_n4[k] += f4 * t;
+      }
+    };
+    auto point = [&](Real y, Real z, Real w, Real t) {
+      if (fixed_slots) add_scalar_point(y, z, w, t);
+      else add_point(y, z, w, t);
+    };
     const auto &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
-    auto integrate = [&](Real El, Real Eu) {
+    auto clear = [&] {
       std::fill(m0_3.begin(), m0_3.end(), Real(0));
       std::fill(n1_3.begin(), n1_3.end(), Real(0));
       std::fill(m0_4.begin(), m0_4.end(), Real(0));
       std::fill(n1_4.begin(), n1_4.end(), Real(0));
+    };
+    // Every path below writes all D moments: the closed form and the fixed slots assign them, the others accumulate
+    // from zero.
+    auto integrate = [&](Real El, Real Eu) {
       const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
       const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
-      if (!(yb > ya)) return;
+      if (!(yb > ya)) {
+        clear();
+        return;
+      }
       // Closed form near a pole only: an interval within 0.03 of its width from both poles takes 3 Gauss points, which
       // cost less than the logarithms (measured); nearer, the quadrature needs 5-8 points on several pieces.
       if (closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
@@ -607,6 +715,7 @@ class mass_state_kernel {
         }
         return;
       }
+      if (!fixed_slots) clear();
       if (polynomial) {  // degree <= 3 with the energy weight: 2-point Gauss is exact
         const auto& g = detail::unit_gauss_rule<Real>(2);
         for (std::size_t r = 0; r < g.x.size(); ++r) {
@@ -615,6 +724,7 @@ class mass_state_kernel {
         }
         return;
       }
+      if (fixed_slots) s_m3 = s_n3 = s_m4 = s_n4 = std::array<Real, 6>{};
       auto rule = [&](Real r) -> const detail::unit_gauss<Real>& { return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8); };
       // y-parametrised part: [ya, min(yb, 1/2)].
       Real p = ya;
@@ -626,7 +736,7 @@ class mass_state_kernel {
         const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real y = p + (q - p) * g.x[i];
-          add_point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
+          point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
         }
         p = q;
       }
@@ -640,10 +750,18 @@ class mass_state_kernel {
         const auto& g = rule(r);
         for (std::size_t i = 0; i < g.x.size(); ++i) {
           const Real z = zp - (zp - zq) * g.x[i];
-          add_point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
+          point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
         }
         zp = zq;
       }
+      if (fixed_slots)
+        for (std::size_t d = 0; d < D; ++d) {
+          const std::size_t k = scalar_slot[index[d]];
+          m0_3[d] = s_m3[k];
+          n1_3[d] = s_n3[k];
+          m0_4[d] = s_m4[k];
+          n1_4[d] = s_n4[k];
+        }
     };
     // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
     for (std::size_t c = total.lo; c < j; ++c) {
@@ -653,14 +771,16 @@ class mass_state_kernel {
         hat_upper3[d] = n1_3[d] * inverse_width;
         hat_upper4[d] = n1_4[d] * inverse_width;
       }
-      Real* lower = total.dep.data() + (c - total.lo) * 2 * U;  // node c; node c + 1 follows at 2U
+      Real* lower = total.dep.data() + (c - total.lo);  // node c of column 0; node c + 1 follows
+      const std::size_t stride = total.nodes;
       for (std::size_t u = 0; u < U; ++u) {
         const Real wu = weight[u];
         const std::size_t d = slot[u];
-        lower[u] += wu * (m0_3[d] - hat_upper3[d]);
-        lower[2 * U + u] += wu * hat_upper3[d];
-        lower[U + u] += wu * (m0_4[d] - hat_upper4[d]);
-        lower[3 * U + u] += wu * hat_upper4[d];
+        Real *p3 = lower + u * stride, *p4 = lower + (U + u) * stride;
+        p3[0] += wu * (m0_3[d] - hat_upper3[d]);
+        p3[1] += wu * hat_upper3[d];
+        p4[0] += wu * (m0_4[d] - hat_upper4[d]);
+        p4[1] += wu * hat_upper4[d];
       }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
@@ -690,6 +810,8 @@ class mass_state_kernel {
     std::vector<std::size_t> pair_end;  // terms of pair r: [pair_end[r - 1], pair_end[r])
     std::vector<term> terms;
     std::vector<Real> rows;  // [pair * 2U + column], zeros included
+    std::vector<std::size_t> group_first;                 // per group of pairs with equal terms: its first pair r
+    std::vector<std::vector<std::size_t>> group_members;  // and its pairs (source * species + product)
     bool sparse = true;      // combine from `terms` (else from `rows`)
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
