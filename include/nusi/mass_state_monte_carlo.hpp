@@ -440,9 +440,10 @@ class mass_state_monte_carlo_engine {
 /// Propagates options.primaries neutrinos drawn from the emission (component by weight, energy from its spectrum,
 /// mass state by |U_alpha i|^2) over the setup's distance: exponential free paths with the total rate of every relic
 /// population, the process chosen by its cross section, y from its dsigma/dy; both products tracked while above the
-/// threshold. Deterministic in options.seed.
+/// threshold; with options.angles also each neutrino's direction. Deterministic in options.seed.
 /// @throws nusi::invalid_argument if a relic state is not at rest (relic.kinematics = at_rest, or masses well above
-/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0) or emission.
+/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0, angles outside the angle_model enumeration)
+/// or emission.
 /// @throws nusi::numerical_error if options.max_scatterings is exceeded.
 template <class Real, class Spectrum>
   requires samplable_spectrum<Spectrum, Real>
