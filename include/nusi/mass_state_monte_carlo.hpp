@@ -2,19 +2,24 @@
 // Monte Carlo of the coupled mass states through the relic background (docs/physics.md, "Monte Carlo of mass states"):
 // continuous energies, the exact massless-final-state kinematics E_3 = m/2 + y E, every process sampled with its own
 // dsigma/dy, each neutrino tracked as (mass state, kind, energy) along the line of sight. It is the independent check of
-// the grid transport (transport/mass_state_kernel.hpp); angles and delays of mass states are a follow-up. Relics at rest.
+// the grid transport (transport/mass_state_kernel.hpp) and, with options.angles, of the energy-angle transport
+// (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass. Delays are a follow-up. Relics at rest.
 #pragma once
 
 #include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <random>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include <boost/math/constants/constants.hpp>
+
+#include "angle_model.hpp"
 #include "errors.hpp"
 #include "mass_states/setup.hpp"
 #include "monte_carlo.hpp"
@@ -30,6 +35,26 @@ struct mass_state_monte_carlo_options {
   std::uint64_t seed = 1;
   /// Bound on work: scatterings in the run; exceeding it throws nusi::numerical_error.
   std::uint64_t max_scatterings = 100'000'000;
+  /// Directions: unset, not tracked (every neutrino moves along the line of sight). Set: each neutrino's polar angle
+  /// theta from the line of sight, composed with this model (angle_model.hpp) as the grid's energy-angle transport
+  /// does, in the plane-parallel geometry (the line-of-sight coordinate advances by cos theta per unit path; a
+  /// neutrino turned backwards is mirrored at the source plane, as monte_carlo_geometry::plane_parallel). A product
+  /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
+  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk).
+  std::optional<angle_model> angles{};
+  /// With angles: record every arrival above threshold (mass_state_monte_carlo_result::arrivals), up to
+  /// max_recorded_arrivals of them.
+  bool record_arrivals = false;
+  std::uint64_t max_recorded_arrivals = 10'000'000;
+};
+
+/// One neutrino above threshold at Earth (mass_state_monte_carlo_options::record_arrivals).
+template <class Real>
+struct mass_state_arrival {
+  std::uint64_t primary;  ///< index of the emitted neutrino whose cascade it belongs to
+  Real energy_MeV;
+  Real angle_rad;  ///< |theta| from the line of sight
+  std::size_t species;  ///< mass state * kinds + kind (mass_state_scattering::species_index)
 };
 
 /// A fraction estimated by the Monte Carlo: mean over primaries and its standard error.
@@ -48,6 +73,12 @@ struct mass_state_monte_carlo_result {
   monte_carlo_fraction<Real> all_neutrinos;
   /// Energy bookkeeping [MeV]: emitted + scatterings x target masses = arrived + dropped (rounding per history).
   Real emitted_MeV = 0, relic_rest_MeV = 0, arrived_MeV = 0, dropped_MeV = 0;
+  /// With options.angles: mean |theta| [rad] and mean theta^2 [rad^2] of every neutrino above threshold at Earth, as
+  /// ratio estimators over the primaries (cascades are correlated, primaries independent) with their standard errors.
+  monte_carlo_fraction<Real> mean_angle_rad, mean_square_angle_rad2;
+  /// With options.record_arrivals: the arrivals above threshold; complete unless max_recorded_arrivals was reached.
+  std::vector<mass_state_arrival<Real>> arrivals;
+  bool arrivals_complete = true;
 };
 
 namespace detail {
@@ -124,6 +155,8 @@ class mass_state_monte_carlo_engine {
     // Per-primary tallies: above threshold per state (antineutrinos), all species.
     std::array<long double, 3> sum_state{}, sq_state{}, sum_flavour{}, sq_flavour{};
     long double sum_all = 0, sq_all = 0;
+    // Angle statistics: per primary the arrivals' sum of |theta| and theta^2 (ratio estimators against sum_all).
+    std::array<long double, 2> sum_angle{}, sq_angle{}, cross_angle{};
     compensated_sum<Real> emitted, arrived, dropped, rest;
     for (std::uint64_t n = 0; n < opt_.primaries; ++n) {
       // Emission: component by weight, energy from its spectrum, mass state by |U_alpha i|^2.
@@ -143,7 +176,8 @@ class mass_state_monte_carlo_engine {
       emitted.add(E0);
       std::array<Real, 3> above_state{};
       Real above_all = 0;
-      stack_.push_back({E0, Real(0), sc_.species_index(state, kind)});
+      std::array<long double, 2> angle_moments{};
+      stack_.push_back({E0, Real(0), sc_.species_index(state, kind), Real(0)});
       while (!stack_.empty()) {
         particle p = stack_.back();
         stack_.pop_back();
@@ -154,13 +188,22 @@ class mass_state_monte_carlo_engine {
         }
         const Real rate = total_rate(p);  // per unit of D
         const Real ell = -log(uniform_open01<Real>(rng_)) / rate;
-        if (!(ell < 1 - p.position)) {
+        if (!advance(p, ell)) {
           arrived.add(p.energy);
           above_all += 1;
           if (p.species % sc_.kinds() == anti) above_state[p.species / sc_.kinds()] += 1;
+          if (opt_.angles) {
+            using std::abs;
+            const Real theta = abs(p.angle);
+            angle_moments[0] += theta;
+            angle_moments[1] += static_cast<long double>(theta) * theta;
+            if (opt_.record_arrivals) {
+              if (res.arrivals.size() < opt_.max_recorded_arrivals) res.arrivals.push_back({n, p.energy, theta, p.species});
+              else res.arrivals_complete = false;
+            }
+          }
           continue;
         }
-        p.position += ell;
         scatter(p, rest, res);
       }
       for (std::size_t i = 0; i < 3; ++i) {
@@ -176,6 +219,11 @@ class mass_state_monte_carlo_engine {
       }
       sum_all += above_all;
       sq_all += static_cast<long double>(above_all) * above_all;
+      for (std::size_t k = 0; k < 2; ++k) {
+        sum_angle[k] += angle_moments[k];
+        sq_angle[k] += angle_moments[k] * angle_moments[k];
+        cross_angle[k] += angle_moments[k] * static_cast<long double>(above_all);
+      }
     }
     const long double N = static_cast<long double>(opt_.primaries);
     auto estimate = [N](long double s1, long double s2, long double reference) {
@@ -198,6 +246,21 @@ class mass_state_monte_carlo_engine {
     res.detected = model_.setup().detection == detected_neutrinos::all
                        ? res.all_neutrinos
                        : res.by_flavour[static_cast<std::size_t>(model_.setup().detected_flavour)];
+    // Ratio R = sum x / sum n with var R ~ sum (x - R n)^2 / (N (N - 1) nbar^2) (delta method).
+    auto ratio = [N, sum_all, sq_all](long double sx, long double sxx, long double sxn) {
+      monte_carlo_fraction<Real> f;
+      if (!(sum_all > 0)) return f;
+      const long double R = sx / sum_all, nbar = sum_all / N;
+      long double spread = sxx - 2 * R * sxn + R * R * sq_all;
+      if (spread < 0) spread = 0;
+      f.value = static_cast<Real>(R);
+      f.error = N > 1 ? static_cast<Real>(std::sqrt(spread / (N * (N - 1))) / nbar) : std::numeric_limits<Real>::infinity();
+      return f;
+    };
+    if (opt_.angles) {
+      res.mean_angle_rad = ratio(sum_angle[0], sq_angle[0], cross_angle[0]);
+      res.mean_square_angle_rad2 = ratio(sum_angle[1], sq_angle[1], cross_angle[1]);
+    }
     res.primaries = opt_.primaries;
     res.emitted_MeV = emitted.value();
     res.arrived_MeV = arrived.value();
@@ -211,7 +274,44 @@ class mass_state_monte_carlo_engine {
     Real energy;
     Real position;  // units of D
     std::size_t species;
+    Real angle;  // theta from the line of sight [rad] (options.angles; signed in the planar models)
   };
+
+  // Moves p by a free path ell (units of D): false if it reaches D first (arrival), else true with p at the scattering.
+  // Without angles along the line of sight; with them in the plane-parallel geometry, mirrored at the source plane.
+  bool advance(particle& p, Real ell) const {
+    if (!opt_.angles) {
+      if (!(ell < 1 - p.position)) return false;
+      p.position += ell;
+      return true;
+    }
+    using std::cos;
+    Real c = cos(p.angle);
+    if (c < Real(0) && ell * (-c) > p.position) {
+      ell -= p.position / (-c);
+      p.position = 0;
+      p.angle = wrap(boost::math::constants::pi<Real>() - p.angle);
+      c = -c;
+    }
+    if (c > Real(0) && !(ell < (1 - p.position) / c)) return false;
+    p.position += ell * c;
+    return true;
+  }
+  static Real wrap(Real theta) {
+    const Real pi = boost::math::constants::pi<Real>();
+    if (theta > pi) return theta - 2 * pi;
+    if (theta <= -pi) return theta + 2 * pi;
+    return theta;
+  }
+  // The angle t with 1 - cos t = h2 (in [0, 2]).
+  static Real turn_from_one_minus_cos(Real h2) {
+    using std::asin;
+    using std::sqrt;
+    Real h = h2 / 2;
+    if (h < Real(0)) h = Real(0);
+    if (h > Real(1)) h = Real(1);
+    return 2 * asin(sqrt(h));
+  }
 
   Real s_of(std::size_t b, Real E) const { return mass_[b] * mass_[b] + 2 * E * mass_[b]; }
   // Rate over the distance D of species p at energy E: sum over targets of n D sigma.
@@ -254,8 +354,29 @@ class mass_state_monte_carlo_engine {
     // Exact kinematics, massless products: E_3 = m/2 + y E, E_4 = m/2 + (1 - y) E.
     const Real m = mass_[b];
     rest.add(m);
-    stack_.push_back({m / 2 + y * p.energy, p.position, proc.product3});
-    stack_.push_back({m / 2 + z * p.energy, p.position, proc.product4});
+    const Real E3 = m / 2 + y * p.energy, E4 = m / 2 + z * p.energy;
+    Real angle3 = p.angle, angle4 = p.angle;
+    if (opt_.angles) {
+      // 1 - cos t = m (E - E_f + m/2)/(E E_f): m z/E_3 for the product at p3, m y/E_4 for p4 (no cancellation).
+      const Real t3 = turn_from_one_minus_cos(m * z / E3), t4 = turn_from_one_minus_cos(m * y / E4);
+      const Real u = uniform_open01<Real>(rng_);
+      if (*opt_.angles == angle_model::three_dimensional) {
+        // Azimuth phi = 2 pi u about the current direction, the other product at phi + pi.
+        using std::sin;
+        const Real half = sin(boost::math::constants::pi<Real>() * u), s2 = half * half;
+        angle3 = three_dimensional_composition_rad(p.angle, t3, s2);
+        angle4 = three_dimensional_composition_rad(p.angle, t4, 1 - s2);
+      } else if (*opt_.angles == angle_model::paper_eq8_additive) {
+        angle3 = wrap(p.angle + t3);
+        angle4 = wrap(p.angle + t4);
+      } else {
+        const Real sign = u < Real(0.5L) ? Real(1) : Real(-1);
+        angle3 = wrap(p.angle + sign * t3);
+        angle4 = wrap(p.angle - sign * t4);
+      }
+    }
+    stack_.push_back({E3, p.position, proc.product3, angle3});
+    stack_.push_back({E4, p.position, proc.product4, angle4});
   }
 
   // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
@@ -319,9 +440,10 @@ class mass_state_monte_carlo_engine {
 /// Propagates options.primaries neutrinos drawn from the emission (component by weight, energy from its spectrum,
 /// mass state by |U_alpha i|^2) over the setup's distance: exponential free paths with the total rate of every relic
 /// population, the process chosen by its cross section, y from its dsigma/dy; both products tracked while above the
-/// threshold. Deterministic in options.seed.
+/// threshold; with options.angles also each neutrino's direction. Deterministic in options.seed.
 /// @throws nusi::invalid_argument if a relic state is not at rest (relic.kinematics = at_rest, or masses well above
-/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0) or emission.
+/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0, angles outside the angle_model enumeration)
+/// or emission.
 /// @throws nusi::numerical_error if options.max_scatterings is exceeded.
 template <class Real, class Spectrum>
   requires samplable_spectrum<Spectrum, Real>
@@ -332,6 +454,10 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
   if (options.primaries == 0 || options.primaries > max_monte_carlo_primaries)
     detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
   if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
+  if (options.angles && *options.angles != angle_model::paper_eq8_additive && *options.angles != angle_model::planar_random_walk &&
+      *options.angles != angle_model::three_dimensional)
+    detail::throw_invalid(fn, "options.angles", "unset, paper_eq8_additive, planar_random_walk or three_dimensional",
+                          static_cast<int>(*options.angles));
   for (std::size_t b = 0; b < 3; ++b)
     if (!model.relic().at_rest(b))
       detail::throw_invalid(fn, "setup.relic.kinematics", "at_rest for every mass state (the Monte Carlo takes relics at rest; state " +

@@ -12,5 +12,7 @@
 #include "mass_states/scattering.hpp"
 #include "mass_states/setup.hpp"
 #include "mass_states/target_energy_distribution.hpp"
+#include "transport/mass_state_angle_kernel.hpp"
+#include "transport/mass_state_angle_propagate.hpp"
 #include "transport/mass_state_kernel.hpp"
 #include "transport/mass_state_propagate.hpp"

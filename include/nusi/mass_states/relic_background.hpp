@@ -113,9 +113,20 @@ class relic_background {
   /// The target populations of state i: one Majorana population of twice the per-helicity density, or a Dirac
   /// neutrino and a Dirac antineutrino population of the per-helicity density each (docs/physics.md).
   std::vector<relic_target<Real>> targets(std::size_t i) const {
-    (void)i;  // every state has the same density: the background decoupled relativistic, before masses mattered
-    if (nature_ == neutrino_nature::majorana) return {{relic_target_kind::majorana, 2 * density_}};
-    return {{relic_target_kind::neutrino, density_}, {relic_target_kind::antineutrino, density_}};
+    // Every state has the same density (the background decoupled relativistic, before masses mattered), unless this
+    // background keeps one state's targets alone (only_state).
+    const Real n = only_ && *only_ != i ? Real(0) : density_;
+    if (nature_ == neutrino_nature::majorana) return {{relic_target_kind::majorana, 2 * n}};
+    return {{relic_target_kind::neutrino, n}, {relic_target_kind::antineutrino, n}};
+  }
+  /// The same background with the targets of state i alone (the other states' densities 0): the transport operators
+  /// are linear in the densities, so the parts of the three states sum to the whole (the energy-angle kernel of mass
+  /// states deflects each part by its own target mass). @throws nusi::invalid_argument if i > 2.
+  relic_background only_state(std::size_t i) const {
+    if (i > 2) detail::throw_invalid("nusi::relic_background::only_state", "i", "0, 1 or 2", i);
+    relic_background r = *this;
+    r.only_ = i;
+    return r;
   }
 
  private:
@@ -124,6 +135,7 @@ class relic_background {
   std::array<Real, 3> mass_MeV_{};
   std::array<bool, 3> at_rest_{};
   std::array<std::optional<target_energy_distribution<Real>>, 3> distributions_{};
+  std::optional<std::size_t> only_{};  // only_state: the one state with targets
 };
 
 }  // namespace nusi

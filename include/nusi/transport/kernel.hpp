@@ -314,163 +314,49 @@ class energy_kernel {
   std::vector<Real> underflow_number_, underflow_energy_;
 };
 
-/// The energy-angle operator of paper Eq. (8): one polar angle theta from the line of sight, and a
-/// scattering E_i -> E_f turns the direction by theta~(E_i, E_f), 1 - cos theta~ = m_nu (1/E_f - 1/E_i)
-/// (below Eq. 4), composed with theta as the angle_model says (angle_model.hpp; docs/physics.md,
-/// "Angle models"). The energy part is energy_kernel's exactly; each product is then spread over the angle
-/// nodes. Node (j, a) scatters at Gamma_j / cos theta_a (paper: "1/cos theta changes the propagation
-/// distance to radial distance"), a factor of the scattering neutrino's own direction; see docs/physics.md
-/// for why it is not applied to the gain. Products that stay on their source's energy node (the left half
-/// of its own hat) take, in the planar_random_walk and three_dimensional models, the direction whose cosine
-/// is the model's mean cos theta cos theta~ (>= theta), so that angles only grow within an energy and the
-/// solve stays a forward substitution; this is exact in the mean of cos theta and converges with the
-/// energy grid (docs/physics.md). State index: j * angles + a, then the budget accumulators.
-/// Throws nusi::invalid_argument.
+namespace detail {
+/// Calls on_pair(i, j) for every (source node i, destination node j <= i), i ascending then j ascending,
+/// each followed by on_point(E_i, x, weight) for the product energies x of that pair: points in hat_j's
+/// support below e_i whose weights [MeV] integrate the hat (flat products). Far pairs (j + 2 <= i): one point
+/// at the hat's centroid; the nearest two (j = i - 1, i), where a deflection varies from 0 across the hat,
+/// two Gauss points per half. Shared by the energy-angle kernels.
+template <class Real, class OnPair, class OnPoint>
+void for_each_hat_point(const energy_grid<Real>& grid, OnPair&& on_pair, OnPoint&& on_point) {
+  const std::size_t N = grid.size();
+  for (std::size_t i = 0; i < N; ++i) {
+    for (std::size_t j = 0; j <= i; ++j) {
+      on_pair(i, j);
+      const Real el = j > 0 ? grid.node_MeV(j - 1) : Real(0), ej = grid.node_MeV(j);
+      const Real eu = j + 1 < N ? grid.node_MeV(j + 1) : Real(0);
+      const Real L = grid.left_half_MeV(j), R = j < i ? grid.right_half_MeV(j) : Real(0);
+      if (j + 2 <= i) {
+        const Real centroid = (L * (el + 2 * ej) + R * (2 * ej + eu)) / (3 * (L + R));
+        on_point(grid.node_MeV(i), centroid, L + R);
+      } else {
+        for (int q = 0; q < 2; ++q) {
+          const Real t = gauss2_node<Real>(q);
+          if (L > 0) on_point(grid.node_MeV(i), el + (ej - el) * t, L * t);
+          if (R > 0) on_point(grid.node_MeV(i), ej + (eu - ej) * t, R * (1 - t));
+        }
+      }
+    }
+  }
+}
+
+/// The angle part shared by the energy-angle kernels (docs/physics.md, "Angle models"): the deflection of a
+/// product of energy x from a source at E_i on a target of mass m at rest, 1 - cos theta~ = m (1/x - 1/E_i)
+/// (paper, below Eq. 4), and where a neutrino at angle node a goes when turned by it (stencil over the
+/// angle nodes, fractions summing to 1), as the angle_model composes; `own` for a product staying on its
+/// source's energy node (mean-cosine direction in the walk and 3D models, so angles only grow within an
+/// energy). Not API.
 template <class Real>
-class energy_angle_kernel {
+class angle_spreader {
  public:
-  using value_type = Real;
-  /// Largest number of kernel entries N (N + 1)/2 + N A (energy pairs, each two Reals and an offset, plus
-  /// the diagonal) for N energy nodes and A angle nodes: 2^27, ~3 GB in double (N ~ 16000 at A = 128).
-  static constexpr std::size_t max_entries = std::size_t(1) << 27;
-
-  /// @throws nusi::invalid_argument on a bad setup or grid (energy_kernel), an angle model outside the
-  /// enumeration, or if the grids need more than max_entries = 2^27 kernel entries (reduce energy.bins or
-  /// angle.bins).
-  energy_angle_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
-                      const angle_grid<Real>& angles, angle_model model = angle_model::three_dimensional)
-      : energy_(checked_size(setup, grid, angles, model), grid, kernel_scope::full), angles_(angles), model_(model),
-        m_(setup.relic.mass_MeV) {
-    using std::sin;
-    const std::size_t N = grid.size(), A = angles.size();
-    // Product quadrature for each (source i, destination j <= i): energies x in hat_j's support below
-    // e_i, weights integrating the hat. Far pairs: one point at the hat's centroid; the nearest two
-    // (j = i - 1, i), where theta~ varies from 0 across the hat, two Gauss points per half.
-    offset_.assign(N * (N + 1) / 2 + 1, 0);
-    for (std::size_t i = 0; i < N; ++i) {
-      for (std::size_t j = 0; j <= i; ++j) {
-        offset_[pair_index(i, j)] = points_.size();
-        const Real el = j > 0 ? grid.node_MeV(j - 1) : Real(0), ej = grid.node_MeV(j);
-        const Real eu = j + 1 < N ? grid.node_MeV(j + 1) : Real(0);
-        const Real L = grid.left_half_MeV(j), R = j < i ? grid.right_half_MeV(j) : Real(0);
-        if (j + 2 <= i) {
-          const Real centroid = (L * (el + 2 * ej) + R * (2 * ej + eu)) / (3 * (L + R));
-          add_point(grid.node_MeV(i), centroid, L + R);
-        } else {
-          for (int q = 0; q < 2; ++q) {
-            const Real t = detail::gauss2_node<Real>(q);
-            if (L > 0) add_point(grid.node_MeV(i), el + (ej - el) * t, L * t);
-            if (R > 0) add_point(grid.node_MeV(i), ej + (eu - ej) * t, R * (1 - t));
-          }
-        }
-      }
-    }
-    offset_[pair_index(N - 1, N - 1) + 1] = points_.size();
-    // Largest r = min/max(theta, t) that K azimuth nodes integrate to r^(2K) <= 1e-4, K = 1 .. max.
-    azimuth_ratio_.resize(angles.azimuth_nodes());
-    for (std::size_t K = 1; K <= angles.azimuth_nodes(); ++K) {
-      using std::pow;
-      azimuth_ratio_[K - 1] = pow(Real(1e-4L), Real(1) / Real(2 * K));
-    }
-    inv_cos_.resize(A);
-    sin_angle_.resize(A);
-    sin_half_.resize(A);
-    cos_half_.resize(A);
-    for (std::size_t a = 0; a < A; ++a) {
-      using std::cos;
-      inv_cos_[a] = 1 / angles.cos_angle(a);
-      sin_angle_[a] = sin(angles.angle_rad(a));
-      sin_half_[a] = sin(angles.angle_rad(a) / 2);
-      cos_half_[a] = cos(angles.angle_rad(a) / 2);
-    }
-    // Diagonal: loss minus the part of the self-deposit (products in the left half of the own hat)
-    // that stays on the same angle node.
-    diag_.resize(N * A);
-    stencil st;
-    for (std::size_t j = 0; j < N; ++j) {
-      const Real rate = energy_.rate_per_cm(j), c = gain(j);
-      for (std::size_t a = 0; a < A; ++a) {
-        Real stay = 0;
-        for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
-          destinations(a, points_[q], true, st);
-          for (std::size_t e = 0; e < st.size; ++e)
-            if (st.node[e] == a) stay += c * points_[q].weight * st.weight[e];
-        }
-        diag_[j * A + a] = -rate * inv_cos_[a] * (1 - stay);
-      }
-    }
-  }
-
-  const energy_grid<Real>& grid() const { return energy_.grid(); }
-  const angle_grid<Real>& angles() const { return angles_; }
-  const energy_kernel<Real>& energy_part() const { return energy_; }
-  /// How deflections compose (angle_model.hpp).
-  angle_model model() const { return model_; }
-  std::size_t nodes() const { return grid().size() * angles_.size(); }
-  std::size_t size() const { return nodes() + budget_index::count; }
-  /// Scattering rate of node (j, a) [cm^-1]: Gamma_j / cos theta_a.
-  Real rate_per_cm(std::size_t j, std::size_t a) const { return energy_.rate_per_cm(j) * inv_cos_[a]; }
-
-  /// y = A x [cm^-1].
-  void apply(const Real* x, Real* y) const {
-    const std::size_t N = grid().size(), A = angles_.size(), n = nodes();
-    std::vector<Real> rate_x(n);
-    for (std::size_t j = 0; j < N; ++j)
-      for (std::size_t a = 0; a < A; ++a) rate_x[j * A + a] = rate_per_cm(j, a) * x[j * A + a];
-    std::fill(y, y + size(), Real(0));
-    stencil st;
-    for (std::size_t j = 0; j < N; ++j) {
-      Real* yj = y + j * A;
-      for (std::size_t a = 0; a < A; ++a) yj[a] = diag_[j * A + a] * x[j * A + a];
-      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, st);
-      scatter_own(j, rate_x.data() + j * A, yj);
-    }
-    accumulate_budget<Real>(rate_x.data(), 1, y + n, true);
-  }
-
-  /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts at once: forward substitution over
-  /// energies from the highest down and, within an energy, over angles upwards (own-energy deflections only
-  /// grow). @throws nusi::invalid_argument if a shift is not finite.
-  template <class Scalar>
-  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
-    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted", shifts);
-    lane<Scalar, Scalar, detail::exact_division> l(shifts, rhs, out, nodes(), angles_.size());
-    substitute(l);
-  }
-  /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
-  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
-    lane<Real, std::complex<Real>, detail::magnitude_division> l(shifts, rhs, out, nodes(), angles_.size());
-    substitute(l);
-  }
-  /// solve_shifted and solve_shifted_bound in one pass: the angle destinations of every product, the
-  /// costly part of the 3D model, are computed once for both (exponential_action uses this).
-  /// @throws nusi::invalid_argument if a shift is not finite.
-  void solve_shifted_with_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, std::complex<Real>* out,
-                                Real* bound) const {
-    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted_with_bound", shifts);
-    lane<std::complex<Real>, std::complex<Real>, detail::exact_division> exact(shifts, rhs, out, nodes(), angles_.size());
-    lane<Real, std::complex<Real>, detail::magnitude_division> magnitude(shifts, rhs, bound, nodes(), angles_.size());
-    substitute(exact, magnitude);
-  }
-
- private:
   struct point {
     Real deflection;  // theta~ [rad]
     Real weight;      // hat integral carried by this point [MeV]
     Real sin_deflection, sin_half, cos_half;  // sin theta~, sin(theta~/2), cos(theta~/2)
   };
-  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-3 (angles below
-  // 0.063 rad) by the series of asin(x)/x in h = x^2, sum_n (2n)!/(4^n n!^2 (2n + 1)) h^n to n = 5: the
-  // next term, (231/13312) h^6 < 2e-20, is below long double rounding.
-  static Real two_asin_sqrt(Real h) {
-    using std::asin;
-    using std::sqrt;
-    if (h < Real(1e-3L)) {
-      const Real c1 = Real(1) / 6, c2 = Real(3) / 40, c3 = Real(5) / 112, c4 = Real(35) / 1152, c5 = Real(63) / 2816;
-      return 2 * sqrt(h) * (1 + h * (c1 + h * (c2 + h * (c3 + h * (c4 + h * c5)))));
-    }
-    return 2 * asin(sqrt(h));
-  }
   // Where one neutrino at an angle node goes: angle nodes (ascending) and fractions summing to 1.
   static constexpr std::size_t max_stencil = 2 * 64 + 2;
   struct stencil {
@@ -495,105 +381,56 @@ class energy_angle_kernel {
     }
   };
 
-  // One forward substitution: Z shifts, its own scalar type and division policy, scratch for the
-  // scattered products (rate * solution per node and shift) and the gain accumulated into one energy.
-  template <class Scalar, class Shift, class Division>
-  struct lane {
-    std::span<const Shift> shifts;
-    const Real* rhs;
-    Scalar* out;
-    std::size_t Z;
-    std::vector<Scalar> scattered, acc;
-    lane(std::span<const Shift> z, const Real* b, Scalar* o, std::size_t nodes, std::size_t angles)
-        : shifts(z), rhs(b), out(o), Z(z.size()), scattered(nodes * z.size()), acc(angles * z.size()) {}
-    void start_row(std::size_t j, std::size_t A) {
-      for (std::size_t a = 0; a < A; ++a)
-        for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
+  angle_spreader(const angle_grid<Real>& angles, angle_model model) : angles_(angles), model_(model) {
+    using std::cos;
+    using std::pow;
+    using std::sin;
+    const std::size_t A = angles.size();
+    // Largest r = min/max(theta, t) that K azimuth nodes integrate to r^(2K) <= 1e-4, K = 1 .. max.
+    azimuth_ratio_.resize(angles.azimuth_nodes());
+    for (std::size_t K = 1; K <= angles.azimuth_nodes(); ++K) azimuth_ratio_[K - 1] = pow(Real(1e-4L), Real(1) / Real(2 * K));
+    inv_cos_.resize(A);
+    sin_angle_.resize(A);
+    sin_half_.resize(A);
+    cos_half_.resize(A);
+    for (std::size_t a = 0; a < A; ++a) {
+      inv_cos_[a] = 1 / angles.cos_angle(a);
+      sin_angle_[a] = sin(angles.angle_rad(a));
+      sin_half_[a] = sin(angles.angle_rad(a) / 2);
+      cos_half_[a] = cos(angles.angle_rad(a) / 2);
     }
-    // acc[b] += w * scattered at node `source`.
-    void add(std::size_t source, std::size_t b, Real w) {
-      const Scalar* x = scattered.data() + source * Z;
-      Scalar* y = acc.data() + b * Z;
-      for (std::size_t z = 0; z < Z; ++z) y[z] += w * x[z];
-    }
-    void solve_node(std::size_t node, std::size_t a, Real diagonal, Real rate) {
-      Scalar* o = out + node * Z;
-      Scalar* sc = scattered.data() + node * Z;
-      for (std::size_t z = 0; z < Z; ++z) {
-        o[z] = Division::apply(acc[a * Z + z], shifts[z], diagonal);
-        sc[z] = rate * o[z];
-      }
-    }
-  };
-
-  // Forward substitution over energies from the highest down and, within an energy, over angles upwards,
-  // for one or more lanes at once (the destinations are computed once for all of them).
-  template <class... Lanes>
-  void substitute(Lanes&... lanes) const {
-    const std::size_t N = grid().size(), A = angles_.size(), n = nodes();
-    stencil st;
-    for (std::size_t j = N; j-- > 0;) {
-      (lanes.start_row(j, A), ...);
-      for (std::size_t i = j + 1; i < N; ++i)
-        for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { (lanes.add(i * A + a, b, w), ...); });
-      // Own energy: angles upwards; the part staying on the node is in the diagonal.
-      const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
-      const Real c = gain(j);
-      for (std::size_t a = 0; a < A; ++a) {
-        const Real d = diag_[j * A + a], r = rate_per_cm(j, a);
-        (lanes.solve_node(j * A + a, a, d, r), ...);
-        for (std::size_t q = q0; q < q1; ++q) {
-          destinations(a, points_[q], true, st);
-          const Real cw = c * points_[q].weight;
-          for (std::size_t e = 0; e < st.size; ++e)
-            if (st.node[e] > a) (lanes.add(j * A + a, st.node[e], cw * st.weight[e]), ...);
-        }
-      }
-    }
-    (finish_budget(lanes, n), ...);
-  }
-  template <class Scalar, class Shift, class Division>
-  void finish_budget(lane<Scalar, Shift, Division>& l, std::size_t n) const {
-    const std::size_t Z = l.Z;
-    std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
-    accumulate_budget<Scalar>(l.scattered.data(), Z, sums.data(), false);
-    for (std::size_t b = 0; b < budget_index::count; ++b)
-      for (std::size_t z = 0; z < Z; ++z)
-        l.out[(n + b) * Z + z] = Division::apply(Division::rhs(l.rhs[n + b]) + sums[b * Z + z], l.shifts[z], Real(0));
   }
 
-  // The entry count is checked before anything is allocated; returns setup for the member initialiser.
-  static const propagation_setup<Real>& checked_size(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
-                                                     const angle_grid<Real>& angles, angle_model model) {
-    constexpr std::string_view fn = "nusi::energy_angle_kernel";
-    if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
-        model != angle_model::three_dimensional)
-      detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));
-    const std::size_t N = grid.size(), A = angles.size();
-    const long double entries = static_cast<long double>(N) * (static_cast<long double>(N) + 1) / 2 +
-                                static_cast<long double>(N) * static_cast<long double>(A);
-    if (entries > static_cast<long double>(max_entries)) {
-      std::string need = "giving at most 2^27 = 134217728 kernel entries N (N + 1)/2 + N A (~3 GB in double; N = ";
-      need += detail::to_text(N);
-      need += " energy nodes, A = ";
-      need += detail::to_text(A);
-      need += " angle nodes): reduce them";
-      detail::throw_invalid(fn, "energy.bins and angle.bins", need, entries);
-    }
-    return setup;
-  }
-  static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
-  Real gain(std::size_t j) const { return 2 / (grid().node_MeV(j) - energy_.min_final_energy_MeV(j)); }
-  void add_point(Real E_i, Real x, Real weight) {
+  const angle_grid<Real>& angles() const { return angles_; }
+  angle_model model() const { return model_; }
+  /// 1/cos theta_a: the path-length factor of the scattering rate at angle node a.
+  Real inv_cos(std::size_t a) const { return inv_cos_[a]; }
+
+  /// The deflection of a product at x [MeV] from a source at E_i [MeV] on a target of mass m [MeV] at rest.
+  static point make_point(Real m, Real E_i, Real x, Real weight) {
     using std::asin;
     using std::cos;
     using std::sin;
     using std::sqrt;
-    Real h = m_ * (1 / x - 1 / E_i) / 2;  // sin^2(theta~/2)
+    Real h = m * (1 / x - 1 / E_i) / 2;  // sin^2(theta~/2)
     h = std::clamp(h, Real(0), Real(1));
     const Real t = 2 * asin(sqrt(h));
-    points_.push_back(point{t, weight, sin(t), sin(t / 2), cos(t / 2)});
+    return point{t, weight, sin(t), sin(t / 2), cos(t / 2)};
   }
+
+  // 2 asin(sqrt(h)) for h in [0, 1]: the angle with sin^2(angle/2) = h. Below h = 1e-3 (angles below
+  // 0.063 rad) by the series of asin(x)/x in h = x^2, sum_n (2n)!/(4^n n!^2 (2n + 1)) h^n to n = 5: the
+  // next term, (231/13312) h^6 < 2e-20, is below long double rounding.
+  static Real two_asin_sqrt(Real h) {
+    using std::asin;
+    using std::sqrt;
+    if (h < Real(1e-3L)) {
+      const Real c1 = Real(1) / 6, c2 = Real(3) / 40, c3 = Real(5) / 112, c4 = Real(35) / 1152, c5 = Real(63) / 2816;
+      return 2 * sqrt(h) * (1 + h * (c1 + h * (c2 + h * (c3 + h * (c4 + h * c5)))));
+    }
+    return 2 * asin(sqrt(h));
+  }
+
   // The destinations of a neutrino at angle node a turned by p.deflection (angle_model.hpp): `own` for a
   // product staying on its source's energy node (mean-cosine direction in the walk and 3D models).
   void destinations(std::size_t a, const point& p, bool own, stencil& st) const {
@@ -638,26 +475,233 @@ class energy_angle_kernel {
       st.add_split(located, w);
     }
   }
+
+ private:
+  angle_grid<Real> angles_;
+  angle_model model_;
+  std::vector<Real> inv_cos_, sin_angle_, sin_half_, cos_half_, azimuth_ratio_;
+};
+}  // namespace detail
+
+/// The energy-angle operator of paper Eq. (8): one polar angle theta from the line of sight, and a
+/// scattering E_i -> E_f turns the direction by theta~(E_i, E_f), 1 - cos theta~ = m_nu (1/E_f - 1/E_i)
+/// (below Eq. 4), composed with theta as the angle_model says (angle_model.hpp; docs/physics.md,
+/// "Angle models"). The energy part is energy_kernel's exactly; each product is then spread over the angle
+/// nodes. Node (j, a) scatters at Gamma_j / cos theta_a (paper: "1/cos theta changes the propagation
+/// distance to radial distance"), a factor of the scattering neutrino's own direction; see docs/physics.md
+/// for why it is not applied to the gain. Products that stay on their source's energy node (the left half
+/// of its own hat) take, in the planar_random_walk and three_dimensional models, the direction whose cosine
+/// is the model's mean cos theta cos theta~ (>= theta), so that angles only grow within an energy and the
+/// solve stays a forward substitution; this is exact in the mean of cos theta and converges with the
+/// energy grid (docs/physics.md). State index: j * angles + a, then the budget accumulators.
+/// Throws nusi::invalid_argument.
+template <class Real>
+class energy_angle_kernel {
+ public:
+  using value_type = Real;
+  /// Largest number of kernel entries N (N + 1)/2 + N A (energy pairs, each two Reals and an offset, plus
+  /// the diagonal) for N energy nodes and A angle nodes: 2^27, ~3 GB in double (N ~ 16000 at A = 128).
+  static constexpr std::size_t max_entries = std::size_t(1) << 27;
+
+  /// @throws nusi::invalid_argument on a bad setup or grid (energy_kernel), an angle model outside the
+  /// enumeration, or if the grids need more than max_entries = 2^27 kernel entries (reduce energy.bins or
+  /// angle.bins).
+  energy_angle_kernel(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
+                      const angle_grid<Real>& angles, angle_model model = angle_model::three_dimensional)
+      : energy_(checked_size(setup, grid, angles, model), grid, kernel_scope::full), spread_(angles, model),
+        m_(setup.relic.mass_MeV) {
+    const std::size_t N = grid.size(), A = angles.size();
+    // Product quadrature for each (source i, destination j <= i) (detail::for_each_hat_point).
+    offset_.assign(N * (N + 1) / 2 + 1, 0);
+    detail::for_each_hat_point(
+        grid, [this](std::size_t i, std::size_t j) { offset_[pair_index(i, j)] = points_.size(); },
+        [this](Real E_i, Real x, Real weight) { points_.push_back(spreader::make_point(m_, E_i, x, weight)); });
+    offset_[pair_index(N - 1, N - 1) + 1] = points_.size();
+    // Diagonal: loss minus the part of the self-deposit (products in the left half of the own hat)
+    // that stays on the same angle node.
+    diag_.resize(N * A);
+    stencil st;
+    for (std::size_t j = 0; j < N; ++j) {
+      const Real rate = energy_.rate_per_cm(j), c = gain(j);
+      for (std::size_t a = 0; a < A; ++a) {
+        Real stay = 0;
+        for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
+          spread_.destinations(a, points_[q], true, st);
+          for (std::size_t e = 0; e < st.size; ++e)
+            if (st.node[e] == a) stay += c * points_[q].weight * st.weight[e];
+        }
+        diag_[j * A + a] = -rate * spread_.inv_cos(a) * (1 - stay);
+      }
+    }
+  }
+
+  const energy_grid<Real>& grid() const { return energy_.grid(); }
+  const angle_grid<Real>& angles() const { return spread_.angles(); }
+  const energy_kernel<Real>& energy_part() const { return energy_; }
+  /// How deflections compose (angle_model.hpp).
+  angle_model model() const { return spread_.model(); }
+  std::size_t nodes() const { return grid().size() * angles().size(); }
+  std::size_t size() const { return nodes() + budget_index::count; }
+  /// Scattering rate of node (j, a) [cm^-1]: Gamma_j / cos theta_a.
+  Real rate_per_cm(std::size_t j, std::size_t a) const { return energy_.rate_per_cm(j) * spread_.inv_cos(a); }
+
+  /// y = A x [cm^-1].
+  void apply(const Real* x, Real* y) const {
+    const std::size_t N = grid().size(), A = angles().size(), n = nodes();
+    std::vector<Real> rate_x(n);
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t a = 0; a < A; ++a) rate_x[j * A + a] = rate_per_cm(j, a) * x[j * A + a];
+    std::fill(y, y + size(), Real(0));
+    stencil st;
+    for (std::size_t j = 0; j < N; ++j) {
+      Real* yj = y + j * A;
+      for (std::size_t a = 0; a < A; ++a) yj[a] = diag_[j * A + a] * x[j * A + a];
+      for (std::size_t i = j + 1; i < N; ++i) scatter_shifts(i, j, rate_x.data() + i * A, yj, st);
+      scatter_own(j, rate_x.data() + j * A, yj);
+    }
+    accumulate_budget<Real>(rate_x.data(), 1, y + n, true);
+  }
+
+  /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts at once: forward substitution over
+  /// energies from the highest down and, within an energy, over angles upwards (own-energy deflections only
+  /// grow). @throws nusi::invalid_argument if a shift is not finite.
+  template <class Scalar>
+  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted", shifts);
+    lane<Scalar, Scalar, detail::exact_division> l(shifts, rhs, out, nodes(), angles().size());
+    substitute(l);
+  }
+  /// The same substitution on magnitudes (see energy_kernel::solve_shifted_bound).
+  void solve_shifted_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, Real* out) const {
+    lane<Real, std::complex<Real>, detail::magnitude_division> l(shifts, rhs, out, nodes(), angles().size());
+    substitute(l);
+  }
+  /// solve_shifted and solve_shifted_bound in one pass: the angle destinations of every product, the
+  /// costly part of the 3D model, are computed once for both (exponential_action uses this).
+  /// @throws nusi::invalid_argument if a shift is not finite.
+  void solve_shifted_with_bound(std::span<const std::complex<Real>> shifts, const Real* rhs, std::complex<Real>* out,
+                                Real* bound) const {
+    detail::require_finite_shifts("nusi::energy_angle_kernel::solve_shifted_with_bound", shifts);
+    lane<std::complex<Real>, std::complex<Real>, detail::exact_division> exact(shifts, rhs, out, nodes(), angles().size());
+    lane<Real, std::complex<Real>, detail::magnitude_division> magnitude(shifts, rhs, bound, nodes(), angles().size());
+    substitute(exact, magnitude);
+  }
+
+ private:
+  using spreader = detail::angle_spreader<Real>;
+  using point = typename spreader::point;
+  using stencil = typename spreader::stencil;
+
+  // One forward substitution: Z shifts, its own scalar type and division policy, scratch for the
+  // scattered products (rate * solution per node and shift) and the gain accumulated into one energy.
+  template <class Scalar, class Shift, class Division>
+  struct lane {
+    std::span<const Shift> shifts;
+    const Real* rhs;
+    Scalar* out;
+    std::size_t Z;
+    std::vector<Scalar> scattered, acc;
+    lane(std::span<const Shift> z, const Real* b, Scalar* o, std::size_t nodes, std::size_t angles)
+        : shifts(z), rhs(b), out(o), Z(z.size()), scattered(nodes * z.size()), acc(angles * z.size()) {}
+    void start_row(std::size_t j, std::size_t A) {
+      for (std::size_t a = 0; a < A; ++a)
+        for (std::size_t z = 0; z < Z; ++z) acc[a * Z + z] = Scalar(Division::rhs(rhs[j * A + a]));
+    }
+    // acc[b] += w * scattered at node `source`.
+    void add(std::size_t source, std::size_t b, Real w) {
+      const Scalar* x = scattered.data() + source * Z;
+      Scalar* y = acc.data() + b * Z;
+      for (std::size_t z = 0; z < Z; ++z) y[z] += w * x[z];
+    }
+    void solve_node(std::size_t node, std::size_t a, Real diagonal, Real rate) {
+      Scalar* o = out + node * Z;
+      Scalar* sc = scattered.data() + node * Z;
+      for (std::size_t z = 0; z < Z; ++z) {
+        o[z] = Division::apply(acc[a * Z + z], shifts[z], diagonal);
+        sc[z] = rate * o[z];
+      }
+    }
+  };
+
+  // Forward substitution over energies from the highest down and, within an energy, over angles upwards,
+  // for one or more lanes at once (the destinations are computed once for all of them).
+  template <class... Lanes>
+  void substitute(Lanes&... lanes) const {
+    const std::size_t N = grid().size(), A = angles().size(), n = nodes();
+    stencil st;
+    for (std::size_t j = N; j-- > 0;) {
+      (lanes.start_row(j, A), ...);
+      for (std::size_t i = j + 1; i < N; ++i)
+        for_each_gain(i, j, st, [&](std::size_t a, std::size_t b, Real w) { (lanes.add(i * A + a, b, w), ...); });
+      // Own energy: angles upwards; the part staying on the node is in the diagonal.
+      const std::size_t q0 = offset_[pair_index(j, j)], q1 = offset_[pair_index(j, j) + 1];
+      const Real c = gain(j);
+      for (std::size_t a = 0; a < A; ++a) {
+        const Real d = diag_[j * A + a], r = rate_per_cm(j, a);
+        (lanes.solve_node(j * A + a, a, d, r), ...);
+        for (std::size_t q = q0; q < q1; ++q) {
+          spread_.destinations(a, points_[q], true, st);
+          const Real cw = c * points_[q].weight;
+          for (std::size_t e = 0; e < st.size; ++e)
+            if (st.node[e] > a) (lanes.add(j * A + a, st.node[e], cw * st.weight[e]), ...);
+        }
+      }
+    }
+    (finish_budget(lanes, n), ...);
+  }
+  template <class Scalar, class Shift, class Division>
+  void finish_budget(lane<Scalar, Shift, Division>& l, std::size_t n) const {
+    const std::size_t Z = l.Z;
+    std::vector<Scalar> sums(budget_index::count * Z, Scalar(0));
+    accumulate_budget<Scalar>(l.scattered.data(), Z, sums.data(), false);
+    for (std::size_t b = 0; b < budget_index::count; ++b)
+      for (std::size_t z = 0; z < Z; ++z)
+        l.out[(n + b) * Z + z] = Division::apply(Division::rhs(l.rhs[n + b]) + sums[b * Z + z], l.shifts[z], Real(0));
+  }
+
+  // The entry count is checked before anything is allocated; returns setup for the member initialiser.
+  static const propagation_setup<Real>& checked_size(const propagation_setup<Real>& setup, const energy_grid<Real>& grid,
+                                                     const angle_grid<Real>& angles, angle_model model) {
+    constexpr std::string_view fn = "nusi::energy_angle_kernel";
+    if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
+        model != angle_model::three_dimensional)
+      detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));
+    const std::size_t N = grid.size(), A = angles.size();
+    const long double entries = static_cast<long double>(N) * (static_cast<long double>(N) + 1) / 2 +
+                                static_cast<long double>(N) * static_cast<long double>(A);
+    if (entries > static_cast<long double>(max_entries)) {
+      std::string need = "giving at most 2^27 = 134217728 kernel entries N (N + 1)/2 + N A (~3 GB in double; N = ";
+      need += detail::to_text(N);
+      need += " energy nodes, A = ";
+      need += detail::to_text(A);
+      need += " angle nodes): reduce them";
+      detail::throw_invalid(fn, "energy.bins and angle.bins", need, entries);
+    }
+    return setup;
+  }
+  static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
+  Real gain(std::size_t j) const { return 2 / (grid().node_MeV(j) - energy_.min_final_energy_MeV(j)); }
   // visit(a, b, w) for the gain from energy i, angle a into energy j < i, angle b, per unit of
   // rate * density at (i, a).
   template <class Visit>
   void for_each_gain(std::size_t i, std::size_t j, stencil& st, Visit&& visit) const {
-    const std::size_t A = angles_.size();
+    const angle_grid<Real>& angles = spread_.angles();
+    const std::size_t A = angles.size();
     const Real c = gain(i);
     for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
       const Real delta = points_[q].deflection, cw = c * points_[q].weight;
-      if (model_ == angle_model::paper_eq8_additive) {  // destinations grow with a: a two-pointer walk
+      if (spread_.model() == angle_model::paper_eq8_additive) {  // destinations grow with a: a two-pointer walk
         std::size_t b = 0;
         for (std::size_t a = 0; a < A; ++a) {
           Real frac;
-          std::tie(b, frac) = angles_.locate_from(b, angles_.angle_rad(a) + delta);
+          std::tie(b, frac) = angles.locate_from(b, angles.angle_rad(a) + delta);
           visit(a, b, cw * (1 - frac));
           if (frac > 0) visit(a, b + 1, cw * frac);
         }
         continue;
       }
       for (std::size_t a = 0; a < A; ++a) {
-        destinations(a, points_[q], false, st);
+        spread_.destinations(a, points_[q], false, st);
         for (std::size_t e = 0; e < st.size; ++e) visit(a, st.node[e], cw * st.weight[e]);
       }
     }
@@ -669,13 +713,13 @@ class energy_angle_kernel {
   // y_j += gain of energy j into itself for apply(): the part leaving each angle node (the part
   // staying is in the diagonal).
   void scatter_own(std::size_t j, const Real* rate_x, Real* yj) const {
-    const std::size_t A = angles_.size();
+    const std::size_t A = angles().size();
     const Real c = gain(j);
     stencil st;
     for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
       const Real cw = c * points_[q].weight;
       for (std::size_t a = 0; a < A; ++a) {
-        destinations(a, points_[q], true, st);
+        spread_.destinations(a, points_[q], true, st);
         for (std::size_t e = 0; e < st.size; ++e)
           if (st.node[e] != a) yj[st.node[e]] += cw * st.weight[e] * rate_x[a];
       }
@@ -684,7 +728,7 @@ class energy_angle_kernel {
   // Budget accumulators from rate * density of every node (Z values per node).
   template <class Scalar>
   void accumulate_budget(const Scalar* scattered, std::size_t Z, Scalar* sums, bool overwrite) const {
-    const std::size_t N = grid().size(), A = angles_.size();
+    const std::size_t N = grid().size(), A = angles().size();
     const Real e0 = grid().node_MeV(0);
     if (overwrite)
       for (std::size_t b = 0; b < budget_index::count * Z; ++b) sums[b] = Scalar(0);
@@ -704,12 +748,11 @@ class energy_angle_kernel {
   }
 
   energy_kernel<Real> energy_;
-  angle_grid<Real> angles_;
-  angle_model model_;
+  detail::angle_spreader<Real> spread_;
   Real m_;
   std::vector<std::size_t> offset_;
   std::vector<point> points_;
-  std::vector<Real> inv_cos_, sin_angle_, sin_half_, cos_half_, diag_, azimuth_ratio_;
+  std::vector<Real> diag_;
 };
 
 }  // namespace nusi

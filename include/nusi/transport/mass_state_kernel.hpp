@@ -307,6 +307,15 @@ class mass_state_kernel {
   Real gain_per_cm(std::size_t i, std::size_t sigma_source, std::size_t k, std::size_t sigma) const {
     return blocks_[block(i, k) + sigma_source * S_ + sigma];
   }
+  /// Budget accumulator b (budget_index) gained per unit density of (k, sigma) per cm; 0 in above_threshold scope.
+  Real budget_per_cm(std::size_t b, std::size_t k, std::size_t sigma) const {
+    if (scope_ != kernel_scope::full) return Real(0);
+    const std::size_t c = k * S_ + sigma;
+    return b == budget_index::underflow_number   ? underflow_number_[c]
+           : b == budget_index::underflow_energy ? underflow_energy_[c]
+           : b == budget_index::scatterings      ? loss_[c]
+                                                 : injected_[c];
+  }
 
   /// y = A x [cm^-1].
   void apply(const Real* x, Real* y) const {

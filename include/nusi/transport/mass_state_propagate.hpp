@@ -92,8 +92,9 @@ std::vector<Real> emission_weights(std::string_view fn, std::span<const flavour_
 /// Initial state of a mass_state_kernel: each component's spectrum on the nodes' hats times its weight and
 /// |U_alpha i|^2 in (state i, right-handed antineutrino or left-handed neutrino); in full scope the underflow holds the
 /// emission below the lowest node (number and energy).
-template <class Real, class Spectrum>
-std::vector<Real> mass_state_emitted_state(const mass_state_kernel<Real>& kernel, const mass_state_scattering<Real>& sc,
+/// Kernel: mass_state_kernel or anything with its grid(), scope(), nodes(), species(), size() and grid_index(k).
+template <class Real, class Spectrum, class Kernel>
+std::vector<Real> mass_state_emitted_state(const Kernel& kernel, const mass_state_scattering<Real>& sc,
                                            const neutrino_spectrum<Real>& spectrum,
                                            std::span<const flavour_emission<Real, Spectrum>> emission, const std::vector<Real>& weights) {
   const auto& grid = kernel.grid();
@@ -123,8 +124,9 @@ std::vector<Real> mass_state_emitted_state(const mass_state_kernel<Real>& kernel
 }
 
 /// Fractions from the densities at Earth (value and noise per component of the tracked nodes).
-template <class Real, class Spectrum>
-mass_state_fractions<Real> mass_state_fractions_from(const mass_state_kernel<Real>& kernel, const mass_state_scattering<Real>& sc,
+/// Kernel: as mass_state_emitted_state.
+template <class Real, class Spectrum, class Kernel>
+mass_state_fractions<Real> mass_state_fractions_from(const Kernel& kernel, const mass_state_scattering<Real>& sc,
                                                      const neutrino_spectrum<Real>& spectrum,
                                                      std::span<const flavour_emission<Real, Spectrum>> emission,
                                                      const std::vector<Real>& weights, const std::vector<Real>& f0,

@@ -1,0 +1,304 @@
+// SPDX-License-Identifier: MIT
+// The energy-angle operator of the coupled mass states (docs/physics.md, "Energy-angle transport of mass states"):
+// state (energy node, angle node, species), lower-triangular in energy, forward in angle within an energy, with small
+// dense species blocks. Relics at rest. The energy-only operator is mass_state_kernel.hpp's; the paper's one-species
+// energy-angle operator is kernel.hpp's energy_angle_kernel.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <complex>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../angle_model.hpp"
+#include "../errors.hpp"
+#include "../mass_states/relic_background.hpp"
+#include "../mass_states/scattering.hpp"
+#include "grid.hpp"
+#include "kernel.hpp"
+#include "mass_state_kernel.hpp"
+
+namespace nusi {
+
+/// The energy-angle operator of the mass states: node (j, a, sigma), energy node j, angle node a (polar angle from the
+/// line of sight), species sigma (mass state x kind, mass_state_scattering). The energy and species part is
+/// mass_state_kernel's, built once per relic mass state b with the targets of b alone (relic_background::only_state;
+/// the operator is linear in the densities) so that each gain keeps its target's mass m_b: a product of energy E_f from
+/// a source at E_i on a target at rest is turned by 1 - cos theta~ = m_b (1/E_f - 1/E_i) (final-state masses
+/// neglected, as in the energy transport), composed with theta as the angle_model says, exactly as energy_angle_kernel
+/// does (detail::angle_spreader, the same product points per pair of energy nodes). Within a pair of energy nodes each
+/// block's gain is spread over the product points in proportion to their hat weights (flat in energy across the
+/// hat; exact in number, energy and, for the s-channel's flat products, in angle). Node (j, a, sigma) scatters at
+/// Gamma_j,sigma / cos theta_a, a factor of the scattering neutrino's own direction, carried by its products (as in
+/// energy_angle_kernel). Own-node products take the mean-cosine direction (angles only grow within an energy), so the
+/// solve is a block forward substitution: energies downwards, angles upwards, a dense species solve per node.
+/// State index ((j * angles + a) * species + sigma), then the budget accumulators (budget_index).
+/// @throws nusi::invalid_argument if a relic state is thermal (relic.at_rest(b) false: a moving target's deflection is
+/// not a function of E_i and E_f alone), on a bad angle model, grid or options, or if the grids need more than
+/// max_entries; as mass_state_kernel otherwise.
+template <class Real>
+class mass_state_energy_angle_kernel {
+ public:
+  using value_type = Real;
+  /// Largest number of stored entries: species^2 (populations N (N + 1)/2 + N angles) (2^27, ~1 GB in double).
+  static constexpr std::size_t max_entries = std::size_t(1) << 27;
+
+  mass_state_energy_angle_kernel(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
+                                 const energy_grid<Real>& grid, const angle_grid<Real>& angles,
+                                 angle_model model = angle_model::three_dimensional,
+                                 const mass_state_kernel_options<Real>& options = {})
+      : grid_(checked(scattering, relic, grid, angles, model)), spread_(angles, model), S_(scattering.species()) {
+    const std::size_t N = grid.size(), A = angles.size(), S = S_, pairs = N * (N + 1) / 2;
+    loss_.assign(N * S, Real(0));
+    for (auto& b : budget_) b.assign(N * S, Real(0));
+    for (std::size_t b = 0; b < 3; ++b) {
+      const mass_state_kernel<Real> part(scattering, relic.only_state(b), grid, kernel_scope::full, options);
+      bool active = false;
+      for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t s = 0; s < S; ++s) active = active || part.rate_per_cm(k, s) > 0;
+      if (!active) continue;
+      population p;
+      p.mass_MeV = relic.mass_MeV(b);
+      p.gains.resize(pairs * S * S);
+      for (std::size_t i = 0; i < N; ++i)
+        for (std::size_t j = 0; j <= i; ++j)
+          for (std::size_t sp = 0; sp < S; ++sp)
+            for (std::size_t s = 0; s < S; ++s) p.gains[(pair_index(i, j) * S + sp) * S + s] = part.gain_per_cm(i, sp, j, s);
+      for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t s = 0; s < S; ++s) {
+          loss_[k * S + s] += part.rate_per_cm(k, s);
+          for (std::size_t c = 0; c < budget_index::count; ++c) budget_[c][k * S + s] += part.budget_per_cm(c, k, s);
+        }
+      populations_.push_back(std::move(p));
+    }
+    // Product points per pair of energy nodes (the paper kernel's), with weights normalised to fractions of the pair.
+    offset_.assign(pairs + 1, 0);
+    std::vector<Real> xs, ws;
+    std::vector<Real> sources;
+    detail::for_each_hat_point(
+        grid, [this, &xs](std::size_t i, std::size_t j) { offset_[pair_index(i, j)] = xs.size(); },
+        [&xs, &ws, &sources](Real E_i, Real x, Real weight) {
+          xs.push_back(x);
+          ws.push_back(weight);
+          sources.push_back(E_i);
+        });
+    offset_[pairs] = xs.size();
+    for (std::size_t r = 0; r < pairs; ++r) {
+      Real total = 0;
+      for (std::size_t q = offset_[r]; q < offset_[r + 1]; ++q) total += ws[q];
+      for (std::size_t q = offset_[r]; q < offset_[r + 1]; ++q) ws[q] = total > 0 ? ws[q] / total : Real(0);
+    }
+    for (auto& p : populations_) {
+      p.points.reserve(xs.size());
+      for (std::size_t q = 0; q < xs.size(); ++q) p.points.push_back(spreader::make_point(p.mass_MeV, sources[q], xs[q], ws[q]));
+    }
+    // Diagonal species blocks of node (j, a): -loss/cos theta_a, plus the own-node gains whose direction stays on a.
+    diag_.assign(N * A * S * S, Real(0));
+    stencil st;
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t a = 0; a < A; ++a) {
+        Real* D = diag_.data() + (j * A + a) * S * S;  // D[s * S + s']: into s per unit density of s'
+        const Real ic = spread_.inv_cos(a);
+        for (std::size_t s = 0; s < S; ++s) D[s * S + s] = -loss_[j * S + s] * ic;
+        for (const auto& p : populations_) {
+          Real stay = 0;
+          for (std::size_t q = offset_[pair_index(j, j)]; q < offset_[pair_index(j, j) + 1]; ++q) {
+            spread_.destinations(a, p.points[q], true, st);
+            for (std::size_t e = 0; e < st.size; ++e)
+              if (st.node[e] == a) stay += p.points[q].weight * st.weight[e];
+          }
+          const Real* G = p.gains.data() + pair_index(j, j) * S * S;
+          for (std::size_t sp = 0; sp < S; ++sp)
+            for (std::size_t s = 0; s < S; ++s) D[s * S + sp] += stay * ic * G[sp * S + s];
+        }
+      }
+  }
+
+  const energy_grid<Real>& grid() const { return grid_; }
+  const angle_grid<Real>& angles() const { return spread_.angles(); }
+  /// How deflections compose (angle_model.hpp).
+  angle_model model() const { return spread_.model(); }
+  std::size_t species() const { return S_; }
+  /// Density nodes (energy x angle x species) and the state size (plus budget_index::count accumulators).
+  std::size_t nodes() const { return grid_.size() * angles().size() * S_; }
+  std::size_t size() const { return nodes() + budget_index::count; }
+  /// Relic mass states that scatter (their targets' masses) [MeV], in state order.
+  std::vector<Real> target_masses_MeV() const {
+    std::vector<Real> m;
+    for (const auto& p : populations_) m.push_back(p.mass_MeV);
+    return m;
+  }
+  /// Scattering rate of node (j, a, sigma) [cm^-1]: Gamma_j,sigma / cos theta_a.
+  Real rate_per_cm(std::size_t j, std::size_t a, std::size_t sigma) const { return loss_[j * S_ + sigma] * spread_.inv_cos(a); }
+
+  /// y = A x [cm^-1].
+  void apply(const Real* x, Real* y) const {
+    const std::size_t N = grid_.size(), A = angles().size(), S = S_, n = nodes();
+    std::fill(y, y + size(), Real(0));
+    std::vector<Real> v(S);
+    stencil st;
+    for (std::size_t j = 0; j < N; ++j) {
+      for (std::size_t a = 0; a < A; ++a) {
+        const Real* D = diag_.data() + (j * A + a) * S * S;
+        const Real* xa = x + (j * A + a) * S;
+        Real* ya = y + (j * A + a) * S;
+        for (std::size_t s = 0; s < S; ++s)
+          for (std::size_t sp = 0; sp < S; ++sp) ya[s] += D[s * S + sp] * xa[sp];
+      }
+      for (std::size_t i = j; i < N; ++i)
+        for (const auto& p : populations_)
+          for (std::size_t a = 0; a < A; ++a) {
+            const Real* G = p.gains.data() + pair_index(i, j) * S * S;
+            const Real* xi = x + (i * A + a) * S;
+            const Real ic = spread_.inv_cos(a);
+            bool any = false;
+            for (std::size_t s = 0; s < S; ++s) {
+              Real sum = 0;
+              for (std::size_t sp = 0; sp < S; ++sp) sum += G[sp * S + s] * xi[sp];
+              v[s] = sum * ic;
+              any = any || sum != 0;
+            }
+            if (!any) continue;
+            for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
+              spread_.destinations(a, p.points[q], i == j, st);
+              for (std::size_t e = 0; e < st.size; ++e) {
+                if (i == j && st.node[e] == a) continue;  // in the diagonal block
+                const Real w = p.points[q].weight * st.weight[e];
+                Real* yb = y + (j * A + st.node[e]) * S;
+                for (std::size_t s = 0; s < S; ++s) yb[s] += w * v[s];
+              }
+            }
+          }
+    }
+    budget_sums<Real>(x, 1, y + n);
+  }
+
+  /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts: block forward substitution over energies from the
+  /// highest down and, within an energy, over angles upwards, a dense species solve per node (no eigenvectors).
+  /// Scalar is Real or std::complex<Real>. @throws nusi::invalid_argument if a shift is not finite.
+  template <class Scalar>
+  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
+    detail::require_finite_shifts("nusi::mass_state_energy_angle_kernel::solve_shifted", shifts);
+    const std::size_t N = grid_.size(), A = angles().size(), S = S_, Z = shifts.size(), n = nodes();
+    std::vector<Scalar> acc(A * S * Z), v(S * Z), M(S * S), b(S);
+    stencil st;
+    // Adds to acc the gains into energy j from the solved node (i, a) (i == j: own node, leaving a only).
+    auto spread = [&](const population& p, std::size_t i, std::size_t j, std::size_t a) {
+      const Real* G = p.gains.data() + pair_index(i, j) * S * S;
+      const Scalar* xi = out + (i * A + a) * S * Z;
+      const Real ic = spread_.inv_cos(a);
+      std::fill(v.begin(), v.end(), Scalar(0));
+      bool any = false;
+      for (std::size_t sp = 0; sp < S; ++sp)
+        for (std::size_t s = 0; s < S; ++s) {
+          const Real c = G[sp * S + s] * ic;
+          if (c == 0) continue;
+          any = true;
+          for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
+        }
+      if (!any) return;
+      for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
+        spread_.destinations(a, p.points[q], i == j, st);
+        for (std::size_t e = 0; e < st.size; ++e) {
+          if (i == j && st.node[e] <= a) continue;  // staying: in the diagonal block
+          const Real w = p.points[q].weight * st.weight[e];
+          Scalar* y = acc.data() + st.node[e] * S * Z;
+          for (std::size_t c = 0; c < S * Z; ++c) y[c] += w * v[c];
+        }
+      }
+    };
+    for (std::size_t j = N; j-- > 0;) {
+      for (std::size_t a = 0; a < A; ++a)
+        for (std::size_t s = 0; s < S; ++s)
+          for (std::size_t z = 0; z < Z; ++z) acc[(a * S + s) * Z + z] = Scalar(rhs[(j * A + a) * S + s]);
+      for (std::size_t i = j + 1; i < N; ++i)
+        for (const auto& p : populations_)
+          for (std::size_t a = 0; a < A; ++a) spread(p, i, j, a);
+      for (std::size_t a = 0; a < A; ++a) {
+        const Real* D = diag_.data() + (j * A + a) * S * S;
+        for (std::size_t z = 0; z < Z; ++z) {
+          for (std::size_t r = 0; r < S; ++r) {
+            for (std::size_t c = 0; c < S; ++c) M[r * S + c] = Scalar(-D[r * S + c]);
+            M[r * S + r] += shifts[z];
+            b[r] = acc[(a * S + r) * Z + z];
+          }
+          detail::dense_solve(M.data(), b.data(), S);
+          for (std::size_t s = 0; s < S; ++s) out[((j * A + a) * S + s) * Z + z] = b[s];
+        }
+        for (const auto& p : populations_) spread(p, j, j, a);
+      }
+    }
+    std::vector<Scalar> sums(budget_index::count * Z);
+    budget_sums<Scalar>(out, Z, sums.data());
+    for (std::size_t c = 0; c < budget_index::count; ++c)
+      for (std::size_t z = 0; z < Z; ++z)
+        out[(n + c) * Z + z] = detail::divide(Scalar(rhs[n + c]) + sums[c * Z + z], Scalar(shifts[z]));
+  }
+
+ private:
+  using spreader = detail::angle_spreader<Real>;
+  using point = typename spreader::point;
+  using stencil = typename spreader::stencil;
+  // The gains of one relic mass state's targets: [pair (i, j) * S * S + source species * S + product species].
+  struct population {
+    Real mass_MeV = 0;
+    std::vector<Real> gains;
+    std::vector<point> points;  // weight: fraction of the pair's products
+  };
+
+  static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
+
+  // sums[c * Z + z] = budget accumulator c's rate from the densities x[node * Z + z].
+  template <class Scalar>
+  void budget_sums(const Scalar* x, std::size_t Z, Scalar* sums) const {
+    const std::size_t N = grid_.size(), A = angles().size(), S = S_;
+    std::fill(sums, sums + budget_index::count * Z, Scalar(0));
+    std::vector<Scalar> path(Z);
+    for (std::size_t j = 0; j < N; ++j)
+      for (std::size_t s = 0; s < S; ++s) {
+        std::fill(path.begin(), path.end(), Scalar(0));  // sum over angles of density / cos theta
+        for (std::size_t a = 0; a < A; ++a)
+          for (std::size_t z = 0; z < Z; ++z) path[z] += spread_.inv_cos(a) * x[((j * A + a) * S + s) * Z + z];
+        for (std::size_t c = 0; c < budget_index::count; ++c) {
+          const Real k = budget_[c][j * S + s];
+          if (k == 0) continue;
+          for (std::size_t z = 0; z < Z; ++z) sums[c * Z + z] += k * path[z];
+        }
+      }
+  }
+
+  static const energy_grid<Real>& checked(const mass_state_scattering<Real>& sc, const relic_background<Real>& relic,
+                                          const energy_grid<Real>& grid, const angle_grid<Real>& angles, angle_model model) {
+    constexpr std::string_view fn = "nusi::mass_state_energy_angle_kernel";
+    for (std::size_t b = 0; b < 3; ++b)
+      if (!relic.at_rest(b))
+        detail::throw_invalid(fn, "relic.kinematics",
+                              "at_rest for every mass state (a moving target's deflection is not a function of E_i and E_f "
+                              "alone; state " + detail::to_text(b + 1) + " is thermal)",
+                              "thermal");
+    if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
+        model != angle_model::three_dimensional)
+      detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));
+    const long double N = static_cast<long double>(grid.size()), S = static_cast<long double>(sc.species());
+    const long double entries = S * S * (3 * N * (N + 1) / 2 + N * static_cast<long double>(angles.size()));
+    if (entries > static_cast<long double>(max_entries))
+      detail::throw_invalid(fn, "energy.bins and angle.bins",
+                            "giving at most 2^27 entries species^2 (3 N (N + 1)/2 + N A) (reduce them)", entries);
+    return grid;
+  }
+
+  energy_grid<Real> grid_;
+  spreader spread_;
+  std::size_t S_;
+  std::vector<population> populations_;
+  std::vector<std::size_t> offset_;
+  std::vector<Real> loss_, diag_;
+  std::array<std::vector<Real>, budget_index::count> budget_{};
+};
+
+}  // namespace nusi

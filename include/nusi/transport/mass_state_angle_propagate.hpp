@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+// Energy-angle transport of the three mass states in one call (docs/physics.md, "Energy-angle transport of mass
+// states"): the arrival-direction map by energy, angle and species, plus everything propagate_mass_states reports
+// (marginal over angle). Relics at rest. Energy only: mass_state_propagate.hpp; the paper's model: propagate.hpp.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../errors.hpp"
+#include "../mass_states/setup.hpp"
+#include "grid.hpp"
+#include "mass_state_angle_kernel.hpp"
+#include "mass_state_propagate.hpp"
+#include "propagate.hpp"
+#include "solvers.hpp"
+
+namespace nusi {
+
+/// Energy-angle result of the mass-state model: the energy-only result (marginal over angle, with fractions by flavour
+/// and mass state and the budgets) and the arrival-direction map per species. Numbers per emitted neutrino.
+template <class Real>
+struct mass_state_energy_angle_result {
+  mass_state_propagation_result<Real> energy;
+  std::vector<Real> angle_rad;      ///< angle nodes (theta = 0 first)
+  std::vector<Real> one_minus_cos;  ///< 1 - cos theta at the nodes
+  std::size_t species = 0;
+  /// Neutrinos at (energy node j, angle node a, species sigma), index (j * angles + a) * species + sigma (below-noise
+  /// values set to 0).
+  std::vector<Real> at_earth;
+  /// Mean and root-mean-square arrival angle of every neutrino above threshold [rad].
+  Real mean_angle_above_threshold_rad = 0, rms_angle_above_threshold_rad = 0;
+  angle_model deflections = angle_model::three_dimensional;
+  Real threshold_MeV = 0;
+
+  /// Number at Earth per angle node, summed over energies (above the threshold only if asked) and over the species
+  /// for which `include(sigma)` is true (every species by default).
+  template <class Include>
+  std::vector<Real> angular_distribution(bool above_threshold_only, Include&& include) const {
+    const std::size_t A = angle_rad.size(), N = energy.energy_MeV.size();
+    std::vector<Real> d(A, Real(0));
+    for (std::size_t j = 0; j < N; ++j)
+      if (!above_threshold_only || energy.energy_MeV[j] > threshold_MeV)
+        for (std::size_t a = 0; a < A; ++a)
+          for (std::size_t s = 0; s < species; ++s)
+            if (include(s)) d[a] += at_earth[(j * A + a) * species + s];
+    return d;
+  }
+  std::vector<Real> angular_distribution(bool above_threshold_only) const {
+    return angular_distribution(above_threshold_only, [](std::size_t) { return true; });
+  }
+};
+
+namespace detail {
+/// The energy x species layout of a mass_state_energy_angle_kernel, for the energy-only helpers (emission, fractions).
+template <class Real>
+struct mass_state_energy_view {
+  const energy_grid<Real>& grid_;
+  std::size_t S;
+  const energy_grid<Real>& grid() const { return grid_; }
+  kernel_scope scope() const { return kernel_scope::full; }
+  std::size_t nodes() const { return grid_.size(); }
+  std::size_t species() const { return S; }
+  std::size_t size() const { return grid_.size() * S + budget_index::count; }
+  std::size_t grid_index(std::size_t k) const { return k; }
+};
+}  // namespace detail
+
+/// Energy-angle transport of the mass-state model (relics at rest): emission along the line of sight (theta = 0), the
+/// coupled transport of mass_state_energy_angle_kernel over setup.distance_cm (exact contour, or odeint if
+/// options.method says so; options.angle and options.deflections as propagate_energy_angle), and detection: the map by
+/// energy, angle and species, and the energy-only quantities (fractions by flavour and state, budgets).
+/// @throws nusi::invalid_argument on a thermal relic state (relic.kinematics must be at_rest), a bad setup, emission
+/// or options, or grids beyond max_energy_angle_solver_entries (energy x angle x species x talbot_nodes/2);
+/// nusi::numerical_error if the evolution fails.
+template <class Real, class Spectrum>
+  requires energy_spectrum<Spectrum, Real>
+mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
+    const mass_state_model<Real>& model, std::span<const flavour_emission<Real, Spectrum>> emission,
+    const transport_options<Real>& options = {}, const mass_state_kernel_options<Real>& kernel_options = {}) {
+  constexpr std::string_view fn = "nusi::propagate_mass_states_energy_angle";
+  detail::validate_mass_state_run(fn, options, kernel_options);
+  const std::vector<Real> weights = detail::emission_weights(fn, emission);
+  const energy_grid<Real> grid = make_mass_state_energy_grid(model, options.energy);
+  const angle_grid<Real> angles(options.angle);
+  const std::size_t S = model.scattering().species();
+  const long double solver_entries = static_cast<long double>(grid.size()) * static_cast<long double>(angles.size()) *
+                                     static_cast<long double>(S) *
+                                     static_cast<long double>(detail::talbot_nodes_of(options, detail::mass_state_talbot_nodes)) / 2;
+  if (solver_entries > static_cast<long double>(max_energy_angle_solver_entries))
+    detail::throw_invalid(fn, "energy.bins and angle.bins",
+                          "giving at most 2^26 solver entries (energy nodes x angle nodes x species x talbot_nodes/2): reduce them",
+                          solver_entries);
+  const mass_state_energy_angle_kernel<Real> kernel(model.scattering(), model.relic(), grid, angles, options.deflections,
+                                                    kernel_options);
+  const std::size_t N = grid.size(), A = angles.size(), n = kernel.nodes();
+  const detail::mass_state_energy_view<Real> view{grid, S};
+  const std::vector<Real> e0 = detail::mass_state_emitted_state(view, model.scattering(), model.spectrum(), emission, weights);
+  std::vector<Real> f0(kernel.size(), Real(0));  // emitted along the line of sight: angle node 0
+  for (std::size_t j = 0; j < N; ++j)
+    for (std::size_t s = 0; s < S; ++s) f0[(j * A) * S + s] = e0[j * S + s];
+  for (std::size_t c = 0; c < budget_index::count; ++c) f0[n + c] = e0[N * S + c];
+  exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
+  detail::apply_cascade_floor(fD, N, A * S);
+  // Marginal over angle (noise: the sum of the angle nodes' floors).
+  exponential_action_result<Real> eD{std::vector<Real>(view.size(), Real(0)), std::vector<Real>(view.size(), Real(0)),
+                                     std::vector<Real>(view.size(), Real(0))};
+  for (std::size_t j = 0; j < N; ++j)
+    for (std::size_t a = 0; a < A; ++a)
+      for (std::size_t s = 0; s < S; ++s) {
+        const std::size_t c = (j * A + a) * S + s;
+        eD.value[j * S + s] += fD.value[c];
+        eD.noise[j * S + s] += fD.noise[c];
+        eD.scale[j * S + s] += fD.scale[c];
+      }
+  for (std::size_t c = 0; c < budget_index::count; ++c) {
+    eD.value[N * S + c] = fD.value[n + c];
+    eD.noise[N * S + c] = fD.noise[n + c];
+    eD.scale[N * S + c] = fD.scale[n + c];
+  }
+  mass_state_energy_angle_result<Real> r{};
+  mass_state_propagation_result<Real>& e = r.energy;
+  e.energy_MeV = grid.nodes_MeV();
+  e.bin_width_MeV.resize(N);
+  for (std::size_t j = 0; j < N; ++j) e.bin_width_MeV[j] = grid.bin_width_MeV(j);
+  e.species = S;
+  e.emitted.assign(S, std::vector<Real>(N, Real(0)));
+  e.at_earth = e.emitted;
+  Real n0 = 0, nD = 0, E0 = 0, ED = 0;
+  using std::abs;
+  for (std::size_t k = 0; k < N; ++k)
+    for (std::size_t s = 0; s < S; ++s) {
+      const std::size_t c = k * S + s;
+      e.emitted[s][k] = e0[c];
+      e.at_earth[s][k] = abs(eD.value[c]) <= eD.noise[c] ? Real(0) : eD.value[c];
+      n0 += e0[c];
+      nD += eD.value[c];
+      E0 += e0[c] * grid.node_MeV(k);
+      ED += eD.value[c] * grid.node_MeV(k);
+    }
+  const Real* b0 = e0.data() + N * S;
+  const Real* bD = eD.value.data() + N * S;
+  e.emitted_number = n0 + b0[budget_index::underflow_number];
+  e.number_at_earth = nD + bD[budget_index::underflow_number];
+  e.emitted_energy_MeV = E0 + b0[budget_index::underflow_energy];
+  e.energy_at_earth_MeV = ED + bD[budget_index::underflow_energy];
+  e.mean_scatterings = bD[budget_index::scatterings] - b0[budget_index::scatterings];
+  e.injected_energy_MeV = bD[budget_index::injected_energy] - b0[budget_index::injected_energy];
+  e.underflow_number = bD[budget_index::underflow_number];
+  e.underflow_energy_MeV = bD[budget_index::underflow_energy];
+  e.fractions = detail::mass_state_fractions_from(view, model.scattering(), model.spectrum(), emission, weights, e0, eD,
+                                                  model.setup().detected_flavour, model.setup().detection);
+  r.species = S;
+  r.deflections = options.deflections;
+  r.threshold_MeV = model.setup().threshold_MeV;
+  r.angle_rad = angles.angles_rad();
+  r.one_minus_cos.resize(A);
+  for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
+  r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
+  for (std::size_t c = 0; c < n; ++c)
+    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
+  Real sum = 0, weighted = 0, squares = 0;
+  for (std::size_t j = grid.first_above_threshold(); j < N; ++j)
+    for (std::size_t a = 0; a < A; ++a)
+      for (std::size_t s = 0; s < S; ++s) {
+        const Real x = r.at_earth[(j * A + a) * S + s], theta = angles.angle_rad(a);
+        sum += x;
+        weighted += x * theta;
+        squares += x * theta * theta;
+      }
+  using std::sqrt;
+  r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
+  r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
+  return r;
+}
+
+}  // namespace nusi
