@@ -98,14 +98,30 @@ struct propagate_command {
 
   /// F and budgets of the mass-state model (mass_states.hpp), energy only, on the same grid flags.
   int run_mass_states(const nusi_tool::command& c) const {
-    if (energy_angle || spectrum || method.method == "montecarlo")
-      throw nusi_tool::usage_error("--relic-model mass-states gives F and budgets on the energy grid only (not --energy-angle, "
-                                   "--spectrum or --method montecarlo)");
+    if (spectrum || method.method == "montecarlo")
+      throw nusi_tool::usage_error("--relic-model mass-states gives F, budgets and (with --energy-angle) arrival angles on the grid "
+                                   "(not --spectrum or --method montecarlo)");
     const nusi::mass_state_setup<double> setup = mass_states.setup(physics, mediator.mediator());
     const nusi::mass_state_model<double> model(setup);
     const auto emission = mass_states.emission(physics);
     using emission_span = std::span<const nusi::flavour_emission<double, nusi::pinched_spectrum<double>>>;
-    const auto r = nusi::propagate_mass_states(model, emission_span(emission), physics.options());
+    nusi::transport_options<double> options = physics.options();
+    nusi::mass_state_propagation_result<double> r;
+    double mean_angle_above = 0, rms_angle_above = 0, mean_angle_all = 0;
+    if (energy_angle) {
+      if (setup.relic.kinematics == nusi::relic_kinematics::thermal)  // automatic: the library names a thermal state
+        throw nusi_tool::usage_error("--energy-angle with --relic-model mass-states needs relics at rest (--relic-kinematics "
+                                     "at-rest, with --lightest-mass-eV > 0): a moving relic's deflection depends on its direction");
+      set_angle_grid(options);
+      options.deflections = angles.angles();
+      const auto ea = nusi::propagate_mass_states_energy_angle(model, emission_span(emission), options);
+      r = ea.energy;
+      mean_angle_above = ea.mean_angle_above_threshold_rad;
+      rms_angle_above = ea.rms_angle_above_threshold_rad;
+      mean_angle_all = mean_angle_of(ea.angular_distribution(false), ea.angle_rad);
+    } else {
+      r = nusi::propagate_mass_states(model, emission_span(emission), options);
+    }
     const auto& f = r.fractions;
     const auto value = [](const nusi::threshold_fraction<double>& x, bool defined) { return defined ? json(x.value) : json(nullptr); };
     json by_flavor = json::object(), by_state = json::object(), masses = json::array();
@@ -115,30 +131,31 @@ struct propagate_command {
       masses.push_back(model.spectrum().mass_eV(i));
     }
     const bool excluded = f.detected.value <= setup.exclusion_level;
-    const json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
-                 {"log10_g", mediator.log10_g},
-                 {"method", "grid"},
-                 {"relic_model", "mass-states"},
-                 {"detected_flavor", mass_states.detected_flavor},
-                 {"fraction_above_threshold", f.detected.value},
-                 {"fraction_is_upper_limit", f.detected.is_upper_limit},
-                 {"fraction_noise_floor", f.detected.noise_floor},
-                 {"fraction_above_threshold_by_flavor", by_flavor},
-                 {"fraction_above_threshold_by_mass_state", by_state},
-                 {"fractions_relative_to", "each flavour's (mass state's) antineutrinos at Earth without interactions, all energies"},
-                 {"fraction_all_neutrinos", f.all_neutrinos.value},
-                 {"fraction_all_neutrinos_is", "the paper's F: every neutrino of every kind above threshold per emitted one"},
-                 {"emitted_fraction_above_threshold", f.unscattered},
-                 {"excluded", excluded},
-                 {"exclusion_level", setup.exclusion_level},
-                 {"mean_scatterings", r.mean_scatterings},
-                 {"energy_budget_relative_error", r.energy_budget_relative_error()},
-                 {"number_budget_relative_error", r.number_budget_relative_error()},
-                 {"masses_eV", masses},
-                 {"sum_masses_eV", model.spectrum().sum_masses_eV()},
-                 {"relic_density_per_state_per_helicity_per_cm3", model.relic().density_per_helicity_per_cm3()},
-                 {"mediator_width_MeV", model.scattering().width_MeV()},
-                 {"energy_nodes", r.energy_MeV.size()}};
+    json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
+           {"log10_g", mediator.log10_g},
+           {"method", "grid"},
+           {"relic_model", "mass-states"},
+           {"detected_flavor", mass_states.detected_flavor},
+           {"fraction_above_threshold", f.detected.value},
+           {"fraction_is_upper_limit", f.detected.is_upper_limit},
+           {"fraction_noise_floor", f.detected.noise_floor},
+           {"fraction_above_threshold_by_flavor", by_flavor},
+           {"fraction_above_threshold_by_mass_state", by_state},
+           {"fractions_relative_to", "each flavour's (mass state's) antineutrinos at Earth without interactions, all energies"},
+           {"fraction_all_neutrinos", f.all_neutrinos.value},
+           {"fraction_all_neutrinos_is", "the paper's F: every neutrino of every kind above threshold per emitted one"},
+           {"emitted_fraction_above_threshold", f.unscattered},
+           {"excluded", excluded},
+           {"exclusion_level", setup.exclusion_level},
+           {"mean_scatterings", r.mean_scatterings},
+           {"energy_budget_relative_error", r.energy_budget_relative_error()},
+           {"number_budget_relative_error", r.number_budget_relative_error()},
+           {"masses_eV", masses},
+           {"sum_masses_eV", model.spectrum().sum_masses_eV()},
+           {"relic_density_per_state_per_helicity_per_cm3", model.relic().density_per_helicity_per_cm3()},
+           {"mediator_width_MeV", model.scattering().width_MeV()},
+           {"energy_nodes", r.energy_MeV.size()}};
+    if (energy_angle) add_angle_keys(o, mean_angle_above, rms_angle_above, mean_angle_all);
     if (c.format() == nusi_tool::output_format::csv) {  // numbers and flags: objects as key_subkey, arrays as key_1...
       json flat;
       for (const auto& [key, v] : o.items()) {
@@ -176,9 +193,43 @@ struct propagate_command {
     std::cout << (excluded ? "excluded" : "allowed") << " at level " << number_text(setup.exclusion_level)
               << " (excluded where F of the detected flavour <= level)\n";
     print_row("mean scatterings per neutrino", r.mean_scatterings);
+    if (energy_angle) print_angle_rows(mean_angle_above, rms_angle_above, mean_angle_all);
     print_row("energy budget relative error", r.energy_budget_relative_error());
     print_row("number budget relative error", r.number_budget_relative_error());
     return 0;
+  }
+
+  /// The angle grid of --energy-angle from --angle-bins and --max-angle-rad (usage_error naming a bad one).
+  void set_angle_grid(nusi::transport_options<double>& options) const {
+    if (angle_bins < 3 || angle_bins > 4096)
+      throw nusi_tool::usage_error("--angle-bins must be in [3, 4096], got " + std::to_string(angle_bins));
+    if (!(max_angle_rad > options.angle.min_angle_rad && max_angle_rad < 1.5))
+      throw nusi_tool::usage_error("--max-angle-rad must be in (" + number_text(options.angle.min_angle_rad) + ", 1.5), got " +
+                                   number_text(max_angle_rad));
+    options.angle.bins = static_cast<std::size_t>(angle_bins);
+    options.angle.max_angle_rad = max_angle_rad;
+  }
+  /// Mean angle [rad] of a distribution over the angle nodes (0 when it is empty).
+  static double mean_angle_of(const std::vector<double>& distribution, const std::vector<double>& angle_rad) {
+    double n = 0, w = 0;
+    for (std::size_t a = 0; a < distribution.size(); ++a) {
+      n += distribution[a];
+      w += distribution[a] * angle_rad[a];
+    }
+    return n > 0 ? w / n : 0;
+  }
+  void add_angle_keys(json& o, double mean_above, double rms_above, double mean_all) const {
+    o["angle_model"] = angles.model;
+    o["angle_nodes"] = angle_bins;
+    o["mean_angle_above_threshold_rad"] = mean_above;
+    o["rms_angle_above_threshold_rad"] = rms_above;
+    o["mean_angle_rad"] = mean_all;
+  }
+  void print_angle_rows(double mean_above, double rms_above, double mean_all) const {
+    std::cout << "angle model: " << angles.model << "\n";
+    print_row("mean angle above threshold", mean_above, "rad");
+    print_row("rms angle above threshold", rms_above, "rad");
+    print_row("mean angle, all on the grid", mean_all, "rad");
   }
 
   int run(const nusi_tool::command& c) {
@@ -216,24 +267,12 @@ struct propagate_command {
     double mean_angle_above = 0, mean_angle_all = 0, rms_angle_above = 0;
     nusi::propagation_result<double> r;
     if (energy_angle) {
-      if (angle_bins < 3 || angle_bins > 4096)
-        throw nusi_tool::usage_error("--angle-bins must be in [3, 4096], got " + std::to_string(angle_bins));
-      if (!(max_angle_rad > options.angle.min_angle_rad && max_angle_rad < 1.5))
-        throw nusi_tool::usage_error("--max-angle-rad must be in (" + number_text(options.angle.min_angle_rad) +
-                                     ", 1.5), got " + number_text(max_angle_rad));
-      options.angle.bins = static_cast<std::size_t>(angle_bins);
-      options.angle.max_angle_rad = max_angle_rad;
+      set_angle_grid(options);
       const auto ea = nusi::propagate_energy_angle(setup, emission, options);
       r = ea.energy;
       mean_angle_above = ea.mean_angle_above_threshold_rad;
       rms_angle_above = ea.rms_angle_above_threshold_rad;
-      const auto d = ea.angular_distribution(false);
-      double n = 0, w = 0;
-      for (std::size_t a = 0; a < d.size(); ++a) {
-        n += d[a];
-        w += d[a] * ea.angle_rad[a];
-      }
-      mean_angle_all = n > 0 ? w / n : 0;
+      mean_angle_all = mean_angle_of(ea.angular_distribution(false), ea.angle_rad);
     } else {
       r = nusi::propagate_energy(setup, emission, options);
     }
@@ -271,13 +310,7 @@ struct propagate_command {
            {"target_density_per_cm3", setup.relic.target_density_per_cm3()},
            {"width_MeV", setup.med.width_MeV()},
            {"energy_nodes", r.energy_MeV.size()}};
-    if (energy_angle) {
-      o["angle_model"] = angles.model;
-      o["angle_nodes"] = angle_bins;
-      o["mean_angle_above_threshold_rad"] = mean_angle_above;
-      o["rms_angle_above_threshold_rad"] = rms_angle_above;
-      o["mean_angle_rad"] = mean_angle_all;
-    }
+    if (energy_angle) add_angle_keys(o, mean_angle_above, rms_angle_above, mean_angle_all);
     if (!emission_report.is_null()) o["emission"] = emission_report;
     if (spectrum) {
       o["energy_MeV"] = r.energy_MeV;
@@ -310,12 +343,7 @@ struct propagate_command {
               << " (excluded where F <= level)\n";
     print_row("mean scatterings per neutrino", r.mean_scatterings);
     print_row("neutrinos at Earth per emitted", r.number_at_earth);
-    if (energy_angle) {
-      std::cout << "angle model: " << angles.model << "\n";
-      print_row("mean angle above threshold", mean_angle_above, "rad");
-      print_row("rms angle above threshold", rms_angle_above, "rad");
-      print_row("mean angle, all on the grid", mean_angle_all, "rad");
-    }
+    if (energy_angle) print_angle_rows(mean_angle_above, rms_angle_above, mean_angle_all);
     print_row("energy budget relative error", r.energy_budget_relative_error());
     print_row("number budget relative error", r.number_budget_relative_error());
     if (spectrum) {
