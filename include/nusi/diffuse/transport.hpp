@@ -230,15 +230,6 @@ class diffuse_operator {
         for (std::size_t s = 0; s < S_; ++s) in[s] += gain(j, d, sp, s) * c;
       }
   }
-  /// in[s] += sum_{(m, w) in weights} w sum_{d = 1}^{count} sum_sp gain(k + m, d, sp, s) a[(d - 1) S + sp]: one step's
-  /// gains into comoving node k over the whole shifts m it touches, in one pass over the nodes above (each d's density
-  /// read once for every m; the rows k + m are consecutive in memory order, so the kernel is streamed once per step).
-  void add_step_gains_into(std::size_t k, std::span<const std::pair<std::size_t, Real>> weights, const Real* a, std::size_t count,
-                           Real* in) const {
-    if (S_ == 6) return add_step_gains_fixed<6>(k, weights, a, count, in);
-    for (const auto& [m, w] : weights)
-      if (w != 0) add_gains_into(k + m, a, count, w, in);
-  }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
   /// Products of (p, s) per unit density and cm landing below physical node j <= p, j < below_nodes(): number and energy [MeV].
@@ -260,21 +251,6 @@ class diffuse_operator {
       for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
     }
     for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
-  }
-
-  template <std::size_t S>
-  void add_step_gains_fixed(std::size_t k, std::span<const std::pair<std::size_t, Real>> weights, const Real* a, std::size_t count,
-                            Real* in) const {
-    std::array<Real, S> acc{};
-    for (std::size_t d = 1; d <= count; ++d, a += S)
-      for (const auto& [m, w] : weights) {
-        const std::size_t j = k + m;
-        std::array<Real, S> wa;
-        for (std::size_t sp = 0; sp < S; ++sp) wa[sp] = w * a[sp];
-        for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) acc[s] += kernel_.gain_per_cm(j + d, sp, j, s) * wa[sp];
-      }
-    for (std::size_t s = 0; s < S; ++s) in[s] += acc[s];
   }
 
   mass_state_kernel<Real> kernel_;
@@ -433,7 +409,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         const Real s = s0 + (s1 - s0) * Real(t), one_plus_z = exp(s * h);
         wm += one_plus_z * one_plus_z * one_plus_z * setup.cosmo.hubble_length_cm(one_plus_z - 1) * Real(w) * (s1 - s0) * h;
       }
-      if (wm != 0) weights.push_back({m, wm});
+      weights.push_back({m, wm});
     }
     // Sweep from the highest comoving node down.
     for (std::size_t k = N; k-- > 0;) {
@@ -446,8 +422,8 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
         for (std::size_t sp = 0; sp < S; ++sp)
           for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
+        op->add_gains_into(j, avg.data() + (k + 1) * S, N - k - 1, w, in.data());
       }
-      op->add_step_gains_into(k, weights, avg.data() + (k + 1) * S, N - k - 1, in.data());
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
         for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
