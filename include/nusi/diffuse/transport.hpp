@@ -68,7 +68,8 @@ struct diffuse_options {
   Real min_energy_MeV = Real(1);
   Real max_energy_MeV = Real(100);
   std::size_t energy_bins = 300;
-  /// Steps uniform in ln(1+z), independent of the energy grid.
+  /// Steps in ln(1+z), independent of the energy grid: about uniform, their edges on the boundaries between whole shifts
+  /// (detail::diffuse_step_edges: moved by at most half a bin when a step is at least a bin long).
   std::size_t redshift_steps = 24;
   /// Every source point: panels of at most this width in ln(1+z), 3-point Gauss each.
   Real source_panel_width = Real(0.05L);
@@ -277,6 +278,62 @@ void validate_diffuse_options(std::string_view fn, const diffuse_options<Real>& 
 /// the lowest reported hat whole and its result that of any grid extended further down.
 inline constexpr std::size_t diffuse_guard_nodes = 1;
 
+/// Edges of the steps in x = ln(1+z), 0 to x_max, aligned with the boundaries between whole shifts, x = (m + 1/2) h. The
+/// sweep makes one pass over the nodes per whole shift a step touches, and a step edge inside a shift's piece makes two
+/// of that piece: aligned edges leave shifts + 1 passes in all for steps at least a bin long (dx >= h: each interior
+/// edge of the uniform steps moved to the nearest boundary, by at most h/2, so the steps stay within dx +- h and in
+/// order) and `steps` passes for shorter ones (each piece cut into equal steps, their numbers in proportion to the
+/// pieces' lengths, largest remainders first; at least one each), instead of steps + shifts for uniform steps.
+template <class Real>
+std::vector<Real> diffuse_step_edges(Real x_max, Real h, std::size_t steps) {
+  using std::floor;
+  const Real dx = x_max / Real(steps);
+  std::vector<Real> uniform(steps + 1);
+  for (std::size_t i = 0; i < steps; ++i) uniform[i] = dx * Real(i);
+  uniform[steps] = x_max;
+  std::vector<Real> edges = uniform;
+  if (dx >= h) {
+    for (std::size_t i = 1; i < steps; ++i) edges[i] = (floor(uniform[i] / h) + Real(0.5L)) * h;  // nearest (m + 1/2) h
+  } else {
+    std::vector<Real> bounds{Real(0)};  // the pieces of the whole shifts
+    for (std::size_t m = 0; (Real(m) + Real(0.5L)) * h < x_max; ++m) bounds.push_back((Real(m) + Real(0.5L)) * h);
+    bounds.push_back(x_max);
+    const std::size_t pieces = bounds.size() - 1;
+    if (pieces > steps) return uniform;
+    std::vector<std::size_t> n(pieces);
+    std::vector<Real> target(pieces);
+    std::size_t total = 0;
+    for (std::size_t p = 0; p < pieces; ++p) {
+      target[p] = (bounds[p + 1] - bounds[p]) / dx;
+      n[p] = std::max<std::size_t>(1, static_cast<std::size_t>(floor(target[p])));
+      total += n[p];
+    }
+    // The whole pieces have equal lengths: remainders equal to 1e-9 are ties, taken in order of x, so that rounding of h
+    // does not choose the piece.
+    const Real tie = Real(1e-9L);
+    for (; total < steps; ++total) {  // at most `pieces` rounds: each floor is short by less than one
+      std::size_t best = 0;
+      for (std::size_t p = 1; p < pieces; ++p)
+        if (target[p] - Real(n[p]) > target[best] - Real(n[best]) + tie) best = p;
+      ++n[best];
+    }
+    for (; total > steps; --total) {  // the pieces raised to one step; pieces <= steps leaves one to lower
+      std::size_t best = pieces;
+      for (std::size_t p = 0; p < pieces; ++p)
+        if (n[p] > 1 && (best == pieces || Real(n[p]) - target[p] > Real(n[best]) - target[best] + tie)) best = p;
+      if (best == pieces) return uniform;
+      --n[best];
+    }
+    std::size_t e = 0;
+    for (std::size_t p = 0; p < pieces; ++p)
+      for (std::size_t q = 0; q < n[p]; ++q) edges[e++] = bounds[p] + (bounds[p + 1] - bounds[p]) * Real(q) / Real(n[p]);
+    edges[steps] = x_max;
+  }
+  for (std::size_t i = 1; i <= steps; ++i)
+    if (!(edges[i] > edges[i - 1])) return uniform;  // not reached: a safeguard against rounding
+  return edges;
+}
+
 /// The physical grid: the comoving solve nodes e_0 r^k, k >= -diffuse_guard_nodes, extended upwards by `shifts` nodes
 /// (threshold placed between the first two nodes, which makes energy_grid exactly log-spaced); the requested nodes
 /// start at index diffuse_guard_nodes.
@@ -346,10 +403,10 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
   std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S);
   std::vector<std::pair<std::size_t, Real>> weights;
-  const Real dx = x_max / Real(options.redshift_steps);
+  const std::vector<Real> edges = detail::diffuse_step_edges(x_max, h, options.redshift_steps);
 
   for (std::size_t step = options.redshift_steps; step-- > 0;) {
-    const Real xa = dx * Real(step), xb = step + 1 == options.redshift_steps ? x_max : dx * Real(step + 1);
+    const Real xa = edges[step], xb = edges[step + 1];
     // Sources emitted in the step: panels of 3-point Gauss in x = ln(1+z); dt = dx/H.
     std::fill(source.begin(), source.end(), Real(0));
     const std::size_t panels = static_cast<std::size_t>(ceil((xb - xa) / options.source_panel_width));
@@ -403,7 +460,8 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
     const std::size_t m_hi = std::min(static_cast<std::size_t>(sb + Real(0.5L)), shifts);
     for (std::size_t m = m_lo; m <= m_hi; ++m) {  // piece s in [max(sa, m - 1/2), min(sb, m + 1/2)]
       const Real s0 = std::max(sa, Real(m) - Real(0.5L)), s1 = std::min(sb, Real(m) + Real(0.5L));
-      if (!(s1 > s0)) continue;
+      // A piece no longer than the rounding of an edge on a boundary (m + 1/2) h: nothing, not a pass over the nodes.
+      if (!(s1 - s0 > 64 * std::numeric_limits<Real>::epsilon() * s1)) continue;
       Real wm = 0;
       for (const auto& [t, w] : detail::gauss3_unit) {
         const Real s = s0 + (s1 - s0) * Real(t), one_plus_z = exp(s * h);
