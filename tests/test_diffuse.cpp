@@ -284,7 +284,7 @@ TEST_CASE("the lowest diffuse node equals the same node on a grid extended furth
     CHECK(a[k] == doctest::Approx(ax[k + below]).epsilon(1e-12));
   }
   // The check can fail: a half hat at the edge (the extended run's guard node) is off its neighbour by far more than
-  // neighbours differ (measured 3.66 beside 1.95, where the two lowest reported nodes give 1.40 and 1.29).
+  // neighbours differ (measured 3.62 beside 1.93, where the two lowest reported nodes give 1.39 and 1.28).
   CHECK(std::abs(ax.back() - ax[0]) > 10 * std::abs(a[0] - a[1]));
 }
 
@@ -414,7 +414,7 @@ TEST_CASE("diffuse transport converges in redshift steps and in energy bins sepa
     CAPTURE(e4);
     CAPTURE(e8);
     CAPTURE(e16);
-    // Between first and second order (docs/validation.md: 1.6-2.7 measured; ratios 3.3, 2.7 here): each halving
+    // Between first and second order (docs/validation.md: 1.5-2.6 measured; ratios 3.3, 3.2 here): each halving
     // gains more than 2.4.
     CHECK(e4 / e8 > 2.4);
     CHECK(e8 / e16 > 2.4);
