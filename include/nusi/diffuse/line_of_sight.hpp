@@ -35,7 +35,8 @@ std::vector<std::vector<Real>> line_of_sight_absorption(const diffuse_setup<Real
   const neutrino_spectrum<Real> spectrum(setup.spectrum);
   const mass_state_scattering<Real> sc(setup.interaction, spectrum);
   const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-  const std::size_t N = options.energy_bins, S = sc.species(), kinds = sc.kinds();
+  // The solver's comoving nodes, its guard node(s) G below the requested ones included (whole hats at the lowest).
+  const std::size_t G = detail::diffuse_guard_nodes, N = options.energy_bins + G, S = sc.species(), kinds = sc.kinds();
   const energy_grid<Real> physical = detail::diffuse_physical_grid(options, 1);
   const std::vector<Real> eps(physical.nodes_MeV().begin(), physical.nodes_MeV().begin() + static_cast<std::ptrdiff_t>(N));
   const Real x_max = log1p(setup.max_redshift), dx = x_max / Real(redshift_points - 1);
@@ -49,7 +50,7 @@ std::vector<std::vector<Real>> line_of_sight_absorption(const diffuse_setup<Real
     }
     return sum;
   };
-  std::vector<std::vector<Real>> out(S, std::vector<Real>(N, Real(0)));
+  std::vector<std::vector<Real>> out(S, std::vector<Real>(options.energy_bins, Real(0)));
   std::vector<Real> tau(N * S, Real(0)), previous_rate(N * S, Real(0)), hats(N), emitted(N * S);
   for (std::size_t q = 0; q < redshift_points; ++q) {
     const Real xq = dx * Real(q), one_plus_z = exp(xq), z = one_plus_z - 1;
@@ -74,7 +75,7 @@ std::vector<std::vector<Real>> line_of_sight_absorption(const diffuse_setup<Real
     }
     // Emitted at xq, absorbed on the way from there to today: exp(-tau(xq)).
     for (std::size_t c = 0; c < N * S; ++c)
-      if (emitted[c] != 0) out[c % S][c / S] += emitted[c] * exp(-tau[c]);
+      if (emitted[c] != 0 && c / S >= G) out[c % S][c / S - G] += emitted[c] * exp(-tau[c]);
   }
   return out;
 }

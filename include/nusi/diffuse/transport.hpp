@@ -3,10 +3,11 @@
 // Boltzmann equation of the three mass states with all channels (mass_state_kernel), sources spread in redshift, on a
 // logarithmic comoving energy grid. The operator at redshift z is the local kernel on the grid shifted by
 // s = ln(1+z)/h nodes: one kernel on a physical grid extended by the largest shift serves every z (at shift s the
-// operator of the nearest whole shift: the bin that holds the physical energy). Steps in ln(1+z) are free (not tied
-// to the bin width): per step the exact integral of the operator (first Magnus term) and an exponential sweep down
-// the lower-triangular energy structure, each node's loss exact and its own species block solved. A single burst at
-// a fixed distance is mass_state_propagate.hpp.
+// operator of the nearest whole shift: the bin that holds the physical energy). One guard node below the requested
+// range makes the lowest reported node's hat whole (its gains at a whole shift are those of a whole physical hat).
+// Steps in ln(1+z) are free (not tied to the bin width): per step the exact integral of the operator (first Magnus
+// term) and an exponential sweep down the lower-triangular energy structure, each node's loss exact and its own species
+// block solved. A single burst at a fixed distance is mass_state_propagate.hpp.
 #pragma once
 
 #include <algorithm>
@@ -60,13 +61,15 @@ struct diffuse_setup {
   }
 };
 
-/// Numerical settings: the comoving energy grid (log-spaced nodes from min to max) and the steps in ln(1+z).
+/// Numerical settings: the comoving energy grid (log-spaced nodes from min to max, solved with one guard node below
+/// min: every reported node has a whole hat but the highest) and the steps in ln(1+z).
 template <class Real>
 struct diffuse_options {
   Real min_energy_MeV = Real(1);
   Real max_energy_MeV = Real(100);
   std::size_t energy_bins = 300;
-  /// Steps uniform in ln(1+z), independent of the energy grid.
+  /// Steps in ln(1+z), independent of the energy grid: about uniform, their edges on the boundaries between whole shifts
+  /// (detail::diffuse_step_edges: moved by at most half a bin when a step is at least a bin long).
   std::size_t redshift_steps = 24;
   /// Every source point: panels of at most this width in ln(1+z), 3-point Gauss each.
   Real source_panel_width = Real(0.05L);
@@ -86,22 +89,24 @@ struct diffuse_result {
   std::vector<std::vector<Real>> number;
   /// Flux today by flavour (e, mu, tau) of active neutrinos plus antineutrinos, and of antineutrinos alone.
   std::array<std::vector<Real>, 3> flux_per_cm2_s_MeV, antineutrino_flux_per_cm2_s_MeV;
-  /// Budgets [Mpc^-3, MeV Mpc^-3]: emitted on the grid (comoving energies, and physical energies at emission), below
-  /// the lowest node and above the highest at emission; scatterings; products below the grid (tracked number and
-  /// comoving energy, and below the extended grid: number only); energy brought in by scatterings on the grid.
+  /// Budgets [Mpc^-3, MeV Mpc^-3]: emitted on the solve grid (the reported nodes and the guard node below them;
+  /// comoving energies, and physical energies at emission), below its lowest node and above the highest at emission;
+  /// scatterings; products below the solve grid (tracked number and comoving energy, and below the extended grid:
+  /// number only); energy brought in by scatterings on the grid; number and energy today on the reported nodes and on
+  /// the guard node.
   Real emitted_number = 0, emitted_energy_MeV = 0, emitted_physical_energy_MeV = 0;
   Real emitted_below_number = 0, emitted_above_number = 0;
   Real scatterings = 0, underflow_number = 0, underflow_energy_MeV = 0, lost_below_number = 0, injected_energy_MeV = 0;
-  Real number_today = 0, energy_today_MeV = 0;
+  Real number_today = 0, energy_today_MeV = 0, guard_number = 0, guard_energy_MeV = 0;
   std::size_t redshift_steps = 0, grid_shift_nodes = 0;
 
-  /// (N today + underflow - N emitted - scatterings)/N today: rounding (each scattering adds one neutrino).
+  /// (N today + guard + underflow - N emitted - scatterings)/N today: rounding (each scattering adds one neutrino).
   Real number_budget_relative_error() const {
-    return (number_today + underflow_number + lost_below_number - emitted_number - scatterings) / number_today;
+    return (number_today + guard_number + underflow_number + lost_below_number - emitted_number - scatterings) / number_today;
   }
-  /// (E today + underflow - E emitted - injected)/E emitted, comoving energies: rounding.
+  /// (E today + guard + underflow - E emitted - injected)/E emitted, comoving energies: rounding.
   Real energy_budget_relative_error() const {
-    return (energy_today_MeV + underflow_energy_MeV - emitted_energy_MeV - injected_energy_MeV) / emitted_energy_MeV;
+    return (energy_today_MeV + guard_energy_MeV + underflow_energy_MeV - emitted_energy_MeV - injected_energy_MeV) / emitted_energy_MeV;
   }
   /// Energy lost to redshift: emitted physical minus emitted comoving energy [MeV Mpc^-3].
   Real redshift_loss_MeV() const { return emitted_physical_energy_MeV - emitted_energy_MeV; }
@@ -266,19 +271,83 @@ void validate_diffuse_options(std::string_view fn, const diffuse_options<Real>& 
   require_open_interval(fn, "options.source_panel_width", o.source_panel_width, Real(0), Real(1));
 }
 
-/// The physical grid: the comoving nodes e_0 r^k extended upwards by `shifts` nodes (threshold placed between the
-/// first two nodes, which makes energy_grid exactly log-spaced from min_energy_MeV).
+/// Guard nodes below the requested grid. The lowest node of a grid has half a hat, but at a whole shift m >= 1 it would
+/// take the gains of physical node m, whose hat is whole: the products in its lower half, below the grid in comoving
+/// energy, would pile up on it (attenuation 1.23 instead of 0.73 at nuSIprop's point, docs/validation.md). The
+/// operator is lower triangular in energy, so a node depends on nothing below it but its own hat: one guard node makes
+/// the lowest reported hat whole and its result that of any grid extended further down.
+inline constexpr std::size_t diffuse_guard_nodes = 1;
+
+/// Edges of the steps in x = ln(1+z), 0 to x_max, aligned with the boundaries between whole shifts, x = (m + 1/2) h. The
+/// sweep makes one pass over the nodes per whole shift a step touches, and a step edge inside a shift's piece makes two
+/// of that piece: aligned edges leave shifts + 1 passes in all for steps at least a bin long (dx >= h: each interior
+/// edge of the uniform steps moved to the nearest boundary, by at most h/2, so the steps stay within dx +- h and in
+/// order) and `steps` passes for shorter ones (each piece cut into equal steps, their numbers in proportion to the
+/// pieces' lengths, largest remainders first; at least one each), instead of steps + shifts for uniform steps.
+template <class Real>
+std::vector<Real> diffuse_step_edges(Real x_max, Real h, std::size_t steps) {
+  using std::floor;
+  const Real dx = x_max / Real(steps);
+  std::vector<Real> uniform(steps + 1);
+  for (std::size_t i = 0; i < steps; ++i) uniform[i] = dx * Real(i);
+  uniform[steps] = x_max;
+  std::vector<Real> edges = uniform;
+  if (dx >= h) {
+    for (std::size_t i = 1; i < steps; ++i) edges[i] = (floor(uniform[i] / h) + Real(0.5L)) * h;  // nearest (m + 1/2) h
+  } else {
+    std::vector<Real> bounds{Real(0)};  // the pieces of the whole shifts
+    for (std::size_t m = 0; (Real(m) + Real(0.5L)) * h < x_max; ++m) bounds.push_back((Real(m) + Real(0.5L)) * h);
+    bounds.push_back(x_max);
+    const std::size_t pieces = bounds.size() - 1;
+    if (pieces > steps) return uniform;
+    std::vector<std::size_t> n(pieces);
+    std::vector<Real> target(pieces);
+    std::size_t total = 0;
+    for (std::size_t p = 0; p < pieces; ++p) {
+      target[p] = (bounds[p + 1] - bounds[p]) / dx;
+      n[p] = std::max<std::size_t>(1, static_cast<std::size_t>(floor(target[p])));
+      total += n[p];
+    }
+    // The whole pieces have equal lengths: remainders equal to 1e-9 are ties, taken in order of x, so that rounding of h
+    // does not choose the piece.
+    const Real tie = Real(1e-9L);
+    for (; total < steps; ++total) {  // at most `pieces` rounds: each floor is short by less than one
+      std::size_t best = 0;
+      for (std::size_t p = 1; p < pieces; ++p)
+        if (target[p] - Real(n[p]) > target[best] - Real(n[best]) + tie) best = p;
+      ++n[best];
+    }
+    for (; total > steps; --total) {  // the pieces raised to one step; pieces <= steps leaves one to lower
+      std::size_t best = pieces;
+      for (std::size_t p = 0; p < pieces; ++p)
+        if (n[p] > 1 && (best == pieces || Real(n[p]) - target[p] > Real(n[best]) - target[best] + tie)) best = p;
+      if (best == pieces) return uniform;
+      --n[best];
+    }
+    std::size_t e = 0;
+    for (std::size_t p = 0; p < pieces; ++p)
+      for (std::size_t q = 0; q < n[p]; ++q) edges[e++] = bounds[p] + (bounds[p + 1] - bounds[p]) * Real(q) / Real(n[p]);
+    edges[steps] = x_max;
+  }
+  for (std::size_t i = 1; i <= steps; ++i)
+    if (!(edges[i] > edges[i - 1])) return uniform;  // not reached: a safeguard against rounding
+  return edges;
+}
+
+/// The physical grid: the comoving solve nodes e_0 r^k, k >= -diffuse_guard_nodes, extended upwards by `shifts` nodes
+/// (threshold placed between the first two nodes, which makes energy_grid exactly log-spaced); the requested nodes
+/// start at index diffuse_guard_nodes.
 template <class Real>
 energy_grid<Real> diffuse_physical_grid(const diffuse_options<Real>& o, std::size_t shifts) {
   using std::exp;
   using std::log;
   const Real h = log(o.max_energy_MeV / o.min_energy_MeV) / Real(o.energy_bins - 1);
   energy_grid_options<Real> g;
-  g.min_energy_MeV = o.min_energy_MeV;
-  g.bins = o.energy_bins + shifts;
-  g.max_energy_MeV = o.min_energy_MeV * exp(h * Real(g.bins - 1));
+  g.min_energy_MeV = o.min_energy_MeV * exp(-h * Real(diffuse_guard_nodes));
+  g.bins = diffuse_guard_nodes + o.energy_bins + shifts;
+  g.max_energy_MeV = g.min_energy_MeV * exp(h * Real(g.bins - 1));
   g.resonance_nodes_per_core = 0;
-  return energy_grid<Real>(g, o.min_energy_MeV * (1 + exp(h)) / 2);
+  return energy_grid<Real>(g, g.min_energy_MeV * (1 + exp(h)) / 2);
 }
 }  // namespace detail
 
@@ -302,8 +371,9 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   for (const auto& c : components) c.validate(fn);
   const neutrino_spectrum<Real> spectrum(setup.spectrum);
   const mass_state_scattering<Real> scattering(setup.interaction, spectrum);
-  const std::size_t N = options.energy_bins, S = scattering.species(), kinds = scattering.kinds();
-  const Real h = log(options.max_energy_MeV / options.min_energy_MeV) / Real(N - 1);
+  // N solve nodes: the guard node(s) G, then the requested nodes.
+  const std::size_t G = detail::diffuse_guard_nodes, N = options.energy_bins + G, S = scattering.species(), kinds = scattering.kinds();
+  const Real h = log(options.max_energy_MeV / options.min_energy_MeV) / Real(options.energy_bins - 1);
   const Real x_max = log1p(setup.max_redshift);
   const std::size_t shifts = static_cast<std::size_t>(ceil(x_max / h)) + 1;
   {
@@ -333,10 +403,10 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
   std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S);
   std::vector<std::pair<std::size_t, Real>> weights;
-  const Real dx = x_max / Real(options.redshift_steps);
+  const std::vector<Real> edges = detail::diffuse_step_edges(x_max, h, options.redshift_steps);
 
   for (std::size_t step = options.redshift_steps; step-- > 0;) {
-    const Real xa = dx * Real(step), xb = step + 1 == options.redshift_steps ? x_max : dx * Real(step + 1);
+    const Real xa = edges[step], xb = edges[step + 1];
     // Sources emitted in the step: panels of 3-point Gauss in x = ln(1+z); dt = dx/H.
     std::fill(source.begin(), source.end(), Real(0));
     const std::size_t panels = static_cast<std::size_t>(ceil((xb - xa) / options.source_panel_width));
@@ -390,7 +460,8 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
     const std::size_t m_hi = std::min(static_cast<std::size_t>(sb + Real(0.5L)), shifts);
     for (std::size_t m = m_lo; m <= m_hi; ++m) {  // piece s in [max(sa, m - 1/2), min(sb, m + 1/2)]
       const Real s0 = std::max(sa, Real(m) - Real(0.5L)), s1 = std::min(sb, Real(m) + Real(0.5L));
-      if (!(s1 > s0)) continue;
+      // A piece no longer than the rounding of an edge on a boundary (m + 1/2) h: nothing, not a pass over the nodes.
+      if (!(s1 - s0 > 64 * std::numeric_limits<Real>::epsilon() * s1)) continue;
       Real wm = 0;
       for (const auto& [t, w] : detail::gauss3_unit) {
         const Real s = s0 + (s1 - s0) * Real(t), one_plus_z = exp(s * h);
@@ -456,30 +527,36 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
     }
   }
   if (options.absorption_only) r.scatterings = 0;
-  // Results: numbers today, fluxes by flavour.
-  r.energy_MeV = eps;
-  r.bin_width_MeV.resize(N);
-  for (std::size_t k = 0; k < N; ++k) r.bin_width_MeV[k] = physical.bin_width_MeV(k);
-  r.bin_width_MeV[N - 1] = (eps[N - 1] - eps[N - 2]) / 2;  // the comoving grid ends at its last node
-  r.number.assign(S, std::vector<Real>(N, Real(0)));
+  // Results on the requested nodes (solve nodes G..): numbers today, fluxes by flavour; the guard node's in the budget.
+  const std::size_t n_out = options.energy_bins;
+  r.energy_MeV.assign(eps.begin() + static_cast<std::ptrdiff_t>(G), eps.end());
+  r.bin_width_MeV.resize(n_out);
+  for (std::size_t k = 0; k < n_out; ++k) r.bin_width_MeV[k] = physical.bin_width_MeV(k + G);
+  r.bin_width_MeV[n_out - 1] = (eps[N - 1] - eps[N - 2]) / 2;  // the comoving grid ends at its last node
+  r.number.assign(S, std::vector<Real>(n_out, Real(0)));
   for (std::size_t k = 0; k < N; ++k)
     for (std::size_t s = 0; s < S; ++s) {
       const Real v = x[k * S + s];
       if (!(v < std::numeric_limits<Real>::infinity()) || !(v >= 0))
         throw numerical_error("nusi::propagate_diffuse: a number today is not finite and >= 0 (node " + detail::to_text(k) + ")");
-      r.number[s][k] = v;
+      if (k < G) {
+        r.guard_number += v;
+        r.guard_energy_MeV += v * eps[k];
+        continue;
+      }
+      r.number[s][k - G] = v;
       r.number_today += v;
       r.energy_today_MeV += v * eps[k];
     }
   const Real flux_factor = speed_of_light_cm_per_s<Real> / (Mpc_cm<Real> * Mpc_cm<Real> * Mpc_cm<Real>);
   for (std::size_t a = 0; a < 3; ++a) {
-    r.flux_per_cm2_s_MeV[a].assign(N, Real(0));
-    r.antineutrino_flux_per_cm2_s_MeV[a].assign(N, Real(0));
+    r.flux_per_cm2_s_MeV[a].assign(n_out, Real(0));
+    r.antineutrino_flux_per_cm2_s_MeV[a].assign(n_out, Real(0));
     for (std::size_t i = 0; i < 3; ++i) {
       const Real p = spectrum.mixing_probability(static_cast<flavour>(a), i);
       const std::size_t anti = i * kinds + static_cast<std::size_t>(neutrino_kind::antineutrino_right);
       const std::size_t nu = i * kinds + static_cast<std::size_t>(neutrino_kind::neutrino_left);
-      for (std::size_t k = 0; k < N; ++k) {
+      for (std::size_t k = 0; k < n_out; ++k) {
         const Real f = flux_factor / r.bin_width_MeV[k];
         r.antineutrino_flux_per_cm2_s_MeV[a][k] += p * r.number[anti][k] * f;
         r.flux_per_cm2_s_MeV[a][k] += p * (r.number[anti][k] + r.number[nu][k]) * f;
