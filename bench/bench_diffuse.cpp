@@ -50,7 +50,7 @@ void BM_diffuse_power_law(benchmark::State& state) {
     benchmark::DoNotOptimize(f);
   }
 }
-BENCHMARK(BM_diffuse_power_law)->ArgNames({"energy_bins", "redshift_steps"})->Args({300, 24})->Args({300, 48})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_diffuse_power_law)->ArgNames({"energy_bins", "redshift_steps"})->Args({300, 24})->Args({300, 48})->Args({300, 96})->Unit(benchmark::kMillisecond);
 
 // One run alone: the interacting one (what nuSIprop's evolve() does, its tables included) and the free one (no kernel, no
 // sweep: the sources on the grid only).
