@@ -70,8 +70,8 @@ struct diffuse_options {
   std::size_t energy_bins = 300;
   /// Steps in ln(1+z), independent of the energy grid: about uniform, their edges on the boundaries between whole shifts
   /// (detail::diffuse_step_edges: moved by at most half a bin when a step is at least a bin long). 96 by default: the
-  /// attenuation within 3e-4 of the converged one at nuSIprop's point, DSNB events within 5e-4 at the default point
-  /// (24 steps: 4e-3 and 4e-2; docs/validation.md, "Convergence").
+  /// attenuation within 3e-4 of the converged one at nuSIprop's point, DSNB events within 8e-4 at the default point
+  /// (24 steps: 4e-3 and 4e-2; docs/validation.md, "The default step count").
   std::size_t redshift_steps = 96;
   /// Every source point: panels of at most this width in ln(1+z), 3-point Gauss each.
   Real source_panel_width = Real(0.05L);
