@@ -124,37 +124,7 @@ mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
     eD.scale[N * S + c] = fD.scale[n + c];
   }
   mass_state_energy_angle_result<Real> r{};
-  mass_state_propagation_result<Real>& e = r.energy;
-  e.energy_MeV = grid.nodes_MeV();
-  e.bin_width_MeV.resize(N);
-  for (std::size_t j = 0; j < N; ++j) e.bin_width_MeV[j] = grid.bin_width_MeV(j);
-  e.species = S;
-  e.emitted.assign(S, std::vector<Real>(N, Real(0)));
-  e.at_earth = e.emitted;
-  Real n0 = 0, nD = 0, E0 = 0, ED = 0;
-  using std::abs;
-  for (std::size_t k = 0; k < N; ++k)
-    for (std::size_t s = 0; s < S; ++s) {
-      const std::size_t c = k * S + s;
-      e.emitted[s][k] = e0[c];
-      e.at_earth[s][k] = abs(eD.value[c]) <= eD.noise[c] ? Real(0) : eD.value[c];
-      n0 += e0[c];
-      nD += eD.value[c];
-      E0 += e0[c] * grid.node_MeV(k);
-      ED += eD.value[c] * grid.node_MeV(k);
-    }
-  const Real* b0 = e0.data() + N * S;
-  const Real* bD = eD.value.data() + N * S;
-  e.emitted_number = n0 + b0[budget_index::underflow_number];
-  e.number_at_earth = nD + bD[budget_index::underflow_number];
-  e.emitted_energy_MeV = E0 + b0[budget_index::underflow_energy];
-  e.energy_at_earth_MeV = ED + bD[budget_index::underflow_energy];
-  e.mean_scatterings = bD[budget_index::scatterings] - b0[budget_index::scatterings];
-  e.injected_energy_MeV = bD[budget_index::injected_energy] - b0[budget_index::injected_energy];
-  e.underflow_number = bD[budget_index::underflow_number];
-  e.underflow_energy_MeV = bD[budget_index::underflow_energy];
-  e.fractions = detail::mass_state_fractions_from(view, model.scattering(), model.spectrum(), emission, weights, e0, eD,
-                                                  model.setup().detected_flavour, model.setup().detection);
+  r.energy = detail::mass_state_result_from(view, grid, model, emission, weights, e0, eD);
   r.species = S;
   r.deflections = options.deflections;
   r.threshold_MeV = model.setup().threshold_MeV;
@@ -162,6 +132,7 @@ mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
   r.one_minus_cos.resize(A);
   for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
   r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
+  using std::abs;
   for (std::size_t c = 0; c < n; ++c)
     if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
   Real sum = 0, weighted = 0, squares = 0;

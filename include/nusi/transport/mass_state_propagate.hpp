@@ -294,6 +294,51 @@ mass_state_fractions<Real> mass_state_fractions_above_threshold(const mass_state
                                            model.setup().detected_flavour, model.setup().detection);
 }
 
+namespace detail {
+/// The energy-only result from the emitted state f0 and the state at Earth fD, both laid out as `layout` (energy node x
+/// species, then the budget accumulators): spectra (below-noise values 0), number and energy budgets, fractions.
+template <class Real, class Layout, class Spectrum>
+mass_state_propagation_result<Real> mass_state_result_from(const Layout& layout, const energy_grid<Real>& grid,
+                                                           const mass_state_model<Real>& model,
+                                                           std::span<const flavour_emission<Real, Spectrum>> emission,
+                                                           const std::vector<Real>& weights, const std::vector<Real>& f0,
+                                                           const exponential_action_result<Real>& fD) {
+  const std::size_t N = grid.size(), S = model.scattering().species();
+  mass_state_propagation_result<Real> r{};
+  r.energy_MeV = grid.nodes_MeV();
+  r.bin_width_MeV.resize(N);
+  for (std::size_t j = 0; j < N; ++j) r.bin_width_MeV[j] = grid.bin_width_MeV(j);
+  r.species = S;
+  r.emitted.assign(S, std::vector<Real>(N, Real(0)));
+  r.at_earth = r.emitted;
+  Real n0 = 0, nD = 0, e0 = 0, eD = 0;
+  using std::abs;
+  for (std::size_t k = 0; k < N; ++k)
+    for (std::size_t s = 0; s < S; ++s) {
+      const std::size_t c = k * S + s;
+      r.emitted[s][k] = f0[c];
+      r.at_earth[s][k] = abs(fD.value[c]) <= fD.noise[c] ? Real(0) : fD.value[c];
+      n0 += f0[c];
+      nD += fD.value[c];
+      e0 += f0[c] * grid.node_MeV(k);
+      eD += fD.value[c] * grid.node_MeV(k);
+    }
+  const Real* b0 = f0.data() + N * S;
+  const Real* bD = fD.value.data() + N * S;
+  r.emitted_number = n0 + b0[budget_index::underflow_number];
+  r.number_at_earth = nD + bD[budget_index::underflow_number];
+  r.emitted_energy_MeV = e0 + b0[budget_index::underflow_energy];
+  r.energy_at_earth_MeV = eD + bD[budget_index::underflow_energy];
+  r.mean_scatterings = bD[budget_index::scatterings] - b0[budget_index::scatterings];
+  r.injected_energy_MeV = bD[budget_index::injected_energy] - b0[budget_index::injected_energy];
+  r.underflow_number = bD[budget_index::underflow_number];
+  r.underflow_energy_MeV = bD[budget_index::underflow_energy];
+  r.fractions = mass_state_fractions_from(layout, model.scattering(), model.spectrum(), emission, weights, f0, fD,
+                                          model.setup().detected_flavour, model.setup().detection);
+  return r;
+}
+}  // namespace detail
+
 /// Full transport of the mass-state model: spectra at Earth per species, fractions, budgets.
 /// @throws as mass_state_fractions_above_threshold.
 template <class Real, class Spectrum>
@@ -310,38 +355,7 @@ mass_state_propagation_result<Real> propagate_mass_states(const mass_state_model
   const std::vector<Real> f0 = detail::mass_state_emitted_state(kernel, model.scattering(), model.spectrum(), emission, weights);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());
-  const std::size_t N = grid.size(), S = kernel.species();
-  mass_state_propagation_result<Real> r{};
-  r.energy_MeV = grid.nodes_MeV();
-  r.bin_width_MeV.resize(N);
-  for (std::size_t j = 0; j < N; ++j) r.bin_width_MeV[j] = grid.bin_width_MeV(j);
-  r.species = S;
-  r.emitted.assign(S, std::vector<Real>(N, Real(0)));
-  r.at_earth = r.emitted;
-  Real n0 = 0, nD = 0, e0 = 0, eD = 0;
-  for (std::size_t k = 0; k < N; ++k)
-    for (std::size_t s = 0; s < S; ++s) {
-      const std::size_t c = k * S + s;
-      r.emitted[s][k] = f0[c];
-      r.at_earth[s][k] = std::abs(fD.value[c]) <= fD.noise[c] ? Real(0) : fD.value[c];
-      n0 += f0[c];
-      nD += fD.value[c];
-      e0 += f0[c] * grid.node_MeV(k);
-      eD += fD.value[c] * grid.node_MeV(k);
-    }
-  const Real* b0 = f0.data() + N * S;
-  const Real* bD = fD.value.data() + N * S;
-  r.emitted_number = n0 + b0[budget_index::underflow_number];
-  r.number_at_earth = nD + bD[budget_index::underflow_number];
-  r.emitted_energy_MeV = e0 + b0[budget_index::underflow_energy];
-  r.energy_at_earth_MeV = eD + bD[budget_index::underflow_energy];
-  r.mean_scatterings = bD[budget_index::scatterings] - b0[budget_index::scatterings];
-  r.injected_energy_MeV = bD[budget_index::injected_energy] - b0[budget_index::injected_energy];
-  r.underflow_number = bD[budget_index::underflow_number];
-  r.underflow_energy_MeV = bD[budget_index::underflow_energy];
-  r.fractions = detail::mass_state_fractions_from(kernel, model.scattering(), model.spectrum(), emission, weights, f0, fD,
-                                                  model.setup().detected_flavour, model.setup().detection);
-  return r;
+  return detail::mass_state_result_from(kernel, grid, model, emission, weights, f0, fD);
 }
 
 }  // namespace nusi
