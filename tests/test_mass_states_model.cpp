@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The mass-state model's inputs (include/nusi/mass_states/masses_and_mixing.hpp, couplings.hpp, relic_background.hpp,
-// target_energy_distribution.hpp): masses from the lightest mass or the sum, the PMNS matrix, couplings in the mass
+// target_energy_distribution.hpp, bin_averages.hpp): masses from the lightest mass or the sum, the PMNS matrix, couplings in the mass
 // basis, the relic densities and the thermal target-energy distribution, against closed forms and independent sums.
 #include <array>
 #include <cmath>
@@ -10,6 +10,7 @@
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <doctest/doctest.h>
 
+#include <nusi/mass_states/bin_averages.hpp>
 #include <nusi/mass_states/couplings.hpp>
 #include <nusi/mass_states/relic_background.hpp>
 
@@ -248,5 +249,33 @@ TEST_CASE("averaging over the target-energy distribution equals the direct avera
     const double norm = GK::integrate(weight, 0.0, 80 * T, 15, 1e-14);
     const double direct = GK::integrate([&](double p) { return weight(p) * over_angle(p); }, 0.0, 80 * T, 10, 1e-12) / norm;
     CHECK(via_x == rel(direct, 2e-8));  // the rule's accuracy (~1e-9) and the W table's interpolation (<1e-7 locally)
+  }
+}
+
+TEST_CASE("the pole moments' closed form equals the antiderivatives in long double, across the core and beside it") {
+  // <v^k/(v^2 + g^2)> over [v1, v2]: int = (atan(v2/g) - atan(v1/g))/g, ln((v2^2 + g^2)/(v1^2 + g^2))/2, dv - g^2 I0,
+  // evaluated in long double at the double v's the library forms (M^2 = 1: v = s - 1 exactly). The cases span the core
+  // (g^2 + v1 v2 < 0, the arctangent past pi/2), lie beside it within a width (> 0), with the log ratio near 1 (log1p)
+  // and far from 1. The long double reference loses at most ~12 of its 64 bits to the arctangents' cancellation here.
+  struct interval {
+    double v1, v2, g;
+  };
+  const interval cases[] = {{-1e-3, 2e-3, 1e-6}, {-0.5, 0.1, 1e-4}, {-2e-6, 1e-3, 1e-6}, {2e-4, 1e-3, 1e-6},
+                            {1e-3, 2.5e-3, 1e-3}, {-3e-3, -1e-3, 1e-3}, {-1e-3, 1.2e-3, 1e-3}, {-1e-2, 1e-2, 3e-2}};
+  for (const auto& c : cases) {
+    CAPTURE(c.v1);
+    CAPTURE(c.v2);
+    const nusi::resonance_pole<double> pole{1.0, c.g};
+    const double s1 = 1 + c.v1, s2 = 1 + c.v2;
+    const long double v1 = pole.v(s1), v2 = pole.v(s2), g = c.g, dv = v2 - v1;
+    REQUIRE(std::min(std::abs(s1 - 1), std::abs(s2 - 1)) <= s2 - s1);  // the closed form's domain (within a width)
+    const long double I0 = (std::atan(v2 / g) - std::atan(v1 / g)) / g;
+    const long double I1 = std::log((v2 * v2 + g * g) / (v1 * v1 + g * g)) / 2;
+    const long double I2 = dv - g * g * I0;
+    const auto J = pole.moments(s1, s2);
+    // A few roundings of the closed form (the pole's v from s: exact here) against a reference good to ~1e-16.
+    CHECK(J[0] == rel(double(I0 / dv), 1e-14));
+    CHECK(std::abs(J[1] - double(I1 / dv)) <= 1e-14 * double(std::abs(I1 / dv) + g * I0 / dv));  // I1 may pass 0
+    CHECK(J[2] == rel(double(I2 / dv), 1e-14));
   }
 }

@@ -312,6 +312,45 @@ TEST_CASE("mass states: a heavy relic averaged over its thermal momenta gives th
   }
 }
 
+TEST_CASE("mass states: 2-point Gauss pieces far from the poles change the kernel and F by under 1e-9 of the 3-point rule") {
+  // The 3-point rule's hat shares are within ~5e-11 of a piece's pole terms (r <= 0.03); the 2-point pieces (r <= 0.002)
+  // within ~6e-10 (exact integrals of 1/x and 1/x^2): each gain within 1e-9 of its source's two products per scattering.
+  for (const bool thermal : {true, false}) {
+    CAPTURE(thermal);
+    auto s = at(-3.5, -2.3);  // near the bound; thermal: the default massless lightest state (a = M^2/A >> 1 for state 1)
+    if (!thermal) {
+      s.spectrum.lightest_mass_eV = 0.05;
+      s.relic.kinematics = nusi::relic_kinematics::at_rest;
+    }
+    const nusi::mass_state_model<double> model(s);
+    const auto o = bins(400);
+    const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+    nusi::mass_state_kernel_options<double> fine;
+    fine.fewest_gauss_points = 3;
+    const nusi::mass_state_kernel<double> k2(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+    const nusi::mass_state_kernel<double> k3(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold, fine);
+    double worst = 0, largest_change = 0;
+    for (std::size_t i = 0; i < k2.nodes(); ++i)
+      for (std::size_t sp = 0; sp < k2.species(); ++sp) {
+        REQUIRE(k2.rate_per_cm(i, sp) == k3.rate_per_cm(i, sp));  // the rates do not use the shapes
+        const double products = 2 * k3.rate_per_cm(i, sp);
+        for (std::size_t k = 0; k <= i; ++k)
+          for (std::size_t sg = 0; sg < k2.species(); ++sg) {
+            const double change = std::abs(k2.gain_per_cm(i, sp, k, sg) - k3.gain_per_cm(i, sp, k, sg));
+            largest_change = std::max(largest_change, change);
+            if (products > 0) worst = std::max(worst, change / products);
+          }
+      }
+    if (thermal) CHECK(largest_change > 0);  // the 2-point pieces are used
+    CHECK(worst < 1e-9);
+    const auto F2 = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    const auto F3 = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o, fine);
+    REQUIRE(F3.detected.value > 1e-3);  // F well above the contour's rounding
+    CHECK(F2.detected.value == rel(F3.detected.value, 1e-9));
+    CHECK(F2.all_neutrinos.value == rel(F3.all_neutrinos.value, 1e-9));
+  }
+}
+
 TEST_CASE("mass states: bad emission inputs are rejected by name") {
   const nusi::mass_state_model<double> model(at(-3.5, -2.0));
   const std::vector<emission_t> none;
@@ -332,4 +371,11 @@ TEST_CASE("mass states: bad emission inputs are rejected by name") {
   k.thermal_shape_nodes = 0;
   CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
                        doctest::Contains("thermal_shape_nodes"), nusi::invalid_argument);
+  k.thermal_shape_nodes = 6;
+  k.fewest_gauss_points = 4;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
+                       doctest::Contains("fewest_gauss_points"), nusi::invalid_argument);
+  const auto grid = nusi::make_mass_state_energy_grid(model, nusi::transport_options<double>{}.energy);
+  CHECK_THROWS_WITH_AS((nusi::mass_state_kernel<double>(model.scattering(), model.relic(), grid, nusi::kernel_scope::full, k)),
+                       doctest::Contains("fewest_gauss_points"), nusi::invalid_argument);
 }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -21,23 +22,32 @@ namespace nusi {
 
 namespace detail {
 
-/// atan(v2/g) - atan(v1/g) without cancellation: atan(g dv/(g^2 + v1 v2)) while g^2 + v1 v2 > 0 (the interval does
-/// not span the line's core), the plain difference of angles otherwise (then at least pi/2).
+/// atan(v2/g) - atan(v1/g) for v2 > v1 (dv = v2 - v1 > 0) without cancellation and with one arctangent: atan(g dv/(g^2 +
+/// v1 v2)) while g^2 + v1 v2 > 0 (the interval does not span the line's core), pi + the same where it is negative (the
+/// tangent's addition formula on the branch past pi/2), pi/2 where it is zero.
 template <class Real>
 Real atan_difference(Real v1, Real v2, Real dv, Real g) {
   using std::atan;
-  using std::atan2;
   const Real denominator = g * g + v1 * v2;
   if (denominator > 0) return atan(g * dv / denominator);
-  return atan2(v2, g) - atan2(v1, g);
+  if (denominator < 0) return boost::math::constants::pi<Real>() + atan(g * dv / denominator);
+  return boost::math::constants::half_pi<Real>();
 }
 
-/// ln((v2^2 + g^2)/(v1^2 + g^2))/2 with log1p when the ratio is near 1 and hypot against overflow.
+/// ln((v2^2 + g^2)/(v1^2 + g^2))/2 with log1p when the ratio is near 1: from the squares while they are normal and
+/// finite, else from hypot (no overflow or underflow).
 template <class Real>
 Real half_log_ratio(Real v1, Real v2, Real dv, Real g) {
   using std::hypot;
   using std::log;
   using std::log1p;
+  const Real q1 = v1 * v1 + g * g, q2 = v2 * v2 + g * g;
+  using std::sqrt;
+  static const Real tiny = sqrt(std::numeric_limits<Real>::min()), huge = sqrt(std::numeric_limits<Real>::max());  // q2/q1 finite
+  if (q1 > tiny && q1 < huge && q2 > tiny && q2 < huge) {
+    if (q2 > q1 / 2 && q2 < q1 * 2) return log1p(dv * (v1 + v2) / q1) / 2;
+    return log(q2 / q1) / 2;
+  }
   const Real h1 = hypot(v1, g), h2 = hypot(v2, g);
   const Real root_two = boost::math::constants::root_two<Real>();
   if (h2 > h1 / root_two && h2 < h1 * root_two) return log1p((dv / h1) * ((v1 + v2) / h1)) / 2;
