@@ -61,6 +61,9 @@ struct arrival_time_options {
   /// Window after the unscattered front [s]; default 12.4 s, the span of the Kamiokande-II burst.
   Real window_s = Real(12.4L);
   angle_model angles = angle_model::three_dimensional;
+  /// Geometry of the three_dimensional model (monte_carlo_options::geometry): a point detector by default;
+  /// plane_parallel is the mass-state Monte Carlo's (and the planar models') geometry.
+  monte_carlo_geometry geometry = monte_carlo_geometry::point_source;
   /// Probabilities of the reported delay quantiles, each in (0, 1).
   std::vector<Real> quantile_probabilities{Real(0.1L), Real(0.5L), Real(0.9L)};
   /// Edges [s] of the histogram of scattered arrivals above threshold; empty: two per decade, 1e-3 to 1e8 s.
@@ -206,6 +209,7 @@ arrival_time_result<Real> arrival_time_distribution(const propagation_setup<Real
 
   monte_carlo_options<Real> mc{.primaries = options.primaries, .seed = options.seed, .angles = options.angles,
                                .max_scatterings = options.max_scatterings};
+  mc.geometry = options.geometry;
   mc.record_arrivals = true;
   mc.max_recorded_arrivals = std::numeric_limits<std::uint64_t>::max();
   const monte_carlo_result<Real> run = monte_carlo_propagation(setup, emission, mc);

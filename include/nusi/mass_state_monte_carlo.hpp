@@ -3,7 +3,7 @@
 // continuous energies, the exact massless-final-state kinematics E_3 = m/2 + y E, every process sampled with its own
 // dsigma/dy, each neutrino tracked as (mass state, kind, energy) along the line of sight. It is the independent check of
 // the grid transport (transport/mass_state_kernel.hpp) and, with options.angles, of the energy-angle transport
-// (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass. Delays are a follow-up. Relics at rest.
+// (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass, and each arrival's delay behind light. Relics at rest.
 #pragma once
 
 #include <array>
@@ -42,8 +42,8 @@ struct mass_state_monte_carlo_options {
   /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
   /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk).
   std::optional<angle_model> angles{};
-  /// With angles: record every arrival above threshold (mass_state_monte_carlo_result::arrivals), up to
-  /// max_recorded_arrivals of them.
+  /// With angles: record every arrival above threshold (mass_state_monte_carlo_result::arrivals) with its delay
+  /// behind light, up to max_recorded_arrivals of them.
   bool record_arrivals = false;
   std::uint64_t max_recorded_arrivals = 10'000'000;
 };
@@ -55,6 +55,10 @@ struct mass_state_arrival {
   Real energy_MeV;
   Real angle_rad;  ///< |theta| from the line of sight
   std::size_t species;  ///< mass state * kinds + kind (mass_state_scattering::species_index)
+  /// (path length - D)/c [s], the plane-parallel geometry's delay behind light (detail::plane_parallel_step, as the
+  /// paper's Monte Carlo with monte_carlo_geometry::plane_parallel).
+  Real delay_s;
+  std::uint32_t generation;  ///< scatterings along its ancestry (0: unscattered)
 };
 
 /// A fraction estimated by the Monte Carlo: mean over primaries and its standard error.
@@ -115,7 +119,8 @@ class mass_state_monte_carlo_engine {
   mass_state_monte_carlo_engine(const mass_state_model<Real>& model, std::span<const flavour_emission<Real, Spectrum>> emission,
                                 const std::vector<Real>& weights, const mass_state_monte_carlo_options& options)
       : model_(model), sc_(model.scattering()), emission_(emission), weights_(weights), opt_(options),
-        rng_(options.seed), threshold_(model.setup().threshold_MeV) {
+        rng_(options.seed), threshold_(model.setup().threshold_MeV),
+        delay_scale_s_(model.setup().distance_cm / speed_of_light_cm_per_s<Real>) {
     S_ = sc_.species();
     for (std::size_t b = 0; b < 3; ++b) {
       mass_[b] = model.relic().mass_MeV(b);
@@ -177,7 +182,7 @@ class mass_state_monte_carlo_engine {
       std::array<Real, 3> above_state{};
       Real above_all = 0;
       std::array<long double, 2> angle_moments{};
-      stack_.push_back({E0, Real(0), sc_.species_index(state, kind), Real(0)});
+      stack_.push_back({E0, Real(0), sc_.species_index(state, kind), Real(0), Real(0), 0});
       while (!stack_.empty()) {
         particle p = stack_.back();
         stack_.pop_back();
@@ -198,7 +203,8 @@ class mass_state_monte_carlo_engine {
             angle_moments[0] += theta;
             angle_moments[1] += static_cast<long double>(theta) * theta;
             if (opt_.record_arrivals) {
-              if (res.arrivals.size() < opt_.max_recorded_arrivals) res.arrivals.push_back({n, p.energy, theta, p.species});
+              if (res.arrivals.size() < opt_.max_recorded_arrivals)
+                res.arrivals.push_back({n, p.energy, theta, p.species, p.lag * delay_scale_s_, p.generation});
               else res.arrivals_complete = false;
             }
           }
@@ -275,34 +281,22 @@ class mass_state_monte_carlo_engine {
     Real position;  // units of D
     std::size_t species;
     Real angle;  // theta from the line of sight [rad] (options.angles; signed in the planar models)
+    Real lag;    // path length minus outward advance, units of D (options.angles)
+    std::uint32_t generation;
   };
 
   // Moves p by a free path ell (units of D): false if it reaches D first (arrival), else true with p at the scattering.
-  // Without angles along the line of sight; with them in the plane-parallel geometry, mirrored at the source plane.
+  // Without angles along the line of sight; with them in the plane-parallel geometry, mirrored at the source plane,
+  // the lag accumulated as in the paper's Monte Carlo (the same step).
   bool advance(particle& p, Real ell) const {
     if (!opt_.angles) {
       if (!(ell < 1 - p.position)) return false;
       p.position += ell;
       return true;
     }
-    using std::cos;
-    Real c = cos(p.angle);
-    if (c < Real(0) && ell * (-c) > p.position) {
-      ell -= p.position / (-c);
-      p.position = 0;
-      p.angle = wrap(boost::math::constants::pi<Real>() - p.angle);
-      c = -c;
-    }
-    if (c > Real(0) && !(ell < (1 - p.position) / c)) return false;
-    p.position += ell * c;
-    return true;
+    return plane_parallel_step(p.position, p.angle, p.lag, ell);
   }
-  static Real wrap(Real theta) {
-    const Real pi = boost::math::constants::pi<Real>();
-    if (theta > pi) return theta - 2 * pi;
-    if (theta <= -pi) return theta + 2 * pi;
-    return theta;
-  }
+  static Real wrap(Real theta) { return wrap_angle_rad(theta); }
   // The angle t with 1 - cos t = h2 (in [0, 2]).
   static Real turn_from_one_minus_cos(Real h2) {
     using std::asin;
@@ -375,8 +369,8 @@ class mass_state_monte_carlo_engine {
         angle4 = wrap(p.angle - sign * t4);
       }
     }
-    stack_.push_back({E3, p.position, proc.product3, angle3});
-    stack_.push_back({E4, p.position, proc.product4, angle4});
+    stack_.push_back({E3, p.position, proc.product3, angle3, p.lag, p.generation + 1});
+    stack_.push_back({E4, p.position, proc.product4, angle4, p.lag, p.generation + 1});
   }
 
   // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
@@ -427,6 +421,7 @@ class mass_state_monte_carlo_engine {
   mass_state_monte_carlo_options opt_;
   std::mt19937_64 rng_;
   Real threshold_;
+  Real delay_scale_s_ = 0;  // D/c [s]
   std::size_t S_ = 0;
   std::array<Real, 3> mass_{}, reference_{};
   std::array<std::array<Real, 2>, 3> column_{};

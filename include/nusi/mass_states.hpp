@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // The mass-state model beyond the paper's one relic (docs/physics.md, "Mass states"): masses and mixing, relic
-// background, couplings, s/t/u scattering, the coupled transport, its Monte Carlo check and its bound.
+// background, couplings, s/t/u scattering, the coupled transport, its Monte Carlo check, arrival times and its bound.
 #pragma once
 
+#include "mass_state_arrival_times.hpp"
 #include "mass_state_bound.hpp"
 #include "mass_state_monte_carlo.hpp"
 #include "mass_states/bin_averages.hpp"

@@ -260,6 +260,50 @@ binned_counts<Real> make_counts(const std::vector<Real>& edges) {
 /// from the point of closest approach to the source, b = impact parameter (r^2 = s^2 + b^2; spherical
 /// symmetry makes (s, b) the whole state). plane_parallel: z = line-of-sight coordinate, theta = direction
 /// (signed in the planar models, the polar angle in [0, pi] in the 3D one).
+/// 1 - cos(theta) = 2 sin^2(theta/2), without cancellation at small angles.
+template <class Real>
+Real one_minus_cos_of(Real theta) {
+  using std::sin;
+  const Real h = sin(theta / 2);
+  return 2 * h * h;
+}
+
+/// theta mapped into (-pi, pi].
+template <class Real>
+Real wrap_angle_rad(Real theta) {
+  const Real pi = boost::math::constants::pi<Real>();
+  if (theta > pi) return theta - 2 * pi;
+  if (theta <= -pi) return theta + 2 * pi;
+  return theta;
+}
+
+/// One free path ell (units of D) in the plane-parallel geometry (monte_carlo_geometry::plane_parallel): the
+/// line-of-sight coordinate z advances by cos(theta) per unit path; a neutrino crossing the source plane z = 0
+/// backwards is mirrored (theta -> pi - theta); lag (units of D) gains path minus the outward advance, so at the
+/// plane z = 1 it is (path length - D)/D. Returns false at arrival (z, lag at the plane z = 1), else true (at the
+/// scattering point). Shared by the paper's and the mass states' Monte Carlos: their delays are the same.
+template <class Real>
+bool plane_parallel_step(Real& z, Real& theta, Real& lag, Real ell) {
+  using std::cos;
+  Real c = cos(theta);
+  if (c < Real(0) && ell * (-c) > z) {  // crosses the source plane: mirror
+    const Real ell1 = z / (-c);
+    lag += ell1 * one_minus_cos_of(theta);
+    ell -= ell1;
+    z = 0;
+    theta = wrap_angle_rad(boost::math::constants::pi<Real>() - theta);
+    c = -c;
+  }
+  if (c > Real(0) && ell >= (1 - z) / c) {
+    lag += (1 - z) / c * one_minus_cos_of(theta);
+    z = 1;
+    return false;
+  }
+  lag += ell * one_minus_cos_of(theta);
+  z += ell * c;
+  return true;
+}
+
 template <class Real>
 struct particle {
   Real energy_MeV;
@@ -461,40 +505,14 @@ class monte_carlo_engine {
       p.lag += q - radial_lag(s2, b, r2);  // path - (r2 - r) along a straight line
       p.s_or_z = s2;
     } else {
-      Real z = p.s_or_z, theta = p.b_or_theta;
-      Real c = cos(theta);
-      if (c < Real(0) && ell * (-c) > z) {  // crosses the source plane: mirror
-        const Real ell1 = z / (-c);
-        p.lag += ell1 * one_minus_cos(theta);
-        ell -= ell1;
-        z = 0;
-        theta = wrap(boost::math::constants::pi<Real>() - theta);
-        c = -c;
-      }
-      if (c > Real(0) && ell >= (1 - z) / c) {
-        p.lag += (1 - z) / c * one_minus_cos(theta);
-        p.b_or_theta = theta;
-        arrive(p, theta);
+      if (!plane_parallel_step(p.s_or_z, p.b_or_theta, p.lag, ell)) {
+        arrive(p, p.b_or_theta);
         return;
       }
-      p.lag += ell * one_minus_cos(theta);
-      p.s_or_z = z + ell * c;
-      p.b_or_theta = theta;
     }
     scatter(p, rng, main_stream);
   }
 
-  static Real one_minus_cos(Real theta) {
-    using std::sin;
-    const Real h = sin(theta / 2);
-    return 2 * h * h;
-  }
-  static Real wrap(Real theta) {
-    const Real pi = boost::math::constants::pi<Real>();
-    if (theta > pi) return theta - 2 * pi;
-    if (theta <= -pi) return theta + 2 * pi;
-    return theta;
-  }
 
   void scatter(const particle<Real>& p, std::mt19937_64& rng, bool main_stream) {
     using std::sqrt;
@@ -533,12 +551,12 @@ class monte_carlo_engine {
         down.b_or_theta = three_dimensional_composition_rad(p.b_or_theta, t_down, s2);
         up.b_or_theta = three_dimensional_composition_rad(p.b_or_theta, t_up, 1 - s2);
       } else if (opt_.angles == angle_model::paper_eq8_additive) {
-        down.b_or_theta = wrap(p.b_or_theta + t_down);
-        up.b_or_theta = wrap(p.b_or_theta + t_up);
+        down.b_or_theta = wrap_angle_rad(p.b_or_theta + t_down);
+        up.b_or_theta = wrap_angle_rad(p.b_or_theta + t_up);
       } else {
         const Real sign = u < Real(0.5L) ? Real(1) : Real(-1);
-        down.b_or_theta = wrap(p.b_or_theta + sign * t_down);
-        up.b_or_theta = wrap(p.b_or_theta - sign * t_up);
+        down.b_or_theta = wrap_angle_rad(p.b_or_theta + sign * t_down);
+        up.b_or_theta = wrap_angle_rad(p.b_or_theta - sign * t_up);
       }
     }
     route(up, main_stream);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // nusi arrival: arrival times of the supernova neutrinos above threshold behind the light front after
-// secret scatterings (Monte Carlo, --angle-model): quantiles, the fraction within a window, histogram.
+// secret scatterings (Monte Carlo, --angle-model): quantiles, the fraction within a window, histogram; the paper's
+// relic or (--relic-model mass-states, relics at rest) the three mass states.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -11,6 +12,8 @@
 
 #include <nusi/arrival_times.hpp>
 #include <nusi/emission/arrivals.hpp>
+#include <nusi/mass_states.hpp>
+#include <span>
 
 #include "flags.hpp"
 #include "output.hpp"
@@ -52,6 +55,10 @@ struct arrival_command {
   nusi_tool::window_flags mc{nusi::arrival_time_options<double>{}.primaries};
   std::string quantiles = list_text(nusi::arrival_time_options<double>{}.quantile_probabilities);
   nusi_tool::emission_flags model_file;
+  // The mass-state model behind --relic-model, with the defaults of mass_state_setup (as nusi propagate).
+  nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
+                                          nusi_tool::mass_state_flags::model_choice | nusi_tool::mass_state_flags::mediator_choice |
+                                              nusi_tool::mass_state_flags::relic_kinematics | nusi_tool::mass_state_flags::detected_flavour};
 
   void declare(nusi_tool::command& c) {
     c.details("Arrival times of the neutrinos above threshold behind the light front (Monte Carlo of the\n"
@@ -62,20 +69,21 @@ struct arrival_command {
     mc.declare(c, true);
     c.text("--quantiles", quantiles, "delay quantiles to report, comma-separated probabilities in (0, 1)");
     model_file.declare(c);
+    mass_states.declare(c);
     c.output_formats("print one JSON object",
                      "print the delay histogram as CSV: scattered arrivals above threshold per emitted neutrino in\n"
                      "bins of delay behind light, error = sqrt(count)/N");
   }
 
   /// The keys naming the run, first in both --json objects, followed by `rest`'s.
-  nusi_tool::json run_json(const nusi::propagation_setup<double>& setup, std::uint64_t primaries, std::uint64_t seed, double window_s,
+  nusi_tool::json run_json(double threshold_MeV, std::uint64_t primaries, std::uint64_t seed, double window_s,
                            const nusi_tool::json& rest) const {
     nusi_tool::json o{{"log10_mass_MeV", mediator.log10_mass_MeV},
                       {"log10_g", mediator.log10_g},
                       {"primaries", primaries},
                       {"seed", seed},
                       {"angle_model", mc.angles.model},
-                      {"threshold_MeV", setup.threshold_MeV},
+                      {"threshold_MeV", threshold_MeV},
                       {"window_s", window_s}};
     for (const auto& [key, value] : rest.items()) o[key] = value;
     return o;
@@ -102,7 +110,7 @@ struct arrival_command {
           std::cout << number_text(q.probability) << ',' << number_text(q.delay_s) << ',' << number_text(q.error_s) << '\n';
         return 0;
       case nusi_tool::output_format::json:
-        c.print_json(run_json(setup, r.primaries, o.seed, r.window_s, {
+        c.print_json(run_json(setup.threshold_MeV, r.primaries, o.seed, r.window_s, {
                       {"times_after", "the unscattered front of the first emission"},
                       {"first_emission_s", r.start_s},
                       {"fraction_above_threshold", r.fraction_above_threshold},
@@ -136,8 +144,36 @@ struct arrival_command {
     return 0;
   }
 
-  int run(const nusi_tool::command& c) const {
-    const auto output = c.format();
+  /// The mass-state model (relics at rest): the detected neutrinos' delays from the mass-state Monte Carlo in the
+  /// plane-parallel geometry, fractions per the detected flavour's antineutrinos at Earth without interactions.
+  int run_mass_states(const nusi_tool::command& c, const nusi::arrival_time_options<double>& a) const {
+    const nusi::mass_state_setup<double> setup = mass_states.setup(physics, mediator.mediator());
+    if (setup.relic.kinematics == nusi::relic_kinematics::thermal)  // automatic: the library names a thermal state
+      throw nusi_tool::usage_error("nusi arrival with --relic-model mass-states needs relics at rest (--relic-kinematics at-rest, with "
+                                   "--lightest-mass-eV > 0): the mass-state Monte Carlo takes relics at rest");
+    const nusi::mass_state_model<double> model(setup);
+    const auto emission = mass_states.emission(physics);
+    nusi::mass_state_arrival_time_options<double> o;
+    o.primaries = a.primaries;
+    o.seed = a.seed;
+    o.window_s = a.window_s;
+    o.angles = a.angles;
+    o.quantile_probabilities = a.quantile_probabilities;
+    o.batches = a.batches;
+    const auto r = nusi::mass_state_arrival_time_distribution(
+        model, std::span<const nusi::flavour_emission<double, nusi::pinched_spectrum<double>>>(emission), o);
+    const std::string detected = setup.detection == nusi::detected_neutrinos::all
+                                     ? "all neutrinos"
+                                     : "anti-nu_" + mass_states.detected_flavor;
+    return report(c, r, setup.interaction.med, setup.threshold_MeV, setup.exclusion_level,
+                  {{"relic_model", "mass-states"}, {"geometry", "plane_parallel"}, {"detected", detected}},
+                  "F = N(E > threshold)/N(no interactions)", "detected: " + detected + " (fractions per their number at Earth without "
+                  "interactions), plane-parallel geometry\n");
+  }
+
+  int run(const nusi_tool::command& c) {
+    (void)c.format();  // --json with --csv: an error before any work
+    mass_states.resolve(c);
     nusi::propagation_setup<double> setup = physics.setup();
     setup.med = mediator.mediator();
     const auto window = mc.options();
@@ -148,8 +184,19 @@ struct arrival_command {
     o.angles = window.angles;
     o.quantile_probabilities = parse_list("--quantiles", quantiles);
     o.batches = std::min<std::size_t>(o.batches, o.primaries);
-    if (auto model = model_file.load(c)) return run_model(c, setup, o, *model);
+    const auto model = model_file.load(c);
+    if (model && mass_states.active())
+      throw nusi_tool::usage_error("--emission applies to the paper's relic model (not --relic-model mass-states)");
+    if (mass_states.active()) return run_mass_states(c, o);
+    if (model) return run_model(c, setup, o, *model);
     const auto r = nusi::arrival_time_distribution(setup, physics.emission(), o);
+    return report(c, r, setup.med, setup.threshold_MeV, setup.exclusion_level, json::object(), "F = N(E > threshold)/N(emitted)", "");
+  }
+
+  /// Prints r in the chosen format; `extra`: keys added to the JSON object, `F_label` and `note` for the table.
+  int report(const nusi_tool::command& c, const nusi::arrival_time_result<double>& r, const nusi::mediator<double>& med,
+             double threshold_MeV, double exclusion_level, const json& extra, std::string F_label, const std::string& note) const {
+    const auto output = c.format();
     const auto& h = r.delay_histogram;
     const double N = double(r.primaries);
     if (output == nusi_tool::output_format::csv) {
@@ -165,8 +212,7 @@ struct arrival_command {
     if (output == nusi_tool::output_format::json) {
       std::vector<double> per(h.counts.size());
       for (std::size_t i = 0; i < per.size(); ++i) per[i] = double(h.counts[i]) / N;
-      c.print_json(run_json(setup, r.primaries, o.seed, r.window_s, {
-                    {"fraction_above_threshold", r.fraction_above_threshold},
+      json rest{{"fraction_above_threshold", r.fraction_above_threshold},
                     {"fraction_above_threshold_error", r.fraction_above_threshold_error},
                     {"unscattered_fraction", r.unscattered_fraction},
                     {"unscattered_fraction_error", r.unscattered_fraction_error},
@@ -174,8 +220,8 @@ struct arrival_command {
                     {"fraction_within_window_error", r.fraction_within_window_error},
                     {"scattered_within_window", r.scattered_within_window},
                     {"scattered_within_window_error", r.scattered_within_window_error},
-                    {"excluded_by_window", r.fraction_within_window <= setup.exclusion_level},
-                    {"exclusion_level", setup.exclusion_level},
+                    {"excluded_by_window", r.fraction_within_window <= exclusion_level},
+                    {"exclusion_level", exclusion_level},
                     {"mean_delay_s", r.mean_delay_s},
                     {"mean_scatterings_per_primary", r.mean_scatterings_per_primary},
                     {"quantiles", quantiles_json(r.quantiles)},
@@ -183,20 +229,23 @@ struct arrival_command {
                     {"histogram_edges_s", h.edges},
                     {"histogram_per_emitted", per},
                     {"histogram_below_first_edge_per_emitted", double(h.underflow) / N},
-                    {"histogram_above_last_edge_per_emitted", double(h.overflow) / N}}));
+                    {"histogram_above_last_edge_per_emitted", double(h.overflow) / N}};
+      for (const auto& [key, value] : extra.items()) rest[key] = value;
+      c.print_json(run_json(threshold_MeV, r.primaries, mc.options().seed, r.window_s, rest));
       return 0;
     }
     const auto pm = [](double v, double e) { return short_text(v) + " +- " + short_text(e); };
     std::string window_label = "F_window, delay < " + short_text(r.window_s) + " s";
     window_label.resize(std::max<std::size_t>(window_label.size() + 1, 39), ' ');
-    std::cout << "M = " << short_text(setup.med.mass_MeV) << " MeV, g = " << short_text(setup.med.coupling) << ", "
-              << r.primaries << " Monte Carlo primaries, threshold " << short_text(setup.threshold_MeV) << " MeV, angle model "
-              << mc.angles.model << "\n"
-              << "F = N(E > threshold)/N(emitted)        " << pm(r.fraction_above_threshold, r.fraction_above_threshold_error) << "\n"
+    F_label.resize(std::max<std::size_t>(F_label.size() + 1, 39), ' ');
+    std::cout << "M = " << short_text(med.mass_MeV) << " MeV, g = " << short_text(med.coupling) << ", "
+              << r.primaries << " Monte Carlo primaries, threshold " << short_text(threshold_MeV) << " MeV, angle model "
+              << mc.angles.model << "\n" << note
+              << F_label << pm(r.fraction_above_threshold, r.fraction_above_threshold_error) << "\n"
               << "F_0, unscattered (delay 0)             " << pm(r.unscattered_fraction, r.unscattered_fraction_error) << "\n"
               << window_label << pm(r.fraction_within_window, r.fraction_within_window_error) << "\n"
-              << (r.fraction_within_window <= setup.exclusion_level ? "excluded" : "allowed")
-              << " by the time-spread criterion (excluded where F_window <= " << short_text(setup.exclusion_level) << ")\n"
+              << (r.fraction_within_window <= exclusion_level ? "excluded" : "allowed")
+              << " by the time-spread criterion (excluded where F_window <= " << short_text(exclusion_level) << ")\n"
               << "mean delay of the arrivals above threshold: " << short_text(r.mean_delay_s) << " s\n"
               << "\ndelay quantile   all above threshold [s]   scattered only [s]\n";
     for (std::size_t i = 0; i < r.quantiles.size(); ++i) {

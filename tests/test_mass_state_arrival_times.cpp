@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: MIT
+// Arrival times of the coupled mass states (mass_state_arrival_times.hpp, the delays of mass_state_monte_carlo.hpp):
+// the one-coupled-Dirac-state limit against the paper model's arrival_time_distribution, g -> 0 (no delay, the
+// unscattered fraction exact), the mean delay of single scatterings in a thin medium against an independent quadrature,
+// and the rejection of bad input.
+#include <array>
+#include <cmath>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <boost/math/quadrature/gauss_kronrod.hpp>
+#include <boost/math/special_functions/gamma.hpp>
+
+#include <doctest/doctest.h>
+
+#include <nusi/arrival_times.hpp>
+#include <nusi/mass_states.hpp>
+
+#include "test_support.hpp"
+
+namespace {
+using nusi_test::rel;
+using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
+const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
+std::span<const emission_t> emission() { return {anti_e.data(), anti_e.size()}; }
+
+// The paper's relic as a limit of the mass states (test_mass_states_transport.cpp): one coupled Dirac state, s channel,
+// 0.05 eV at rest, 330 cm^-3 per helicity, no mixing; all neutrinos counted, as the paper's F does.
+nusi::mass_state_setup<double> paper_like(double log10_M, double coupling) {
+  nusi::mass_state_setup<double> s;
+  s.interaction.med = {.mass_MeV = std::pow(10.0, log10_M), .coupling = coupling};
+  s.interaction.nature = nusi::neutrino_nature::dirac;
+  s.interaction.channels = nusi::channel_set::s;
+  s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
+  s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
+  s.spectrum.lightest_mass_eV = 0.05;
+  s.relic.density_per_helicity_per_cm3 = 330.0;
+  s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  s.detection = nusi::detected_neutrinos::all;
+  return s;
+}
+
+// Coupling at which the paper's optical depth at E is tau (off resonance, M = 1 eV << sqrt(s): sigma ~ g^4).
+double coupling_for_depth(double E_MeV, double tau) {
+  return 1e-4 * std::pow(tau / nusi_test::optical_depth(nusi_test::setup_at(-6, -4), E_MeV), 0.25);
+}
+
+// |a - b| within k combined standard errors.
+bool within(double a, double ea, double b, double eb, double k) { return std::abs(a - b) <= k * std::sqrt(ea * ea + eb * eb); }
+}  // namespace
+
+TEST_CASE("mass-state arrival times: one coupled Dirac state is the paper's arrival_time_distribution, plane-parallel") {
+  // tau = 1 at 15 MeV: about half the neutrinos scatter, delays ~ D theta^2/(2 c) ~ 1e4 s.
+  const double g = coupling_for_depth(15, 1.0);
+  const nusi::mass_state_model<double> model(paper_like(-6, g));
+  nusi::propagation_setup<double> paper;
+  paper.med = {.mass_MeV = 1e-6, .coupling = g};
+  for (auto m : {nusi::angle_model::three_dimensional, nusi::angle_model::planar_random_walk}) {
+    CAPTURE(std::string(nusi::angle_model_name(m)));
+    nusi::arrival_time_options<double> po;
+    po.primaries = 20000;
+    po.seed = 3;
+    po.angles = m;
+    po.geometry = nusi::monte_carlo_geometry::plane_parallel;  // the mass-state Monte Carlo's geometry
+    po.quantile_probabilities = {0.25, 0.5, 0.75};
+    // The window: the paper run's median scattered delay (a first run), so that it cuts the distribution in two.
+    po.window_s = nusi::arrival_time_distribution(paper, nusi::pinched_spectrum<double>::paper_default(), po).scattered_quantiles[1].delay_s;
+    const auto p = nusi::arrival_time_distribution(paper, nusi::pinched_spectrum<double>::paper_default(), po);
+    nusi::mass_state_arrival_time_options<double> mo;
+    mo.primaries = 20000;
+    mo.seed = 4;
+    mo.angles = m;
+    mo.window_s = po.window_s;
+    mo.quantile_probabilities = po.quantile_probabilities;
+    const auto r = nusi::mass_state_arrival_time_distribution(model, emission(), mo);
+    // The window cuts the scattered delays inside their distribution (else the comparison below is vacuous).
+    REQUIRE(p.scattered_within_window > 0.2 * (p.fraction_above_threshold - p.unscattered_fraction));
+    REQUIRE(p.scattered_within_window < 0.8 * (p.fraction_above_threshold - p.unscattered_fraction));
+    // Independent runs (different codes and seeds): 4 combined standard errors, a false alarm ~6e-5 per number. The
+    // cross sections differ by m^2/s ~ 1e-9, far below the statistics.
+    CHECK(within(r.fraction_above_threshold, r.fraction_above_threshold_error, p.fraction_above_threshold,
+                 p.fraction_above_threshold_error, 4));
+    CHECK(within(r.unscattered_fraction, 0, p.unscattered_fraction, p.unscattered_fraction_error, 4));
+    CHECK(within(r.fraction_within_window, r.fraction_within_window_error, p.fraction_within_window,
+                 p.fraction_within_window_error, 4));
+    CHECK(within(r.scattered_within_window, r.scattered_within_window_error, p.scattered_within_window,
+                 p.scattered_within_window_error, 4));
+    CHECK(within(r.mean_scatterings_per_primary, 0.05 * p.mean_scatterings_per_primary, p.mean_scatterings_per_primary, 0, 1));
+    for (std::size_t q = 0; q < po.quantile_probabilities.size(); ++q) {
+      CAPTURE(q);
+      const auto a = r.scattered_quantiles[q], b = p.scattered_quantiles[q];
+      CAPTURE(a.delay_s);
+      CAPTURE(b.delay_s);
+      REQUIRE(std::isfinite(a.error_s));
+      REQUIRE(std::isfinite(b.error_s));
+      CHECK(within(a.delay_s, a.error_s, b.delay_s, b.error_s, 4));
+    }
+  }
+}
+
+TEST_CASE("mass-state arrival times: as g -> 0 nothing is delayed and the unscattered fraction is the emitted one") {
+  // Three states at rest with mixing: the detected electron antineutrinos carry weights |U_ei|^2.
+  nusi::mass_state_setup<double> s;
+  s.interaction.med = {.mass_MeV = 1e-3, .coupling = 1e-9};
+  s.spectrum.lightest_mass_eV = 0.02;
+  s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  const nusi::mass_state_model<double> model(s);
+  nusi::mass_state_arrival_time_options<double> o;
+  o.primaries = 4000;
+  const auto r = nusi::mass_state_arrival_time_distribution(model, emission(), o);
+  CHECK(r.scattered_arrivals_above_threshold == 0);
+  CHECK(r.arrivals_above_threshold > 0);
+  for (const auto& q : r.quantiles) CHECK(q.delay_s == 0.0);  // unscattered: path length D exactly
+  CHECK(r.mean_delay_s == 0.0);
+  CHECK(r.fraction_within_window == r.unscattered_fraction);
+  CHECK(r.fraction_above_threshold == r.unscattered_fraction);
+  // The pinched spectrum is a gamma distribution: above T a fraction Q(alpha + 1, (alpha + 1) T/<E>), less the tail
+  // above 200 MeV (~e^-46, invisible). Quadrature tolerance 1e-9 relative.
+  const auto phi = nusi::pinched_spectrum<double>::paper_default();
+  const double a1 = phi.alpha() + 1;
+  const double expected = boost::math::gamma_q(a1, a1 * s.threshold_MeV / phi.mean_energy_MeV()) -
+                          boost::math::gamma_q(a1, a1 * 200.0 / phi.mean_energy_MeV());
+  CHECK(r.unscattered_fraction == rel(expected, 1e-8));
+  // The Monte Carlo's own detected fraction (weighted by |U_ei|^2, another seed) agrees within 4 standard errors.
+  nusi::mass_state_monte_carlo_options mo;
+  mo.primaries = 4000;
+  mo.seed = 9;
+  const auto mc = nusi::mass_state_monte_carlo(model, emission(), mo);
+  CHECK(std::abs(mc.detected.value - r.unscattered_fraction) <= 4 * mc.detected.error);
+}
+
+TEST_CASE("mass-state arrival times: single scatterings in a thin medium have the plane-parallel mean delay") {
+  // tau = 0.01 at 15 MeV: scattered arrivals come from one scattering at x uniform on [0, D] (corrections O(tau)), and
+  // a product at angle t arrives (D - x)(1/cos t - 1)/c late, so their mean delay is D/(2c) <h/(1 - h)>, h = 1 - cos t
+  // = m z/E_3 (m y/E_4), averaged over dsigma/dy of every process and the spectrum, products above threshold counted.
+  const double g = coupling_for_depth(15, 0.01);
+  const nusi::mass_state_model<double> model(paper_like(-6, g));
+  const auto& sc = model.scattering();
+  const double T = model.setup().threshold_MeV, m = model.relic().mass_MeV(0);
+  const auto phi = nusi::pinched_spectrum<double>::paper_default();
+  const std::size_t anti = sc.species_index(0, nusi::neutrino_kind::antineutrino_right);
+  using gk = boost::math::quadrature::gauss_kronrod<double, 15>;
+  auto moments = [&](double E) {  // {count, sum of h/(1 - h)} of products above threshold, per unit of sigma weight
+    std::array<double, 2> out{0, 0};
+    const auto k = sc.kinematics(0, m * m + 2 * E * m);
+    const double ystar = (T - m / 2) / E;
+    if (!(ystar < 1)) return out;
+    for (std::size_t t = 0; t < sc.target_kinds(); ++t)
+      for (const auto& proc : sc.processes(anti, 0, t)) {
+        auto d = [&](double y) { return sc.differential_cross_section_per_MeV2(proc, k, y); };
+        // product 3 (E_3 = m/2 + y E > T for y > y*), product 4 (E_4 = m/2 + (1 - y) E > T for y < 1 - y*)
+        out[0] += gk::integrate(d, ystar, 1.0, 8, 1e-10) + gk::integrate(d, 0.0, 1 - ystar, 8, 1e-10);
+        out[1] += gk::integrate([&](double y) { const double h = m * (1 - y) / (m / 2 + y * E); return d(y) * h / (1 - h); },
+                                ystar, 1.0, 8, 1e-10);
+        out[1] += gk::integrate([&](double y) { const double h = m * y / (m / 2 + (1 - y) * E); return d(y) * h / (1 - h); },
+                                0.0, 1 - ystar, 8, 1e-10);
+      }
+    return out;
+  };
+  const double count = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[0]; }, T, 200.0, 8, 1e-8);
+  const double delay = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[1]; }, T, 200.0, 8, 1e-8);
+  const double expected = model.setup().distance_cm / nusi::speed_of_light_cm_per_s<double> / 2 * delay / count;
+
+  nusi::mass_state_monte_carlo_options o;
+  o.primaries = 60000;
+  o.seed = 5;
+  o.angles = nusi::angle_model::three_dimensional;
+  o.record_arrivals = true;
+  const auto mc = nusi::mass_state_monte_carlo(model, emission(), o);
+  REQUIRE(mc.arrivals_complete);
+  // Batches of primaries are independent (the two products of one scattering share x): 20 batch means.
+  constexpr std::size_t batches = 20;
+  std::array<double, batches> sum{}, n{};
+  for (const auto& a : mc.arrivals) {
+    if (a.generation == 0) {
+      CHECK(a.delay_s == 0.0);
+      continue;
+    }
+    sum[a.primary * batches / o.primaries] += a.delay_s;
+    n[a.primary * batches / o.primaries] += 1;
+  }
+  double total = 0, all = 0;
+  for (std::size_t b = 0; b < batches; ++b) total += sum[b], all += n[b];
+  REQUIRE(all > 500);  // enough scattered arrivals for a few-percent check
+  const double mean = total / all;
+  double spread = 0;
+  for (std::size_t b = 0; b < batches; ++b) spread += std::pow(sum[b] / n[b] - mean, 2);
+  const double error = std::sqrt(spread / (batches - 1) / batches);
+  CAPTURE(mean);
+  CAPTURE(expected);
+  CAPTURE(error);
+  // 4 standard errors plus 3 % for the thin-medium approximation (tau <= 0.01 near 15 MeV, a few times more in the
+  // spectrum's tail: the x density exp(-tau x) and second scatterings). A point detector's geometry, x (D - x)/D
+  // instead of D - x, would be 3 times shorter.
+  CHECK(std::abs(mean - expected) <= 4 * error + 0.03 * expected);
+  // The distribution's mean over all arrivals is the same Monte Carlo: scattered mean x scattered share.
+  nusi::mass_state_arrival_time_options<double> ao;
+  ao.primaries = o.primaries;
+  ao.seed = o.seed;
+  const auto r = nusi::mass_state_arrival_time_distribution(model, emission(), ao);
+  CHECK(r.mean_delay_s == rel(mean * all / double(r.arrivals_above_threshold), 1e-9));  // the same arrivals, summed again
+}
+
+TEST_CASE("mass-state arrival times reject bad input by name") {
+  const nusi::mass_state_model<double> model(paper_like(-6, 1e-6));
+  using E = nusi::invalid_argument;
+  auto run = [&](const nusi::mass_state_arrival_time_options<double>& o) {
+    return nusi::mass_state_arrival_time_distribution(model, emission(), o);
+  };
+  nusi::mass_state_arrival_time_options<double> o;
+  o.primaries = 100;
+  auto bad = o;
+  bad.window_s = 0;
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("window_s"), E);
+  bad = o;
+  bad.primaries = 0;
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("primaries"), E);
+  bad = o;
+  bad.batches = 1;
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("batches"), E);
+  bad = o;
+  bad.quantile_probabilities = {0.5, 1.0};
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("quantile_probabilities[1]"), E);
+  bad = o;
+  bad.delay_edges_s = {1.0, 0.5};
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("delay_edges_s"), E);
+  bad = o;
+  bad.max_energy_MeV = 4;  // below the 5 MeV threshold
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("max_energy_MeV"), E);
+  bad = o;
+  bad.angles = static_cast<nusi::angle_model>(99);
+  CHECK_THROWS_WITH_AS(run(bad), doctest::Contains("angles"), E);
+  CHECK_THROWS_WITH_AS(nusi::mass_state_arrival_time_distribution(model, std::span<const emission_t>{}, o),
+                       doctest::Contains("emission"), E);
+  nusi::mass_state_setup<double> thermal;  // lightest mass 0: a thermal state
+  CHECK_THROWS_WITH_AS(nusi::mass_state_arrival_time_distribution(nusi::mass_state_model<double>(thermal), emission(), o),
+                       doctest::Contains("relic.kinematics"), E);
+}
