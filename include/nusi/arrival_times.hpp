@@ -136,11 +136,13 @@ Real empirical_quantile(std::vector<Real>& values, Real p) {
   return values[k - 1];
 }
 
-/// Quantiles of the delays of all batches together, with batch-mean standard errors.
-template <class Real>
-std::vector<delay_quantile<Real>> batched_quantiles(std::vector<std::vector<Real>>& batches, const std::vector<Real>& ps) {
+/// Quantiles of the samples of all batches together (quantile(samples, p) returns the value), with batch-mean standard
+/// errors (infinite when a batch holds < 10 samples).
+template <class Real, class Sample, class Quantile>
+std::vector<delay_quantile<Real>> batched_quantiles_by(std::vector<std::vector<Sample>>& batches, const std::vector<Real>& ps,
+                                                       Quantile quantile) {
   using std::sqrt;
-  std::vector<Real> all;
+  std::vector<Sample> all;
   bool enough = batches.size() >= 2;
   for (auto& b : batches) {
     all.insert(all.end(), b.begin(), b.end());
@@ -152,13 +154,13 @@ std::vector<delay_quantile<Real>> batched_quantiles(std::vector<std::vector<Real
       out.push_back({p, std::numeric_limits<Real>::quiet_NaN(), std::numeric_limits<Real>::infinity()});
       continue;
     }
-    const Real q = empirical_quantile(all, p);
+    const Real q = quantile(all, p);
     Real error = std::numeric_limits<Real>::infinity();
     if (enough) {
       Real mean = 0, sq = 0;
       std::vector<Real> qs;
       qs.reserve(batches.size());
-      for (auto& b : batches) qs.push_back(empirical_quantile(b, p));
+      for (auto& b : batches) qs.push_back(quantile(b, p));
       for (Real x : qs) mean += x;
       mean /= Real(qs.size());
       for (Real x : qs) sq += (x - mean) * (x - mean);
@@ -167,6 +169,12 @@ std::vector<delay_quantile<Real>> batched_quantiles(std::vector<std::vector<Real
     out.push_back({p, q, error});
   }
   return out;
+}
+
+/// Quantiles of the delays of all batches together, with batch-mean standard errors.
+template <class Real>
+std::vector<delay_quantile<Real>> batched_quantiles(std::vector<std::vector<Real>>& batches, const std::vector<Real>& ps) {
+  return batched_quantiles_by(batches, ps, [](std::vector<Real>& v, Real p) { return empirical_quantile(v, p); });
 }
 
 template <class Real>

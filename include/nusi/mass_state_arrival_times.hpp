@@ -73,33 +73,8 @@ Real weighted_empirical_quantile(std::vector<std::pair<Real, Real>>& values, Rea
 template <class Real>
 std::vector<delay_quantile<Real>> weighted_batched_quantiles(std::vector<std::vector<std::pair<Real, Real>>>& batches,
                                                             const std::vector<Real>& ps) {
-  using std::sqrt;
-  std::vector<std::pair<Real, Real>> all;
-  bool enough = batches.size() >= 2;
-  for (auto& b : batches) {
-    all.insert(all.end(), b.begin(), b.end());
-    enough = enough && b.size() >= 10;
-  }
-  std::vector<delay_quantile<Real>> out;
-  for (Real p : ps) {
-    if (all.empty()) {
-      out.push_back({p, std::numeric_limits<Real>::quiet_NaN(), std::numeric_limits<Real>::infinity()});
-      continue;
-    }
-    const Real q = weighted_empirical_quantile(all, p);
-    Real error = std::numeric_limits<Real>::infinity();
-    if (enough) {
-      std::vector<Real> qs;
-      for (auto& b : batches) qs.push_back(weighted_empirical_quantile(b, p));
-      Real mean = 0, sq = 0;
-      for (Real x : qs) mean += x;
-      mean /= Real(qs.size());
-      for (Real x : qs) sq += (x - mean) * (x - mean);
-      error = sqrt(sq / Real(qs.size() - 1) / Real(qs.size()));
-    }
-    out.push_back({p, q, error});
-  }
-  return out;
+  return batched_quantiles_by(batches, ps,
+                              [](std::vector<std::pair<Real, Real>>& v, Real p) { return weighted_empirical_quantile(v, p); });
 }
 
 /// Per-primary sums of real weights: mean and standard error over the primaries.
