@@ -533,7 +533,7 @@ class mass_state_kernel {
     std::array<deposits, 3> totals;  // per target state, of the current source node
     // The gains of one source node into every destination node, all target states: [species pair][destination], and one
     // pair's gains from one target state (contiguous in the destination: the loops run along it).
-    std::vector<Real> gains, pair_gains;
+    std::vector<Real> gains, pair_gains, budget_sums(2 * S_);
     for (std::size_t i = 0; i < n; ++i) {
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -624,26 +624,30 @@ class mass_state_kernel {
           }
         }
       }
+      // In the full scope the blocks' column sums give the budget (every destination k = 0..i, in order), summed while
+      // each block is still in cache: deposited[sp] and energy_gain[sp], independent chains per source species.
+      const bool budget = scope_ == kernel_scope::full;
+      if (budget) std::fill(budget_sums.begin(), budget_sums.end(), Real(0));
       for (std::size_t q = 0; q < count; ++q) {
         Real* B = blocks_.data() + block(i, jj0 + q - first_);
-        for (std::size_t p = 0; p < S_ * S_; ++p) B[p] += gains[p * count + q];
+        for (std::size_t p = 0; p < S_ * S_; ++p) B[p] = gains[p * count + q];  // each block written once
+        if (budget) {
+          const Real node = grid_.node_MeV(jj0 + q);
+          for (std::size_t sp = 0; sp < S_; ++sp) {
+            Real column = 0;
+            for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
+            budget_sums[sp] += column;
+            budget_sums[S_ + sp] += column * node;
+          }
+        }
       }
-    }
-    if (scope_ == kernel_scope::full) {
-      for (std::size_t i = 0; i < n; ++i)
+      if (budget)
         for (std::size_t sp = 0; sp < S_; ++sp) {
           const std::size_t src = i * S_ + sp;
-          Real deposited = 0, energy_gain = 0;
-          for (std::size_t k = 0; k <= i; ++k) {
-            Real column = 0;
-            for (std::size_t s = 0; s < S_; ++s) column += blocks_[block(i, k) + sp * S_ + s];
-            deposited += column;
-            energy_gain += column * grid_.node_MeV(first_ + k);
-          }
           // Two products per scattering: what the nodes did not receive went below the lowest node (the difference
           // makes the number budget exact; its size is checked against the quadrature in the tests).
-          underflow_number_[src] = 2 * loss_[src] - deposited;
-          injected_[src] = energy_gain + underflow_energy_[src] - grid_.node_MeV(first_ + i) * loss_[src];
+          underflow_number_[src] = 2 * loss_[src] - budget_sums[sp];
+          injected_[src] = budget_sums[S_ + sp] + underflow_energy_[src] - grid_.node_MeV(first_ + i) * loss_[src];
         }
     }
     (void)N;
