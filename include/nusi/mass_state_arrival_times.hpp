@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Arrival times of the coupled mass states behind the light front (docs/physics.md, "Arrival times of the mass
 // states"): the delay quantiles and histogram, the fraction within a window, of the detected neutrinos above threshold,
-// from the mass-state Monte Carlo with directions (mass_state_monte_carlo.hpp, plane-parallel geometry), the
+// from the mass-state Monte Carlo with directions (mass_state_monte_carlo.hpp, a point detector or plane-parallel), the
 // unscattered part integrated exactly. The result and its statistics are the paper model's (arrival_times.hpp).
 #pragma once
 
@@ -37,8 +37,11 @@ struct mass_state_arrival_time_options {
   std::uint64_t seed = 1;
   /// Window after the unscattered front [s]; default 12.4 s, the span of the Kamiokande-II burst.
   Real window_s = Real(12.4L);
-  /// Deflection model; the geometry is plane-parallel (the mass-state Monte Carlo's and the grid's).
+  /// Deflection model.
   angle_model angles = angle_model::three_dimensional;
+  /// Geometry of the three_dimensional model, as arrival_time_options::geometry: a point detector by default
+  /// (mass_state_monte_carlo_options::geometry); plane_parallel is the grid's. The planar models are plane-parallel.
+  monte_carlo_geometry geometry = monte_carlo_geometry::point_source;
   /// Probabilities of the reported delay quantiles, each in (0, 1).
   std::vector<Real> quantile_probabilities{Real(0.1L), Real(0.5L), Real(0.9L)};
   /// Edges [s] of the histogram of scattered arrivals; empty: two per decade, 1e-3 to 1e8 s.
@@ -176,11 +179,11 @@ Real mass_state_unscattered_detected(const mass_state_model<Real>& model,
 /// Arrival-time distribution of the detected neutrinos above threshold at distance D in the mass-state model (relics
 /// at rest): delay quantiles with batch errors and histogram, the fraction within options.window_s, per reference
 /// number (as mass_state_fractions::detected), from mass_state_monte_carlo with directions and recorded arrivals
-/// (plane-parallel geometry: delay = (path length - D)/c). The unscattered part is integrated exactly and the Monte
+/// (delay = (path length - D)/c in options.geometry). The unscattered part is integrated exactly and the Monte
 /// Carlo supplies the scattered part of every fraction; quantiles and the mean delay are over the Monte Carlo's
 /// arrivals, each weighted by its share of the detected flavour. Deterministic in options.seed.
 /// @throws nusi::invalid_argument on bad options (window_s, primaries in [1, 1e8], batches in [2, primaries],
-/// quantile_probabilities in (0, 1), delay_edges_s, max_energy_MeV above threshold, angles), emission or thermal
+/// quantile_probabilities in (0, 1), delay_edges_s, max_energy_MeV above threshold, angles, geometry), emission or thermal
 /// relics; nusi::numerical_error if the work bound or a quadrature fails.
 template <class Real, class Spectrum>
   requires(samplable_spectrum<Spectrum, Real> && energy_spectrum<Spectrum, Real>)
@@ -208,6 +211,9 @@ arrival_time_result<Real> mass_state_arrival_time_distribution(const mass_state_
   mc.seed = options.seed;
   mc.max_scatterings = options.max_scatterings;
   mc.angles = options.angles;
+  if (options.geometry != monte_carlo_geometry::point_source && options.geometry != monte_carlo_geometry::plane_parallel)
+    detail::throw_invalid(fn, "options.geometry", "point_source or plane_parallel", static_cast<int>(options.geometry));
+  mc.geometry = options.angles == angle_model::three_dimensional ? options.geometry : monte_carlo_geometry::plane_parallel;
   mc.record_arrivals = true;
   mc.max_recorded_arrivals = std::numeric_limits<std::uint64_t>::max();
   const auto run = mass_state_monte_carlo(model, emission, mc);  // validates the model, emission and angles

@@ -42,6 +42,11 @@ struct mass_state_monte_carlo_options {
   /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
   /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk).
   std::optional<angle_model> angles{};
+  /// Geometry of angles = three_dimensional (monte_carlo_geometry): plane_parallel (default: the grid's), or
+  /// point_source, each neutrino followed in space from a point source to the sphere r = D as the paper's Monte Carlo
+  /// does by default (delays of a point detector; the arrival angle is on the sky). The planar models are
+  /// plane-parallel.
+  monte_carlo_geometry geometry = monte_carlo_geometry::plane_parallel;
   /// With angles: record every arrival above threshold (mass_state_monte_carlo_result::arrivals) with its delay
   /// behind light, up to max_recorded_arrivals of them.
   bool record_arrivals = false;
@@ -53,10 +58,10 @@ template <class Real>
 struct mass_state_arrival {
   std::uint64_t primary;  ///< index of the emitted neutrino whose cascade it belongs to
   Real energy_MeV;
-  Real angle_rad;  ///< |theta| from the line of sight
+  Real angle_rad;  ///< |theta| from the line of sight (plane_parallel); the angle on the sky (point_source)
   std::size_t species;  ///< mass state * kinds + kind (mass_state_scattering::species_index)
-  /// (path length - D)/c [s], the plane-parallel geometry's delay behind light (detail::plane_parallel_step, as the
-  /// paper's Monte Carlo with monte_carlo_geometry::plane_parallel).
+  /// Delay behind light [s]: (path length - D)/c to the plane z = D (plane_parallel) or to the sphere r = D
+  /// (point_source), the steps of the paper's Monte Carlo (detail::plane_parallel_step, detail::point_source_step).
   Real delay_s;
   std::uint32_t generation;  ///< scatterings along its ancestry (0: unscattered)
 };
@@ -120,6 +125,7 @@ class mass_state_monte_carlo_engine {
                                 const std::vector<Real>& weights, const mass_state_monte_carlo_options& options)
       : model_(model), sc_(model.scattering()), emission_(emission), weights_(weights), opt_(options),
         rng_(options.seed), threshold_(model.setup().threshold_MeV),
+        point_source_(options.angles == angle_model::three_dimensional && options.geometry == monte_carlo_geometry::point_source),
         delay_scale_s_(model.setup().distance_cm / speed_of_light_cm_per_s<Real>) {
     S_ = sc_.species();
     for (std::size_t b = 0; b < 3; ++b) {
@@ -276,6 +282,8 @@ class mass_state_monte_carlo_engine {
   }
 
  private:
+  // With point_source_ (position, angle) are the state (s, b) of detail::point_source_step, units of D; at arrival
+  // advance() leaves the angle on the sky in `angle`.
   struct particle {
     Real energy;
     Real position;  // units of D
@@ -293,6 +301,12 @@ class mass_state_monte_carlo_engine {
       if (!(ell < 1 - p.position)) return false;
       p.position += ell;
       return true;
+    }
+    if (point_source_) {
+      Real sky_angle = 0;
+      if (point_source_step(p.position, p.angle, p.lag, ell, sky_angle)) return true;
+      p.angle = sky_angle;
+      return false;
     }
     return plane_parallel_step(p.position, p.angle, p.lag, ell);
   }
@@ -349,8 +363,19 @@ class mass_state_monte_carlo_engine {
     const Real m = mass_[b];
     rest.add(m);
     const Real E3 = m / 2 + y * p.energy, E4 = m / 2 + z * p.energy;
-    Real angle3 = p.angle, angle4 = p.angle;
-    if (opt_.angles) {
+    Real angle3 = p.angle, angle4 = p.angle, position3 = p.position, position4 = p.position;
+    if (point_source_) {
+      // Both products in space: p3 at azimuth phi = 2 pi u about the current direction, p4 at phi + pi (the paper's
+      // Monte Carlo's deflect_pair), with sin t = sqrt(h (2 - h)) from h = 1 - cos t.
+      using std::cos;
+      using std::sin;
+      using std::sqrt;
+      const Real h3 = std::min(m * z / E3, Real(2)), h4 = std::min(m * y / E4, Real(2));
+      const Real phi = 2 * boost::math::constants::pi<Real>() * uniform_open01<Real>(rng_);
+      const Real c = cos(phi), s = sin(phi);
+      deflect(position3, angle3, h3, sqrt(h3 * (2 - h3)), c, s);
+      deflect(position4, angle4, h4, sqrt(h4 * (2 - h4)), -c, -s);
+    } else if (opt_.angles) {
       // 1 - cos t = m (E - E_f + m/2)/(E E_f): m z/E_3 for the product at p3, m y/E_4 for p4 (no cancellation).
       const Real t3 = turn_from_one_minus_cos(m * z / E3), t4 = turn_from_one_minus_cos(m * y / E4);
       const Real u = uniform_open01<Real>(rng_);
@@ -369,8 +394,8 @@ class mass_state_monte_carlo_engine {
         angle4 = wrap(p.angle - sign * t4);
       }
     }
-    stack_.push_back({E3, p.position, proc.product3, angle3, p.lag, p.generation + 1});
-    stack_.push_back({E4, p.position, proc.product4, angle4, p.lag, p.generation + 1});
+    stack_.push_back({E3, position3, proc.product3, angle3, p.lag, p.generation + 1});
+    stack_.push_back({E4, position4, proc.product4, angle4, p.lag, p.generation + 1});
   }
 
   // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
@@ -421,6 +446,7 @@ class mass_state_monte_carlo_engine {
   mass_state_monte_carlo_options opt_;
   std::mt19937_64 rng_;
   Real threshold_;
+  bool point_source_;
   Real delay_scale_s_ = 0;  // D/c [s]
   std::size_t S_ = 0;
   std::array<Real, 3> mass_{}, reference_{};
@@ -453,6 +479,11 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
       *options.angles != angle_model::three_dimensional)
     detail::throw_invalid(fn, "options.angles", "unset, paper_eq8_additive, planar_random_walk or three_dimensional",
                           static_cast<int>(*options.angles));
+  if (options.geometry != monte_carlo_geometry::plane_parallel && options.geometry != monte_carlo_geometry::point_source)
+    detail::throw_invalid(fn, "options.geometry", "plane_parallel or point_source", static_cast<int>(options.geometry));
+  if (options.geometry == monte_carlo_geometry::point_source && options.angles != angle_model::three_dimensional)
+    detail::throw_invalid(fn, "options.geometry", "plane_parallel unless options.angles = three_dimensional (point_source follows "
+                          "directions in space)", "point_source");
   for (std::size_t b = 0; b < 3; ++b)
     if (!model.relic().at_rest(b))
       detail::throw_invalid(fn, "setup.relic.kinematics", "at_rest for every mass state (the Monte Carlo takes relics at rest; state " +

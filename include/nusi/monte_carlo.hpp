@@ -304,6 +304,36 @@ bool plane_parallel_step(Real& z, Real& theta, Real& lag, Real ell) {
   return true;
 }
 
+/// Path length minus radial distance from the source of the straight line through (s, b) up to s (units of D, the
+/// point_source state of `particle`), without cancellation: b^2/(r + s) ahead of the closest approach, r - s behind.
+template <class Real>
+Real point_source_radial_lag(Real s, Real b, Real r) {
+  return s > Real(0) ? b * b / (r + s) : r - s;
+}
+
+/// One free path ell (units of D) in the point-source geometry (monte_carlo_geometry::point_source): the neutrino at
+/// (s, b) (signed distance along its line from the closest approach, impact parameter) moves to s + ell; lag gains
+/// path minus radial advance. Returns false when the line reaches the sphere r = 1 first (lag completed there,
+/// sky_angle_rad = the angle between its direction and the radial one: its angle on the sky at a point detector), else
+/// true (at the scattering point). Shared by the paper's and the mass states' Monte Carlos.
+template <class Real>
+bool point_source_step(Real& s, Real b, Real& lag, Real ell, Real& sky_angle_rad) {
+  using std::atan2;
+  using std::sqrt;
+  const Real r = sqrt(s * s + b * b);
+  const Real q = point_source_radial_lag(s, b, r);
+  const Real s_exit = sqrt((1 - b) * (1 + b));  // the line meets r = D at s = s_exit
+  if (ell >= s_exit - s) {
+    lag += q - b * b / (1 + s_exit);
+    sky_angle_rad = atan2(b, s_exit);
+    return false;
+  }
+  const Real s2 = s + ell, r2 = sqrt(s2 * s2 + b * b);
+  lag += q - point_source_radial_lag(s2, b, r2);  // path - (r2 - r) along a straight line
+  s = s2;
+  return true;
+}
+
 template <class Real>
 struct particle {
   Real energy_MeV;
@@ -481,29 +511,16 @@ class monte_carlo_engine {
     }
   }
 
-  // r - s = r (1 - cos alpha) without cancellation (units of D).
-  static Real radial_lag(Real s, Real b, Real r) { return s > Real(0) ? b * b / (r + s) : r - s; }
-
   void transport(particle<Real> p, std::mt19937_64& rng, bool main_stream) {
-    using std::atan2;
-    using std::cos;
     using std::log;
-    using std::sqrt;
     const Real tau = column_ * bw_.sigma_total_cm2(p.energy_MeV);  // optical depth over D at this energy
     Real ell = -log(uniform_open01<Real>(rng)) / tau;               // free path, units of D (inf if tau = 0)
     if (point_source_) {
-      const Real s = p.s_or_z, b = p.b_or_theta;
-      const Real r = sqrt(s * s + b * b);
-      const Real q = radial_lag(s, b, r);
-      const Real s_exit = sqrt((1 - b) * (1 + b));  // the line meets r = D at s = s_exit
-      if (ell >= s_exit - s) {
-        p.lag += q - b * b / (1 + s_exit);
-        arrive(p, atan2(b, s_exit));
+      Real sky_angle = 0;
+      if (!point_source_step(p.s_or_z, p.b_or_theta, p.lag, ell, sky_angle)) {
+        arrive(p, sky_angle);
         return;
       }
-      const Real s2 = s + ell, r2 = sqrt(s2 * s2 + b * b);
-      p.lag += q - radial_lag(s2, b, r2);  // path - (r2 - r) along a straight line
-      p.s_or_z = s2;
     } else {
       if (!plane_parallel_step(p.s_or_z, p.b_or_theta, p.lag, ell)) {
         arrive(p, p.b_or_theta);
@@ -512,7 +529,6 @@ class monte_carlo_engine {
     }
     scatter(p, rng, main_stream);
   }
-
 
   void scatter(const particle<Real>& p, std::mt19937_64& rng, bool main_stream) {
     using std::sqrt;

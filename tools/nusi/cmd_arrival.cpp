@@ -145,7 +145,8 @@ struct arrival_command {
   }
 
   /// The mass-state model (relics at rest): the detected neutrinos' delays from the mass-state Monte Carlo in the
-  /// plane-parallel geometry, fractions per the detected flavour's antineutrinos at Earth without interactions.
+  /// paper model's geometry (a point detector for three_dimensional, plane-parallel for the planar models), fractions per
+  /// the detected flavour's antineutrinos at Earth without interactions.
   int run_mass_states(const nusi_tool::command& c, const nusi::arrival_time_options<double>& a) const {
     const nusi::mass_state_setup<double> setup = mass_states.setup(physics, mediator.mediator());
     if (setup.relic.kinematics == nusi::relic_kinematics::thermal)  // automatic: the library names a thermal state
@@ -158,17 +159,21 @@ struct arrival_command {
     o.seed = a.seed;
     o.window_s = a.window_s;
     o.angles = a.angles;
+    o.geometry = a.geometry;
     o.quantile_probabilities = a.quantile_probabilities;
     o.batches = a.batches;
+    const std::string geometry =
+        a.angles == nusi::angle_model::three_dimensional && a.geometry == nusi::monte_carlo_geometry::point_source ? "point_source"
+                                                                                                                 : "plane_parallel";
     const auto r = nusi::mass_state_arrival_time_distribution(
         model, std::span<const nusi::flavour_emission<double, nusi::pinched_spectrum<double>>>(emission), o);
     const std::string detected = setup.detection == nusi::detected_neutrinos::all
                                      ? "all neutrinos"
                                      : "anti-nu_" + mass_states.detected_flavor;
     return report(c, r, setup.interaction.med, setup.threshold_MeV, setup.exclusion_level,
-                  {{"relic_model", "mass-states"}, {"geometry", "plane_parallel"}, {"detected", detected}},
+                  {{"relic_model", "mass-states"}, {"geometry", geometry}, {"detected", detected}},
                   "F = N(E > threshold)/N(no interactions)", "detected: " + detected + " (fractions per their number at Earth without "
-                  "interactions), plane-parallel geometry\n");
+                  "interactions), " + (geometry == "point_source" ? std::string("point detector") : std::string("plane-parallel geometry")) + "\n");
   }
 
   int run(const nusi_tool::command& c) {
