@@ -1167,6 +1167,98 @@ class scan_result(result):
         """'ok' or 'numerical_error' (the job threw nusi::numerical_error)"""
 
 
+class mass_state_fractions_result(result):
+    """Fractions above threshold under the three-mass-state model (docs/physics.md, "Mass states"): the keys of `nusi propagate --relic-model mass-states --json`. Each fraction is relative to its own antineutrinos at Earth without interactions, all energies; an undefined one (none without interactions) is None (NaN in arrays)."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g(self) -> float | NDArray[np.float64]:
+        """log10 of the coupling g"""
+
+    @property
+    def detected_flavor(self) -> str | list[str]:
+        """the flavour whose antineutrinos are detected"""
+
+    @property
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """F of the detected neutrinos (the bound's F); 0 when an upper limit"""
+
+    @property
+    def fraction_is_upper_limit(self) -> bool | NDArray[np.bool_]:
+        """F is below its noise floor: only F < fraction_noise_floor is known"""
+
+    @property
+    def fraction_noise_floor(self) -> float | NDArray[np.float64]:
+        """the level below which F is rounding noise"""
+
+    @property
+    def fraction_above_threshold_by_flavor(self) -> dict[str, Any]:
+        """F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'"""
+
+    @property
+    def fraction_above_threshold_by_mass_state(self) -> dict[str, Any]:
+        """F of the antineutrinos of each mass state: keys '1', '2', '3'"""
+
+    @property
+    def fraction_all_neutrinos(self) -> float | NDArray[np.float64]:
+        """the paper's F: every neutrino of every kind above threshold per emitted one"""
+
+    @property
+    def emitted_fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """the emitted fraction above threshold on the grid (the g -> 0 value)"""
+
+    @property
+    def excluded(self) -> bool | NDArray[np.bool_]:
+        """F <= exclusion_level"""
+
+    @property
+    def exclusion_level(self) -> float | NDArray[np.float64]:
+        """the exclusion level on F"""
+
+    @property
+    def masses_eV(self) -> NDArray[np.float64]:
+        """the masses m1, m2, m3 [eV]"""
+
+    @property
+    def sum_masses_eV(self) -> float | NDArray[np.float64]:
+        """m1 + m2 + m3 [eV]"""
+
+    @property
+    def relic_density_per_state_per_helicity_per_cm3(self) -> float | NDArray[np.float64]:
+        """relic density per mass state and helicity [cm^-3]"""
+
+    @property
+    def mediator_width_MeV(self) -> float | NDArray[np.float64]:
+        """the mediator's width [MeV]"""
+
+
+class mass_state_bound_result(result):
+    """g_prop(M) under the three-mass-state model: the keys of `nusi bound propagation --relic-model mass-states --json` per mass."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
+        """log10 of the smallest g on the falling branch with F_detected <= level; when not found, the search edge"""
+
+    @property
+    def found(self) -> bool | NDArray[np.bool_]:
+        """whether F crosses the level inside the search interval"""
+
+    @property
+    def fraction_at_bound(self) -> float | NDArray[np.float64]:
+        """F at log10_g_bound (the level up to the tolerance when found)"""
+
+    @property
+    def evaluations(self) -> int | NDArray[np.int64]:
+        """transport solves used"""
+
+
 def km(length_km: ArrayLike) -> float | NDArray[np.float64]:
     """Radius or length given in km, returned in cm."""
 
@@ -1277,3 +1369,11 @@ def forecast_event_bound(log10_mass_MeV: ArrayLike, *, distance_cm: float = 1.54
 
 def scan(plan: str | None = None, *, threads: int = 1) -> scan_result:
     """Runs a scan plan (the tool's plan-file format, `nusi scan --print-plan`; default the library's default_scan_plan: 3 supernovae x 5 masses x (bound + 3 couplings)) on `threads` threads: g_prop(M), g_core(M), and F and N_2to4 at each (M, g)."""
+
+
+def mass_state_fractions(log10_mass_MeV: ArrayLike = -3.5, log10_g: ArrayLike = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, energy_bins: int = 400, min_energy_MeV: float = 0.01, max_energy_MeV: float = 200.0, resonance_nodes_per_core: float = 4.0, method: Literal['exact', 'odeint'] = 'exact', talbot_nodes: int = 0, odeint_abs_tol: float = 1e-13, odeint_rel_tol: float = 1e-09, threads: int = 1) -> mass_state_fractions_result:
+    """Fractions above threshold under the three-mass-state model (docs/physics.md, "Mass states"): mass states with mixing, relics of each state, s/t/u channels, the burst of electron antineutrinos with the pinched spectrum transported on the energy grid to distance_cm; F of the detected flavour's antineutrinos and by flavour and mass state. log10_mass_MeV and log10_g broadcast together (a record whose fields are arrays); many points run on `threads`."""
+
+
+def mass_state_bound(log10_mass_MeV: ArrayLike, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, energy_bins: int = 400, min_energy_MeV: float = 0.01, max_energy_MeV: float = 200.0, resonance_nodes_per_core: float = 4.0, method: Literal['exact', 'odeint'] = 'exact', talbot_nodes: int = 0, odeint_abs_tol: float = 1e-13, odeint_rel_tol: float = 1e-09, log10_g_min: float = -8.0, log10_g_max: float = 0.5496049320110481, bracket_step_dex: float = 0.25, log10_g_tolerance: float = 1e-06, max_iterations: int = 100, threads: int = 1) -> mass_state_bound_result:
+    """The propagation bound g_prop(M) under the three-mass-state model (mass_state_propagation_bound): F of the detected flavour's antineutrinos = exclusion_level solved in log10 g on the falling branch, at each mass of log10_mass_MeV (a number or an array; masses run on `threads`)."""

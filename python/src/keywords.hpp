@@ -15,6 +15,7 @@
 #include <nusi/detection/detectors.hpp>
 #include <nusi/detection/event_rates.hpp>
 #include <nusi/event_bound.hpp>
+#include <nusi/mass_states/setup.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_bound.hpp>
 #include <nusi/propagation_setup.hpp>
@@ -43,6 +44,13 @@ const choices<nusi::event_likelihood>& event_likelihood_names();
 const choices<nusi::normalisation>& normalisation_names();
 /// The library's detector keys (nusi::detector_key): "super-kamiokande", "hyper-kamiokande", "juno", "dune".
 const choices<nusi::galactic_detector>& galactic_detector_names();
+const choices<nusi::mass_ordering>& mass_ordering_names();
+const choices<nusi::channel_set>& channel_set_names();
+const choices<nusi::coupling_convention>& coupling_convention_names();
+const choices<nusi::relic_kinematics>& relic_kinematics_names();
+const choices<nusi::detected_neutrinos>& detected_neutrinos_names();
+/// "e", "mu", "tau" (nusi::flavour_name).
+const choices<nusi::flavour>& flavour_names();
 
 // --- groups ---------------------------------------------------------------------------------------------
 
@@ -90,6 +98,13 @@ const keyword_group<nusi::event_bound_options<double>>& event_keywords();
 /// mediator_kind, vector_angular_factor, g_A, G_F_per_MeV2, degeneracy, relative_tolerance, max_intervals.
 const keyword_group<nusi::core_inputs<double>>& core_keywords();
 
+/// mass_state_setup (docs/physics.md "Mass states") but its mediator's mass and coupling: ordering,
+/// lightest_mass_eV or sum_masses_eV, the mixing (theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2,
+/// dm3l_eV2; None: NuFIT 5.2 for the ordering, the ones not given filled from it as the tool does), coupling_flavors,
+/// channels, nature, mediator_kind, coupling_convention, relic_kinematics, relic_density_per_helicity_per_cm3,
+/// cmb_temperature_K, at_rest_max_momentum_ratio, distance_cm, threshold_MeV, exclusion_level, detected_flavour,
+/// detection.
+const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords();
 // --- common parameters ------------------------------------------------------------------------------------
 
 /// log10_mass_MeV and log10_g of one point (arrays broadcast together when `arrays`), defaults the setup's
