@@ -12,6 +12,8 @@
 #include <system_error>
 #include <tuple>
 
+#include <nusi/diffuse/transport.hpp>
+
 namespace nusi_python {
 
 // A member of the struct a group sets, by its path: AT(relic.mass_MeV).
@@ -282,6 +284,32 @@ const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords()
     k.choice<nusi::detected_neutrinos>("detection", AT(detection), detected_neutrinos_names(),
                                        "what the detected fraction counts: the detected flavour's antineutrinos, or all "
                                        "neutrinos (the paper's F)");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords() {
+  using S = nusi::diffuse_setup<double>;
+  static const auto g = [] {
+    keyword_group<S> k;
+    add_mass_state_model(k, AT(interaction), AT(spectrum), AT(relic), false);
+    k.real("hubble_km_s_Mpc", AT(cosmo.hubble_km_s_Mpc), "Hubble constant H0 [km/s/Mpc] (Planck 2018)");
+    k.real("omega_m", AT(cosmo.omega_m), "matter density Omega_m of flat Lambda-CDM (Planck 2018)");
+    k.real("max_redshift", AT(max_redshift), "largest source redshift, in (0, 20]");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords() {
+  static const auto g = [] {
+    keyword_group<nusi::diffuse_options<double>> k;
+    k.real("min_energy_MeV", AT(min_energy_MeV), "lowest comoving energy node [MeV]");
+    k.real("max_energy_MeV", AT(max_energy_MeV), "highest comoving energy node [MeV]");
+    k.count<std::size_t>("energy_bins", AT(energy_bins), "energy nodes, log-spaced, in [8, 20000]");
+    k.count<std::size_t>("redshift_steps", AT(redshift_steps), "steps in ln(1+z), independent of the energy grid, in [1, 100000]");
+    k.real("source_panel_width", AT(source_panel_width), "largest panel in ln(1+z) of the source quadrature (3-point Gauss each)");
     return k;
   }();
   return g;

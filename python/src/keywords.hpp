@@ -24,6 +24,13 @@
 
 #include "api.hpp"
 
+namespace nusi {  // diffuse/transport.hpp, included by the files that bind it (it is long to compile)
+template <class Real>
+struct diffuse_setup;
+template <class Real>
+struct diffuse_options;
+}  // namespace nusi
+
 namespace nusi_python {
 
 // --- enumerations by name (the enumerators' names) -------------------------------------------------------
@@ -105,6 +112,13 @@ const keyword_group<nusi::core_inputs<double>>& core_keywords();
 /// cmb_temperature_K, at_rest_max_momentum_ratio, distance_cm, threshold_MeV, exclusion_level, detected_flavour,
 /// detection.
 const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords();
+/// diffuse_setup but its mediator's mass and coupling: the mass-state model's keywords as mass_state_setup_keywords()
+/// without the relic kinematics (the diffuse solver takes relics at rest), the cosmology (hubble_km_s_Mpc, omega_m)
+/// and max_redshift.
+const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords();
+/// diffuse_options: min_energy_MeV, max_energy_MeV, energy_bins, redshift_steps, source_panel_width.
+const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords();
+
 // --- common parameters ------------------------------------------------------------------------------------
 
 /// log10_mass_MeV and log10_g of one point (arrays broadcast together when `arrays`), defaults the setup's

@@ -43,4 +43,5 @@ PYBIND11_MODULE(nusi, m) {
   bind_events(m);
   bind_scan(m);
   bind_mass_states(m);
+  bind_diffuse(m);
 }

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
-# The three-mass-state model from Python: mass_state_fractions and mass_state_bound against the tool's --json (same
-# headers, compiler and flags, doubles printed to round-trip: equal to the last bit), their physical limits, arrays
-# against a Python loop, and bad input rejected with the keyword named. Small grids keep each test well under a second.
+# The three-mass-state model and the diffuse background from Python: mass_state_fractions, mass_state_bound and
+# diffuse against the tool's --json (same headers, compiler and flags, doubles printed to round-trip: equal to the
+# last bit), their physical limits, arrays against a Python loop, and bad input rejected with the keyword named. Small
+# grids keep each test well under a second.
 import numpy as np
 import pytest
 
@@ -115,6 +116,54 @@ def test_mass_state_bound_is_where_the_fraction_reaches_the_level():
     assert r.fraction_above_threshold == pytest.approx(r.exclusion_level, rel=1e-4)
 
 
+DIFFUSE_GRID = dict(energy_bins=40, redshift_steps=8)
+DIFFUSE_GRID_FLAGS = ["--energy-bins", 40, "--redshift-steps", 8]
+DIFFUSE_ARRAYS = ("energy_MeV", "attenuation_e", "attenuation_mu", "attenuation_tau", "attenuation_anti_e", "flux_e",
+                  "flux_mu", "flux_tau", "free_flux_e", "free_flux_mu", "free_flux_tau", "flux_anti_e", "free_flux_anti_e")
+
+
+def check_diffuse_equals_tool(got, expected):
+    for key in DIFFUSE_ARRAYS:
+        assert list(got[key]) == expected[key], key
+    assert got.budgets == expected["budgets"]
+    assert set(got.events) == set(expected["events"])
+    for name, e in got.events.items():
+        x = expected["events"][name]
+        assert list(e["window_MeV"]) == x["window_MeV"]
+        assert e["events"] == x["events"]
+        assert e["events_without_interactions"] == x["events_without_interactions"]
+        for key in ("bin_edges_MeV", "events_per_bin", "events_per_bin_without_interactions"):
+            assert list(e[key]) == x[key], key
+
+
+def test_diffuse_dsnb_equals_tool(tool):
+    expected = tool("diffuse", "--log10-mass-MeV", -2.7, "--log10-g", -3.0, *DIFFUSE_GRID_FLAGS, "--nature", "dirac",
+                    "--exposure-years", 5, "--juno-efficiency", 0.6)
+    got = nusi.diffuse(-2.7, -3.0, nature="dirac", exposure_years=5.0, juno_signal_efficiency=0.6, **DIFFUSE_GRID)
+    assert set(got.events) == {"Super-Kamiokande-Gd", "JUNO"}
+    check_diffuse_equals_tool(got, expected)
+
+
+def test_diffuse_power_law_equals_tool(tool):
+    expected = tool("diffuse", "--log10-mass-MeV", -2.7, "--log10-g", -3.0, *DIFFUSE_GRID_FLAGS, "--source", "power-law",
+                    "--spectral-index", 2.2, "--source-composition", "equal-mass-states", "--energy-min-MeV", 2,
+                    "--energy-max-MeV", 1000, "--source-evolution", "constant")
+    got = nusi.diffuse(-2.7, -3.0, source="power_law", spectral_index=2.2, composition_equal_mass_states=True,
+                       min_energy_MeV=2.0, max_energy_MeV=1e3, source_evolution="constant", **DIFFUSE_GRID)
+    assert got.events == {}
+    check_diffuse_equals_tool(got, expected)
+
+
+def test_diffuse_vanishing_coupling():
+    # g -> 0: the relic background is transparent, every attenuation is 1. The deviation scales as g^4 (6e-6 measured at
+    # log10 g = -10, 6e-10 at -12, so 6e-14 here) beside rounding; 1e-12 holds both.
+    d = nusi.diffuse(-2.7, -14.0, **DIFFUSE_GRID)
+    for key in ("attenuation_e", "attenuation_mu", "attenuation_tau", "attenuation_anti_e"):
+        assert np.max(np.abs(d[key] - 1)) < 1e-12, key
+    for name, e in d.events.items():
+        assert e["events"] == pytest.approx(e["events_without_interactions"], rel=1e-12), name
+
+
 def test_bad_mass_state_input_names_the_keyword():
     with pytest.raises(ValueError, match=r"nusi.mass_state_fractions: relic_kinematics must be one of .*got 'moving'"):
         nusi.mass_state_fractions(relic_kinematics="moving")
@@ -131,3 +180,14 @@ def test_bad_mass_state_bound_input_names_the_keyword():
         nusi.mass_state_bound(-3.0, channels="t")
     with pytest.raises(ValueError, match=r"log10_mass_MeV"):
         nusi.mass_state_bound([-3.0, 11.0])
+
+
+def test_bad_diffuse_input_names_the_keyword():
+    with pytest.raises(ValueError, match=r"nusi.diffuse: source must be one of 'dsnb', 'power_law', got 'sn'"):
+        nusi.diffuse(source="sn")
+    with pytest.raises(ValueError, match=r"spectral_index must be given only with source='power_law'"):
+        nusi.diffuse(spectral_index=2.0, **DIFFUSE_GRID)
+    with pytest.raises(ValueError, match=r"options.energy_bins"):  # the library's check, its message
+        nusi.diffuse(energy_bins=4)
+    with pytest.raises(TypeError, match=r"unexpected keyword argument 'relic_kinematics'"):  # relics at rest only
+        nusi.diffuse(relic_kinematics="thermal")
