@@ -1167,6 +1167,162 @@ class scan_result(result):
         """'ok' or 'numerical_error' (the job threw nusi::numerical_error)"""
 
 
+class mass_state_fractions_result(result):
+    """Fractions above threshold under the three-mass-state model (docs/physics.md, "Mass states"): the keys of `nusi propagate --relic-model mass-states --json`. Each fraction is relative to its own antineutrinos at Earth without interactions, all energies; an undefined one (none without interactions) is None (NaN in arrays)."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g(self) -> float | NDArray[np.float64]:
+        """log10 of the coupling g"""
+
+    @property
+    def detected_flavor(self) -> str | list[str]:
+        """the flavour whose antineutrinos are detected"""
+
+    @property
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """F of the detected neutrinos (the bound's F); 0 when an upper limit"""
+
+    @property
+    def fraction_is_upper_limit(self) -> bool | NDArray[np.bool_]:
+        """F is below its noise floor: only F < fraction_noise_floor is known"""
+
+    @property
+    def fraction_noise_floor(self) -> float | NDArray[np.float64]:
+        """the level below which F is rounding noise"""
+
+    @property
+    def fraction_above_threshold_by_flavor(self) -> dict[str, Any]:
+        """F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'"""
+
+    @property
+    def fraction_above_threshold_by_mass_state(self) -> dict[str, Any]:
+        """F of the antineutrinos of each mass state: keys '1', '2', '3'"""
+
+    @property
+    def fraction_all_neutrinos(self) -> float | NDArray[np.float64]:
+        """the paper's F: every neutrino of every kind above threshold per emitted one"""
+
+    @property
+    def emitted_fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """the emitted fraction above threshold on the grid (the g -> 0 value)"""
+
+    @property
+    def excluded(self) -> bool | NDArray[np.bool_]:
+        """F <= exclusion_level"""
+
+    @property
+    def exclusion_level(self) -> float | NDArray[np.float64]:
+        """the exclusion level on F"""
+
+    @property
+    def masses_eV(self) -> NDArray[np.float64]:
+        """the masses m1, m2, m3 [eV]"""
+
+    @property
+    def sum_masses_eV(self) -> float | NDArray[np.float64]:
+        """m1 + m2 + m3 [eV]"""
+
+    @property
+    def relic_density_per_state_per_helicity_per_cm3(self) -> float | NDArray[np.float64]:
+        """relic density per mass state and helicity [cm^-3]"""
+
+    @property
+    def mediator_width_MeV(self) -> float | NDArray[np.float64]:
+        """the mediator's width [MeV]"""
+
+
+class mass_state_bound_result(result):
+    """g_prop(M) under the three-mass-state model: the keys of `nusi bound propagation --relic-model mass-states --json` per mass."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g_bound(self) -> float | NDArray[np.float64]:
+        """log10 of the smallest g on the falling branch with F_detected <= level; when not found, the search edge"""
+
+    @property
+    def found(self) -> bool | NDArray[np.bool_]:
+        """whether F crosses the level inside the search interval"""
+
+    @property
+    def fraction_at_bound(self) -> float | NDArray[np.float64]:
+        """F at log10_g_bound (the level up to the tolerance when found)"""
+
+    @property
+    def evaluations(self) -> int | NDArray[np.int64]:
+        """transport solves used"""
+
+
+class diffuse_result(result):
+    """A diffuse flux today through the relic background (docs/physics.md, "Diffuse fluxes"): the keys of `nusi diffuse --json`. Arrays per comoving energy node; attenuation = flux / flux of the same run without interactions, by flavour (neutrinos plus antineutrinos; anti_e: electron antineutrinos alone); fluxes in cm^-2 s^-1 MeV^-1."""
+
+    @property
+    def energy_MeV(self) -> NDArray[np.float64]:
+        """comoving energy nodes today [MeV]"""
+
+    @property
+    def attenuation_e(self) -> NDArray[np.float64]:
+        """flux / free flux of flavour e (nu + nubar)"""
+
+    @property
+    def attenuation_mu(self) -> NDArray[np.float64]:
+        """flux / free flux of flavour mu (nu + nubar)"""
+
+    @property
+    def attenuation_tau(self) -> NDArray[np.float64]:
+        """flux / free flux of flavour tau (nu + nubar)"""
+
+    @property
+    def attenuation_anti_e(self) -> NDArray[np.float64]:
+        """flux / free flux of the electron antineutrinos"""
+
+    @property
+    def flux_e(self) -> NDArray[np.float64]:
+        """flux of flavour e (nu + nubar) [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def flux_mu(self) -> NDArray[np.float64]:
+        """flux of flavour mu (nu + nubar) [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def flux_tau(self) -> NDArray[np.float64]:
+        """flux of flavour tau (nu + nubar) [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def free_flux_e(self) -> NDArray[np.float64]:
+        """flux of flavour e without interactions [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def free_flux_mu(self) -> NDArray[np.float64]:
+        """flux of flavour mu without interactions [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def free_flux_tau(self) -> NDArray[np.float64]:
+        """flux of flavour tau without interactions [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def flux_anti_e(self) -> NDArray[np.float64]:
+        """flux of electron antineutrinos [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def free_flux_anti_e(self) -> NDArray[np.float64]:
+        """flux of electron antineutrinos without interactions [cm^-2 s^-1 MeV^-1]"""
+
+    @property
+    def budgets(self) -> dict[str, Any]:
+        """emitted_number_per_Mpc3, scatterings_per_Mpc3, number_budget_relative_error, energy_budget_relative_error, redshift_loss_fraction, products_below_grid_per_Mpc3, emitted_above_grid_fraction, grid_shift_nodes"""
+
+    @property
+    def events(self) -> dict[str, Any]:
+        """source 'dsnb': per detector name (Super-Kamiokande-Gd, JUNO) a dict of window_MeV, events, events_without_interactions, bin_edges_MeV, events_per_bin, events_per_bin_without_interactions; else empty"""
+
+
 def km(length_km: ArrayLike) -> float | NDArray[np.float64]:
     """Radius or length given in km, returned in cm."""
 
@@ -1277,3 +1433,15 @@ def forecast_event_bound(log10_mass_MeV: ArrayLike, *, distance_cm: float = 1.54
 
 def scan(plan: str | None = None, *, threads: int = 1) -> scan_result:
     """Runs a scan plan (the tool's plan-file format, `nusi scan --print-plan`; default the library's default_scan_plan: 3 supernovae x 5 masses x (bound + 3 couplings)) on `threads` threads: g_prop(M), g_core(M), and F and N_2to4 at each (M, g)."""
+
+
+def mass_state_fractions(log10_mass_MeV: ArrayLike = -3.5, log10_g: ArrayLike = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, energy_bins: int = 400, min_energy_MeV: float = 0.01, max_energy_MeV: float = 200.0, resonance_nodes_per_core: float = 4.0, method: Literal['exact', 'odeint'] = 'exact', talbot_nodes: int = 0, odeint_abs_tol: float = 1e-13, odeint_rel_tol: float = 1e-09, threads: int = 1) -> mass_state_fractions_result:
+    """Fractions above threshold under the three-mass-state model (docs/physics.md, "Mass states"): mass states with mixing, relics of each state, s/t/u channels, the burst of electron antineutrinos with the pinched spectrum transported on the energy grid to distance_cm; F of the detected flavour's antineutrinos and by flavour and mass state. log10_mass_MeV and log10_g broadcast together (a record whose fields are arrays); many points run on `threads`."""
+
+
+def mass_state_bound(log10_mass_MeV: ArrayLike, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, energy_bins: int = 400, min_energy_MeV: float = 0.01, max_energy_MeV: float = 200.0, resonance_nodes_per_core: float = 4.0, method: Literal['exact', 'odeint'] = 'exact', talbot_nodes: int = 0, odeint_abs_tol: float = 1e-13, odeint_rel_tol: float = 1e-09, log10_g_min: float = -8.0, log10_g_max: float = 0.5496049320110481, bracket_step_dex: float = 0.25, log10_g_tolerance: float = 1e-06, max_iterations: int = 100, threads: int = 1) -> mass_state_bound_result:
+    """The propagation bound g_prop(M) under the three-mass-state model (mass_state_propagation_bound): F of the detected flavour's antineutrinos = exclusion_level solved in log10 g on the falling branch, at each mass of log10_mass_MeV (a number or an array; masses run on `threads`)."""
+
+
+def diffuse(log10_mass_MeV: float = -2.7, log10_g: float = -3.0, *, source: Literal['dsnb', 'power_law'] = 'dsnb', source_evolution: Literal['sfr_yuksel2008', 'constant'] = 'sfr_yuksel2008', spectral_index: float = 2.5, composition_flavour_ratio: ArrayLike = ..., composition_equal_mass_states: bool = False, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float = 0.1, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, hubble_km_s_Mpc: float = 67.36, omega_m: float = 0.3153, max_redshift: float = 5.0, min_energy_MeV: float = 1.0, max_energy_MeV: float = 100.0, energy_bins: int = 300, redshift_steps: int = 96, source_panel_width: float = 0.05, exposure_years: float = 10.0, skgd_signal_efficiency: float = 0.9, juno_signal_efficiency: float = 0.5) -> diffuse_result:
+    """A diffuse flux (the DSNB, or a power law E^-spectral_index) through the expanding relic background of three mass states with s/t/u scattering (docs/physics.md, "Diffuse fluxes"), run with and without interactions: the attenuation by flavour, the fluxes today, the budgets and, for the DSNB, the inverse-beta-decay events in SK-Gd and JUNO (as `nusi diffuse`)."""

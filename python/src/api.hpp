@@ -13,6 +13,7 @@
 #include <functional>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -480,6 +481,26 @@ class result_type {
   }
   /// A one-dimensional float array field (stacked along a trailing axis for many records).
   result_type& array(const std::string& name, const std::string& doc, std::function<std::vector<double>(const Source&)> get);
+  /// A dict of float fields by key (the tool's --json objects such as {"e": F_e, "mu": ..}): get(s, k) is the value
+  /// of keys[k], or nothing where it is undefined (None; NaN in the arrays of many records).
+  result_type& keyed(const std::string& name, const std::string& doc, std::vector<std::string> keys,
+                     std::function<std::optional<double>(const Source&, std::size_t)> get) {
+    return add(name, "dict[str, Any]", doc, [keys, get](const std::vector<const Source*>& s, const std::vector<py::ssize_t>* shape) -> py::object {
+      py::dict out;
+      for (std::size_t k = 0; k < keys.size(); ++k) {
+        if (!shape) {
+          const auto v = get(*s[0], k);
+          out[py::str(keys[k])] = v ? py::object(py::float_(*v)) : py::object(py::none());
+          continue;
+        }
+        py::array_t<double> a(*shape);
+        double* p = a.mutable_data();
+        for (std::size_t e = 0; e < s.size(); ++e) p[e] = get(*s[e], k).value_or(std::numeric_limits<double>::quiet_NaN());
+        out[py::str(keys[k])] = std::move(a);
+      }
+      return out;
+    });
+  }
   /// Any other value, built by get (a list of them for many records); annotation for the stub.
   result_type& object(const std::string& name, const std::string& annotation, const std::string& doc,
                       std::function<py::object(const Source&)> get) {

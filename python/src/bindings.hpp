@@ -17,5 +17,7 @@ void bind_bounds(py::module_& m);          // bind_bounds.cpp: propagation_bound
 void bind_monte_carlo(py::module_& m);     // bind_monte_carlo.cpp: monte_carlo.hpp, arrival_times.hpp
 void bind_events(py::module_& m);          // bind_events.cpp: detection/, event_bound.hpp
 void bind_scan(py::module_& m);            // bind_scan.cpp: scan.hpp
+void bind_mass_states(py::module_& m);     // bind_mass_states.cpp: mass_states.hpp, transport/mass_state_propagate.hpp, mass_state_bound.hpp
+void bind_diffuse(py::module_& m);         // bind_diffuse.cpp: diffuse.hpp
 
 }  // namespace nusi_python

@@ -12,6 +12,8 @@
 #include <system_error>
 #include <tuple>
 
+#include <nusi/diffuse/transport.hpp>
+
 namespace nusi_python {
 
 // A member of the struct a group sets, by its path: AT(relic.mass_MeV).
@@ -96,6 +98,39 @@ const choices<nusi::galactic_detector>& galactic_detector_names() {
   return t;
 }
 
+const choices<nusi::mass_ordering>& mass_ordering_names() {
+  static const choices<nusi::mass_ordering> t{{"normal", nusi::mass_ordering::normal}, {"inverted", nusi::mass_ordering::inverted}};
+  return t;
+}
+const choices<nusi::channel_set>& channel_set_names() {
+  static const choices<nusi::channel_set> t{{"s", nusi::channel_set::s}, {"stu", nusi::channel_set::stu}};
+  return t;
+}
+const choices<nusi::coupling_convention>& coupling_convention_names() {
+  static const choices<nusi::coupling_convention> t{{"paper", nusi::coupling_convention::paper},
+                                                    {"lagrangian", nusi::coupling_convention::lagrangian}};
+  return t;
+}
+const choices<nusi::relic_kinematics>& relic_kinematics_names() {
+  static const choices<nusi::relic_kinematics> t{{"thermal", nusi::relic_kinematics::thermal},
+                                                 {"at_rest", nusi::relic_kinematics::at_rest},
+                                                 {"automatic", nusi::relic_kinematics::automatic}};
+  return t;
+}
+const choices<nusi::detected_neutrinos>& detected_neutrinos_names() {
+  static const choices<nusi::detected_neutrinos> t{{"flavour_antineutrinos", nusi::detected_neutrinos::flavour_antineutrinos},
+                                                   {"all", nusi::detected_neutrinos::all}};
+  return t;
+}
+const choices<nusi::flavour>& flavour_names() {
+  static const choices<nusi::flavour> t = [] {
+    choices<nusi::flavour> out;
+    for (auto f : {nusi::flavour::e, nusi::flavour::mu, nusi::flavour::tau}) out.emplace_back(std::string(nusi::flavour_name(f)), f);
+    return out;
+  }();
+  return t;
+}
+
 // --- groups -----------------------------------------------------------------------------------------------
 
 namespace {
@@ -140,6 +175,141 @@ const keyword_group<nusi::propagation_setup<double>>& setup_keywords() {
     k.choice<nusi::relic_mass_check>("relic_mass_check", AT(relic.mass_check), relic_mass_check_names(),
                                      "'plausible': relic_mass_MeV must lie in [1e-4, 10] eV (catches eV given for MeV)");
     add_mediator_details(k, [](S& s) -> nusi::mediator<double>& { return s.med; });
+    return k;
+  }();
+  return g;
+}
+
+namespace {
+/// The mass-state model's keywords on any struct holding its interaction, spectrum options and relic options (reached
+/// by inter, spec, relic), in the order they must be applied: the ordering before the mixing (the mixing not given is
+/// NuFIT 5.2 for it), lightest_mass_eV just before sum_masses_eV (the sum checks whether the lightest mass was given
+/// too). Defaults are the struct's; the optional members (sum, mixing, relic density) default to None when unset.
+template <class T, class Inter, class Spec, class Relic>
+void add_mass_state_model(keyword_group<T>& k, Inter inter, Spec spec, Relic relic, bool kinematics) {
+  const T d = k.make_default();
+  T copy = d;
+  const nusi::neutrino_spectrum_options<double> s0 = spec(copy);
+  k.template choice<nusi::mass_ordering>("ordering", [spec](T& t) -> nusi::mass_ordering& { return spec(t).ordering; }, mass_ordering_names(),
+                                         "neutrino mass ordering (normal: m1 < m2 < m3; inverted: m3 < m1 < m2)");
+  k.add({"lightest_mass_eV", "float", default_text(s0.lightest_mass_eV),
+         "lightest mass (m1 normal, m3 inverted) [eV], >= 0; replaces the default sum_masses_eV when given"},
+        [spec](T& t, const arguments& a, std::size_t i) {
+          spec(t).lightest_mass_eV = a.real(i);
+          spec(t).sum_masses_eV.reset();
+        });
+  k.add({"sum_masses_eV", s0.sum_masses_eV ? "float" : "float | None", s0.sum_masses_eV ? default_text(*s0.sum_masses_eV) : "None",
+         "sum of the three masses [eV], instead of lightest_mass_eV (at least the ordering's minimum)"},
+        [spec](T& t, const arguments& a, std::size_t i) {
+          if (a.given(i - 1))  // lightest_mass_eV is the keyword before this one
+            raise_value_error(a.function(), a.name(i), "given alone (lightest_mass_eV or sum_masses_eV, not both)", a[i]);
+          spec(t).sum_masses_eV = a.real(i);
+        });
+  using M = nusi::mixing_parameters<double>;
+  const auto mixing = [&k, spec](const char* name, double M::*member, const char* doc) {
+    k.add({name, "float | None", "None", doc}, [spec, member](T& t, const arguments& a, std::size_t i) {
+      auto& s = spec(t);
+      if (!s.mixing) s.mixing = nusi::nufit_5_2<double>(s.ordering);
+      (*s.mixing).*member = a.real(i);
+    });
+  };
+  const std::string nufit = " (None: NuFIT 5.2 for the ordering)";
+  mixing("theta12_deg", &M::theta12_deg, ("mixing angle theta_12 [deg], in [0, 90]" + nufit).c_str());
+  mixing("theta13_deg", &M::theta13_deg, ("mixing angle theta_13 [deg], in [0, 90]" + nufit).c_str());
+  mixing("theta23_deg", &M::theta23_deg, ("mixing angle theta_23 [deg], in [0, 90]" + nufit).c_str());
+  mixing("delta_cp_deg", &M::delta_cp_deg, ("Dirac CP phase [deg], in [0, 360]" + nufit).c_str());
+  mixing("dm21_eV2", &M::delta_m2_21_eV2, ("Delta m^2_21 [eV^2], > 0" + nufit).c_str());
+  mixing("dm3l_eV2", &M::abs_delta_m2_3l_eV2, ("|Delta m^2_3l| [eV^2] (Delta m^2_31 normal, -Delta m^2_32 inverted), > 0" + nufit).c_str());
+  std::string flavours;
+  for (std::size_t f = 0; f < 3; ++f)
+    if (inter(copy).pattern.entries[f][f] != 0) flavours += (flavours.empty() ? "" : ",") + flavour_names()[f].first;
+  k.add({"coupling_flavors", "str", default_text(flavours),
+         "flavours the mediator couples to, equally, comma-separated ('e,mu,tau', 'tau')"},
+        [inter](T& t, const arguments& a, std::size_t i) {
+          const std::string text = a.text(i);
+          nusi::flavour_coupling_pattern<double> pattern;
+          std::size_t start = 0;
+          while (true) {
+            const std::size_t end = text.find(',', start);
+            const std::string item = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+            bool known = false;
+            for (const auto& [name, f] : flavour_names())
+              if (item == name) {
+                known = true;
+                pattern.entries[static_cast<std::size_t>(f)][static_cast<std::size_t>(f)] = 1;
+              }
+            if (!known) raise_value_error(a.function(), a.name(i), "a comma-separated list of 'e', 'mu', 'tau'", a[i]);
+            if (end == std::string::npos) break;
+            start = end + 1;
+          }
+          inter(t).pattern = pattern;
+        });
+  k.template choice<nusi::channel_set>("channels", [inter](T& t) -> nusi::channel_set& { return inter(t).channels; }, channel_set_names(),
+                                       "'s' (the resonant s channel alone, as the paper) or 'stu' (s, t, u and their interference)");
+  k.template choice<nusi::neutrino_nature>("nature", [inter](T& t) -> nusi::neutrino_nature& { return inter(t).nature; },
+                                           neutrino_nature_names(), "Majorana or Dirac neutrinos");
+  k.template choice<nusi::mediator_kind>("mediator_kind", [inter](T& t) -> nusi::mediator_kind& { return inter(t).med.kind; },
+                                         mediator_kind_names(), "scalar or vector mediator (the model computes the vector's amplitudes)");
+  k.template choice<nusi::coupling_convention>("coupling_convention",
+                                               [inter](T& t) -> nusi::coupling_convention& { return inter(t).convention; },
+                                               coupling_convention_names(),
+                                               "'paper' (each channel's width g^2 M/(4 pi)) or 'lagrangian' (the Lagrangian's coupling)");
+  if (kinematics) {
+    k.template choice<nusi::relic_kinematics>("relic_kinematics", [relic](T& t) -> nusi::relic_kinematics& { return relic(t).kinematics; },
+                                              relic_kinematics_names(),
+                                              "relic momenta: thermal (Fermi-Dirac at T_nu0), at_rest (needs every mass > 0) or "
+                                              "automatic (at rest where p_rms/m <= at_rest_max_momentum_ratio)");
+    k.real("at_rest_max_momentum_ratio", [relic](T& t) -> double& { return relic(t).at_rest_max_momentum_ratio; },
+           "relic_kinematics = 'automatic': a state is at rest when p_rms/m is at most this");
+  }
+  const auto density = relic(copy).density_per_helicity_per_cm3;
+  k.add({"relic_density_per_helicity_per_cm3", density ? "float" : "float | None", density ? default_text(*density) : "None",
+         "relic density per mass state and helicity today [cm^-3] (None: from T_nu0, 56.0)"},
+        [relic](T& t, const arguments& a, std::size_t i) { relic(t).density_per_helicity_per_cm3 = a.real(i); });
+  k.real("cmb_temperature_K", [relic](T& t) -> double& { return relic(t).cmb_temperature_K; },
+         "CMB temperature today [K]; T_nu0 = (4/11)^(1/3) of it");
+}
+}  // namespace
+
+const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords() {
+  using S = nusi::mass_state_setup<double>;
+  static const auto g = [] {
+    keyword_group<S> k;
+    add_mass_state_model(k, AT(interaction), AT(spectrum), AT(relic), true);
+    k.real("distance_cm", AT(distance_cm), "distance D to the supernova [cm] (nusi.kpc(x) converts)");
+    k.real("threshold_MeV", AT(threshold_MeV), "detection threshold of the fractions above threshold [MeV]");
+    k.real("exclusion_level", AT(exclusion_level), "excluded where the detected fraction is <= exclusion_level");
+    k.choice<nusi::flavour>("detected_flavour", AT(detected_flavour), flavour_names(),
+                            "flavour whose antineutrinos are detected (inverse beta decay: 'e')");
+    k.choice<nusi::detected_neutrinos>("detection", AT(detection), detected_neutrinos_names(),
+                                       "what the detected fraction counts: the detected flavour's antineutrinos, or all "
+                                       "neutrinos (the paper's F)");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords() {
+  using S = nusi::diffuse_setup<double>;
+  static const auto g = [] {
+    keyword_group<S> k;
+    add_mass_state_model(k, AT(interaction), AT(spectrum), AT(relic), false);
+    k.real("hubble_km_s_Mpc", AT(cosmo.hubble_km_s_Mpc), "Hubble constant H0 [km/s/Mpc] (Planck 2018)");
+    k.real("omega_m", AT(cosmo.omega_m), "matter density Omega_m of flat Lambda-CDM (Planck 2018)");
+    k.real("max_redshift", AT(max_redshift), "largest source redshift, in (0, 20]");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords() {
+  static const auto g = [] {
+    keyword_group<nusi::diffuse_options<double>> k;
+    k.real("min_energy_MeV", AT(min_energy_MeV), "lowest comoving energy node [MeV]");
+    k.real("max_energy_MeV", AT(max_energy_MeV), "highest comoving energy node [MeV]");
+    k.count<std::size_t>("energy_bins", AT(energy_bins), "energy nodes, log-spaced, in [8, 20000]");
+    k.count<std::size_t>("redshift_steps", AT(redshift_steps), "steps in ln(1+z), independent of the energy grid, in [1, 100000]");
+    k.real("source_panel_width", AT(source_panel_width), "largest panel in ln(1+z) of the source quadrature (3-point Gauss each)");
     return k;
   }();
   return g;

@@ -15,6 +15,7 @@
 #include <nusi/detection/detectors.hpp>
 #include <nusi/detection/event_rates.hpp>
 #include <nusi/event_bound.hpp>
+#include <nusi/mass_states/setup.hpp>
 #include <nusi/monte_carlo.hpp>
 #include <nusi/propagation_bound.hpp>
 #include <nusi/propagation_setup.hpp>
@@ -22,6 +23,13 @@
 #include <nusi/transport/propagate.hpp>
 
 #include "api.hpp"
+
+namespace nusi {  // diffuse/transport.hpp, included by the files that bind it (it is long to compile)
+template <class Real>
+struct diffuse_setup;
+template <class Real>
+struct diffuse_options;
+}  // namespace nusi
 
 namespace nusi_python {
 
@@ -43,6 +51,13 @@ const choices<nusi::event_likelihood>& event_likelihood_names();
 const choices<nusi::normalisation>& normalisation_names();
 /// The library's detector keys (nusi::detector_key): "super-kamiokande", "hyper-kamiokande", "juno", "dune".
 const choices<nusi::galactic_detector>& galactic_detector_names();
+const choices<nusi::mass_ordering>& mass_ordering_names();
+const choices<nusi::channel_set>& channel_set_names();
+const choices<nusi::coupling_convention>& coupling_convention_names();
+const choices<nusi::relic_kinematics>& relic_kinematics_names();
+const choices<nusi::detected_neutrinos>& detected_neutrinos_names();
+/// "e", "mu", "tau" (nusi::flavour_name).
+const choices<nusi::flavour>& flavour_names();
 
 // --- groups ---------------------------------------------------------------------------------------------
 
@@ -89,6 +104,20 @@ const keyword_group<nusi::event_bound_options<double>>& event_keywords();
 /// reference_radius_cm, reference_density_g_per_cm3, power_index, paper_quoted_density_per_cm3, species,
 /// mediator_kind, vector_angular_factor, g_A, G_F_per_MeV2, degeneracy, relative_tolerance, max_intervals.
 const keyword_group<nusi::core_inputs<double>>& core_keywords();
+
+/// mass_state_setup (docs/physics.md "Mass states") but its mediator's mass and coupling: ordering,
+/// lightest_mass_eV or sum_masses_eV, the mixing (theta12_deg, theta13_deg, theta23_deg, delta_cp_deg, dm21_eV2,
+/// dm3l_eV2; None: NuFIT 5.2 for the ordering, the ones not given filled from it as the tool does), coupling_flavors,
+/// channels, nature, mediator_kind, coupling_convention, relic_kinematics, relic_density_per_helicity_per_cm3,
+/// cmb_temperature_K, at_rest_max_momentum_ratio, distance_cm, threshold_MeV, exclusion_level, detected_flavour,
+/// detection.
+const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords();
+/// diffuse_setup but its mediator's mass and coupling: the mass-state model's keywords as mass_state_setup_keywords()
+/// without the relic kinematics (the diffuse solver takes relics at rest), the cosmology (hubble_km_s_Mpc, omega_m)
+/// and max_redshift.
+const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords();
+/// diffuse_options: min_energy_MeV, max_energy_MeV, energy_bins, redshift_steps, source_panel_width.
+const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords();
 
 // --- common parameters ------------------------------------------------------------------------------------
 

@@ -42,4 +42,6 @@ PYBIND11_MODULE(nusi, m) {
   bind_monte_carlo(m);
   bind_events(m);
   bind_scan(m);
+  bind_mass_states(m);
+  bind_diffuse(m);
 }
