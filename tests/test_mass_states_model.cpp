@@ -2,10 +2,12 @@
 // The mass-state model's inputs (include/nusi/mass_states/masses_and_mixing.hpp, couplings.hpp, relic_background.hpp,
 // target_energy_distribution.hpp, bin_averages.hpp): masses from the lightest mass or the sum, the PMNS matrix, couplings in the mass
 // basis, the relic densities and the thermal target-energy distribution, against closed forms and independent sums.
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
 #include <numbers>
+#include <vector>
 
 #include <boost/math/quadrature/gauss_kronrod.hpp>
 #include <doctest/doctest.h>
@@ -277,5 +279,48 @@ TEST_CASE("the pole moments' closed form equals the antiderivatives in long doub
     CHECK(J[0] == rel(double(I0 / dv), 1e-14));
     CHECK(std::abs(J[1] - double(I1 / dv)) <= 1e-14 * double(std::abs(I1 / dv) + g * I0 / dv));  // I1 may pass 0
     CHECK(J[2] == rel(double(I2 / dv), 1e-14));
+  }
+}
+
+TEST_CASE("thermal pole moments at any width: the narrow-line limit is pi/gamma times the box over rho") {
+  // As gamma -> 0 the bin average of 1/(v^2 + gamma^2) over s in [m^2 + 2 E_lo x, m^2 + 2 E_hi x] is pi/(gamma dv(x))
+  // for x in the box [x1, x2] where that range holds the pole, dv = 2 (E_hi - E_lo) x/M^2, and O(1/|v|) wings besides
+  // whose integrals over rho do not depend on gamma (the 1/|v| wings on both sides of a box edge cancel to
+  // O(gamma ln gamma)): <J0> = pi B/gamma + R. So two widths give B = (J0(a) - J0(b))/(pi (1/a - 1/b)) whatever R, and
+  // <J2> = 1 - gamma^2 <I0/dv> -> 1. Checked where the box lies in rho's far tail (P ~ 60 T: at tiny widths the 1/gamma
+  // box outweighs the rest, and rho's truncation there once broke the quadrature's convergence), around the cusp
+  // x = m, and for a massless state.
+  const double T = nusi::eV(1.6764e-4);
+  struct bin_case {
+    double m_eV, M2_MeV2, E_lo_MeV;
+  };
+  const bin_case cases[] = {{8.608e-3, 1e-7, 16.458}, {0.05, 2 * 10 * nusi::eV(0.05) * 1.01, 10.0}, {0.0, 1e-7, 16.458}};
+  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+  for (const auto& c : cases) {
+    CAPTURE(c.m_eV);
+    const double m = nusi::eV(c.m_eV), E_lo = c.E_lo_MeV, E_hi = 1.025 * E_lo;
+    const nusi::target_energy_distribution<double> rho(m, T);
+    const double x1 = (c.M2_MeV2 - m * m) / (2 * E_hi), x2 = (c.M2_MeV2 - m * m) / (2 * E_lo);
+    // The box over rho by adaptive Gauss-Kronrod, split at rho's kinks (its lower support end and the cusp at m).
+    std::vector<double> cuts{std::max(x1, rho.min_x_MeV()), x2};
+    if (m > cuts[0] && m < x2) cuts.insert(cuts.begin() + 1, m);
+    double box = 0;
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k)
+      box += GK::integrate([&](double x) { return rho.density_per_MeV(x) * c.M2_MeV2 / (2 * (E_hi - E_lo) * x); }, cuts[k],
+                           cuts[k + 1], 12, 1e-12);
+    REQUIRE(box > 0);
+    auto J0 = [&](double gamma) {
+      const nusi::resonance_pole<double> pole{c.M2_MeV2, gamma * c.M2_MeV2};
+      const auto J = nusi::thermal_pole_moments(pole, rho, E_lo, E_hi);  // throws if its quadrature does not converge
+      CHECK(J[2] == rel(1.0, 1e-7));  // the tanh-sinh's 1e-8 of its L1 norm
+      return J[0];
+    };
+    const double widths[] = {1e-16, 1e-24, 1e-32};
+    for (std::size_t i = 0; i + 1 < 3; ++i) {
+      const double a = widths[i], b = widths[i + 1];
+      CAPTURE(a);
+      // Each J0 to 1e-8 of its L1 norm (pi B/gamma + |R|); the difference keeps that relative to the larger one.
+      CHECK((J0(a) - J0(b)) / (std::numbers::pi * (1 / a - 1 / b)) == rel(box, 1e-7));
+    }
   }
 }

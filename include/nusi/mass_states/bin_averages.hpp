@@ -251,7 +251,7 @@ std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const
   const Real lift = pole.M2 - m2;
   const Real x1 = lift / (2 * E_hi_MeV), x2 = lift / (2 * E_lo_MeV);
   std::array<Real, 3> total{};
-  if (!(lift > 0) || !(x1 < rho.max_x_MeV())) {  // the pole is outside every s this bin reaches: smooth
+  if (!(lift > 0) || !(x1 < rho.max_x_MeV()) || !(x2 > rho.min_x_MeV())) {  // the pole outside every s this bin reaches
     const Real h = (E_hi_MeV - E_lo_MeV) / 2, c = (E_hi_MeV + E_lo_MeV) / 2, dE = h / sqrt(Real(3));
     for (const auto& node : rho.nodes())
       for (Real E : {c - dE, c + dE}) {
@@ -267,9 +267,11 @@ std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const
     const auto J = pole.moments(m2 + 2 * E_lo_MeV * x, m2 + 2 * E_hi_MeV * x);
     for (int k = 0; k < 3; ++k) out[k] = r * J[k];
   };
-  std::vector<Real> cuts{Real(0), rho.max_x_MeV()};
+  // rho vanishes below min_x with a kink there (the tail's truncation): a cut, as the box's ends x1, x2 and the cusp m
+  // (at tiny widths the 1/gamma box reaches into the far tail and the kink would cost the quadrature its convergence).
+  std::vector<Real> cuts{rho.min_x_MeV(), rho.max_x_MeV()};
   for (Real c : {x1, x2, m})
-    if (c > 0 && c < rho.max_x_MeV()) cuts.push_back(c);
+    if (c > rho.min_x_MeV() && c < rho.max_x_MeV()) cuts.push_back(c);
   std::sort(cuts.begin(), cuts.end());
   Real total_error = 0, scale = 0;
   for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {

@@ -106,6 +106,8 @@ class target_energy_distribution {
     for (auto& node : nodes_) node.weight /= total;  // unit normalised to rounding (the rule's error is ~1e-12)
     using std::sqrt;
     x_max_ = 64 * T_ + sqrt(64 * T_ * 64 * T_ + m_ * m_);  // x_+ at P_max
+    const Real P_end = edges_.back();                          // W = 0 from here (the table's end)
+    x_min_ = m_ > 0 ? m_ * m_ / (P_end + sqrt(P_end * P_end + m_ * m_)) : Real(0);
   }
 
   Real mass_MeV() const { return m_; }
@@ -116,6 +118,9 @@ class target_energy_distribution {
   Real normalisation_error() const { return normalisation_error_; }
   /// Largest x with non-negligible weight [MeV]: x_+ at P = 64 T, where W/W(0) < 1e-26.
   Real max_x_MeV() const { return x_max_; }
+  /// Smallest x with weight [MeV]: x_- at the end of the W table (P = 64 T), below which rho = 0 (the dropped tail,
+  /// W/W(0) < 1e-26); 0 for m = 0. A kink of rho: integrals over x split there.
+  Real min_x_MeV() const { return x_min_; }
   /// A composite Gauss rule for int rho(x) h(x) dx, smooth h: about 50 (m = 0) to 130 nodes, sorted by x.
   const std::vector<target_energy_node<Real>>& nodes() const { return nodes_; }
 
@@ -239,7 +244,7 @@ class target_energy_distribution {
     return boost::math::quadrature::gauss<Real, 10>::integrate([this](Real p) { return g(p); }, a, b);
   }
 
-  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, x_max_ = 0, uniform_start_ = 0, uniform_step_ = 1;
+  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, x_max_ = 0, x_min_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
   std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
   std::vector<target_energy_node<Real>> nodes_;
