@@ -42,7 +42,8 @@ struct mass_state_monte_carlo_options {
   /// does, in the plane-parallel geometry (the line-of-sight coordinate advances by cos theta per unit path; a
   /// neutrino turned backwards is mirrored at the source plane, as monte_carlo_geometry::plane_parallel). A product
   /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
-  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk).
+  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk). Every relic state
+  /// must be at rest (a moving target's deflection depends on its direction).
   std::optional<angle_model> angles{};
   /// With angles: record every arrival above threshold (mass_state_monte_carlo_result::arrivals) with its delay
   /// behind light, up to max_recorded_arrivals of them.
