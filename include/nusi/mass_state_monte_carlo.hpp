@@ -122,8 +122,8 @@ std::array<Real, 5> shape_envelope(scattering_basis b, const scattering_kinemati
 // Relic momenta of a thermal state: the density p^k f(p), f = 1/(e^(p/T) + 1), truncated at p_max = 40 T, split into
 // shells of width T/2 (each with its probability, by 10-point Gauss-Legendre: smooth integrand, error < 1e-15), and
 // sampled exactly: a shell by its probability, then p uniform in [p_a, p_b] accepted with p^k f(p)/(p_b^k f(p_a))
-// (p^k rises, f falls: a bound on the shell; acceptance ~ e^(-1/2) on average, ~1/(k+1) in the first shell). The neglected tail
-// int_{40T}^inf p^k f / int_0^inf p^k f is e^-40 (40^k + ...)/(k! F_k/...) < 1e-14 (k = 2: 4e-15; k = 1: 2e-16).
+// (p^k rises, f falls: a bound on the shell; acceptance above (p_a/p_b)^k e^(-1/2), ~1/(k+1) in the first shell). The
+// neglected tail int_{40T}^inf p^k f / int_0^inf p^k f = e^-40 (40^k + k 40^(k-1) + ...)/F_k(0): 4e-15 (k = 2), 2e-16 (k = 1).
 // The Monte Carlo takes k = 1 (docs/physics.md, "Monte Carlo of mass states": the 1/(2p) of x = E_2 - p cos(theta)
 // uniform turns p^2 f into p f); k = 2 is the number density.
 template <class Real>
