@@ -60,7 +60,7 @@ TEST_CASE("thermal Monte Carlo = thermal grid on a saturated line, and it exclud
   // Power: the at-rest grid lies more than 5 sigma away (the check could fail if thermal were wrong).
   CHECK(std::abs(F - grid_rest.detected.value) > 5 * sigma);
   // Every thermal state's collisions went through the null-collision tracking: some were rejected, and the majorant is
-  // tight (a flat one would reject ~1e5 per real collision on this line; measured 2.4).
+  // tight (a flat one would reject ~1e5 per real collision on this line; measured 2.3).
   CHECK(mc.null_collisions > 0);
   CHECK(mc.null_collisions < 10 * mc.scatterings);
   // Energy: emitted plus the struck relics' x = E_2 - p cos(theta) = arrived plus dropped, per history to rounding.
