@@ -277,7 +277,7 @@ class mass_state_monte_carlo_engine {
           dropped.add(p.energy);
           continue;
         }
-        bool collided;
+        bool collided = false;
         if (any_thermal_) {
           collided = thermal_flight(p, rest, res);  // scatters p if it collides
         } else {
@@ -559,10 +559,12 @@ class mass_state_monte_carlo_engine {
     for (int i = 1; i < 16; ++i) probe(M.x_lo + (M.x_hi - M.x_lo) * Real(i) / 16);
     if (near_pole) {
       probe(M.x0);
+      const Real reach = 2 * (M.x_hi - M.x_lo) + abs(M.x0);
       Real d = M.w;
-      for (int j = 0; j < 80 && d < 2 * (M.x_hi - M.x_lo) + abs(M.x0); ++j, d *= 3) {
+      for (int j = 0; j < 80 && d < reach; ++j) {
         probe(M.x0 - d);
         probe(M.x0 + d);
+        d *= 3;
       }
     }
     Real global = 0;
