@@ -2,7 +2,7 @@
 // Arrival times of the coupled mass states behind the light front (docs/physics.md, "Arrival times of the mass
 // states"): the delay quantiles and histogram, the fraction within a window, of the detected neutrinos above threshold,
 // from the mass-state Monte Carlo with directions (mass_state_monte_carlo.hpp, a point detector or plane-parallel), the
-// unscattered part integrated exactly. The result and its statistics are the paper model's (arrival_times.hpp).
+// unscattered part integrated exactly with relics at rest. The result and its statistics are the paper model's (arrival_times.hpp).
 #pragma once
 
 #include <algorithm>
@@ -176,15 +176,16 @@ Real mass_state_unscattered_detected(const mass_state_model<Real>& model,
 
 }  // namespace detail
 
-/// Arrival-time distribution of the detected neutrinos above threshold at distance D in the mass-state model (relics
-/// at rest): delay quantiles with batch errors and histogram, the fraction within options.window_s, per reference
-/// number (as mass_state_fractions::detected), from mass_state_monte_carlo with directions and recorded arrivals
-/// (delay = (path length - D)/c in options.geometry). The unscattered part is integrated exactly and the Monte
-/// Carlo supplies the scattered part of every fraction; quantiles and the mean delay are over the Monte Carlo's
-/// arrivals, each weighted by its share of the detected flavour. Deterministic in options.seed.
+/// Arrival-time distribution of the detected neutrinos above threshold at distance D in the mass-state model: delay
+/// quantiles with batch errors and histogram, the fraction within options.window_s, per reference number (as
+/// mass_state_fractions::detected), from mass_state_monte_carlo with directions and recorded arrivals (delay = (path
+/// length - D)/c in options.geometry). With every relic state at rest the unscattered part is integrated exactly and
+/// the Monte Carlo supplies the scattered part of every fraction; with a thermal state the Monte Carlo supplies all
+/// (unscattered_fraction_error > 0). Quantiles and the mean delay are over the Monte Carlo's arrivals, each weighted by
+/// its share of the detected flavour. Deterministic in options.seed.
 /// @throws nusi::invalid_argument on bad options (window_s, primaries in [1, 1e8], batches in [2, primaries],
-/// quantile_probabilities in (0, 1), delay_edges_s, max_energy_MeV above threshold, angles, geometry), emission or thermal
-/// relics; nusi::numerical_error if the work bound or a quadrature fails.
+/// quantile_probabilities in (0, 1), delay_edges_s, max_energy_MeV above threshold, angles, geometry) or emission;
+/// nusi::numerical_error if a work bound or a quadrature fails.
 template <class Real, class Spectrum>
   requires(samplable_spectrum<Spectrum, Real> && energy_spectrum<Spectrum, Real>)
 arrival_time_result<Real> mass_state_arrival_time_distribution(const mass_state_model<Real>& model,
@@ -225,19 +226,24 @@ arrival_time_result<Real> mass_state_arrival_time_distribution(const mass_state_
   const Real reference = detail::detected_reference(model, emission, weights);
   if (!(reference > 0))
     detail::throw_invalid(fn, "emission", "with antineutrinos of the detected flavour (or detection = all)", "none");
-  const Real unscattered = detail::mass_state_unscattered_detected(model, emission, weights, reference, options.max_energy_MeV, fn);
+  // The unscattered part: exact with every relic state at rest; with a thermal state its optical depth is a Doppler
+  // average, and the Monte Carlo's own unscattered arrivals estimate it (per-primary errors).
+  bool exact_unscattered = true;
+  for (std::size_t b = 0; b < 3; ++b) exact_unscattered = exact_unscattered && model.relic().at_rest(b);
+  const Real exact =
+      exact_unscattered ? detail::mass_state_unscattered_detected(model, emission, weights, reference, options.max_energy_MeV, fn) : Real(0);
 
   arrival_time_result<Real> r;
   r.primaries = options.primaries;
   r.window_s = options.window_s;
   r.mean_scatterings_per_primary = Real(run.scatterings) / Real(options.primaries);
   r.delay_histogram = detail::make_counts(edges);
-  detail::weight_moments scattered, scattered_window;
+  detail::weight_moments scattered, scattered_window, sampled_unscattered, sampled_all, sampled_window;
   std::vector<std::vector<std::pair<Real, Real>>> batch_all(options.batches), batch_scattered(options.batches);
   long double delay_sum = 0, weight_sum = 0;
   auto it = run.arrivals.begin();
   for (std::uint64_t i = 0; i < options.primaries; ++i) {  // the list is grouped by primary, in order
-    long double c_scattered = 0, c_window = 0;
+    long double c_scattered = 0, c_window = 0, c_unscattered = 0;
     const std::size_t batch = static_cast<std::size_t>(i * options.batches / options.primaries);
     for (; it != run.arrivals.end() && it->primary == i; ++it) {
       const Real w = detail::detected_weight(model, it->species);
@@ -246,7 +252,10 @@ arrival_time_result<Real> mass_state_arrival_time_distribution(const mass_state_
       delay_sum += static_cast<long double>(w) * it->delay_s;
       weight_sum += w;
       batch_all[batch].push_back({it->delay_s, w});
-      if (it->generation == 0) continue;
+      if (it->generation == 0) {
+        c_unscattered += w;
+        continue;
+      }
       ++r.scattered_arrivals_above_threshold;
       c_scattered += w;
       if (it->delay_s < options.window_s) c_window += w;
@@ -255,16 +264,23 @@ arrival_time_result<Real> mass_state_arrival_time_distribution(const mass_state_
     }
     scattered.add(c_scattered / reference);
     scattered_window.add(c_window / reference);
+    sampled_unscattered.add(c_unscattered / reference);
+    sampled_all.add((c_unscattered + c_scattered) / reference);
+    sampled_window.add((c_unscattered + c_window) / reference);
   }
   const long double N = static_cast<long double>(options.primaries);
+  const Real unscattered = exact_unscattered ? exact : static_cast<Real>(sampled_unscattered.sum / N);
   r.unscattered_fraction = unscattered;
-  r.unscattered_fraction_error = 0;  // exact (quadrature to 1e-9)
+  // Exact (quadrature to 1e-9), or the Monte Carlo's per-primary error; the sums' errors from per-primary totals.
+  r.unscattered_fraction_error = exact_unscattered ? Real(0) : sampled_unscattered.standard_error<Real>(options.primaries);
   r.scattered_within_window = static_cast<Real>(scattered_window.sum / N);
   r.scattered_within_window_error = scattered_window.standard_error<Real>(options.primaries);
   r.fraction_within_window = unscattered + r.scattered_within_window;
-  r.fraction_within_window_error = r.scattered_within_window_error;
+  r.fraction_within_window_error = exact_unscattered ? r.scattered_within_window_error
+                                                     : sampled_window.standard_error<Real>(options.primaries);
   r.fraction_above_threshold = unscattered + static_cast<Real>(scattered.sum / N);
-  r.fraction_above_threshold_error = scattered.standard_error<Real>(options.primaries);
+  r.fraction_above_threshold_error = exact_unscattered ? scattered.standard_error<Real>(options.primaries)
+                                                       : sampled_all.standard_error<Real>(options.primaries);
   r.mean_delay_s = weight_sum > 0 ? static_cast<Real>(delay_sum / weight_sum) : Real(0);
   r.quantiles = detail::weighted_batched_quantiles(batch_all, options.quantile_probabilities);
   r.scattered_quantiles = detail::weighted_batched_quantiles(batch_scattered, options.quantile_probabilities);

@@ -4,7 +4,8 @@
 // dsigma/dy, each neutrino tracked as (mass state, kind, energy) along the line of sight. It is the independent check of
 // the grid transport (transport/mass_state_kernel.hpp) and, with options.angles, of the energy-angle transport
 // (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass, and each arrival's delay behind light.
-// Thermal relic states are sampled from their Fermi-Dirac momenta with null-collision tracking (directions: at rest only).
+// Thermal relic states are sampled from their Fermi-Dirac momenta with null-collision tracking; their products turn by
+// the collision's target energy x = E_2 - p cos(theta) in place of the mass.
 #pragma once
 
 #include <array>
@@ -42,8 +43,9 @@ struct mass_state_monte_carlo_options {
   /// does, in the plane-parallel geometry (the line-of-sight coordinate advances by cos theta per unit path; a
   /// neutrino turned backwards is mirrored at the source plane, as monte_carlo_geometry::plane_parallel). A product
   /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
-  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk). Every relic state
-  /// must be at rest (a moving target's deflection depends on its direction).
+  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk). On a thermal
+  /// relic the sampled target energy x = E_2 - p cos(theta) takes m's place (to ~1e-5 of the turn: the relic's
+  /// transverse momentum, neglected).
   std::optional<angle_model> angles{};
   /// Geometry of angles = three_dimensional (monte_carlo_geometry): plane_parallel (default: the grid's), or
   /// point_source, each neutrino followed in space from a point source to the sphere r = D as the paper's Monte Carlo
@@ -456,7 +458,15 @@ class mass_state_monte_carlo_engine {
     // Exact kinematics, massless products: E_3 = m/2 + y E, E_4 = m/2 + (1 - y) E.
     const Real m = mass_[b];
     rest.add(m);
-    const Real E3 = m / 2 + y * p.energy, E4 = m / 2 + z * p.energy;
+    push_products(p, proc, m, y, z);
+  }
+
+  // Pushes both products of a scattering of p on a target of energy mu (its mass at rest; x = E_2 - p cos(theta) for a
+  // moving one) with CM fraction y (z = 1 - y): E_3 = mu/2 + y E, E_4 = mu/2 + z E, and with options.angles their
+  // directions, turned by 1 - cos t = mu (E - E_f + mu/2)/(E E_f) (exact for massless products on a target at rest; on a
+  // moving one the relic's transverse momentum tilts a product by p_perp/E_f, ~1e-5 of that turn, neglected).
+  void push_products(const particle& p, const scattering_process<Real>& proc, Real mu, Real y, Real z) {
+    const Real E3 = mu / 2 + y * p.energy, E4 = mu / 2 + z * p.energy;
     Real angle3 = p.angle, angle4 = p.angle, position3 = p.position, position4 = p.position;
     if (point_source_) {
       // Both products in space: p3 at azimuth phi = 2 pi u about the current direction, p4 at phi + pi (the paper's
@@ -464,14 +474,14 @@ class mass_state_monte_carlo_engine {
       using std::cos;
       using std::sin;
       using std::sqrt;
-      const Real h3 = std::min(m * z / E3, Real(2)), h4 = std::min(m * y / E4, Real(2));
+      const Real h3 = std::min(mu * z / E3, Real(2)), h4 = std::min(mu * y / E4, Real(2));
       const Real phi = 2 * boost::math::constants::pi<Real>() * uniform_open01<Real>(rng_);
       const Real c = cos(phi), s = sin(phi);
       deflect(position3, angle3, h3, sqrt(h3 * (2 - h3)), c, s);
       deflect(position4, angle4, h4, sqrt(h4 * (2 - h4)), -c, -s);
     } else if (opt_.angles) {
-      // 1 - cos t = m (E - E_f + m/2)/(E E_f): m z/E_3 for the product at p3, m y/E_4 for p4 (no cancellation).
-      const Real t3 = turn_from_one_minus_cos(m * z / E3), t4 = turn_from_one_minus_cos(m * y / E4);
+      // 1 - cos t: mu z/E_3 for the product at p3, mu y/E_4 for p4 (no cancellation).
+      const Real t3 = turn_from_one_minus_cos(mu * z / E3), t4 = turn_from_one_minus_cos(mu * y / E4);
       const Real u = uniform_open01<Real>(rng_);
       if (*opt_.angles == angle_model::three_dimensional) {
         // Azimuth phi = 2 pi u about the current direction, the other product at phi + pi.
@@ -719,8 +729,7 @@ class mass_state_monte_carlo_engine {
     const auto& proc = *choices_[pick].process;
     const auto [y, z] = sample_fraction(proc, k);
     rest.add(x);
-    stack_.push_back({x / 2 + y * p.energy, p.position, proc.product3, p.angle, p.lag, p.generation + 1});
-    stack_.push_back({x / 2 + z * p.energy, p.position, proc.product4, p.angle, p.lag, p.generation + 1});
+    push_products(p, proc, x, y, z);
   }
 
   // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
@@ -795,8 +804,8 @@ class mass_state_monte_carlo_engine {
 /// threshold; with options.angles also each neutrino's direction. Deterministic in options.seed.
 /// Thermal relic states: their momenta sampled from Fermi-Dirac at T_nu0 with null-collision tracking (the majorant's
 /// null collisions counted in the result).
-/// @throws nusi::invalid_argument if options.angles is set while a relic state is thermal, on bad options (primaries
-/// outside [1, 1e10], max_scatterings or max_null_collisions 0, angles outside the angle_model enumeration) or emission.
+/// @throws nusi::invalid_argument on bad options (primaries outside [1, 1e10], max_scatterings or max_null_collisions 0,
+/// angles outside the angle_model enumeration, geometry) or emission.
 /// @throws nusi::numerical_error if options.max_scatterings or max_null_collisions is exceeded, or a sampled rate exceeds
 /// the null-collision majorant.
 template <class Real, class Spectrum>
@@ -818,11 +827,6 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
   if (options.geometry == monte_carlo_geometry::point_source && options.angles != angle_model::three_dimensional)
     detail::throw_invalid(fn, "options.geometry", "plane_parallel unless options.angles = three_dimensional (point_source follows "
                           "directions in space)", "point_source");
-  for (std::size_t b = 0; b < 3; ++b)
-    if (options.angles && !model.relic().at_rest(b))
-      detail::throw_invalid(fn, "options.angles", "unset when a relic state is thermal (setup.relic.kinematics: a moving target's "
-                                                  "deflection depends on its direction; state " + detail::to_text(b + 1) + " is thermal)",
-                            "set");
   if (emission.empty()) detail::throw_invalid(fn, "emission.size()", ">= 1", 0);
   std::vector<Real> weights;
   Real total = 0;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // nusi arrival: arrival times of the supernova neutrinos above threshold behind the light front after
 // secret scatterings (Monte Carlo, --angle-model): quantiles, the fraction within a window, histogram; the paper's
-// relic or (--relic-model mass-states, relics at rest) the three mass states.
+// relic or (--relic-model mass-states) the three mass states.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -144,14 +144,11 @@ struct arrival_command {
     return 0;
   }
 
-  /// The mass-state model (relics at rest): the detected neutrinos' delays from the mass-state Monte Carlo in the
+  /// The mass-state model (relics at rest or thermal): the detected neutrinos' delays from the mass-state Monte Carlo in the
   /// paper model's geometry (a point detector for three_dimensional, plane-parallel for the planar models), fractions per
   /// the detected flavour's antineutrinos at Earth without interactions.
   int run_mass_states(const nusi_tool::command& c, const nusi::arrival_time_options<double>& a) const {
     const nusi::mass_state_setup<double> setup = mass_states.setup(physics, mediator.mediator());
-    if (setup.relic.kinematics == nusi::relic_kinematics::thermal)  // automatic: the library names a thermal state
-      throw nusi_tool::usage_error("nusi arrival with --relic-model mass-states needs relics at rest (--relic-kinematics at-rest, with "
-                                   "--lightest-mass-eV > 0): the mass-state Monte Carlo takes relics at rest");
     const nusi::mass_state_model<double> model(setup);
     const auto emission = mass_states.emission(physics);
     nusi::mass_state_arrival_time_options<double> o;
