@@ -77,6 +77,16 @@ def test_mass_state_monte_carlo_agrees_with_the_grid():
     assert mc.angles is None and mc.mean_angle_rad is None and len(mc.arrival_energy_MeV) == 0
 
 
+def test_mass_state_monte_carlo_mean_angle_agrees_with_the_energy_angle_grid():
+    # Two implementations of the deflections (3D composition, plane-parallel geometry: the grid's): the Monte Carlo's mean
+    # arrival angle above threshold within 4 of its standard errors (3.5e-7 rad, 3% of the mean) of the energy-angle
+    # grid's, whose discretisation error at 100 x 48 nodes is 1.5e-8 rad (measured against 200 x 96 nodes).
+    mc = nusi.mass_state_monte_carlo(*POINT, primaries=4000, seed=3, angles="three_dimensional", **AT_REST)
+    grid = nusi.mass_state_energy_angle(*POINT, energy_bins=100, angle_bins=48, **AT_REST)
+    assert mc.angles == "three_dimensional" and mc.geometry == "plane_parallel"
+    assert abs(mc.mean_angle_rad - grid.mean_angle_above_threshold_rad) < 4 * mc.mean_angle_error_rad
+
+
 def test_mass_state_monte_carlo_arrivals_are_the_arrival_times():
     # The same seed, primaries and directions: the arrival times' counts and delay histogram are those of the Monte
     # Carlo's recorded arrivals of the detected antineutrinos (right-handed antineutrinos), exactly.
