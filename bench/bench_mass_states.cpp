@@ -2,12 +2,14 @@
 // Timings of the mass-state transport (include/nusi/transport/mass_state_kernel.hpp, mass_state_propagate.hpp): one F
 // with three states and all channels at 400 energy bins (the default: a massless lightest state, thermally averaged;
 // and every state at rest), its kernel assembly and solve apart, the s channel alone, against the paper's one-state
-// s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary.
+// s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary; and the mass-state
+// Monte Carlo with thermal against at-rest relics (null-collision tracking against the closed-form rate).
 #include <cmath>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
+#include <nusi/mass_state_monte_carlo.hpp>
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
@@ -121,5 +123,30 @@ void BM_mass_state_solve(benchmark::State& state) {
                                                      benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_mass_state_solve)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+
+// The Monte Carlo of mass states on the saturated line of tests/test_mass_state_monte_carlo_thermal.cpp (m_lightest =
+// 0.05 eV, g = 10^-3.2, the lightest state's resonance at 15 MeV), the same primaries and seed with every state
+// thermal (null-collision tracking) or at rest (closed-form rates): their ratio is the cost of the thermal sampling.
+void BM_mass_state_monte_carlo(benchmark::State& state) {
+  nusi::mass_state_setup<double> s;
+  const double m = 0.05e-6;
+  s.spectrum.lightest_mass_eV = 0.05;
+  s.interaction.med = {.mass_MeV = std::sqrt(2 * 15.0 * m + m * m), .coupling = std::pow(10.0, -3.2)};
+  s.relic.kinematics = state.range(0) ? nusi::relic_kinematics::thermal : nusi::relic_kinematics::at_rest;
+  const nusi::mass_state_model<double> model(s);
+  nusi::mass_state_monte_carlo_options o;
+  o.primaries = 5000;
+  o.seed = 1;
+  double nulls = 0, real = 0;
+  for (auto _ : state) {
+    auto mc = nusi::mass_state_monte_carlo<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    nulls = double(mc.null_collisions);
+    real = double(mc.scatterings);
+    benchmark::DoNotOptimize(mc);
+  }
+  state.counters["scatterings"] = real;
+  state.counters["null_per_real"] = real > 0 ? nulls / real : 0.0;
+}
+BENCHMARK(BM_mass_state_monte_carlo)->ArgNames({"thermal"})->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 }  // namespace

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The Monte Carlo of mass states (include/nusi/mass_state_monte_carlo.hpp) as the independent check of the grid
 // transport: fractions by flavour for both orderings, a single-flavour coupling, both mediators and Dirac neutrinos;
-// its energy budget; and its rejections.
+// its energy budget; and its rejections. Thermal relics: test_mass_state_monte_carlo_thermal.cpp.
 #include <cmath>
 #include <vector>
 
@@ -70,11 +70,8 @@ TEST_CASE("mass-state grid and Monte Carlo agree by flavour: both orderings, one
   }
 }
 
-TEST_CASE("the mass-state Monte Carlo rejects thermal relics and bad options by name") {
-  nusi::mass_state_setup<double> s;  // lightest mass 0: a thermal state
-  const nusi::mass_state_model<double> thermal(s);
-  CHECK_THROWS_WITH_AS((nusi::mass_state_monte_carlo<double, nusi::pinched_spectrum<double>>(thermal, anti_e)),
-                       doctest::Contains("relic.kinematics"), nusi::invalid_argument);
+TEST_CASE("the mass-state Monte Carlo rejects bad options by name") {
+  // Thermal relics: tests/test_mass_state_monte_carlo_thermal.cpp.
   const nusi::mass_state_model<double> model(setup_for({"", -3.2, -2.6, nusi::mass_ordering::normal, nusi::mediator_kind::scalar,
                                                         false, nusi::neutrino_nature::majorana}));
   nusi::mass_state_monte_carlo_options o;

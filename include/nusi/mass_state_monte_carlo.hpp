@@ -3,7 +3,8 @@
 // continuous energies, the exact massless-final-state kinematics E_3 = m/2 + y E, every process sampled with its own
 // dsigma/dy, each neutrino tracked as (mass state, kind, energy) along the line of sight. It is the independent check of
 // the grid transport (transport/mass_state_kernel.hpp) and, with options.angles, of the energy-angle transport
-// (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass, and each arrival's delay behind light. Relics at rest.
+// (transport/mass_state_angle_kernel.hpp): each product turned by its own target's mass, and each arrival's delay behind light.
+// Thermal relic states are sampled from their Fermi-Dirac momenta with null-collision tracking (directions: at rest only).
 #pragma once
 
 #include <array>
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include <boost/math/constants/constants.hpp>
+#include <boost/math/quadrature/gauss.hpp>
 
 #include "angle_model.hpp"
 #include "errors.hpp"
@@ -40,7 +42,8 @@ struct mass_state_monte_carlo_options {
   /// does, in the plane-parallel geometry (the line-of-sight coordinate advances by cos theta per unit path; a
   /// neutrino turned backwards is mirrored at the source plane, as monte_carlo_geometry::plane_parallel). A product
   /// of energy E_f from E on a target of mass m at rest turns by 1 - cos t = m (E - E_f + m/2)/(E E_f) (exact for
-  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk).
+  /// massless products), the two products at opposite azimuths (3D) or opposite signs (planar walk). Every relic state
+  /// must be at rest (a moving target's deflection depends on its direction).
   std::optional<angle_model> angles{};
   /// Geometry of angles = three_dimensional (monte_carlo_geometry): plane_parallel (default: the grid's), or
   /// point_source, each neutrino followed in space from a point source to the sphere r = D as the paper's Monte Carlo
@@ -51,6 +54,9 @@ struct mass_state_monte_carlo_options {
   /// behind light, up to max_recorded_arrivals of them.
   bool record_arrivals = false;
   std::uint64_t max_recorded_arrivals = 10'000'000;
+  /// Bound on work with thermal relic states: null (rejected tentative) collisions in the run; exceeding it throws
+  /// nusi::numerical_error.
+  std::uint64_t max_null_collisions = 1'000'000'000;
 };
 
 /// One neutrino above threshold at Earth (mass_state_monte_carlo_options::record_arrivals).
@@ -88,6 +94,8 @@ struct mass_state_monte_carlo_result {
   /// With options.record_arrivals: the arrivals above threshold; complete unless max_recorded_arrivals was reached.
   std::vector<mass_state_arrival<Real>> arrivals;
   bool arrivals_complete = true;
+  /// Thermal relic states: tentative collisions rejected by the null-collision tracking (0 when every state is at rest).
+  std::uint64_t null_collisions = 0;
 };
 
 namespace detail {
@@ -116,6 +124,75 @@ std::array<Real, 5> shape_envelope(scattering_basis b, const scattering_kinemati
   }
 }
 
+// Relic momenta of a thermal state: the density p^k f(p), f = 1/(e^(p/T) + 1), truncated at p_max = 40 T, split into
+// shells of width T/2 (each with its probability, by 10-point Gauss-Legendre: smooth integrand, error < 1e-15), and
+// sampled exactly: a shell by its probability, then p uniform in [p_a, p_b] accepted with p^k f(p)/(p_b^k f(p_a))
+// (p^k rises, f falls: a bound on the shell; acceptance above (p_a/p_b)^k e^(-1/2), ~1/(k+1) in the first shell). The
+// neglected tail int_{40T}^inf p^k f / int_0^inf p^k f = e^-40 (40^k + k 40^(k-1) + ...)/F_k(0): 4e-15 (k = 2), 2e-16 (k = 1).
+// The Monte Carlo takes k = 1 (docs/physics.md, "Monte Carlo of mass states": the 1/(2p) of x = E_2 - p cos(theta)
+// uniform turns p^2 f into p f); k = 2 is the number density.
+template <class Real>
+class relic_momentum_shells {
+ public:
+  static constexpr int shells_per_T = 2, max_p_over_T = 40;
+  relic_momentum_shells(Real temperature_MeV, int power) : T_(temperature_MeV), k_(power) {
+    using rule = boost::math::quadrature::gauss<Real, 10>;
+    const int n = shells_per_T * max_p_over_T;
+    Real c = 0;
+    for (int i = 0; i < n; ++i) {
+      const Real a = T_ * Real(i) / shells_per_T, b = T_ * Real(i + 1) / shells_per_T;
+      c += rule::integrate([this](Real p) { return density(p); }, a, b);
+      cumulative_.push_back(c);
+    }
+    normalisation_ = c;
+    for (Real& v : cumulative_) v /= c;
+  }
+  std::size_t size() const { return cumulative_.size(); }
+  Real temperature_MeV() const { return T_; }
+  Real p_max_MeV() const { return T_ * Real(max_p_over_T); }
+  /// Upper edge of shell i [MeV].
+  Real upper_MeV(std::size_t i) const { return T_ * Real(i + 1) / shells_per_T; }
+  Real probability(std::size_t i) const { return cumulative_[i] - (i ? cumulative_[i - 1] : Real(0)); }
+  /// int_0^p_max p^k f(p) dp [MeV^(k+1)].
+  Real normalisation() const { return normalisation_; }
+  /// p^k f(p) [MeV^k].
+  Real density(Real p) const {
+    using std::pow;
+    return pow(p, Real(k_)) * fermi_occupation(p / T_);
+  }
+  /// p [MeV] in shell i from p^k f restricted to it.
+  template <class URBG>
+  Real sample_in_shell(std::size_t i, URBG& rng) const {
+    const Real a = T_ * Real(i) / shells_per_T, b = upper_MeV(i), bound = density_bound(a, b);
+    for (int attempt = 0; attempt < 100000; ++attempt) {
+      const Real p = a + (b - a) * uniform_open01<Real>(rng);
+      if (uniform_open01<Real>(rng) * bound <= density(p)) return p;
+    }
+    throw numerical_error("nusi::mass_state_monte_carlo: relic momentum rejection failed 100000 times in shell " + to_text(i));
+  }
+  /// p [MeV] from p^k f on [0, p_max].
+  template <class URBG>
+  Real sample(URBG& rng) const {
+    const Real u = uniform_open01<Real>(rng);
+    std::size_t lo = 0, hi = cumulative_.size() - 1;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      if (u < cumulative_[mid]) hi = mid; else lo = mid + 1;
+    }
+    return sample_in_shell(lo, rng);
+  }
+
+ private:
+  Real density_bound(Real a, Real b) const {
+    using std::pow;
+    return pow(b, Real(k_)) * fermi_occupation(a / T_);
+  }
+  Real T_;
+  int k_;
+  Real normalisation_ = 0;
+  std::vector<Real> cumulative_;
+};
+
 template <class Real, class Spectrum>
 class mass_state_monte_carlo_engine {
  public:
@@ -130,6 +207,8 @@ class mass_state_monte_carlo_engine {
     S_ = sc_.species();
     for (std::size_t b = 0; b < 3; ++b) {
       mass_[b] = model.relic().mass_MeV(b);
+      thermal_[b] = !model.relic().at_rest(b);
+      any_thermal_ = any_thermal_ || thermal_[b];
       const auto pops = model.relic().targets(b);
       for (std::size_t t = 0; t < pops.size(); ++t) column_[b][t] = pops[t].density_per_cm3 * model.setup().distance_cm;
     }
@@ -157,6 +236,13 @@ class mass_state_monte_carlo_engine {
     for (std::size_t c2 = 0; c2 < emission.size(); ++c2)
       if (emission[c2].antineutrino)
         for (std::size_t i = 0; i < 3; ++i) reference_[i] += weights_[c2] * emission[c2].probability(model.spectrum(), i);
+    if (any_thermal_) {
+      // Rate on a thermal state: n int dp pi(p) int dx/(2p) (x/E_2) sigma, pi = p^2 f/N_2, N_2 = T^3 F_2(0);
+      // = n (N_1/(2 N_2)) E_{p ~ p f}[int (x/E_2) sigma dx] with N_1 = int_0^p_max p f dp (the shells' normalisation).
+      const Real T = model.relic().temperature_MeV();
+      shells_.emplace(T, 1);
+      momentum_prefactor_ = shells_->normalisation() / (2 * T * T * T * fermi_dirac_integral(Real(2), Real(0)));
+    }
   }
 
   mass_state_monte_carlo_result<Real> run() {
@@ -197,9 +283,15 @@ class mass_state_monte_carlo_engine {
           dropped.add(p.energy);
           continue;
         }
-        const Real rate = total_rate(p);  // per unit of D
-        const Real ell = -log(uniform_open01<Real>(rng_)) / rate;
-        if (!advance(p, ell)) {
+        bool collided = false;
+        if (any_thermal_) {
+          collided = thermal_flight(p, rest, res);  // scatters p if it collides
+        } else {
+          const Real rate = total_rate(p);  // per unit of D
+          const Real ell = -log(uniform_open01<Real>(rng_)) / rate;
+          collided = advance(p, ell);
+        }
+        if (!collided) {
           arrived.add(p.energy);
           above_all += 1;
           if (p.species % sc_.kinds() == anti) above_state[p.species / sc_.kinds()] += 1;
@@ -216,7 +308,7 @@ class mass_state_monte_carlo_engine {
           }
           continue;
         }
-        scatter(p, rest, res);
+        if (!any_thermal_) scatter(p, rest, res);
       }
       for (std::size_t i = 0; i < 3; ++i) {
         sum_state[i] += above_state[i];
@@ -337,7 +429,8 @@ class mass_state_monte_carlo_engine {
     return rate;
   }
 
-  void scatter(const particle& p, compensated_sum<Real>& rest, mass_state_monte_carlo_result<Real>& res) {
+  // at_rest_only: on the states at rest alone (their rates were sampled apart from the thermal states' majorants).
+  void scatter(const particle& p, compensated_sum<Real>& rest, mass_state_monte_carlo_result<Real>& res, bool at_rest_only = false) {
     if (res.scatterings >= opt_.max_scatterings)
       throw numerical_error(std::string(fn) + ": more than options.max_scatterings = " + to_text(opt_.max_scatterings) + " scatterings");
     ++res.scatterings;
@@ -345,6 +438,7 @@ class mass_state_monte_carlo_engine {
     choices_.clear();
     Real total = 0;
     for (std::size_t b = 0; b < 3; ++b) {
+      if (at_rest_only && thermal_[b]) continue;
       const auto k = sc_.kinematics(b, s_of(b, p.energy));
       for (std::size_t t = 0; t < sc_.target_kinds(); ++t)
         for (const auto& proc : sc_.processes(p.species, b, t)) {
@@ -396,6 +490,237 @@ class mass_state_monte_carlo_engine {
     }
     stack_.push_back({E3, position3, proc.product3, angle3, p.lag, p.generation + 1});
     stack_.push_back({E4, position4, proc.product4, angle4, p.lag, p.generation + 1});
+  }
+
+
+  // ---- Thermal relic states: null-collision (Woodcock) tracking (docs/physics.md, "Monte Carlo of mass states"). ----
+  // A relic of state b has p from p^2 f(p) (Fermi-Dirac at T_nu0), cos(theta) uniform; a neutrino of energy E meets it
+  // at s = m^2 + 2 E x, x = E_2 - p cos(theta), with the flux factor x/E_2 = 1 - (p/E_2) cos(theta) of a massless
+  // projectile on a moving target. Changing cos(theta) to x (uniform on [E_2 - p, E_2 + p], density 1/(2p)) gives the
+  // rate per unit D   R_b(E) = K E_{p ~ p f}[ int (x/E_2) n D sigma(s(x)) dx ],   K = N_1/(2 N_2)   (engine constructor).
+  // Tentative collisions come at the majorant rate sum_i P_i H_i (shells i of p f, P_i their probabilities): x from a
+  // proposal q(x) = alpha/(x_hi - x_lo) + (1 - alpha) L(x)/Z (uniform plus the resonance's Lorentzian in x, centre
+  // x_0 = (M^2 - m^2)/(2E), half-width MGamma/(2E), both on the reachable [x_lo, x_hi]) restricted to [E_2 - p, E_2 + p];
+  // the weight of (p, x) is h = K (x/E_2) n D sigma Q(p)/q(x), Q(p) = int_{E_2-p}^{E_2+p} q <= 1, and
+  // H_i = K (1 + v_i) C_i Q(p_i) >= h on shell i: x/E_2 <= 1 + p/E_2 <= 1 + v_i, n D sigma/q <= C_i (below),
+  // Q(p) <= Q(p_i) (the intervals grow with p). A tentative collision is real with probability h/H_i. Sampling the
+  // relic directly (uniform cos theta) with a flat majorant would cost sigma_peak/<sigma> ~ the Doppler over the natural
+  // width of a line (1e5 null collisions per real one on the lines of the tests); the Lorentzian proposal and the shells
+  // make the null collisions per real one O(1) there, and the estimate stays unbiased whatever the proposal.
+  // Momenta above p_max = 40 T are dropped: a fraction < 1e-15 of p f; the neglected rate is at most that fraction of
+  // the majorant (optical depth < 1e-9 over D at the lines of the tests).
+  struct thermal_majorant {
+    Real x0 = 0, w = 0, x_lo = 0, x_hi = 0;
+    Real uniform_density = 0, lorentz_weight = 0, lorentz_total = 0;  // q(x) = uniform_density + lorentz_weight w/((x-x0)^2+w^2)
+    Real rate = 0;  // majorant rate per unit D
+    std::vector<Real> cumulative, one_plus_v, q_upper, bound;  // per shell: cumulative P_i H_i, 1 + v_i, Q(p_i), C_i
+  };
+
+  // atan((b - x0)/w) - atan((a - x0)/w) without cancellation in the Lorentzian's far wings.
+  static Real lorentz_angle(const thermal_majorant& M, Real a, Real b) {
+    using std::atan2;
+    if (!(M.w > 0)) return Real(0);
+    const Real A = (a - M.x0) / M.w, B = (b - M.x0) / M.w;
+    return atan2((b - a) / M.w, 1 + A * B);
+  }
+  static Real proposal_mass(const thermal_majorant& M, Real a, Real b) {
+    return M.uniform_density * (b - a) + M.lorentz_weight * lorentz_angle(M, a, b);
+  }
+  static Real proposal_density(const thermal_majorant& M, Real x) {
+    if (!(M.w > 0)) return M.uniform_density;
+    const Real d = x - M.x0;
+    return M.uniform_density + M.lorentz_weight * M.w / (d * d + M.w * M.w);
+  }
+  // n D sigma summed over the populations of state b, projectile species `species`, at s [per unit of D].
+  Real state_rate(std::size_t species, std::size_t b, Real s) const {
+    const auto k = sc_.kinematics(b, s);
+    Real rate = 0;
+    for (std::size_t t = 0; t < sc_.target_kinds(); ++t) {
+      Real sigma = 0;
+      for (const auto& [basis, c] : combined_[(species * 3 + b) * 2 + t]) sigma += c * basis_prefactor(basis, k) * shape_integral(basis, k);
+      rate += column_[b][t] * per_MeV2_to_cm2(sigma);
+    }
+    return rate;
+  }
+
+  // The majorant of thermal state b for a neutrino of energy E and species `species`.
+  void prepare_majorant(std::size_t species, std::size_t b, Real E) {
+    using std::sqrt;
+    using std::max;
+    using std::abs;
+    thermal_majorant& M = majorant_[b];
+    const Real m = mass_[b], m2 = m * m, pmax = shells_->p_max_MeV(), E2max = sqrt(pmax * pmax + m2);
+    const auto k = sc_.kinematics(b, m2);
+    M.x_lo = m2 / (E2max + pmax);  // E_2 - p without cancellation
+    M.x_hi = E2max + pmax;
+    M.x0 = (k.M2 - m2) / (2 * E);
+    M.w = k.MGamma / (2 * E);
+    M.lorentz_weight = 0;
+    M.uniform_density = 1 / (M.x_hi - M.x_lo);
+    M.lorentz_total = lorentz_angle(M, M.x_lo, M.x_hi);
+    if (M.lorentz_total > 0) {  // alpha = 1/2
+      M.uniform_density /= 2;
+      M.lorentz_weight = 1 / (2 * M.lorentz_total);
+    }
+    // C_i: the largest n D sigma/q over shell i's interval [E_2 - p_i, E_2 + p_i], from its ends, the probes inside it
+    // (the ends of [x_lo, x_hi], 15 interior points, and near the pole x0 and x0 +- w 3^j: the pole, its half-widths,
+    // where the s-t/s-u interference peaks, and the wings on a log scale) and the previous shell's (the intervals are
+    // nested), times 2:
+    // between the probes sigma/q changes by less (both are smooth on these scales; a ratio of 3 in the distance from the
+    // pole moves a Lorentzian wing by < 9 and its ratio to sigma by far less). Where the pole is within reach or near
+    // it (x0 within R/8 of [x_lo, x_hi], R = x_hi - x_lo) a bound per block of 2 shells (evaluated at the outer
+    // shell's ends, valid for the block: nested intervals) keeps the shells below the momentum P_0 that reaches the pole at
+    // the small rate of the line's wing; farther, sigma/q varies little over the range and every shell takes the bound
+    // over the whole range. A sampled ratio above its bound throws nusi::numerical_error.
+    const Real margin = (M.x_hi - M.x_lo) / 8;
+    const bool near_pole = M.w > 0 && M.x0 >= M.x_lo - margin && M.x0 <= M.x_hi + margin;
+    probes_.clear();
+    auto ratio_at = [&](Real x) { return state_rate(species, b, m2 + 2 * E * x) / proposal_density(M, x); };
+    auto probe = [&](Real x) {
+      if (x > 0 && x >= M.x_lo && x <= M.x_hi) probes_.push_back({x, ratio_at(x)});
+    };
+    probe(M.x_lo);
+    probe(M.x_hi);
+    for (int i = 1; i < 16; ++i) probe(M.x_lo + (M.x_hi - M.x_lo) * Real(i) / 16);
+    if (near_pole) {
+      probe(M.x0);
+      const Real reach = 2 * (M.x_hi - M.x_lo) + abs(M.x0);
+      Real d = M.w;
+      for (int j = 0; j < 80 && d < reach; ++j) {
+        probe(M.x0 - d);
+        probe(M.x0 + d);
+        d *= 3;
+      }
+    }
+    Real global = 0;
+    for (const auto& [x, r] : probes_) global = max(global, r);
+    const std::size_t n = shells_->size();
+    M.cumulative.resize(n);
+    M.one_plus_v.resize(n);
+    M.q_upper.resize(n);
+    M.bound.resize(n);
+    Real c = 0, previous = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const Real pb = shells_->upper_MeV(i), E2 = sqrt(pb * pb + m2), a = m2 / (E2 + pb), top = E2 + pb;
+      Real worst = previous;
+      if (near_pole) {
+        if (i % 2 == 0) {  // the block (i, i + 1): the interval of shell i + 1
+          const Real pu = shells_->upper_MeV(i + 1), Eu = sqrt(pu * pu + m2), au = m2 / (Eu + pu), tu = Eu + pu;
+          if (au > 0) worst = max(worst, ratio_at(au));
+          worst = max(worst, ratio_at(tu));
+          for (const auto& [x, r] : probes_)
+            if (x >= au && x <= tu) worst = max(worst, r);
+        }
+      } else {
+        worst = max(worst, global);
+      }
+      previous = worst;
+      M.bound[i] = 2 * worst;
+      M.one_plus_v[i] = 1 + pb / E2;
+      M.q_upper[i] = proposal_mass(M, a, top);
+      c += shells_->probability(i) * momentum_prefactor_ * M.one_plus_v[i] * M.bound[i] * M.q_upper[i];
+      M.cumulative[i] = c;
+    }
+    M.rate = c;
+  }
+
+  // One tentative collision on thermal state b: true (with x) if it is real.
+  bool tentative_collision(const particle& p, std::size_t b, Real& x) {
+    using std::sqrt;
+    using std::tan;
+    const thermal_majorant& M = majorant_[b];
+    const Real u = uniform_open01<Real>(rng_) * M.rate;
+    std::size_t lo = 0, hi = M.cumulative.size() - 1;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      if (u < M.cumulative[mid]) hi = mid; else lo = mid + 1;
+    }
+    const Real m = mass_[b], m2 = m * m;
+    const Real pr = shells_->sample_in_shell(lo, rng_), E2 = sqrt(pr * pr + m2);
+    const Real a = m2 / (E2 + pr), c = E2 + pr;  // x = E_2 - p cos(theta) on [a, c]
+    const Real uniform_mass = M.uniform_density * (c - a), Q = uniform_mass + M.lorentz_weight * lorentz_angle(M, a, c);
+    if (!(Q > 0)) return false;
+    if (uniform_open01<Real>(rng_) * Q < uniform_mass) {
+      x = a + (c - a) * uniform_open01<Real>(rng_);
+    } else {
+      // Inverse CDF of the Lorentzian on [a, c] relative to a: phi uniform on [0, angle(a, c)], x - a = w t (1 + A^2)/(1 - A t).
+      const Real A = (a - M.x0) / M.w, t = tan(uniform_open01<Real>(rng_) * lorentz_angle(M, a, c));
+      x = a + M.w * t * (1 + A * A) / (1 - A * t);
+      if (!(x >= a)) x = a;  // rounding at the ends
+      if (!(x <= c)) x = c;
+    }
+    if (!(x > 0)) return false;  // probability zero (x = 0 only for m = 0 at p = 0)
+    const Real ratio = state_rate(p.species, b, m2 + 2 * p.energy * x) / (proposal_density(M, x) * M.bound[lo]);
+    if (!(ratio <= 1))
+      throw numerical_error(std::string(fn) + ": the null-collision majorant of thermal state " + to_text(b + 1) + " is exceeded (n D sigma/q = " +
+                            to_text(ratio) + " of its bound at E = " + to_text(p.energy) + " MeV, x = " + to_text(x) + " MeV)");
+    const Real accept = (x / E2) / M.one_plus_v[lo] * ratio * (Q / M.q_upper[lo]);
+    return uniform_open01<Real>(rng_) < accept;
+  }
+
+  // Free flight of p with thermal states: false if it arrives, true if it collided (its products then pushed).
+  bool thermal_flight(particle& p, compensated_sum<Real>& rest, mass_state_monte_carlo_result<Real>& res) {
+    using std::log;
+    Real rest_rate = 0, total = 0;
+    for (std::size_t b = 0; b < 3; ++b)
+      if (thermal_[b]) {
+        prepare_majorant(p.species, b, p.energy);
+        total += majorant_[b].rate;
+      } else {
+        rest_rate += state_rate(p.species, b, s_of(b, p.energy));
+      }
+    total += rest_rate;
+    for (;;) {
+      const Real ell = -log(uniform_open01<Real>(rng_)) / total;
+      if (!advance(p, ell)) return false;
+      Real u = uniform_open01<Real>(rng_) * total;
+      if (u < rest_rate) {
+        scatter(p, rest, res, true);
+        return true;
+      }
+      u -= rest_rate;
+      std::size_t b = 3;
+      for (std::size_t c = 0; c < 3; ++c)
+        if (thermal_[c]) {
+          b = c;
+          if (u < majorant_[c].rate) break;
+          u -= majorant_[c].rate;
+        }
+      Real x = 0;
+      if (tentative_collision(p, b, x)) {
+        scatter_thermal(p, b, x, rest, res);
+        return true;
+      }
+      if (++res.null_collisions > opt_.max_null_collisions)
+        throw numerical_error(std::string(fn) + ": more than options.max_null_collisions = " + to_text(opt_.max_null_collisions) +
+                              " null collisions");
+    }
+  }
+
+  // A real collision on thermal state b at x = E_2 - p cos(theta): s = m^2 + 2 E x, products E_3 = x/2 + y E and
+  // E_4 = x/2 + (1 - y) E, the grid's convention with x in place of m (docs/physics.md: exact to O(p) ~ 1e-9 eV in
+  // each energy, and a y smeared by ~2p/sqrt(s) ~ 1e-6 with zero mean); the relic's x is the energy added.
+  void scatter_thermal(const particle& p, std::size_t b, Real x, compensated_sum<Real>& rest, mass_state_monte_carlo_result<Real>& res) {
+    if (res.scatterings >= opt_.max_scatterings)
+      throw numerical_error(std::string(fn) + ": more than options.max_scatterings = " + to_text(opt_.max_scatterings) + " scatterings");
+    ++res.scatterings;
+    const auto k = sc_.kinematics(b, mass_[b] * mass_[b] + 2 * p.energy * x);
+    choices_.clear();
+    Real total = 0;
+    for (std::size_t t = 0; t < sc_.target_kinds(); ++t)
+      for (const auto& proc : sc_.processes(p.species, b, t)) {
+        const Real w = column_[b][t] * sc_.cross_section_per_MeV2(proc, k);
+        if (w > 0) choices_.push_back({b, &proc, total += w});
+      }
+    if (choices_.empty()) throw numerical_error(std::string(fn) + ": a real collision without a process (thermal state " + to_text(b + 1) + ")");
+    const Real u = uniform_open01<Real>(rng_) * total;
+    std::size_t pick = 0;
+    while (pick + 1 < choices_.size() && !(u < choices_[pick].cumulative)) ++pick;
+    const auto& proc = *choices_[pick].process;
+    const auto [y, z] = sample_fraction(proc, k);
+    rest.add(x);
+    stack_.push_back({x / 2 + y * p.energy, p.position, proc.product3, p.angle, p.lag, p.generation + 1});
+    stack_.push_back({x / 2 + z * p.energy, p.position, proc.product4, p.angle, p.lag, p.generation + 1});
   }
 
   // y (and z = 1 - y, without cancellation) from dsigma/dy of the process by rejection from the envelope.
@@ -450,6 +775,12 @@ class mass_state_monte_carlo_engine {
   Real delay_scale_s_ = 0;  // D/c [s]
   std::size_t S_ = 0;
   std::array<Real, 3> mass_{}, reference_{};
+  std::array<bool, 3> thermal_{};
+  bool any_thermal_ = false;
+  std::optional<relic_momentum_shells<Real>> shells_;
+  Real momentum_prefactor_ = 0;  // N_1/(2 N_2) [MeV^-1]
+  std::array<thermal_majorant, 3> majorant_{};
+  std::vector<std::pair<Real, Real>> probes_;  // (x, n D sigma/q) of prepare_majorant
   std::array<std::array<Real, 2>, 3> column_{};
   std::vector<std::vector<std::pair<scattering_basis, Real>>> combined_;
   std::vector<particle> stack_;
@@ -462,10 +793,12 @@ class mass_state_monte_carlo_engine {
 /// mass state by |U_alpha i|^2) over the setup's distance: exponential free paths with the total rate of every relic
 /// population, the process chosen by its cross section, y from its dsigma/dy; both products tracked while above the
 /// threshold; with options.angles also each neutrino's direction. Deterministic in options.seed.
-/// @throws nusi::invalid_argument if a relic state is not at rest (relic.kinematics = at_rest, or masses well above
-/// T_nu0), on bad options (primaries outside [1, 1e10], max_scatterings 0, angles outside the angle_model enumeration)
-/// or emission.
-/// @throws nusi::numerical_error if options.max_scatterings is exceeded.
+/// Thermal relic states: their momenta sampled from Fermi-Dirac at T_nu0 with null-collision tracking (the majorant's
+/// null collisions counted in the result).
+/// @throws nusi::invalid_argument if options.angles is set while a relic state is thermal, on bad options (primaries
+/// outside [1, 1e10], max_scatterings or max_null_collisions 0, angles outside the angle_model enumeration) or emission.
+/// @throws nusi::numerical_error if options.max_scatterings or max_null_collisions is exceeded, or a sampled rate exceeds
+/// the null-collision majorant.
 template <class Real, class Spectrum>
   requires samplable_spectrum<Spectrum, Real>
 mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_model<Real>& model,
@@ -475,6 +808,7 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
   if (options.primaries == 0 || options.primaries > max_monte_carlo_primaries)
     detail::throw_invalid(fn, "options.primaries", "in [1, 1e10]", options.primaries);
   if (options.max_scatterings == 0) detail::throw_invalid(fn, "options.max_scatterings", ">= 1", options.max_scatterings);
+  if (options.max_null_collisions == 0) detail::throw_invalid(fn, "options.max_null_collisions", ">= 1", options.max_null_collisions);
   if (options.angles && *options.angles != angle_model::paper_eq8_additive && *options.angles != angle_model::planar_random_walk &&
       *options.angles != angle_model::three_dimensional)
     detail::throw_invalid(fn, "options.angles", "unset, paper_eq8_additive, planar_random_walk or three_dimensional",
@@ -485,9 +819,10 @@ mass_state_monte_carlo_result<Real> mass_state_monte_carlo(const mass_state_mode
     detail::throw_invalid(fn, "options.geometry", "plane_parallel unless options.angles = three_dimensional (point_source follows "
                           "directions in space)", "point_source");
   for (std::size_t b = 0; b < 3; ++b)
-    if (!model.relic().at_rest(b))
-      detail::throw_invalid(fn, "setup.relic.kinematics", "at_rest for every mass state (the Monte Carlo takes relics at rest; state " +
-                                                               detail::to_text(b + 1) + " is thermal)", "thermal");
+    if (options.angles && !model.relic().at_rest(b))
+      detail::throw_invalid(fn, "options.angles", "unset when a relic state is thermal (setup.relic.kinematics: a moving target's "
+                                                  "deflection depends on its direction; state " + detail::to_text(b + 1) + " is thermal)",
+                            "set");
   if (emission.empty()) detail::throw_invalid(fn, "emission.size()", ">= 1", 0);
   std::vector<Real> weights;
   Real total = 0;
