@@ -1564,7 +1564,7 @@ class mass_state_arrival_time_result(result):
 
 
 class mass_state_monte_carlo_result(result):
-    """The Monte Carlo of the three mass states (mass_state_monte_carlo): the fractions of mass_state_fractions with their standard errors over the primaries, the scatterings, the energy bookkeeping and, with angles, the arrival-angle moments and the recorded arrivals as arrays."""
+    """The Monte Carlo of the three mass states (mass_state_monte_carlo): the fractions of mass_state_fractions with their standard errors over the primaries, the scatterings (and null collisions of thermal states), the energy bookkeeping and, with angles, the arrival-angle moments and the recorded arrivals as arrays."""
 
     @property
     def log10_mass_MeV(self) -> float | NDArray[np.float64]:
@@ -1639,8 +1639,12 @@ class mass_state_monte_carlo_result(result):
         """energy emitted, summed over the primaries [MeV]"""
 
     @property
+    def null_collisions(self) -> int | NDArray[np.int64]:
+        """thermal relic states: tentative collisions rejected by the null-collision tracking"""
+
+    @property
     def relic_rest_MeV(self) -> float | NDArray[np.float64]:
-        """rest energy of the struck relics [MeV]"""
+        """energy the struck relics bring in (their masses at rest, x = E_2 - p cos theta thermal) [MeV]"""
 
     @property
     def arrived_MeV(self) -> float | NDArray[np.float64]:
@@ -1847,5 +1851,5 @@ def mass_state_arrival_times(log10_mass_MeV: float = -3.5, log10_g: float = -1.7
     """Arrival-time distribution of the detected neutrinos above threshold_MeV at distance_cm under the three-mass-state model (mass_state_arrival_time_distribution; relics at rest): the mass-state Monte Carlo with directions gives the scattered arrivals, the unscattered part is integrated exactly; delay quantiles with batch errors, the histogram, the fraction within window_s. Deterministic in seed."""
 
 
-def mass_state_monte_carlo(log10_mass_MeV: float = -3.5, log10_g: float = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, primaries: int = 10000, seed: int = 1, max_scatterings: int = 100000000, angles: Literal['three_dimensional', 'planar_random_walk', 'paper_eq8_additive'] | None = None, geometry: Literal['point_source', 'plane_parallel'] = 'plane_parallel', record_arrivals: bool = False, max_recorded_arrivals: int = 10000000) -> mass_state_monte_carlo_result:
-    """Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo; relics at rest): free paths with the total rate of every relic population, the process by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles each neutrino's direction. The fractions of mass_state_fractions with their standard errors. Deterministic in seed."""
+def mass_state_monte_carlo(log10_mass_MeV: float = -3.5, log10_g: float = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, primaries: int = 10000, seed: int = 1, max_scatterings: int = 100000000, angles: Literal['three_dimensional', 'planar_random_walk', 'paper_eq8_additive'] | None = None, geometry: Literal['point_source', 'plane_parallel'] = 'plane_parallel', record_arrivals: bool = False, max_recorded_arrivals: int = 10000000, max_null_collisions: int = 1000000000) -> mass_state_monte_carlo_result:
+    """Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo): free paths with the total rate of every relic population (thermal states by null-collision tracking), the process by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles (relics at rest) each neutrino's direction. The fractions of mass_state_fractions with their standard errors. Deterministic in seed."""

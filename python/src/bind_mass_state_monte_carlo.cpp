@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // mass_state_monte_carlo.hpp, mass_state_arrival_times.hpp: the Monte Carlo of the three mass states (docs/physics.md,
-// "Monte Carlo of mass states": continuous energies, exact kinematics, relics at rest; deterministic in the seed), the
-// independent check of the grid transport, and the detected neutrinos' arrival times behind the light front. The setup
+// "Monte Carlo of mass states": continuous energies, exact kinematics, thermal relics by null collisions, directions with
+// relics at rest; deterministic in the seed), the independent check of the grid transport, and the detected neutrinos'
+// arrival times behind the light front (relics at rest). The setup
 // and the burst are mass_state_fractions' (electron antineutrinos with the pinched spectrum, as the tool's).
 #include <array>
 #include <cstdint>
@@ -119,8 +120,8 @@ void bind_mass_state_monte_carlo(py::module_& m) {
     static auto& result = *new result_type<S>(
         m, "mass_state_monte_carlo_result",
         "The Monte Carlo of the three mass states (mass_state_monte_carlo): the fractions of mass_state_fractions with their "
-        "standard errors over the primaries, the scatterings, the energy bookkeeping and, with angles, the arrival-angle "
-        "moments and the recorded arrivals as arrays.");
+        "standard errors over the primaries, the scatterings (and null collisions of thermal states), the energy bookkeeping "
+        "and, with angles, the arrival-angle moments and the recorded arrivals as arrays.");
     const auto keyed_fractions = [](const S& s, bool by_flavour, bool error, std::size_t k) -> std::optional<double> {
       const auto& x = by_flavour ? s.r.by_flavour[k] : s.r.by_mass_state[k];
       return error ? x.error : x.value;
@@ -150,7 +151,10 @@ void bind_mass_state_monte_carlo(py::module_& m) {
         .real("mean_scatterings", "scatterings per primary", [](const S& s) { return double(s.r.scatterings) / double(s.r.primaries); })
         .integer("dropped", "neutrinos dropped at or below the threshold", [](const S& s) { return static_cast<long long>(s.r.dropped); })
         .real("emitted_MeV", "energy emitted, summed over the primaries [MeV]", [](const S& s) { return s.r.emitted_MeV; })
-        .real("relic_rest_MeV", "rest energy of the struck relics [MeV]", [](const S& s) { return s.r.relic_rest_MeV; })
+        .integer("null_collisions", "thermal relic states: tentative collisions rejected by the null-collision tracking",
+                 [](const S& s) { return static_cast<long long>(s.r.null_collisions); })
+        .real("relic_rest_MeV", "energy the struck relics bring in (their masses at rest, x = E_2 - p cos theta thermal) [MeV]",
+              [](const S& s) { return s.r.relic_rest_MeV; })
         .real("arrived_MeV", "energy arriving above threshold [MeV]", [](const S& s) { return s.r.arrived_MeV; })
         .real("dropped_MeV", "energy of the neutrinos dropped at or below the threshold [MeV]", [](const S& s) { return s.r.dropped_MeV; })
         .real("energy_budget_relative_error", "(emitted + relic rest - arrived - dropped)/(emitted + relic rest): rounding",
@@ -203,10 +207,11 @@ void bind_mass_state_monte_carlo(py::module_& m) {
                 [](const S& s) { return arrival_column<std::int64_t>(s.r.arrivals, [](const auto& x) { return x.primary; }); })
         .flag("arrival_list_complete", "false if max_recorded_arrivals was reached", [](const S& s) { return s.r.arrivals_complete; });
     function f("mass_state_monte_carlo",
-               "Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo; relics at "
-               "rest): free paths with the total rate of every relic population, the process by its cross section, y from its "
-               "dsigma/dy, both products tracked above threshold; with angles each neutrino's direction. The fractions of "
-               "mass_state_fractions with their standard errors. Deterministic in seed.",
+               "Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo): free "
+               "paths with the total rate of every relic population (thermal states by null-collision tracking), the process "
+               "by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles (relics at "
+               "rest) each neutrino's direction. The fractions of mass_state_fractions with their standard errors. "
+               "Deterministic in seed.",
                "mass_state_monte_carlo_result");
     const mass_state_point point(f);
     const auto options = f.add(mass_state_monte_carlo_keywords());

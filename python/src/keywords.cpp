@@ -334,7 +334,7 @@ const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carl
     const S d{};
     k.add({"angles", choice_annotation(angle_model_names()) + " | None",
            d.angles ? default_text(choice_name(angle_model_names(), *d.angles)) : "None",
-           "None: directions not tracked; else each neutrino's direction, deflections composed by this model"},
+           "None: directions not tracked; else each neutrino's direction, deflections composed by this model (relics at rest)"},
           [](S& t, const arguments& a, std::size_t i) {
             if (a[i].is_none()) t.angles.reset();
             else t.angles = a.choice(i, angle_model_names());
@@ -343,6 +343,8 @@ const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carl
                                          "angles = 'three_dimensional': plane-parallel (the grid's) or a point detector");
     k.flag("record_arrivals", AT(record_arrivals), "with angles: keep every arrival above threshold (returned as arrays)");
     k.count<std::uint64_t>("max_recorded_arrivals", AT(max_recorded_arrivals), "most arrivals recorded");
+    k.count<std::uint64_t>("max_null_collisions", AT(max_null_collisions),
+                           "thermal relic states: bound on the null collisions of the run (NumericalError beyond)");
     return k;
   }();
   return g;

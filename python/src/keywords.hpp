@@ -125,7 +125,7 @@ const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords();
 /// quantile_probabilities, delay_edges_s, batches, max_scatterings, max_energy_MeV (top of the unscattered part's quadrature).
 const keyword_group<nusi::mass_state_arrival_time_options<double>>& mass_state_arrival_keywords();
 /// mass_state_monte_carlo_options: primaries, seed, max_scatterings, angles (None: directions not tracked), geometry,
-/// record_arrivals, max_recorded_arrivals.
+/// record_arrivals, max_recorded_arrivals, max_null_collisions.
 const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carlo_keywords();
 /// diffuse_options: min_energy_MeV, max_energy_MeV, energy_bins, redshift_steps, source_panel_width.
 const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords();
