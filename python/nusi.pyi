@@ -1259,6 +1259,138 @@ class mass_state_bound_result(result):
         """transport solves used"""
 
 
+class mass_state_energy_angle_result(result):
+    """Energy-angle transport under the three-mass-state model (relics at rest): the fields of mass_state_fractions_result (the marginal over angle), the budgets, the mean and rms arrival angle (the keys of `nusi propagate --relic-model mass-states --energy-angle --json`) and the arrival-direction map by energy, angle and species."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g(self) -> float | NDArray[np.float64]:
+        """log10 of the coupling g"""
+
+    @property
+    def detected_flavor(self) -> str | list[str]:
+        """the flavour whose antineutrinos are detected"""
+
+    @property
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """F of the detected neutrinos (the bound's F); 0 when an upper limit"""
+
+    @property
+    def fraction_is_upper_limit(self) -> bool | NDArray[np.bool_]:
+        """F is below its noise floor: only F < fraction_noise_floor is known"""
+
+    @property
+    def fraction_noise_floor(self) -> float | NDArray[np.float64]:
+        """the level below which F is rounding noise"""
+
+    @property
+    def fraction_above_threshold_by_flavor(self) -> dict[str, Any]:
+        """F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'"""
+
+    @property
+    def fraction_above_threshold_by_mass_state(self) -> dict[str, Any]:
+        """F of the antineutrinos of each mass state: keys '1', '2', '3'"""
+
+    @property
+    def fraction_all_neutrinos(self) -> float | NDArray[np.float64]:
+        """the paper's F: every neutrino of every kind above threshold per emitted one"""
+
+    @property
+    def emitted_fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """the emitted fraction above threshold on the grid (the g -> 0 value)"""
+
+    @property
+    def excluded(self) -> bool | NDArray[np.bool_]:
+        """F <= exclusion_level"""
+
+    @property
+    def exclusion_level(self) -> float | NDArray[np.float64]:
+        """the exclusion level on F"""
+
+    @property
+    def masses_eV(self) -> NDArray[np.float64]:
+        """the masses m1, m2, m3 [eV]"""
+
+    @property
+    def sum_masses_eV(self) -> float | NDArray[np.float64]:
+        """m1 + m2 + m3 [eV]"""
+
+    @property
+    def relic_density_per_state_per_helicity_per_cm3(self) -> float | NDArray[np.float64]:
+        """relic density per mass state and helicity [cm^-3]"""
+
+    @property
+    def mediator_width_MeV(self) -> float | NDArray[np.float64]:
+        """the mediator's width [MeV]"""
+
+    @property
+    def mean_scatterings(self) -> float | NDArray[np.float64]:
+        """scatterings per emitted neutrino"""
+
+    @property
+    def energy_budget_relative_error(self) -> float | NDArray[np.float64]:
+        """(E(D) - E(0) - injected)/E(0): zero up to rounding"""
+
+    @property
+    def number_budget_relative_error(self) -> float | NDArray[np.float64]:
+        """(N(D) - N(0) - scatterings)/N(D): zero up to rounding"""
+
+    @property
+    def energy_nodes(self) -> int | NDArray[np.int64]:
+        """energy nodes of the grid"""
+
+    @property
+    def angle_model(self) -> str | list[str]:
+        """the angle model of the deflections"""
+
+    @property
+    def angle_nodes(self) -> int | NDArray[np.int64]:
+        """angle nodes of the grid"""
+
+    @property
+    def mean_angle_above_threshold_rad(self) -> float | NDArray[np.float64]:
+        """mean arrival angle of every neutrino above threshold [rad]"""
+
+    @property
+    def rms_angle_above_threshold_rad(self) -> float | NDArray[np.float64]:
+        """root-mean-square arrival angle of every neutrino above threshold [rad]"""
+
+    @property
+    def mean_angle_rad(self) -> float | NDArray[np.float64]:
+        """mean arrival angle of every neutrino on the grid, all energies [rad]"""
+
+    @property
+    def energy_MeV(self) -> NDArray[np.float64]:
+        """energy nodes [MeV]"""
+
+    @property
+    def angle_rad(self) -> NDArray[np.float64]:
+        """angle nodes [rad] (theta = 0 first)"""
+
+    @property
+    def one_minus_cos(self) -> NDArray[np.float64]:
+        """1 - cos theta at the angle nodes"""
+
+    @property
+    def species(self) -> int | NDArray[np.int64]:
+        """species per node (mass state * kinds + kind)"""
+
+    @property
+    def at_earth_by_angle(self) -> NDArray[np.float64]:
+        """neutrinos at (energy node, angle node, species) per emitted neutrino (below-noise values 0)"""
+
+    @property
+    def angular_distribution(self) -> NDArray[np.float64]:
+        """neutrinos at Earth per angle node, all energies and species"""
+
+    @property
+    def angular_distribution_above_threshold(self) -> NDArray[np.float64]:
+        """neutrinos at Earth per angle node above the threshold, all species"""
+
+
 class diffuse_result(result):
     """A diffuse flux today through the relic background (docs/physics.md, "Diffuse fluxes"): the keys of `nusi diffuse --json`. Arrays per comoving energy node; attenuation = flux / flux of the same run without interactions, by flavour (neutrinos plus antineutrinos; anti_e: electron antineutrinos alone); fluxes in cm^-2 s^-1 MeV^-1."""
 
@@ -1321,6 +1453,270 @@ class diffuse_result(result):
     @property
     def events(self) -> dict[str, Any]:
         """source 'dsnb': per detector name (Super-Kamiokande-Gd, JUNO) a dict of window_MeV, events, events_without_interactions, bin_edges_MeV, events_per_bin, events_per_bin_without_interactions; else empty"""
+
+
+class mass_state_arrival_time_result(result):
+    """Arrival times of the detected neutrinos above threshold behind the light front under the three-mass-state model (the keys of `nusi arrival --relic-model mass-states --json`; the fields of arrival_time_result plus the geometry). Fractions are per the detected neutrinos' number at Earth without interactions, all energies (as mass_state_fractions)."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g(self) -> float | NDArray[np.float64]:
+        """log10 of the coupling g"""
+
+    @property
+    def primaries(self) -> int | NDArray[np.int64]:
+        """Monte Carlo primaries"""
+
+    @property
+    def window_s(self) -> float | NDArray[np.float64]:
+        """the time window [s]"""
+
+    @property
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """F (Sec. IV)"""
+
+    @property
+    def fraction_above_threshold_error(self) -> float | NDArray[np.float64]:
+        """its standard error"""
+
+    @property
+    def unscattered_fraction(self) -> float | NDArray[np.float64]:
+        """above threshold, never scattered"""
+
+    @property
+    def unscattered_fraction_error(self) -> float | NDArray[np.float64]:
+        """its standard error"""
+
+    @property
+    def fraction_within_window(self) -> float | NDArray[np.float64]:
+        """F_window = N(E > threshold, delay < window)/N(emitted)"""
+
+    @property
+    def fraction_within_window_error(self) -> float | NDArray[np.float64]:
+        """its standard error"""
+
+    @property
+    def scattered_within_window(self) -> float | NDArray[np.float64]:
+        """the scattered part of F_window"""
+
+    @property
+    def scattered_within_window_error(self) -> float | NDArray[np.float64]:
+        """its standard error"""
+
+    @property
+    def mean_delay_s(self) -> float | NDArray[np.float64]:
+        """mean delay of the arrivals above threshold [s]"""
+
+    @property
+    def mean_scatterings_per_primary(self) -> float | NDArray[np.float64]:
+        """scatterings per primary"""
+
+    @property
+    def arrivals_above_threshold(self) -> int | NDArray[np.int64]:
+        """arrivals above threshold counted"""
+
+    @property
+    def scattered_arrivals_above_threshold(self) -> int | NDArray[np.int64]:
+        """of them scattered"""
+
+    @property
+    def quantile_probabilities(self) -> NDArray[np.float64]:
+        """probabilities of the delay quantiles"""
+
+    @property
+    def quantile_delay_s(self) -> NDArray[np.float64]:
+        """delay quantiles of all arrivals above threshold [s] (NaN where none arrived)"""
+
+    @property
+    def quantile_error_s(self) -> NDArray[np.float64]:
+        """their batch-mean standard errors [s]"""
+
+    @property
+    def scattered_quantile_delay_s(self) -> NDArray[np.float64]:
+        """delay quantiles of the scattered arrivals [s]"""
+
+    @property
+    def scattered_quantile_error_s(self) -> NDArray[np.float64]:
+        """their standard errors [s]"""
+
+    @property
+    def histogram_edges(self) -> NDArray[np.float64]:
+        """edges of the histogram of the delays of the scattered arrivals above threshold [s] (empty: not filled)"""
+
+    @property
+    def histogram_counts(self) -> NDArray[np.int64]:
+        """counts in [edges[i], edges[i+1])"""
+
+    @property
+    def histogram_underflow(self) -> int | NDArray[np.int64]:
+        """counts below the first edge"""
+
+    @property
+    def histogram_overflow(self) -> int | NDArray[np.int64]:
+        """counts at or above the last edge"""
+
+    @property
+    def geometry(self) -> str | list[str]:
+        """'point_source' (a point detector) or 'plane_parallel': the geometry the delays were computed in"""
+
+
+class mass_state_monte_carlo_result(result):
+    """The Monte Carlo of the three mass states (mass_state_monte_carlo): the fractions of mass_state_fractions with their standard errors over the primaries, the scatterings (and null collisions of thermal states), the energy bookkeeping and, with angles, the arrival-angle moments and the recorded arrivals as arrays."""
+
+    @property
+    def log10_mass_MeV(self) -> float | NDArray[np.float64]:
+        """log10 of the mediator mass M/MeV"""
+
+    @property
+    def log10_g(self) -> float | NDArray[np.float64]:
+        """log10 of the coupling g"""
+
+    @property
+    def detected_flavor(self) -> str | list[str]:
+        """the flavour whose antineutrinos are detected"""
+
+    @property
+    def fraction_above_threshold(self) -> float | NDArray[np.float64]:
+        """F of the detected neutrinos per their number at Earth without interactions"""
+
+    @property
+    def fraction_error(self) -> float | NDArray[np.float64]:
+        """its standard error over the primaries"""
+
+    @property
+    def fraction_above_threshold_by_flavor(self) -> dict[str, Any]:
+        """F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'"""
+
+    @property
+    def fraction_error_by_flavor(self) -> dict[str, Any]:
+        """their standard errors"""
+
+    @property
+    def fraction_above_threshold_by_mass_state(self) -> dict[str, Any]:
+        """F of the antineutrinos of each mass state: keys '1', '2', '3'"""
+
+    @property
+    def fraction_error_by_mass_state(self) -> dict[str, Any]:
+        """their standard errors"""
+
+    @property
+    def fraction_all_neutrinos(self) -> float | NDArray[np.float64]:
+        """the paper's F: every neutrino of every kind above threshold per emitted one"""
+
+    @property
+    def fraction_all_neutrinos_error(self) -> float | NDArray[np.float64]:
+        """its standard error"""
+
+    @property
+    def excluded(self) -> bool | NDArray[np.bool_]:
+        """F <= exclusion_level (point estimate)"""
+
+    @property
+    def exclusion_level(self) -> float | NDArray[np.float64]:
+        """the exclusion level on F"""
+
+    @property
+    def primaries(self) -> int | NDArray[np.int64]:
+        """neutrinos drawn from the emission"""
+
+    @property
+    def scatterings(self) -> int | NDArray[np.int64]:
+        """scatterings of neutrinos above threshold"""
+
+    @property
+    def mean_scatterings(self) -> float | NDArray[np.float64]:
+        """scatterings per primary"""
+
+    @property
+    def dropped(self) -> int | NDArray[np.int64]:
+        """neutrinos dropped at or below the threshold"""
+
+    @property
+    def emitted_MeV(self) -> float | NDArray[np.float64]:
+        """energy emitted, summed over the primaries [MeV]"""
+
+    @property
+    def null_collisions(self) -> int | NDArray[np.int64]:
+        """thermal relic states: tentative collisions rejected by the null-collision tracking"""
+
+    @property
+    def relic_rest_MeV(self) -> float | NDArray[np.float64]:
+        """energy the struck relics bring in (their masses at rest, x = E_2 - p cos theta thermal) [MeV]"""
+
+    @property
+    def arrived_MeV(self) -> float | NDArray[np.float64]:
+        """energy arriving above threshold [MeV]"""
+
+    @property
+    def dropped_MeV(self) -> float | NDArray[np.float64]:
+        """energy of the neutrinos dropped at or below the threshold [MeV]"""
+
+    @property
+    def energy_budget_relative_error(self) -> float | NDArray[np.float64]:
+        """(emitted + relic rest - arrived - dropped)/(emitted + relic rest): rounding"""
+
+    @property
+    def angles(self) -> str | None:
+        """the angle model of the directions, None when they were not tracked"""
+
+    @property
+    def geometry(self) -> str | None:
+        """'point_source' or 'plane_parallel' with angles, else None"""
+
+    @property
+    def mean_angle_rad(self) -> float | None:
+        """with angles: mean |theta| of every neutrino above threshold at Earth [rad]"""
+
+    @property
+    def mean_angle_error_rad(self) -> float | None:
+        """its standard error (ratio estimator over the primaries) [rad]"""
+
+    @property
+    def mean_square_angle_rad2(self) -> float | None:
+        """with angles: mean theta^2 of every neutrino above threshold [rad^2]"""
+
+    @property
+    def mean_square_angle_error_rad2(self) -> float | None:
+        """its standard error [rad^2]"""
+
+    @property
+    def arrival_energy_MeV(self) -> NDArray[np.float64]:
+        """recorded arrivals (record_arrivals): energy at Earth [MeV]"""
+
+    @property
+    def arrival_angle_rad(self) -> NDArray[np.float64]:
+        """recorded arrivals: |theta| from the line of sight (plane_parallel) or the angle on the sky (point_source) [rad]"""
+
+    @property
+    def arrival_species(self) -> NDArray[np.int64]:
+        """recorded arrivals: species index, mass state * kinds + kind"""
+
+    @property
+    def arrival_mass_state(self) -> NDArray[np.int64]:
+        """recorded arrivals: mass state 1, 2 or 3"""
+
+    @property
+    def arrival_kind(self) -> list[str]:
+        """recorded arrivals: 'antineutrino_right' (active antineutrino), 'neutrino_left', ..."""
+
+    @property
+    def arrival_delay_s(self) -> NDArray[np.float64]:
+        """recorded arrivals: delay behind light [s]"""
+
+    @property
+    def arrival_generation(self) -> NDArray[np.int64]:
+        """recorded arrivals: scatterings along the ancestry (0: unscattered)"""
+
+    @property
+    def arrival_primary(self) -> NDArray[np.int64]:
+        """recorded arrivals: index of the emitted neutrino"""
+
+    @property
+    def arrival_list_complete(self) -> bool | NDArray[np.bool_]:
+        """false if max_recorded_arrivals was reached"""
 
 
 def km(length_km: ArrayLike) -> float | NDArray[np.float64]:
@@ -1443,5 +1839,17 @@ def mass_state_bound(log10_mass_MeV: ArrayLike, *, ordering: Literal['normal', '
     """The propagation bound g_prop(M) under the three-mass-state model (mass_state_propagation_bound): F of the detected flavour's antineutrinos = exclusion_level solved in log10 g on the falling branch, at each mass of log10_mass_MeV (a number or an array; masses run on `threads`)."""
 
 
+def mass_state_energy_angle(log10_mass_MeV: float = -3.5, log10_g: float = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, energy_bins: int = 400, min_energy_MeV: float = 0.01, max_energy_MeV: float = 200.0, resonance_nodes_per_core: float = 4.0, method: Literal['exact', 'odeint'] = 'exact', talbot_nodes: int = 0, odeint_abs_tol: float = 1e-13, odeint_rel_tol: float = 1e-09, angle_bins: int = 128, min_angle_rad: float = 1e-08, max_angle_rad: float = 0.1, azimuth_nodes: int = 16, deflections: Literal['three_dimensional', 'planar_random_walk', 'paper_eq8_additive'] = 'three_dimensional') -> mass_state_energy_angle_result:
+    """Energy-angle transport under the three-mass-state model (propagate_mass_states_energy_angle; relics at rest): the burst emitted along the line of sight, deflections composed as `deflections` says, the map by energy, angle and species at distance_cm, the fractions above threshold (marginal over angle) and the mean and rms arrival angle above threshold."""
+
+
 def diffuse(log10_mass_MeV: float = -2.7, log10_g: float = -3.0, *, source: Literal['dsnb', 'power_law'] = 'dsnb', source_evolution: Literal['sfr_yuksel2008', 'constant'] = 'sfr_yuksel2008', spectral_index: float = 2.5, composition_flavour_ratio: ArrayLike = ..., composition_equal_mass_states: bool = False, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float = 0.1, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, hubble_km_s_Mpc: float = 67.36, omega_m: float = 0.3153, max_redshift: float = 5.0, min_energy_MeV: float = 1.0, max_energy_MeV: float = 100.0, energy_bins: int = 300, redshift_steps: int = 96, source_panel_width: float = 0.05, exposure_years: float = 10.0, skgd_signal_efficiency: float = 0.9, juno_signal_efficiency: float = 0.5) -> diffuse_result:
     """A diffuse flux (the DSNB, or a power law E^-spectral_index) through the expanding relic background of three mass states with s/t/u scattering (docs/physics.md, "Diffuse fluxes"), run with and without interactions: the attenuation by flavour, the fluxes today, the budgets and, for the DSNB, the inverse-beta-decay events in SK-Gd and JUNO (as `nusi diffuse`)."""
+
+
+def mass_state_arrival_times(log10_mass_MeV: float = -3.5, log10_g: float = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, primaries: int = 20000, seed: int = 1, window_s: float = 12.4, angles: Literal['three_dimensional', 'planar_random_walk', 'paper_eq8_additive'] = 'three_dimensional', geometry: Literal['point_source', 'plane_parallel'] = 'point_source', quantile_probabilities: ArrayLike = ..., delay_edges_s: ArrayLike = ..., batches: int = 16, max_scatterings: int = 100000000, max_energy_MeV: float = 200.0) -> mass_state_arrival_time_result:
+    """Arrival-time distribution of the detected neutrinos above threshold_MeV at distance_cm under the three-mass-state model (mass_state_arrival_time_distribution; relics at rest): the mass-state Monte Carlo with directions gives the scattered arrivals, the unscattered part is integrated exactly; delay quantiles with batch errors, the histogram, the fraction within window_s. Deterministic in seed."""
+
+
+def mass_state_monte_carlo(log10_mass_MeV: float = -3.5, log10_g: float = -1.75, *, ordering: Literal['normal', 'inverted'] = 'normal', lightest_mass_eV: float = 0.0, sum_masses_eV: float | None = None, theta12_deg: float | None = None, theta13_deg: float | None = None, theta23_deg: float | None = None, delta_cp_deg: float | None = None, dm21_eV2: float | None = None, dm3l_eV2: float | None = None, coupling_flavors: str = 'e,mu,tau', channels: Literal['s', 'stu'] = 'stu', nature: Literal['majorana', 'dirac'] = 'majorana', mediator_kind: Literal['scalar', 'vector'] = 'scalar', coupling_convention: Literal['paper', 'lagrangian'] = 'paper', relic_kinematics: Literal['thermal', 'at_rest', 'automatic'] = 'thermal', at_rest_max_momentum_ratio: float = 0.001, relic_density_per_helicity_per_cm3: float | None = None, cmb_temperature_K: float = 2.72548, distance_cm: float = 1.5428387907456836e+23, threshold_MeV: float = 5.0, exclusion_level: float = 0.01, detected_flavour: Literal['e', 'mu', 'tau'] = 'e', detection: Literal['flavour_antineutrinos', 'all'] = 'flavour_antineutrinos', mean_energy_MeV: float = 15.0, mean_square_energy_MeV2: float = 290.0, emission: pinched_spectrum | None = None, primaries: int = 10000, seed: int = 1, max_scatterings: int = 100000000, angles: Literal['three_dimensional', 'planar_random_walk', 'paper_eq8_additive'] | None = None, geometry: Literal['point_source', 'plane_parallel'] = 'plane_parallel', record_arrivals: bool = False, max_recorded_arrivals: int = 10000000, max_null_collisions: int = 1000000000) -> mass_state_monte_carlo_result:
+    """Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo): free paths with the total rate of every relic population (thermal states by null-collision tracking), the process by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles (relics at rest) each neutrino's direction. The fractions of mass_state_fractions with their standard errors. Deterministic in seed."""

@@ -13,6 +13,7 @@
 #include <nusi/mass_state_bound.hpp>
 #include <nusi/mass_states.hpp>
 #include <nusi/parallel.hpp>
+#include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
 #include "bindings.hpp"
@@ -44,6 +45,14 @@ burst_type electron_antineutrinos(const nusi::pinched_spectrum<double>& spectrum
   return {{nusi::flavour::e, true, spectrum, 1.0}};
 }
 
+/// The model's numbers the tool prints beside the fractions.
+void describe_model(fractions_point& s, const nusi::mass_state_model<double>& model) {
+  for (std::size_t i = 0; i < 3; ++i) s.masses_eV[i] = model.spectrum().mass_eV(i);
+  s.sum_masses_eV = model.spectrum().sum_masses_eV();
+  s.relic_density_per_helicity_per_cm3 = model.relic().density_per_helicity_per_cm3();
+  s.width_MeV = model.scattering().width_MeV();
+}
+
 /// The fractions at one setup (the mediator set), computed without Python objects.
 fractions_point fractions_at(double log10_mass_MeV, double log10_g, const setup_type& setup, const burst_type& burst,
                              const nusi::transport_options<double>& options) {
@@ -53,11 +62,46 @@ fractions_point fractions_at(double log10_mass_MeV, double log10_g, const setup_
   s.setup = setup;
   const nusi::mass_state_model<double> model(setup);
   s.f = nusi::mass_state_fractions_above_threshold(model, burst_span(burst), options);
-  for (std::size_t i = 0; i < 3; ++i) s.masses_eV[i] = model.spectrum().mass_eV(i);
-  s.sum_masses_eV = model.spectrum().sum_masses_eV();
-  s.relic_density_per_helicity_per_cm3 = model.relic().density_per_helicity_per_cm3();
-  s.width_MeV = model.scattering().width_MeV();
+  describe_model(s, model);
   return s;
+}
+
+/// The energy-angle result at one setup, with the fractions' point (its fractions the energy-angle run's marginal).
+struct energy_angle_point {
+  fractions_point point;
+  nusi::mass_state_energy_angle_result<double> r;
+};
+/// The fields of mass_state_fractions_result (the keys of `nusi propagate --relic-model mass-states --json`), for any Source
+/// holding a fractions_point reached by `get`.
+template <class Source, class Get>
+void add_fraction_fields(result_type<Source>& t, Get get) {
+  const auto optional = [](const nusi::threshold_fraction<double>& x, bool defined) {
+    return defined ? std::optional<double>(x.value) : std::nullopt;
+  };
+  t.real("log10_mass_MeV", "log10 of the mediator mass M/MeV", [get](const Source& s) { return get(s).log10_mass_MeV; })
+      .real("log10_g", "log10 of the coupling g", [get](const Source& s) { return get(s).log10_g; })
+      .text("detected_flavor", "the flavour whose antineutrinos are detected",
+            [get](const Source& s) { return std::string(nusi::flavour_name(get(s).setup.detected_flavour)); })
+      .real("fraction_above_threshold", "F of the detected neutrinos (the bound's F); 0 when an upper limit",
+            [get](const Source& s) { return get(s).f.detected.value; })
+      .flag("fraction_is_upper_limit", "F is below its noise floor: only F < fraction_noise_floor is known",
+            [get](const Source& s) { return get(s).f.detected.is_upper_limit; })
+      .real("fraction_noise_floor", "the level below which F is rounding noise", [get](const Source& s) { return get(s).f.detected.noise_floor; })
+      .keyed("fraction_above_threshold_by_flavor", "F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'", {"e", "mu", "tau"},
+             [optional, get](const Source& s, std::size_t k) { return optional(get(s).f.by_flavour[k], get(s).f.flavour_defined[k]); })
+      .keyed("fraction_above_threshold_by_mass_state", "F of the antineutrinos of each mass state: keys '1', '2', '3'", {"1", "2", "3"},
+             [optional, get](const Source& s, std::size_t k) { return optional(get(s).f.by_mass_state[k], get(s).f.mass_state_defined[k]); })
+      .real("fraction_all_neutrinos", "the paper's F: every neutrino of every kind above threshold per emitted one",
+            [get](const Source& s) { return get(s).f.all_neutrinos.value; })
+      .real("emitted_fraction_above_threshold", "the emitted fraction above threshold on the grid (the g -> 0 value)",
+            [get](const Source& s) { return get(s).f.unscattered; })
+      .flag("excluded", "F <= exclusion_level", [get](const Source& s) { return get(s).f.detected.value <= get(s).setup.exclusion_level; })
+      .real("exclusion_level", "the exclusion level on F", [get](const Source& s) { return get(s).setup.exclusion_level; })
+      .array("masses_eV", "the masses m1, m2, m3 [eV]", [get](const Source& s) { return std::vector<double>(get(s).masses_eV.begin(), get(s).masses_eV.end()); })
+      .real("sum_masses_eV", "m1 + m2 + m3 [eV]", [get](const Source& s) { return get(s).sum_masses_eV; })
+      .real("relic_density_per_state_per_helicity_per_cm3", "relic density per mass state and helicity [cm^-3]",
+            [get](const Source& s) { return get(s).relic_density_per_helicity_per_cm3; })
+      .real("mediator_width_MeV", "the mediator's width [MeV]", [get](const Source& s) { return get(s).width_MeV; });
 }
 }  // namespace
 
@@ -70,33 +114,7 @@ void bind_mass_states(py::module_& m) {
         "Fractions above threshold under the three-mass-state model (docs/physics.md, \"Mass states\"): the keys of `nusi "
         "propagate --relic-model mass-states --json`. Each fraction is relative to its own antineutrinos at Earth without "
         "interactions, all energies; an undefined one (none without interactions) is None (NaN in arrays).");
-    const auto optional = [](const nusi::threshold_fraction<double>& x, bool defined) {
-      return defined ? std::optional<double>(x.value) : std::nullopt;
-    };
-    result.real("log10_mass_MeV", "log10 of the mediator mass M/MeV", [](const S& s) { return s.log10_mass_MeV; })
-        .real("log10_g", "log10 of the coupling g", [](const S& s) { return s.log10_g; })
-        .text("detected_flavor", "the flavour whose antineutrinos are detected",
-              [](const S& s) { return std::string(nusi::flavour_name(s.setup.detected_flavour)); })
-        .real("fraction_above_threshold", "F of the detected neutrinos (the bound's F); 0 when an upper limit",
-              [](const S& s) { return s.f.detected.value; })
-        .flag("fraction_is_upper_limit", "F is below its noise floor: only F < fraction_noise_floor is known",
-              [](const S& s) { return s.f.detected.is_upper_limit; })
-        .real("fraction_noise_floor", "the level below which F is rounding noise", [](const S& s) { return s.f.detected.noise_floor; })
-        .keyed("fraction_above_threshold_by_flavor", "F of the antineutrinos of each flavour: keys 'e', 'mu', 'tau'", {"e", "mu", "tau"},
-               [optional](const S& s, std::size_t k) { return optional(s.f.by_flavour[k], s.f.flavour_defined[k]); })
-        .keyed("fraction_above_threshold_by_mass_state", "F of the antineutrinos of each mass state: keys '1', '2', '3'", {"1", "2", "3"},
-               [optional](const S& s, std::size_t k) { return optional(s.f.by_mass_state[k], s.f.mass_state_defined[k]); })
-        .real("fraction_all_neutrinos", "the paper's F: every neutrino of every kind above threshold per emitted one",
-              [](const S& s) { return s.f.all_neutrinos.value; })
-        .real("emitted_fraction_above_threshold", "the emitted fraction above threshold on the grid (the g -> 0 value)",
-              [](const S& s) { return s.f.unscattered; })
-        .flag("excluded", "F <= exclusion_level", [](const S& s) { return s.f.detected.value <= s.setup.exclusion_level; })
-        .real("exclusion_level", "the exclusion level on F", [](const S& s) { return s.setup.exclusion_level; })
-        .array("masses_eV", "the masses m1, m2, m3 [eV]", [](const S& s) { return std::vector<double>(s.masses_eV.begin(), s.masses_eV.end()); })
-        .real("sum_masses_eV", "m1 + m2 + m3 [eV]", [](const S& s) { return s.sum_masses_eV; })
-        .real("relic_density_per_state_per_helicity_per_cm3", "relic density per mass state and helicity [cm^-3]",
-              [](const S& s) { return s.relic_density_per_helicity_per_cm3; })
-        .real("mediator_width_MeV", "the mediator's width [MeV]", [](const S& s) { return s.width_MeV; });
+    add_fraction_fields(result, [](const S& s) -> const fractions_point& { return s; });
     function f("mass_state_fractions",
                "Fractions above threshold under the three-mass-state model (docs/physics.md, \"Mass states\"): mass states with "
                "mixing, relics of each state, s/t/u channels, the burst of electron antineutrinos with the pinched spectrum "
@@ -178,6 +196,87 @@ void bind_mass_states(py::module_& m) {
         return 0;
       });
       return result.make(b, points);
+    });
+  }
+  {
+    using S = energy_angle_point;
+    static auto& result = *new result_type<S>(
+        m, "mass_state_energy_angle_result",
+        "Energy-angle transport under the three-mass-state model (relics at rest): the fields of mass_state_fractions_result "
+        "(the marginal over angle), the budgets, the mean and rms arrival angle (the keys of `nusi propagate --relic-model "
+        "mass-states --energy-angle --json`) and the arrival-direction map by energy, angle and species.");
+    add_fraction_fields(result, [](const S& s) -> const fractions_point& { return s.point; });
+    const auto angle_mean = [](const S& s) {  // mean angle of everything on the grid, as the tool's mean_angle_rad
+      const auto d = s.r.angular_distribution(false);
+      double n = 0, w = 0;
+      for (std::size_t a = 0; a < d.size(); ++a) {
+        n += d[a];
+        w += d[a] * s.r.angle_rad[a];
+      }
+      return n > 0 ? w / n : 0.0;
+    };
+    result.real("mean_scatterings", "scatterings per emitted neutrino", [](const S& s) { return s.r.energy.mean_scatterings; })
+        .real("energy_budget_relative_error", "(E(D) - E(0) - injected)/E(0): zero up to rounding",
+              [](const S& s) { return s.r.energy.energy_budget_relative_error(); })
+        .real("number_budget_relative_error", "(N(D) - N(0) - scatterings)/N(D): zero up to rounding",
+              [](const S& s) { return s.r.energy.number_budget_relative_error(); })
+        .integer("energy_nodes", "energy nodes of the grid", [](const S& s) { return static_cast<long long>(s.r.energy.energy_MeV.size()); })
+        .text("angle_model", "the angle model of the deflections", [](const S& s) { return std::string(nusi::angle_model_name(s.r.deflections)); })
+        .integer("angle_nodes", "angle nodes of the grid", [](const S& s) { return static_cast<long long>(s.r.angle_rad.size()); })
+        .real("mean_angle_above_threshold_rad", "mean arrival angle of every neutrino above threshold [rad]",
+              [](const S& s) { return s.r.mean_angle_above_threshold_rad; })
+        .real("rms_angle_above_threshold_rad", "root-mean-square arrival angle of every neutrino above threshold [rad]",
+              [](const S& s) { return s.r.rms_angle_above_threshold_rad; })
+        .real("mean_angle_rad", "mean arrival angle of every neutrino on the grid, all energies [rad]", angle_mean)
+        .array("energy_MeV", "energy nodes [MeV]", [](const S& s) { return s.r.energy.energy_MeV; })
+        .array("angle_rad", "angle nodes [rad] (theta = 0 first)", [](const S& s) { return s.r.angle_rad; })
+        .array("one_minus_cos", "1 - cos theta at the angle nodes", [](const S& s) { return s.r.one_minus_cos; })
+        .integer("species", "species per node (mass state * kinds + kind)", [](const S& s) { return static_cast<long long>(s.r.species); })
+        .object("at_earth_by_angle", "NDArray[np.float64]",
+                "neutrinos at (energy node, angle node, species) per emitted neutrino (below-noise values 0)",
+                [](const S& s) -> py::object {
+                  py::array_t<double> out({static_cast<py::ssize_t>(s.r.energy.energy_MeV.size()), static_cast<py::ssize_t>(s.r.angle_rad.size()),
+                                           static_cast<py::ssize_t>(s.r.species)});
+                  std::copy(s.r.at_earth.begin(), s.r.at_earth.end(), out.mutable_data());
+                  return out;
+                })
+        .array("angular_distribution", "neutrinos at Earth per angle node, all energies and species",
+               [](const S& s) { return s.r.angular_distribution(false); })
+        .array("angular_distribution_above_threshold", "neutrinos at Earth per angle node above the threshold, all species",
+               [](const S& s) { return s.r.angular_distribution(true); });
+    function f("mass_state_energy_angle",
+               "Energy-angle transport under the three-mass-state model (propagate_mass_states_energy_angle; relics at rest): "
+               "the burst emitted along the line of sight, deflections composed as `deflections` says, the map by energy, angle "
+               "and species at distance_cm, the fractions above threshold (marginal over angle) and the mean and rms arrival "
+               "angle above threshold.",
+               "mass_state_energy_angle_result");
+    const std::size_t mass = f.positional("log10_mass_MeV", "float", "log10 of the mediator mass M/MeV",
+                                          log10_default_text(defaults.interaction.med.mass_MeV));
+    const std::size_t coupling = f.positional("log10_g", "float", "log10 of the coupling g", log10_default_text(defaults.interaction.med.coupling));
+    const auto setup = f.add(mass_state_setup_keywords());
+    const auto moments = f.add(emission_keywords());
+    const std::size_t emission = add_emission_object(f);
+    const auto transport = f.add(transport_keywords());
+    const auto angles = f.add(angle_keywords());
+    f.def(m, [=](const arguments& a) {
+      S s;
+      auto& p = s.point;
+      p.setup = setup.build(a);
+      p.log10_mass_MeV = a.given(mass) ? a.real(mass) : std::stod(log10_default_text(defaults.interaction.med.mass_MeV));
+      p.log10_g = a.given(coupling) ? a.real(coupling) : std::stod(log10_default_text(defaults.interaction.med.coupling));
+      if (a.given(mass)) p.setup.interaction.med.mass_MeV = mass_from_log10(a, mass, p.log10_mass_MeV);
+      if (a.given(coupling)) p.setup.interaction.med.coupling = coupling_from_log10(a, coupling, p.log10_g);
+      const auto burst = electron_antineutrinos(emitted_spectrum(a, emission, moments));
+      auto options = transport.build(a);
+      angles.apply(options, a);
+      without_gil([&] {
+        const nusi::mass_state_model<double> model(p.setup);
+        s.r = nusi::propagate_mass_states_energy_angle(model, burst_span(burst), options);
+        p.f = s.r.energy.fractions;
+        describe_model(p, model);
+        return 0;
+      });
+      return result.make(s);
     });
   }
 }

@@ -7,6 +7,7 @@
 
 #include "bindings.hpp"
 #include "keywords.hpp"
+#include "result_fields.hpp"
 
 namespace nusi_python {
 
@@ -20,23 +21,6 @@ struct arrival_point {
   double log10_mass_MeV = 0, log10_g = 0;
   nusi::arrival_time_result<double> r;
 };
-
-py::array_t<std::int64_t> counts_array(const std::vector<std::uint64_t>& c) {
-  py::array_t<std::int64_t> out(static_cast<py::ssize_t>(c.size()));
-  std::copy(c.begin(), c.end(), out.mutable_data());
-  return out;
-}
-
-/// A histogram's fields: <name>_edges, <name>_counts, <name>_underflow, <name>_overflow.
-template <class Source, class Get>
-void add_histogram(result_type<Source>& t, const std::string& name, const std::string& what, const std::string& unit, Get get) {
-  t.array(name + "_edges", "edges of the histogram of " + what + " [" + unit + "] (empty: not filled)",
-          [get](const Source& s) { return get(s).edges; })
-      .object(name + "_counts", "NDArray[np.int64]", "counts in [edges[i], edges[i+1])",
-              [get](const Source& s) -> py::object { return counts_array(get(s).counts); })
-      .integer(name + "_underflow", "counts below the first edge", [get](const Source& s) { return static_cast<long long>(get(s).underflow); })
-      .integer(name + "_overflow", "counts at or above the last edge", [get](const Source& s) { return static_cast<long long>(get(s).overflow); });
-}
 
 std::string origin_name(nusi::arrival_origin o) {
   switch (o) {
@@ -126,37 +110,7 @@ void bind_monte_carlo(py::module_& m) {
     static auto& result = *new result_type<S>(m, "arrival_time_result",
                                              "Arrival times of the neutrinos above threshold behind the light front (the keys of `nusi arrival "
                                              "--json`; quantiles and the histogram as arrays), per emitted neutrino with Monte Carlo errors.");
-    const auto quantile_field = [](const S& s, bool scattered, int what) {
-      const auto& q = scattered ? s.r.scattered_quantiles : s.r.quantiles;
-      std::vector<double> out;
-      for (const auto& x : q) out.push_back(what == 0 ? x.probability : what == 1 ? x.delay_s : x.error_s);
-      return out;
-    };
-    result.real("log10_mass_MeV", "log10 of the mediator mass M/MeV", [](const S& s) { return s.log10_mass_MeV; })
-        .real("log10_g", "log10 of the coupling g", [](const S& s) { return s.log10_g; })
-        .integer("primaries", "Monte Carlo primaries", [](const S& s) { return static_cast<long long>(s.r.primaries); })
-        .real("window_s", "the time window [s]", [](const S& s) { return s.r.window_s; })
-        .real("fraction_above_threshold", "F (Sec. IV)", [](const S& s) { return s.r.fraction_above_threshold; })
-        .real("fraction_above_threshold_error", "its standard error", [](const S& s) { return s.r.fraction_above_threshold_error; })
-        .real("unscattered_fraction", "above threshold, never scattered", [](const S& s) { return s.r.unscattered_fraction; })
-        .real("unscattered_fraction_error", "its standard error", [](const S& s) { return s.r.unscattered_fraction_error; })
-        .real("fraction_within_window", "F_window = N(E > threshold, delay < window)/N(emitted)", [](const S& s) { return s.r.fraction_within_window; })
-        .real("fraction_within_window_error", "its standard error", [](const S& s) { return s.r.fraction_within_window_error; })
-        .real("scattered_within_window", "the scattered part of F_window", [](const S& s) { return s.r.scattered_within_window; })
-        .real("scattered_within_window_error", "its standard error", [](const S& s) { return s.r.scattered_within_window_error; })
-        .real("mean_delay_s", "mean delay of the arrivals above threshold [s]", [](const S& s) { return s.r.mean_delay_s; })
-        .real("mean_scatterings_per_primary", "scatterings per primary", [](const S& s) { return s.r.mean_scatterings_per_primary; })
-        .integer("arrivals_above_threshold", "arrivals above threshold counted", [](const S& s) { return static_cast<long long>(s.r.arrivals_above_threshold); })
-        .integer("scattered_arrivals_above_threshold", "of them scattered",
-                 [](const S& s) { return static_cast<long long>(s.r.scattered_arrivals_above_threshold); })
-        .array("quantile_probabilities", "probabilities of the delay quantiles", [quantile_field](const S& s) { return quantile_field(s, false, 0); })
-        .array("quantile_delay_s", "delay quantiles of all arrivals above threshold [s] (NaN where none arrived)",
-               [quantile_field](const S& s) { return quantile_field(s, false, 1); })
-        .array("quantile_error_s", "their batch-mean standard errors [s]", [quantile_field](const S& s) { return quantile_field(s, false, 2); })
-        .array("scattered_quantile_delay_s", "delay quantiles of the scattered arrivals [s]", [quantile_field](const S& s) { return quantile_field(s, true, 1); })
-        .array("scattered_quantile_error_s", "their standard errors [s]", [quantile_field](const S& s) { return quantile_field(s, true, 2); });
-    add_histogram(result, "histogram", "the delays of the scattered arrivals above threshold", "s",
-                  [](const S& s) -> const auto& { return s.r.delay_histogram; });
+    add_arrival_time_fields(result, [](const S& s) -> const nusi::arrival_time_result<double>& { return s.r; });
 
     function f("arrival_time_distribution",
                "Arrival-time distribution of the neutrinos above threshold_MeV at distance_cm (Monte Carlo, paper Sec. IV): delay "

@@ -19,5 +19,6 @@ void bind_events(py::module_& m);          // bind_events.cpp: detection/, event
 void bind_scan(py::module_& m);            // bind_scan.cpp: scan.hpp
 void bind_mass_states(py::module_& m);     // bind_mass_states.cpp: mass_states.hpp, transport/mass_state_propagate.hpp, mass_state_bound.hpp
 void bind_diffuse(py::module_& m);         // bind_diffuse.cpp: diffuse.hpp
+void bind_mass_state_monte_carlo(py::module_& m);  // bind_mass_state_monte_carlo.cpp: mass_state_monte_carlo.hpp, mass_state_arrival_times.hpp
 
 }  // namespace nusi_python

@@ -13,6 +13,8 @@
 #include <tuple>
 
 #include <nusi/diffuse/transport.hpp>
+#include <nusi/mass_state_arrival_times.hpp>
+#include <nusi/mass_state_monte_carlo.hpp>
 
 namespace nusi_python {
 
@@ -297,6 +299,52 @@ const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords() {
     k.real("hubble_km_s_Mpc", AT(cosmo.hubble_km_s_Mpc), "Hubble constant H0 [km/s/Mpc] (Planck 2018)");
     k.real("omega_m", AT(cosmo.omega_m), "matter density Omega_m of flat Lambda-CDM (Planck 2018)");
     k.real("max_redshift", AT(max_redshift), "largest source redshift, in (0, 20]");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::mass_state_arrival_time_options<double>>& mass_state_arrival_keywords() {
+  static const auto g = [] {
+    keyword_group<nusi::mass_state_arrival_time_options<double>> k;
+    k.count<std::uint64_t>("primaries", AT(primaries), "Monte Carlo primaries, in [1, 1e8]");
+    k.count<std::uint64_t>("seed", AT(seed), "seed of std::mt19937_64: the result is a function of it");
+    k.real("window_s", AT(window_s), "time window after the unscattered front [s] (the span of the Kamiokande-II burst)");
+    k.choice<nusi::angle_model>("angles", AT(angles), angle_model_names(), "how deflections compose");
+    k.choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
+                                         "3D model: a point detector (point source, sphere r = D) or plane-parallel (the grid's); "
+                                         "the planar models are plane-parallel");
+    k.reals("quantile_probabilities", AT(quantile_probabilities), "probabilities of the delay quantiles, each in (0, 1)");
+    k.reals("delay_edges_s", AT(delay_edges_s), "edges of the delay histogram [s] (empty: two per decade, 1e-3 to 1e8 s)");
+    k.count<std::size_t>("batches", AT(batches), "batches of primaries for the quantiles' standard errors, in [2, primaries]");
+    k.count<std::uint64_t>("max_scatterings", AT(max_scatterings), "bound on the scatterings of the run (NumericalError beyond)");
+    k.real("max_energy_MeV", AT(max_energy_MeV), "top of the quadrature of the unscattered part [MeV] (> threshold_MeV)");
+    return k;
+  }();
+  return g;
+}
+
+const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carlo_keywords() {
+  using S = nusi::mass_state_monte_carlo_options;
+  static const auto g = [] {
+    keyword_group<S> k;
+    k.count<std::uint64_t>("primaries", AT(primaries), "neutrinos drawn from the emission, in [1, 1e10]");
+    k.count<std::uint64_t>("seed", AT(seed), "seed of std::mt19937_64: the result is a function of it");
+    k.count<std::uint64_t>("max_scatterings", AT(max_scatterings), "bound on the scatterings of the run (NumericalError beyond)");
+    const S d{};
+    k.add({"angles", choice_annotation(angle_model_names()) + " | None",
+           d.angles ? default_text(choice_name(angle_model_names(), *d.angles)) : "None",
+           "None: directions not tracked; else each neutrino's direction, deflections composed by this model (relics at rest)"},
+          [](S& t, const arguments& a, std::size_t i) {
+            if (a[i].is_none()) t.angles.reset();
+            else t.angles = a.choice(i, angle_model_names());
+          });
+    k.choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
+                                         "angles = 'three_dimensional': plane-parallel (the grid's) or a point detector");
+    k.flag("record_arrivals", AT(record_arrivals), "with angles: keep every arrival above threshold (returned as arrays)");
+    k.count<std::uint64_t>("max_recorded_arrivals", AT(max_recorded_arrivals), "most arrivals recorded");
+    k.count<std::uint64_t>("max_null_collisions", AT(max_null_collisions),
+                           "thermal relic states: bound on the null collisions of the run (NumericalError beyond)");
     return k;
   }();
   return g;

@@ -30,6 +30,11 @@ struct diffuse_setup;
 template <class Real>
 struct diffuse_options;
 }  // namespace nusi
+namespace nusi {  // the mass-state Monte Carlos, included by the file that binds them
+template <class Real>
+struct mass_state_arrival_time_options;
+struct mass_state_monte_carlo_options;
+}  // namespace nusi
 
 namespace nusi_python {
 
@@ -116,6 +121,12 @@ const keyword_group<nusi::mass_state_setup<double>>& mass_state_setup_keywords()
 /// without the relic kinematics (the diffuse solver takes relics at rest), the cosmology (hubble_km_s_Mpc, omega_m)
 /// and max_redshift.
 const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords();
+/// mass_state_arrival_time_options: primaries, seed, window_s, angles, geometry ('point_source' | 'plane_parallel'),
+/// quantile_probabilities, delay_edges_s, batches, max_scatterings, max_energy_MeV (top of the unscattered part's quadrature).
+const keyword_group<nusi::mass_state_arrival_time_options<double>>& mass_state_arrival_keywords();
+/// mass_state_monte_carlo_options: primaries, seed, max_scatterings, angles (None: directions not tracked), geometry,
+/// record_arrivals, max_recorded_arrivals, max_null_collisions.
+const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carlo_keywords();
 /// diffuse_options: min_energy_MeV, max_energy_MeV, energy_bins, redshift_steps, source_panel_width.
 const keyword_group<nusi::diffuse_options<double>>& diffuse_options_keywords();
 

@@ -44,4 +44,5 @@ PYBIND11_MODULE(nusi, m) {
   bind_scan(m);
   bind_mass_states(m);
   bind_diffuse(m);
+  bind_mass_state_monte_carlo(m);
 }
