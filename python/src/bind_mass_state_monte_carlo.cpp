@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // mass_state_monte_carlo.hpp, mass_state_arrival_times.hpp: the Monte Carlo of the three mass states (docs/physics.md,
-// "Monte Carlo of mass states": continuous energies, exact kinematics, thermal relics by null collisions, directions with
-// relics at rest; deterministic in the seed), the independent check of the grid transport, and the detected neutrinos'
-// arrival times behind the light front (relics at rest). The setup
+// "Monte Carlo of mass states": continuous energies, exact kinematics, thermal relics by null collisions, directions;
+// deterministic in the seed), the independent check of the grid transport, and the detected neutrinos' arrival times
+// behind the light front. The setup
 // and the burst are mass_state_fractions' (electron antineutrinos with the pinched spectrum, as the tool's).
 #include <array>
 #include <cstdint>
@@ -93,8 +93,9 @@ void bind_mass_state_monte_carlo(py::module_& m) {
                 [](const S& s) { return s.geometry; });
     function f("mass_state_arrival_times",
                "Arrival-time distribution of the detected neutrinos above threshold_MeV at distance_cm under the three-mass-state "
-               "model (mass_state_arrival_time_distribution; relics at rest): the mass-state Monte Carlo with directions gives the "
-               "scattered arrivals, the unscattered part is integrated exactly; delay quantiles with batch errors, the histogram, "
+               "model (mass_state_arrival_time_distribution): the mass-state Monte Carlo with directions gives the scattered "
+               "arrivals, the unscattered part is integrated exactly with relics at rest (else counted by the Monte Carlo); delay "
+               "quantiles with batch errors, the histogram, "
                "the fraction within window_s. Deterministic in seed.",
                "mass_state_arrival_time_result");
     const mass_state_point point(f);

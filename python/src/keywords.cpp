@@ -334,7 +334,7 @@ const keyword_group<nusi::mass_state_monte_carlo_options>& mass_state_monte_carl
     const S d{};
     k.add({"angles", choice_annotation(angle_model_names()) + " | None",
            d.angles ? default_text(choice_name(angle_model_names(), *d.angles)) : "None",
-           "None: directions not tracked; else each neutrino's direction, deflections composed by this model (relics at rest)"},
+           "None: directions not tracked; else each neutrino's direction, deflections composed by this model"},
           [](S& t, const arguments& a, std::size_t i) {
             if (a[i].is_none()) t.angles.reset();
             else t.angles = a.choice(i, angle_model_names());
