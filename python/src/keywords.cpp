@@ -443,6 +443,9 @@ const keyword_group<nusi::arrival_time_options<double>>& arrival_keywords() {
     k.count<std::uint64_t>("seed", AT(seed), "seed of the random streams");
     k.real("window_s", AT(window_s), "time window after the light front [s] (the span of the Kamiokande-II burst)");
     k.choice<nusi::angle_model>("angles", AT(angles), angle_model_names(), "how deflections compose");
+    k.choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
+                                         "3D model: a point detector (point source, sphere r = D) or plane-parallel (the grid's); "
+                                         "the planar models are plane-parallel");
     k.reals("quantile_probabilities", AT(quantile_probabilities), "probabilities of the delay quantiles, each in (0, 1)");
     k.reals("delay_edges_s", AT(delay_edges_s), "edges of the delay histogram [s] (empty: two per decade, 1e-3 to 1e8 s)");
     k.count<std::size_t>("batches", AT(batches), "batches of primaries for the quantiles' standard errors, in [2, primaries]");

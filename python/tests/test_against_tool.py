@@ -81,9 +81,11 @@ def test_monte_carlo_equals_tool(tool):
         assert got[key] == expected[key], key
 
 
-def test_arrival_times_equal_tool(tool):
-    expected = tool("arrival", "--primaries", 4000, "--seed", 2, "--log10-mass-MeV", -3.5, "--log10-g", -2.2)
-    got = nusi.arrival_time_distribution(log10_mass_MeV=-3.5, log10_g=-2.2, primaries=4000, seed=2)
+@pytest.mark.parametrize("geometry", ["point_source", "plane_parallel"])
+def test_arrival_times_equal_tool(tool, geometry):
+    expected = tool("arrival", "--primaries", 4000, "--seed", 2, "--log10-mass-MeV", -3.5, "--log10-g", -2.2, "--geometry", geometry)
+    got = nusi.arrival_time_distribution(log10_mass_MeV=-3.5, log10_g=-2.2, primaries=4000, seed=2, geometry=geometry)
+    assert expected["geometry"] == geometry
     for key in ("fraction_above_threshold", "unscattered_fraction", "fraction_within_window", "mean_delay_s",
                 "mean_scatterings_per_primary"):
         assert got[key] == expected[key], key

@@ -54,6 +54,8 @@ struct arrival_command {
   nusi_tool::propagation_flags physics;
   nusi_tool::window_flags mc{nusi::arrival_time_options<double>{}.primaries};
   std::string quantiles = list_text(nusi::arrival_time_options<double>{}.quantile_probabilities);
+  std::string geometry = nusi::arrival_time_options<double>{}.geometry == nusi::monte_carlo_geometry::point_source ? "point_source"
+                                                                                                                 : "plane_parallel";
   nusi_tool::emission_flags model_file;
   // The mass-state model behind --relic-model, with the defaults of mass_state_setup (as nusi propagate).
   nusi_tool::mass_state_flags mass_states{nusi::mass_state_setup<double>{}.spectrum, nusi::mass_state_setup<double>{}.interaction,
@@ -68,6 +70,10 @@ struct arrival_command {
     physics.declare(c, nusi_tool::propagation_flags::physics);
     mc.declare(c, true);
     c.text("--quantiles", quantiles, "delay quantiles to report, comma-separated probabilities in (0, 1)");
+    c.choice("--geometry", geometry,
+             "geometry of the three_dimensional model: point_source (a point detector: the sphere r = D) or plane_parallel "
+             "(the plane z = D, the grid's); the planar models are plane-parallel",
+             {"point_source", "plane_parallel"});
     model_file.declare(c);
     mass_states.declare(c);
     c.output_formats("print one JSON object",
@@ -186,13 +192,18 @@ struct arrival_command {
     o.angles = window.angles;
     o.quantile_probabilities = parse_list("--quantiles", quantiles);
     o.batches = std::min<std::size_t>(o.batches, o.primaries);
+    o.geometry = geometry == "plane_parallel" ? nusi::monte_carlo_geometry::plane_parallel : nusi::monte_carlo_geometry::point_source;
     const auto model = model_file.load(c);
     if (model && mass_states.active())
       throw nusi_tool::usage_error("--emission applies to the paper's relic model (not --relic-model mass-states)");
+    if (model && o.geometry != nusi::monte_carlo_geometry::point_source && o.angles == nusi::angle_model::three_dimensional)
+      throw nusi_tool::usage_error("--geometry plane_parallel applies without --emission (a model's arrivals take the point detector)");
     if (mass_states.active()) return run_mass_states(c, o);
     if (model) return run_model(c, setup, o, *model);
     const auto r = nusi::arrival_time_distribution(setup, physics.emission(), o);
-    return report(c, r, setup.med, setup.threshold_MeV, setup.exclusion_level, json::object(), "F = N(E > threshold)/N(emitted)", "");
+    const std::string used = o.angles == nusi::angle_model::three_dimensional ? geometry : "plane_parallel";
+    return report(c, r, setup.med, setup.threshold_MeV, setup.exclusion_level, {{"geometry", used}}, "F = N(E > threshold)/N(emitted)",
+                  used == "point_source" ? "" : "plane-parallel geometry\n");
   }
 
   /// Prints r in the chosen format; `extra`: keys added to the JSON object, `F_label` and `note` for the table.
