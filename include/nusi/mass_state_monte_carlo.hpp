@@ -8,6 +8,7 @@
 // the collision's target energy x = E_2 - p cos(theta) in place of the mass.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <cstdint>
@@ -127,23 +128,26 @@ std::array<Real, 5> shape_envelope(scattering_basis b, const scattering_kinemati
 }
 
 // Relic momenta of a thermal state: the density p^k f(p), f = 1/(e^(p/T) + 1), truncated at p_max = 40 T, split into
-// shells of width T/2 (each with its probability, by 10-point Gauss-Legendre: smooth integrand, error < 1e-15), and
-// sampled exactly: a shell by its probability, then p uniform in [p_a, p_b] accepted with p^k f(p)/(p_b^k f(p_a))
-// (p^k rises, f falls: a bound on the shell; acceptance above (p_a/p_b)^k e^(-1/2), ~1/(k+1) in the first shell). The
+// shells of width T/2 above T/2 and halving below it down to T 2^-21 (the null-collision majorant bounds the flux factor
+// x/E_2 per shell by the shell's smallest momentum: fine shells at small p keep a pole at x0 << T cheap), each with its
+// probability (10-point Gauss-Legendre: smooth integrand, error < 1e-15), and sampled exactly: a shell by its
+// probability, then p uniform in [p_a, p_b] accepted with p^k f(p)/(p_b^k f(p_a)) (p^k rises, f falls: a bound on the
+// shell; acceptance above (p_a/p_b)^k e^(-1/2) >= 2^-k e^(-1/2), ~1/(k+1) in the first shell). The
 // neglected tail int_{40T}^inf p^k f / int_0^inf p^k f = e^-40 (40^k + k 40^(k-1) + ...)/F_k(0): 4e-15 (k = 2), 2e-16 (k = 1).
 // The Monte Carlo takes k = 1 (docs/physics.md, "Monte Carlo of mass states": the 1/(2p) of x = E_2 - p cos(theta)
 // uniform turns p^2 f into p f); k = 2 is the number density.
 template <class Real>
 class relic_momentum_shells {
  public:
-  static constexpr int shells_per_T = 2, max_p_over_T = 40;
+  static constexpr int shells_per_T = 2, max_p_over_T = 40, halvings = 20;
   relic_momentum_shells(Real temperature_MeV, int power) : T_(temperature_MeV), k_(power) {
     using rule = boost::math::quadrature::gauss<Real, 10>;
-    const int n = shells_per_T * max_p_over_T;
+    edges_.push_back(Real(0));
+    for (int j = halvings; j >= 1; --j) edges_.push_back(T_ / shells_per_T * std::ldexp(Real(1), -j));
+    for (int i = 1; i <= shells_per_T * max_p_over_T; ++i) edges_.push_back(T_ * Real(i) / shells_per_T);
     Real c = 0;
-    for (int i = 0; i < n; ++i) {
-      const Real a = T_ * Real(i) / shells_per_T, b = T_ * Real(i + 1) / shells_per_T;
-      c += rule::integrate([this](Real p) { return density(p); }, a, b);
+    for (std::size_t i = 0; i + 1 < edges_.size(); ++i) {
+      c += rule::integrate([this](Real p) { return density(p); }, edges_[i], edges_[i + 1]);
       cumulative_.push_back(c);
     }
     normalisation_ = c;
@@ -152,8 +156,9 @@ class relic_momentum_shells {
   std::size_t size() const { return cumulative_.size(); }
   Real temperature_MeV() const { return T_; }
   Real p_max_MeV() const { return T_ * Real(max_p_over_T); }
-  /// Upper edge of shell i [MeV].
-  Real upper_MeV(std::size_t i) const { return T_ * Real(i + 1) / shells_per_T; }
+  /// Edges of shell i [MeV].
+  Real lower_MeV(std::size_t i) const { return edges_[i]; }
+  Real upper_MeV(std::size_t i) const { return edges_[std::min(i + 1, edges_.size() - 1)]; }
   Real probability(std::size_t i) const { return cumulative_[i] - (i ? cumulative_[i - 1] : Real(0)); }
   /// int_0^p_max p^k f(p) dp [MeV^(k+1)].
   Real normalisation() const { return normalisation_; }
@@ -165,7 +170,7 @@ class relic_momentum_shells {
   /// p [MeV] in shell i from p^k f restricted to it.
   template <class URBG>
   Real sample_in_shell(std::size_t i, URBG& rng) const {
-    const Real a = T_ * Real(i) / shells_per_T, b = upper_MeV(i), bound = density_bound(a, b);
+    const Real a = lower_MeV(i), b = upper_MeV(i), bound = density_bound(a, b);
     for (int attempt = 0; attempt < 100000; ++attempt) {
       const Real p = a + (b - a) * uniform_open01<Real>(rng);
       if (uniform_open01<Real>(rng) * bound <= density(p)) return p;
@@ -192,7 +197,7 @@ class relic_momentum_shells {
   Real T_;
   int k_;
   Real normalisation_ = 0;
-  std::vector<Real> cumulative_;
+  std::vector<Real> edges_, cumulative_;
 };
 
 template <class Real, class Spectrum>
@@ -609,24 +614,32 @@ class mass_state_monte_carlo_engine {
     M.one_plus_v.resize(n);
     M.q_upper.resize(n);
     M.bound.resize(n);
+    // The flux factor x/E_2 joins the bound near the pole: on shell i (p >= p_i-, E_2 >= E_2(p_i-)) it is at most
+    // min(x/E_2(p_i-), 1 + v_i), so a pole at x0 far below the shell's typical x (a massless state, a light mediator:
+    // x0 = M^2/(2E) << T) is bounded by its small flux x0/E_2 instead of 1 + v (measured: 1e4 null collisions per real
+    // one became ~1e2 at log10 M/MeV = -6). M.bound[i] bounds (x/E_2) n D sigma/q; one_plus_v is then 1.
     Real c = 0, previous = 0;
     for (std::size_t i = 0; i < n; ++i) {
       const Real pb = shells_->upper_MeV(i), E2 = sqrt(pb * pb + m2), a = m2 / (E2 + pb), top = E2 + pb;
       Real worst = previous;
       if (near_pole) {
-        if (i % 2 == 0) {  // the block (i, i + 1): the interval of shell i + 1
+        if (i % 2 == 0) {  // the block (i, i + 1): the interval of shell i + 1, the flux bound of shell i's lower end
           const Real pu = shells_->upper_MeV(i + 1), Eu = sqrt(pu * pu + m2), au = m2 / (Eu + pu), tu = Eu + pu;
-          if (au > 0) worst = max(worst, ratio_at(au));
-          worst = max(worst, ratio_at(tu));
+          const Real pl = shells_->lower_MeV(i), El = sqrt(pl * pl + m2), one_plus_vu = 1 + pu / Eu;
+          auto flux = [&](Real x) { return El > 0 ? std::min(x / El, one_plus_vu) : one_plus_vu; };
+          // The earlier blocks' interval ends lie inside this (nested) interval: they stay probes.
+          if (au > 0) probes_.push_back({au, ratio_at(au)});
+          probes_.push_back({tu, ratio_at(tu)});
+          worst = 0;
           for (const auto& [x, r] : probes_)
-            if (x >= au && x <= tu) worst = max(worst, r);
+            if (x >= au && x <= tu) worst = max(worst, flux(x) * r);
         }
       } else {
-        worst = max(worst, global);
+        worst = max(worst, (1 + pb / E2) * global);
       }
       previous = worst;
       M.bound[i] = 2 * worst;
-      M.one_plus_v[i] = 1 + pb / E2;
+      M.one_plus_v[i] = 1;
       M.q_upper[i] = proposal_mass(M, a, top);
       c += shells_->probability(i) * momentum_prefactor_ * M.one_plus_v[i] * M.bound[i] * M.q_upper[i];
       M.cumulative[i] = c;
@@ -660,11 +673,11 @@ class mass_state_monte_carlo_engine {
       if (!(x <= c)) x = c;
     }
     if (!(x > 0)) return false;  // probability zero (x = 0 only for m = 0 at p = 0)
-    const Real ratio = state_rate(p.species, b, m2 + 2 * p.energy * x) / (proposal_density(M, x) * M.bound[lo]);
+    const Real ratio = (x / E2) * state_rate(p.species, b, m2 + 2 * p.energy * x) / (proposal_density(M, x) * M.bound[lo]);
     if (!(ratio <= 1))
-      throw numerical_error(std::string(fn) + ": the null-collision majorant of thermal state " + to_text(b + 1) + " is exceeded (n D sigma/q = " +
+      throw numerical_error(std::string(fn) + ": the null-collision majorant of thermal state " + to_text(b + 1) + " is exceeded ((x/E_2) n D sigma/q = " +
                             to_text(ratio) + " of its bound at E = " + to_text(p.energy) + " MeV, x = " + to_text(x) + " MeV)");
-    const Real accept = (x / E2) / M.one_plus_v[lo] * ratio * (Q / M.q_upper[lo]);
+    const Real accept = ratio * (Q / M.q_upper[lo]);
     return uniform_open01<Real>(rng_) < accept;
   }
 
