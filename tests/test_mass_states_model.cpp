@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // The mass-state model's inputs (include/nusi/mass_states/masses_and_mixing.hpp, couplings.hpp, relic_background.hpp,
 // target_energy_distribution.hpp, bin_averages.hpp): masses from the lightest mass or the sum, the PMNS matrix, couplings in the mass
-// basis, the relic densities and the thermal target-energy distribution, against closed forms and independent sums.
+// basis, the relic densities and the thermal target-energy distribution (and its restricted parts), against closed forms
+// and independent sums.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -322,5 +323,84 @@ TEST_CASE("thermal pole moments at any width: the narrow-line limit is pi/gamma 
       // Each J0 to 1e-8 of its L1 norm (pi B/gamma + |R|); the difference keeps that relative to the larger one.
       CHECK((J0(a) - J0(b)) / (std::numbers::pi * (1 / a - 1 / b)) == rel(box, 1e-7));
     }
+  }
+}
+
+TEST_CASE("restricted parts of the target-energy distribution sum to the whole: shares, means, averages, pole moments") {
+  const double T = nusi::eV(1.6764e-4), E = 10.0;
+  for (double m_eV : {0.0, 8.6e-3, 0.05}) {
+    CAPTURE(m_eV);
+    const double m = nusi::eV(m_eV);
+    const nusi::target_energy_distribution<double> whole(m, T);
+    const auto edges = whole.equal_probability_edges_MeV(5);
+    REQUIRE(edges.size() == 6);
+    CHECK(edges.front() == whole.min_x_MeV());
+    CHECK(edges.back() == whole.max_x_MeV());
+    // A smooth cross section (as in the test above) and a resonance whose box [x1, x2] lies inside the support.
+    auto sigma = [&](double s) { return s / ((s + 2 * E * nusi::eV(3e-4)) * (s + 2 * E * nusi::eV(3e-4))); };
+    const nusi::resonance_pole<double> pole{m * m + 2 * E * whole.mean_MeV(), 1e-9 * (m * m + 2 * E * whole.mean_MeV())};
+    double share = 0, first = 0, smooth = 0, smooth_whole = 0;
+    std::array<double, 3> J{};
+    for (const auto& node : whole.nodes()) smooth_whole += node.weight * sigma(m * m + 2 * E * node.x_MeV);
+    for (std::size_t c = 0; c + 1 < edges.size(); ++c) {
+      const auto part = whole.restricted(edges[c], edges[c + 1]);
+      CHECK(part.probability() == doctest::Approx(0.2).epsilon(0.15));  // about equal shares (quantiles between fine nodes)
+      CHECK(part.density_per_MeV(0.5 * (edges[c] + edges[c + 1])) > 0);
+      if (c > 0) CHECK(part.density_per_MeV(0.5 * (edges[c - 1] + edges[c])) == 0.0);  // nothing outside its window
+      CHECK(part.mean_MeV() >= edges[c]);
+      CHECK(part.mean_MeV() <= edges[c + 1]);
+      double rule = 0;
+      for (const auto& node : part.gauss_nodes(6)) rule += node.weight;
+      CHECK(rule == rel(part.probability(), 1e-12));  // the ln x rule carries the part's share
+      share += part.probability();
+      first += part.probability() * part.mean_MeV();
+      for (const auto& node : part.nodes()) smooth += node.weight * sigma(m * m + 2 * E * node.x_MeV);
+      const auto Jc = nusi::thermal_pole_moments(pole, part, 0.99 * E, 1.01 * E);
+      for (int k = 0; k < 3; ++k) J[k] += Jc[k];
+    }
+    // Each part's rule integrates its window to ~1e-9 (6-point Gauss on the cut intervals of a smooth integrand).
+    CHECK(share == rel(1.0, 1e-8));
+    CHECK(first == rel(whole.mean_MeV(), 1e-8));
+    CHECK(smooth == rel(smooth_whole, 1e-8));
+    const auto Jw = nusi::thermal_pole_moments(pole, whole, 0.99 * E, 1.01 * E);
+    // The tanh-sinh converges to 1e-8 of the L1 norm of the three moments per piece (J0 ~ pi B/gamma dominates it; the
+    // dispersive J1 is a small difference of wings, good to that norm only).
+    const double norm = std::abs(Jw[0]) + std::abs(Jw[1]) + std::abs(Jw[2]);
+    for (int k = 0; k < 3; ++k) CHECK(std::abs(J[k] - Jw[k]) <= 1e-7 * norm);
+  }
+}
+
+TEST_CASE("the x-weighted thermal pole moments of a narrow line give the box's mean target energy") {
+  // In the narrow-line limit <J0> = pi B/gamma + R with B = int_box rho(x) M^2/(2 dE x) dx (test above); with the extra
+  // weight x, B_x = int_box rho(x) M^2/(2 dE) dx. Two widths remove R: the resonant collisions' mean target energy
+  // (J0x(a) - J0x(b))/(J0(a) - J0(b)) = B_x/B = int_box rho dx / int_box rho/x dx, by adaptive Gauss-Kronrod.
+  const double T = nusi::eV(1.6764e-4);
+  using GK = boost::math::quadrature::gauss_kronrod<double, 31>;
+  struct bin_case {
+    double m_eV, M2_MeV2, E_lo_MeV;
+  };
+  // A massless state (the box at x ~ 18 T) and a heavy one whose box straddles the cusp x = m.
+  const bin_case cases[] = {{0.0, 1e-7, 16.458}, {0.05, 2 * 10 * nusi::eV(0.05) * 1.01, 10.0}};
+  for (const auto& c : cases) {
+    CAPTURE(c.m_eV);
+    const double m = nusi::eV(c.m_eV), E_lo = c.E_lo_MeV, E_hi = 1.025 * E_lo, M2 = c.M2_MeV2;
+    const nusi::target_energy_distribution<double> rho(m, T);
+    const double x1 = (M2 - m * m) / (2 * E_hi), x2 = (M2 - m * m) / (2 * E_lo);
+    std::vector<double> cuts{std::max(x1, rho.min_x_MeV()), x2};
+    if (m > cuts[0] && m < x2) cuts.insert(cuts.begin() + 1, m);
+    double number = 0, inverse = 0;
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+      number += GK::integrate([&](double x) { return rho.density_per_MeV(x); }, cuts[k], cuts[k + 1], 12, 1e-12);
+      inverse += GK::integrate([&](double x) { return rho.density_per_MeV(x) / x; }, cuts[k], cuts[k + 1], 12, 1e-12);
+    }
+    auto moments = [&](double gamma, bool times_x) {
+      const nusi::resonance_pole<double> pole{M2, gamma * M2};
+      return times_x ? nusi::thermal_pole_moments_times_x(pole, rho, E_lo, E_hi)[0] : nusi::thermal_pole_moments(pole, rho, E_lo, E_hi)[0];
+    };
+    const double a = 1e-16, b = 1e-24;
+    const double mean_x = (moments(a, true) - moments(b, true)) / (moments(a, false) - moments(b, false));
+    CHECK(mean_x > x1);
+    CHECK(mean_x < x2);
+    CHECK(mean_x == rel(number / inverse, 1e-7));
   }
 }

@@ -210,8 +210,8 @@ void bind_mass_state_monte_carlo(py::module_& m) {
     function f("mass_state_monte_carlo",
                "Monte Carlo of the burst through the relic background of three mass states (mass_state_monte_carlo): free "
                "paths with the total rate of every relic population (thermal states by null-collision tracking), the process "
-               "by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles (relics at "
-               "rest) each neutrino's direction. The fractions of mass_state_fractions with their standard errors. "
+               "by its cross section, y from its dsigma/dy, both products tracked above threshold; with angles each "
+               "neutrino's direction (a thermal target turns it by the sampled target energy). The fractions of mass_state_fractions with their standard errors. "
                "Deterministic in seed.",
                "mass_state_monte_carlo_result");
     const mass_state_point point(f);

@@ -202,7 +202,7 @@ void bind_mass_states(py::module_& m) {
     using S = energy_angle_point;
     static auto& result = *new result_type<S>(
         m, "mass_state_energy_angle_result",
-        "Energy-angle transport under the three-mass-state model (relics at rest): the fields of mass_state_fractions_result "
+        "Energy-angle transport under the three-mass-state model (relics at rest or thermal): the fields of mass_state_fractions_result "
         "(the marginal over angle), the budgets, the mean and rms arrival angle (the keys of `nusi propagate --relic-model "
         "mass-states --energy-angle --json`) and the arrival-direction map by energy, angle and species.");
     add_fraction_fields(result, [](const S& s) -> const fractions_point& { return s.point; });
@@ -245,7 +245,8 @@ void bind_mass_states(py::module_& m) {
         .array("angular_distribution_above_threshold", "neutrinos at Earth per angle node above the threshold, all species",
                [](const S& s) { return s.r.angular_distribution(true); });
     function f("mass_state_energy_angle",
-               "Energy-angle transport under the three-mass-state model (propagate_mass_states_energy_angle; relics at rest): "
+               "Energy-angle transport under the three-mass-state model (propagate_mass_states_energy_angle; relics at rest or "
+               "thermal): "
                "the burst emitted along the line of sight, deflections composed as `deflections` says, the map by energy, angle "
                "and species at distance_cm, the fractions above threshold (marginal over angle) and the mean and rms arrival "
                "angle above threshold.",

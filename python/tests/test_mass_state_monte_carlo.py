@@ -157,11 +157,14 @@ ENERGY_ANGLE_KEYS = ("fraction_above_threshold", "fraction_is_upper_limit", "fra
                      "mean_angle_above_threshold_rad", "rms_angle_above_threshold_rad", "mean_angle_rad")
 
 
-@pytest.mark.parametrize("deflections", ["three_dimensional", "paper_eq8_additive"])
-def test_mass_state_energy_angle_equals_tool(tool, deflections):
+@pytest.mark.parametrize("deflections,relics", [("three_dimensional", "at_rest"), ("paper_eq8_additive", "at_rest"),
+                                                ("three_dimensional", "thermal")])
+def test_mass_state_energy_angle_equals_tool(tool, deflections, relics):
+    # Thermal relics (the library's default, the lightest state massless): the kernel's parts of each state's targets.
+    flags, keywords = (AT_REST_FLAGS, AT_REST) if relics == "at_rest" else ([], {})
     expected = tool("propagate", "--relic-model", "mass-states", "--energy-angle", "--log10-mass-MeV", POINT[0], "--log10-g", POINT[1],
-                    *AT_REST_FLAGS, *ENERGY_ANGLE_GRID_FLAGS, "--angle-model", deflections)
-    got = nusi.mass_state_energy_angle(*POINT, deflections=deflections, **AT_REST, **ENERGY_ANGLE_GRID)
+                    *flags, *ENERGY_ANGLE_GRID_FLAGS, "--angle-model", deflections)
+    got = nusi.mass_state_energy_angle(*POINT, deflections=deflections, **keywords, **ENERGY_ANGLE_GRID)
     for key in ENERGY_ANGLE_KEYS:
         assert got[key] == expected[key], key
     assert got.fraction_above_threshold_by_flavor == expected["fraction_above_threshold_by_flavor"]

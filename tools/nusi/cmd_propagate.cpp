@@ -109,9 +109,6 @@ struct propagate_command {
     nusi::mass_state_propagation_result<double> r;
     double mean_angle_above = 0, rms_angle_above = 0, mean_angle_all = 0;
     if (energy_angle) {
-      if (setup.relic.kinematics == nusi::relic_kinematics::thermal)  // automatic: the library names a thermal state
-        throw nusi_tool::usage_error("--energy-angle with --relic-model mass-states needs relics at rest (--relic-kinematics "
-                                     "at-rest, with --lightest-mass-eV > 0): a moving relic's deflection depends on its direction");
       set_angle_grid(options);
       options.deflections = angles.angles();
       const auto ea = nusi::propagate_mass_states_energy_angle(model, emission_span(emission), options);

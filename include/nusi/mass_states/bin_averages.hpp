@@ -235,15 +235,11 @@ Real at_rest_bin_average(const resonant_prefactor<Real>& f, Real m_MeV, Real E_l
   return f.from_moments(at_rest_pole_moments(f.pole, m_MeV, E_lo_MeV, E_hi_MeV));
 }
 
-/// The pole moments averaged over the energy bin [E_lo, E_hi] and the target energies of a thermal relic:
-/// int rho(x) <v^k/(v^2 + gamma^2)>_{s in [m^2 + 2 E_lo x, m^2 + 2 E_hi x]} dx. Where the pole is reached inside the
-/// distribution's support, tanh-sinh (levels agreeing to 1e-8 of the L1 norm) on the pieces between x = (M^2 - m^2)/(2 E_hi),
-/// (M^2 - m^2)/(2 E_lo) (the bin's edges crossing the pole) and m (the cusp of rho); elsewhere the distribution's
-/// composite Gauss rule with 2-point Gauss in E (the integrand is smooth there). `error` receives the rule's estimate.
-/// @throws nusi::numerical_error if the tanh-sinh levels still differ by 1e-6 of the result at h = 1/256.
+namespace detail {
+// thermal_pole_moments, with the extra weight x if times_x.
 template <class Real>
-std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const target_energy_distribution<Real>& rho,
-                                         Real E_lo_MeV, Real E_hi_MeV, Real* error = nullptr) {
+std::array<Real, 3> thermal_pole_moments_weighted(const resonance_pole<Real>& pole, const target_energy_distribution<Real>& rho,
+                                                  Real E_lo_MeV, Real E_hi_MeV, bool times_x, Real* error) {
   using std::abs;
   using std::sqrt;
   const Real m = rho.mass_MeV(), m2 = m * m, g = pole.gamma();
@@ -255,7 +251,7 @@ std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const
     const Real h = (E_hi_MeV - E_lo_MeV) / 2, c = (E_hi_MeV + E_lo_MeV) / 2, dE = h / sqrt(Real(3));
     for (const auto& node : rho.nodes())
       for (Real E : {c - dE, c + dE}) {
-        const Real v = pole.v(m2 + 2 * E * node.x_MeV), w = node.weight / 2 / (v * v + g * g);
+        const Real v = pole.v(m2 + 2 * E * node.x_MeV), w = node.weight * (times_x ? node.x_MeV : Real(1)) / 2 / (v * v + g * g);
         total[0] += w;
         total[1] += w * v;
         total[2] += w * v * v;
@@ -263,7 +259,7 @@ std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const
     return total;
   }
   auto f = [&](Real x, std::array<Real, 3>& out) {
-    const Real r = rho.density_per_MeV(x);
+    const Real r = rho.density_per_MeV(x) * (times_x ? x : Real(1));
     const auto J = pole.moments(m2 + 2 * E_lo_MeV * x, m2 + 2 * E_hi_MeV * x);
     for (int k = 0; k < 3; ++k) out[k] = r * J[k];
   };
@@ -290,6 +286,28 @@ std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const
                           ", M^2 = " + detail::to_text(pole.M2) + ")");
   if (error) *error = total_error;
   return total;
+}
+
+}  // namespace detail
+
+/// The pole moments averaged over the energy bin [E_lo, E_hi] and the target energies of a thermal relic:
+/// int rho(x) <v^k/(v^2 + gamma^2)>_{s in [m^2 + 2 E_lo x, m^2 + 2 E_hi x]} dx. Where the pole is reached inside the
+/// distribution's support, tanh-sinh (levels agreeing to 1e-8 of the L1 norm) on the pieces between x = (M^2 - m^2)/(2 E_hi),
+/// (M^2 - m^2)/(2 E_lo) (the bin's edges crossing the pole) and m (the cusp of rho); elsewhere the distribution's
+/// composite Gauss rule with 2-point Gauss in E (the integrand is smooth there). `error` receives the rule's estimate.
+/// @throws nusi::numerical_error if the tanh-sinh levels still differ by 1e-6 of the result at h = 1/256.
+template <class Real>
+std::array<Real, 3> thermal_pole_moments(const resonance_pole<Real>& pole, const target_energy_distribution<Real>& rho,
+                                         Real E_lo_MeV, Real E_hi_MeV, Real* error = nullptr) {
+  return detail::thermal_pole_moments_weighted(pole, rho, E_lo_MeV, E_hi_MeV, false, error);
+}
+
+/// The same moments with the target energy as an extra weight, int rho(x) x <...> dx [MeV]: divided by
+/// thermal_pole_moments, the mean target energy of the resonant collisions (the energy-angle kernel's turns).
+template <class Real>
+std::array<Real, 3> thermal_pole_moments_times_x(const resonance_pole<Real>& pole, const target_energy_distribution<Real>& rho,
+                                                 Real E_lo_MeV, Real E_hi_MeV, Real* error = nullptr) {
+  return detail::thermal_pole_moments_weighted(pole, rho, E_lo_MeV, E_hi_MeV, true, error);
 }
 
 }  // namespace nusi

@@ -128,6 +128,15 @@ class relic_background {
     r.only_ = i;
     return r;
   }
+  /// The targets of thermal state i whose target energy x = (s - m^2)/(2E) lies in [x_lo_MeV, x_hi_MeV) alone
+  /// (target_energy_distribution::restricted; the densities stay those of the whole state, the distribution carries
+  /// the part's share): parts over adjacent windows sum to only_state(i). @throws nusi::invalid_argument if i > 2,
+  /// state i is at rest, or the window is empty.
+  relic_background only_state(std::size_t i, Real x_lo_MeV, Real x_hi_MeV) const {
+    relic_background r = only_state(i);
+    r.distributions_[i].emplace(distribution(i).restricted(x_lo_MeV, x_hi_MeV));
+    return r;
+  }
 
  private:
   neutrino_nature nature_;

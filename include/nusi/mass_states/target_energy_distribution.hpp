@@ -8,6 +8,7 @@
 #include <cmath>
 #include <cstddef>
 #include <limits>
+#include <optional>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -62,64 +63,65 @@ class target_energy_distribution {
     for (std::size_t k = n - 1; k-- > 0;) W_[k] = W_[k + 1] + integral_g(edges_[k], edges_[k + 1]);
     G_.resize(n);  // W' = -g at the edges, tabulated once for the interpolation
     for (std::size_t k = 0; k < n; ++k) G_[k] = g(edges_[k]);
-    // The rule over x: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval. rho dx = W x^2/(2 N E_P) dP.
-    using rule = boost::math::quadrature::gauss<Real, 6>;
-    const auto& abscissa = rule::abscissa();
-    const auto& weights = rule::weights();
-    auto add = [&](Real P, Real w) {
-      const Real E = energy(P), Wp = W(P);
-      const Real xp = P + E;
-      nodes_.push_back({xp, w * Wp * xp * xp / (2 * N_ * E)});
-      if (m_ > 0) {
-        const Real xm = m_ * m_ / (P + E);  // sqrt(P^2 + m^2) - P without cancellation
-        nodes_.push_back({xm, w * Wp * xm * xm / (2 * N_ * E)});
-      }
-    };
-    // Rule intervals in P: [0, scale/8], doubling up to 2T, then doubling up to 64T (6 Gauss points each, two branches).
-    std::vector<Real> cuts{Real(0)};
-    p = scale / 8;
-    while (p < 2 * T_) {
-      cuts.push_back(p);
-      p *= 2;
-    }
-    for (int k = 1; k <= 32; k *= 2) cuts.push_back(Real(2 * k) * T_);  // 2T, 4T, ..., 64T
-    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
-      const Real mid = (cuts[k] + cuts[k + 1]) / 2, half = (cuts[k + 1] - cuts[k]) / 2;
-      for (std::size_t q = 0; q < abscissa.size(); ++q) {
-        const Real w = weights[q] * half;
-        if (abscissa[q] == 0) {
-          add(mid, w);
-        } else {
-          add(mid + half * abscissa[q], w);
-          add(mid - half * abscissa[q], w);
-        }
-      }
-    }
-    std::sort(nodes_.begin(), nodes_.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
-    Real total = 0, first = 0;
-    for (const auto& node : nodes_) {
-      total += node.weight;
-      first += node.weight * node.x_MeV;
-    }
-    normalisation_error_ = total - 1;
-    mean_ = first / total;
-    for (auto& node : nodes_) node.weight /= total;  // unit normalised to rounding (the rule's error is ~1e-12)
     using std::sqrt;
     x_max_ = 64 * T_ + sqrt(64 * T_ * 64 * T_ + m_ * m_);  // x_+ at P_max
     const Real P_end = edges_.back();                          // W = 0 from here (the table's end)
     x_min_ = m_ > 0 ? m_ * m_ / (P_end + sqrt(P_end * P_end + m_ * m_)) : Real(0);
+    build_rule(std::nullopt);
+    normalisation_error_ = total_ - 1;
+  }
+
+  /// The part of this distribution with x in [x_lo_MeV, x_hi_MeV) (clipped to the support): rho restricted to the
+  /// window, not renormalised (probability() is its share), with its own Gauss rule, mean and gauss_nodes. Parts over
+  /// adjacent windows sum to the whole (the energy-angle kernel deflects each part by its own mean x).
+  /// @throws nusi::invalid_argument if the window is empty, inverted or not finite.
+  target_energy_distribution restricted(Real x_lo_MeV, Real x_hi_MeV) const {
+    using std::max;
+    using std::min;
+    constexpr std::string_view fn = "nusi::target_energy_distribution::restricted";
+    detail::require_non_negative(fn, "x_lo_MeV", x_lo_MeV);
+    detail::require_finite(fn, "x_hi_MeV", x_hi_MeV);
+    const Real lo = max(x_lo_MeV, x_min_), hi = min(x_hi_MeV, x_max_);
+    if (!(hi > lo))
+      detail::throw_invalid(fn, "x_hi_MeV", "above x_lo_MeV and the support's lower end " + detail::to_text(lo), x_hi_MeV);
+    target_energy_distribution part = *this;
+    part.x_min_ = lo;
+    part.x_max_ = hi;
+    part.build_rule(total_);
+    return part;
+  }
+  /// C + 1 window edges [MeV] splitting the support into C parts of about equal probability (from the fine rule's
+  /// cumulative weights): min_x_MeV(), C - 1 quantiles, max_x_MeV(). @throws nusi::invalid_argument if C is 0 or > 256.
+  std::vector<Real> equal_probability_edges_MeV(std::size_t C) const {
+    if (C < 1 || C > 256)
+      detail::throw_invalid("nusi::target_energy_distribution::equal_probability_edges_MeV", "C", "in [1, 256]", C);
+    std::vector<Real> edges{x_min_};
+    Real cumulative = 0;
+    for (std::size_t i = 0; i + 1 < nodes_.size() && edges.size() < C; ++i) {
+      cumulative += nodes_[i].weight;
+      // The edge between the two nodes where the cumulative share first reaches the next k/C.
+      while (edges.size() < C && cumulative >= probability_ * Real(edges.size()) / Real(C)) {
+        const Real edge = (nodes_[i].x_MeV + nodes_[i + 1].x_MeV) / 2;
+        if (edge > edges.back()) edges.push_back(edge);
+        else break;
+      }
+    }
+    edges.push_back(x_max_);
+    return edges;
   }
 
   Real mass_MeV() const { return m_; }
   Real temperature_MeV() const { return T_; }
   /// <x> [MeV]: m + O(T^2/m) for m >> T; 4.20 T for m = 0.
   Real mean_MeV() const { return mean_; }
+  /// The share of the whole distribution this one holds: 1, or less for a restricted() part.
+  Real probability() const { return probability_; }
   /// Deviation of the quadrature's total weight from 1 before it was normalised (its error).
   Real normalisation_error() const { return normalisation_error_; }
-  /// Largest x with non-negligible weight [MeV]: x_+ at P = 64 T, where W/W(0) < 1e-26.
+  /// Largest x with non-negligible weight [MeV]: x_+ at P = 64 T, where W/W(0) < 1e-26 (a restricted part's upper end).
   Real max_x_MeV() const { return x_max_; }
   /// Smallest x with weight [MeV]: x_- at the end of the W table (P = 64 T), below which rho = 0 (the dropped tail,
-  /// W/W(0) < 1e-26); 0 for m = 0. A kink of rho: integrals over x split there.
+  /// W/W(0) < 1e-26); 0 for m = 0 (a restricted part's lower end). A kink of rho: integrals over x split there.
   Real min_x_MeV() const { return x_min_; }
   /// A composite Gauss rule for int rho(x) h(x) dx, smooth h: about 50 (m = 0) to 130 nodes, sorted by x.
   const std::vector<target_energy_node<Real>>& nodes() const { return nodes_; }
@@ -134,10 +136,16 @@ class target_energy_distribution {
     using std::sqrt;
     if (K < 1 || K > 16) detail::throw_invalid("nusi::target_energy_distribution::gauss_nodes", "K", "in [1, 16]", K);
     const std::size_t n = nodes_.size();
+    K = std::min(K, n);  // a narrow restricted part has fewer fine nodes
     std::vector<Real> t(n), w(n), p_prev(n, Real(0)), p(n, Real(1)), p_next(n);
+    Real total = 1;  // the whole distribution's rule is unit normalised; a restricted part's carries its share
+    if (probability_ != 1) {
+      total = 0;
+      for (const auto& node : nodes_) total += node.weight;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       t[i] = log(nodes_[i].x_MeV);
-      w[i] = nodes_[i].weight;
+      w[i] = nodes_[i].weight / total;  // the recurrence below wants unit total weight
     }
     // Orthonormal recurrence sqrt(b_{k+1}) p_{k+1} = (t - a_k) p_k - sqrt(b_k) p_{k-1}, p_0 = 1 (total weight 1).
     std::vector<Real> alpha(K), offdiag(K, Real(0));
@@ -195,7 +203,7 @@ class target_energy_distribution {
         }
     }
     std::vector<target_energy_node<Real>> rule(K);
-    for (std::size_t k = 0; k < K; ++k) rule[k] = {exp(J[k][k]), V[0][k] * V[0][k]};
+    for (std::size_t k = 0; k < K; ++k) rule[k] = {exp(J[k][k]), total * V[0][k] * V[0][k]};
     std::sort(rule.begin(), rule.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
     return rule;
   }
@@ -203,7 +211,7 @@ class target_energy_distribution {
   /// rho(x) [MeV^-1] (0 for x <= 0).
   Real density_per_MeV(Real x_MeV) const {
     detail::require_not_nan("nusi::target_energy_distribution::density_per_MeV", "x_MeV", x_MeV);
-    if (!(x_MeV > 0)) return Real(0);
+    if (!(x_MeV > 0) || x_MeV < x_min_ || !(x_MeV < x_max_)) return Real(0);
     const Real P = (x_MeV > m_ ? (x_MeV - m_) * (x_MeV + m_) : (m_ - x_MeV) * (m_ + x_MeV)) / (2 * x_MeV);
     return x_MeV * W(P) / (2 * N_);
   }
@@ -230,6 +238,70 @@ class target_energy_distribution {
   }
 
  private:
+  // The Gauss rule over x in [x_min_, x_max_]: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval (the
+  // intervals cut to the window), rho dx = W x^2/(2 N E_P) dP. Weights divided by the whole rule's total (computed here
+  // when `whole` is unset), so that a restricted part keeps its share.
+  void build_rule(std::optional<Real> whole) {
+    using std::sqrt;
+    using rule = boost::math::quadrature::gauss<Real, 6>;
+    const auto& abscissa = rule::abscissa();
+    const auto& weights = rule::weights();
+    nodes_.clear();
+    // P of a target energy on either branch: |x^2 - m^2|/(2x).
+    auto P_of = [this](Real x) { return (x > m_ ? (x - m_) * (x + m_) : (m_ - x) * (m_ + x)) / (2 * x); };
+    auto add = [&](Real P, Real w, bool upper) {
+      const Real E = energy(P), Wp = W(P);
+      const Real x = upper ? P + E : m_ * m_ / (P + E);  // sqrt(P^2 + m^2) -/+ P without cancellation
+      nodes_.push_back({x, w * Wp * x * x / (2 * N_ * E)});
+    };
+    // Rule intervals in P: [0, scale/8], doubling up to 2T, then doubling up to 64T.
+    const Real scale = m_ > 0 ? std::min(m_, T_) : T_;
+    std::vector<Real> cuts{Real(0)};
+    Real p = scale / 8;
+    while (p < 2 * T_) {
+      cuts.push_back(p);
+      p *= 2;
+    }
+    for (int k = 1; k <= 32; k *= 2) cuts.push_back(Real(2 * k) * T_);  // 2T, 4T, ..., 64T
+    const bool whole_support = !whole;
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k)
+      for (bool upper : {true, false}) {
+        if (!upper && !(m_ > 0)) continue;
+        Real a = cuts[k], b = cuts[k + 1];
+        if (!whole_support) {  // the P-range of this branch inside the window [x_min_, x_max_]
+          const Real xa = upper ? a + energy(a) : m_ * m_ / (a + energy(a));
+          const Real xb = upper ? b + energy(b) : m_ * m_ / (b + energy(b));
+          const Real lo = std::max(std::min(xa, xb), x_min_), hi = std::min(std::max(xa, xb), x_max_);
+          if (!(hi > lo)) continue;
+          const Real Plo = upper ? (lo > m_ ? P_of(lo) : Real(0)) : (hi < m_ ? P_of(hi) : Real(0));
+          const Real Phi = upper ? P_of(hi) : P_of(lo);
+          a = std::max(a, Plo);
+          b = std::min(b, Phi);
+          if (!(b > a)) continue;
+        }
+        const Real mid = (a + b) / 2, half = (b - a) / 2;
+        for (std::size_t q = 0; q < abscissa.size(); ++q) {
+          const Real w = weights[q] * half;
+          if (abscissa[q] == 0) {
+            add(mid, w, upper);
+          } else {
+            add(mid + half * abscissa[q], w, upper);
+            add(mid - half * abscissa[q], w, upper);
+          }
+        }
+      }
+    std::sort(nodes_.begin(), nodes_.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
+    Real total = 0, first = 0;
+    for (const auto& node : nodes_) {
+      total += node.weight;
+      first += node.weight * node.x_MeV;
+    }
+    total_ = whole ? *whole : total;
+    mean_ = total > 0 ? first / total : (x_min_ + x_max_) / 2;
+    for (auto& node : nodes_) node.weight /= total_;  // unit normalised to rounding (the rule's error is ~1e-12)
+    probability_ = whole ? total / total_ : Real(1);
+  }
+
   Real energy(Real P) const {
     using std::sqrt;
     return sqrt(P * P + m_ * m_);
@@ -244,7 +316,7 @@ class target_energy_distribution {
     return boost::math::quadrature::gauss<Real, 10>::integrate([this](Real p) { return g(p); }, a, b);
   }
 
-  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, x_max_ = 0, x_min_ = 0, uniform_start_ = 0, uniform_step_ = 1;
+  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, total_ = 1, probability_ = 1, x_max_ = 0, x_min_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
   std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
   std::vector<target_energy_node<Real>> nodes_;

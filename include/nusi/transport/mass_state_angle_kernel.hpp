@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The energy-angle operator of the coupled mass states (docs/physics.md, "Energy-angle transport of mass states"):
 // state (energy node, angle node, species), lower-triangular in energy, forward in angle within an energy, with small
-// dense species blocks. Relics at rest. The energy-only operator is mass_state_kernel.hpp's; the paper's one-species
+// dense species blocks. Relics at rest or thermal. The energy-only operator is mass_state_kernel.hpp's; the paper's one-species
 // energy-angle operator is kernel.hpp's energy_angle_kernel.
 #pragma once
 
@@ -30,7 +30,11 @@ namespace nusi {
 /// mass_state_kernel's, built once per relic mass state b with the targets of b alone (relic_background::only_state;
 /// the operator is linear in the densities) so that each gain keeps its target's mass m_b: a product of energy E_f from
 /// a source at E_i on a target at rest is turned by 1 - cos theta~ = m_b (1/E_f - 1/E_i) (final-state masses
-/// neglected, as in the energy transport), composed with theta as the angle_model says, exactly as energy_angle_kernel
+/// neglected, as in the energy transport), on a thermal target by the same with the target energy x = (s - m_b^2)/(2E)
+/// in place of m_b: a thermal state's targets are split into options.thermal_angle_parts parts of equal probability in
+/// x (relic_background::only_state(b, x_lo, x_hi)), each with its own kernel, so that the collisions within a part
+/// carry their rho(x) sigma(s(x)) weighting, and each part turns by its mean x (the parts' kernels sum to the thermal
+/// energy kernel). Composed with theta as the angle_model says, exactly as energy_angle_kernel
 /// does (detail::angle_spreader, the same product points per pair of energy nodes). Within a pair of energy nodes each
 /// block's gain is spread over the product points in proportion to their hat weights (flat in energy across the
 /// hat; exact in number, energy and, for the s-channel's flat products, in angle). Node (j, a, sigma) scatters at
@@ -38,9 +42,8 @@ namespace nusi {
 /// energy_angle_kernel). Own-node products take the mean-cosine direction (angles only grow within an energy), so the
 /// solve is a block forward substitution: energies downwards, angles upwards, a dense species solve per node.
 /// State index ((j * angles + a) * species + sigma), then the budget accumulators (budget_index).
-/// @throws nusi::invalid_argument if a relic state is thermal (relic.at_rest(b) false: a moving target's deflection is
-/// not a function of E_i and E_f alone), on a bad angle model, grid or options, or if the grids need more than
-/// max_entries; as mass_state_kernel otherwise.
+/// @throws nusi::invalid_argument on a bad angle model, grid or options (options.thermal_angle_parts outside [1, 64]),
+/// or if the grids need more than max_entries; as mass_state_kernel otherwise.
 template <class Real>
 class mass_state_energy_angle_kernel {
  public:
@@ -52,18 +55,34 @@ class mass_state_energy_angle_kernel {
                                  const energy_grid<Real>& grid, const angle_grid<Real>& angles,
                                  angle_model model = angle_model::three_dimensional,
                                  const mass_state_kernel_options<Real>& options = {})
-      : grid_(checked(scattering, relic, grid, angles, model)), spread_(angles, model), S_(scattering.species()) {
+      : grid_(checked(scattering, relic, grid, angles, model, options)), spread_(angles, model), S_(scattering.species()) {
     const std::size_t N = grid.size(), A = angles.size(), S = S_, pairs = N * (N + 1) / 2;
     loss_.assign(N * S, Real(0));
     for (auto& b : budget_) b.assign(N * S, Real(0));
-    for (std::size_t b = 0; b < 3; ++b) {
-      const mass_state_kernel<Real> part(scattering, relic.only_state(b), grid, kernel_scope::full, options);
+    // One population per relic state at rest (turning by m_b), one per part of a thermal state's x (turning by the
+    // part's mean x: 1 - cos theta~ = x (1/E_f - 1/E_i), docs/physics.md "Directions on a moving target").
+    mass_state_kernel_options<Real> part_options = options;
+    auto add_population = [&](const relic_background<Real>& targets, Real mass_MeV, bool thermal) {
+      part_options.mean_target_energies = thermal;
+      const mass_state_kernel<Real> part(scattering, targets, grid, kernel_scope::full, part_options);
       bool active = false;
       for (std::size_t k = 0; k < N; ++k)
         for (std::size_t s = 0; s < S; ++s) active = active || part.rate_per_cm(k, s) > 0;
-      if (!active) continue;
+      if (!active) return;
       population p;
-      p.mass_MeV = relic.mass_MeV(b);
+      p.mass_MeV = mass_MeV;
+      // The turn's target energy per source node: the mass at rest; for a thermal part the collisions' mean x there
+      // (summed over the source species: a resonance selects x ~ (M^2 - m^2)/(2E) within the part).
+      p.turn_MeV.assign(N, mass_MeV);
+      if (thermal)
+        for (std::size_t k = 0; k < N; ++k) {
+          Real rate = 0, x = 0;
+          for (std::size_t s = 0; s < S; ++s) {
+            rate += part.rate_per_cm(k, s);
+            x += part.rate_per_cm(k, s) * part.mean_target_energy_MeV(k, s);
+          }
+          if (rate > 0) p.turn_MeV[k] = x / rate;
+        }
       p.gains.resize(pairs * S * S);
       for (std::size_t i = 0; i < N; ++i)
         for (std::size_t j = 0; j <= i; ++j)
@@ -75,6 +94,17 @@ class mass_state_energy_angle_kernel {
           for (std::size_t c = 0; c < budget_index::count; ++c) budget_[c][k * S + s] += part.budget_per_cm(c, k, s);
         }
       populations_.push_back(std::move(p));
+    };
+    for (std::size_t b = 0; b < 3; ++b) {
+      if (relic.at_rest(b)) {
+        add_population(relic.only_state(b), relic.mass_MeV(b), false);
+        continue;
+      }
+      const auto edges = relic.distribution(b).equal_probability_edges_MeV(options.thermal_angle_parts);
+      for (std::size_t c = 0; c + 1 < edges.size(); ++c) {
+        const relic_background<Real> targets = relic.only_state(b, edges[c], edges[c + 1]);
+        add_population(targets, targets.distribution(b).mean_MeV(), true);
+      }
     }
     // Product points per pair of energy nodes (the paper kernel's), with weights normalised to fractions of the pair.
     offset_.assign(pairs + 1, 0);
@@ -93,9 +123,14 @@ class mass_state_energy_angle_kernel {
       for (std::size_t q = offset_[r]; q < offset_[r + 1]; ++q) total += ws[q];
       for (std::size_t q = offset_[r]; q < offset_[r + 1]; ++q) ws[q] = total > 0 ? ws[q] / total : Real(0);
     }
+    std::vector<std::size_t> source_node(xs.size());
+    for (std::size_t i = 0; i < N; ++i)
+      for (std::size_t j = 0; j <= i; ++j)
+        for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) source_node[q] = i;
     for (auto& p : populations_) {
       p.points.reserve(xs.size());
-      for (std::size_t q = 0; q < xs.size(); ++q) p.points.push_back(spreader::make_point(p.mass_MeV, sources[q], xs[q], ws[q]));
+      for (std::size_t q = 0; q < xs.size(); ++q)
+        p.points.push_back(spreader::make_point(p.turn_MeV[source_node[q]], sources[q], xs[q], ws[q]));
     }
     // Diagonal species blocks of node (j, a): -loss/cos theta_a, plus the own-node gains whose direction stays on a.
     diag_.assign(N * A * S * S, Real(0));
@@ -127,7 +162,8 @@ class mass_state_energy_angle_kernel {
   /// Density nodes (energy x angle x species) and the state size (plus budget_index::count accumulators).
   std::size_t nodes() const { return grid_.size() * angles().size() * S_; }
   std::size_t size() const { return nodes() + budget_index::count; }
-  /// Relic mass states that scatter (their targets' masses) [MeV], in state order.
+  /// The target energies that turn the products [MeV], one per population that scatters, in state order: a state's mass
+  /// at rest, each part's mean x for a thermal state.
   std::vector<Real> target_masses_MeV() const {
     std::vector<Real> m;
     for (const auto& p : populations_) m.push_back(p.mass_MeV);
@@ -244,9 +280,11 @@ class mass_state_energy_angle_kernel {
   using spreader = detail::angle_spreader<Real>;
   using point = typename spreader::point;
   using stencil = typename spreader::stencil;
-  // The gains of one relic mass state's targets: [pair (i, j) * S * S + source species * S + product species].
+  // The gains of one population of targets (a state at rest, a part of a thermal state's x): [pair (i, j) * S * S +
+  // source species * S + product species].
   struct population {
-    Real mass_MeV = 0;
+    Real mass_MeV = 0;          // the state's mass at rest, the part's mean x if thermal
+    std::vector<Real> turn_MeV;  // per source energy node: the target energy that turns the products
     std::vector<Real> gains;
     std::vector<point> points;  // weight: fraction of the pair's products
   };
@@ -273,22 +311,22 @@ class mass_state_energy_angle_kernel {
   }
 
   static const energy_grid<Real>& checked(const mass_state_scattering<Real>& sc, const relic_background<Real>& relic,
-                                          const energy_grid<Real>& grid, const angle_grid<Real>& angles, angle_model model) {
+                                          const energy_grid<Real>& grid, const angle_grid<Real>& angles, angle_model model,
+                                          const mass_state_kernel_options<Real>& options) {
     constexpr std::string_view fn = "nusi::mass_state_energy_angle_kernel";
-    for (std::size_t b = 0; b < 3; ++b)
-      if (!relic.at_rest(b))
-        detail::throw_invalid(fn, "relic.kinematics",
-                              "at_rest for every mass state (a moving target's deflection is not a function of E_i and E_f "
-                              "alone; state " + detail::to_text(b + 1) + " is thermal)",
-                              "thermal");
+    if (options.thermal_angle_parts < 1 || options.thermal_angle_parts > 64)
+      detail::throw_invalid(fn, "options.thermal_angle_parts", "in [1, 64]", options.thermal_angle_parts);
+    long double populations = 0;
+    for (std::size_t b = 0; b < 3; ++b) populations += relic.at_rest(b) ? 1 : static_cast<long double>(options.thermal_angle_parts);
     if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
         model != angle_model::three_dimensional)
       detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));
     const long double N = static_cast<long double>(grid.size()), S = static_cast<long double>(sc.species());
-    const long double entries = S * S * (3 * N * (N + 1) / 2 + N * static_cast<long double>(angles.size()));
+    const long double entries = S * S * (populations * N * (N + 1) / 2 + N * static_cast<long double>(angles.size()));
     if (entries > static_cast<long double>(max_entries))
       detail::throw_invalid(fn, "energy.bins and angle.bins",
-                            "giving at most 2^27 entries species^2 (3 N (N + 1)/2 + N A) (reduce them)", entries);
+                            "giving at most 2^27 entries species^2 (populations N (N + 1)/2 + N A) (reduce them; a thermal "
+                            "state counts options.thermal_angle_parts populations)", entries);
     return grid;
   }
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Energy-angle transport of the three mass states in one call (docs/physics.md, "Energy-angle transport of mass
 // states"): the arrival-direction map by energy, angle and species, plus everything propagate_mass_states reports
-// (marginal over angle). Relics at rest. Energy only: mass_state_propagate.hpp; the paper's model: propagate.hpp.
+// (marginal over angle). Relics at rest or thermal. Energy only: mass_state_propagate.hpp; the paper's model: propagate.hpp.
 #pragma once
 
 #include <algorithm>
@@ -71,13 +71,13 @@ struct mass_state_energy_view {
 };
 }  // namespace detail
 
-/// Energy-angle transport of the mass-state model (relics at rest): emission along the line of sight (theta = 0), the
-/// coupled transport of mass_state_energy_angle_kernel over setup.distance_cm (exact contour, or odeint if
-/// options.method says so; options.angle and options.deflections as propagate_energy_angle), and detection: the map by
-/// energy, angle and species, and the energy-only quantities (fractions by flavour and state, budgets).
-/// @throws nusi::invalid_argument on a thermal relic state (relic.kinematics must be at_rest), a bad setup, emission
-/// or options, or grids beyond max_energy_angle_solver_entries (energy x angle x species x talbot_nodes/2);
-/// nusi::numerical_error if the evolution fails.
+/// Energy-angle transport of the mass-state model (relics at rest or thermal): emission along the line of sight
+/// (theta = 0), the coupled transport of mass_state_energy_angle_kernel over setup.distance_cm (exact contour, or odeint
+/// if options.method says so; options.angle and options.deflections as propagate_energy_angle), and detection: the map
+/// by energy, angle and species, and the energy-only quantities (fractions by flavour and state, budgets).
+/// @throws nusi::invalid_argument on a bad setup, emission or options (kernel_options.thermal_angle_parts in [1, 64]),
+/// or grids beyond max_energy_angle_solver_entries (energy x angle x species x talbot_nodes/2); nusi::numerical_error
+/// if the evolution fails.
 template <class Real, class Spectrum>
   requires energy_spectrum<Spectrum, Real>
 mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(

@@ -38,6 +38,13 @@ struct mass_state_kernel_options {
   /// 0.002 of its distance to the poles y = -a, 1 + a takes 2 points (the hat shares within ~6e-10 of the piece's pole
   /// terms, measured against exact integrals of 1/x and 1/x^2); 3 is the finer rule (~5e-11 up to 0.03 of the distance).
   std::size_t fewest_gauss_points = 2;
+  /// Energy-angle kernel only: a thermal state's targets are split into this many parts of equal probability in the
+  /// target energy x (target_energy_distribution::equal_probability_edges_MeV), each with its own kernel (its rates
+  /// weight x by rho(x) sigma(s(x)) inside the part) and each deflecting its products by the part's mean x.
+  std::size_t thermal_angle_parts = 4;
+  /// Also compute the collision-weighted mean target energy per node and species (mean_target_energy_MeV: the
+  /// energy-angle kernel's turn of a thermal part's products); costs a second thermal pole average per bin.
+  bool mean_target_energies = false;
 };
 
 namespace detail {
@@ -327,6 +334,16 @@ class mass_state_kernel {
   std::size_t grid_index(std::size_t k) const { return first_ + k; }
   /// Scattering rate of species sigma at tracked node k [cm^-1].
   Real rate_per_cm(std::size_t k, std::size_t sigma) const { return loss_[k * S_ + sigma]; }
+  /// Collision-weighted mean target energy x = (s - m^2)/(2E) [MeV] of species sigma scattering at tracked node k (a
+  /// state at rest contributes its mass): 0 where it does not scatter. @throws nusi::invalid_argument unless the kernel
+  /// was built with options.mean_target_energies.
+  Real mean_target_energy_MeV(std::size_t k, std::size_t sigma) const {
+    if (x_rate_.empty())
+      detail::throw_invalid("nusi::mass_state_kernel::mean_target_energy_MeV", "options.mean_target_energies",
+                            "true when the kernel is built", "false");
+    const Real rate = loss_[k * S_ + sigma];
+    return rate > 0 ? x_rate_[k * S_ + sigma] / rate : Real(0);
+  }
   /// Gain into (k, sigma) per unit density of (i, sigma') per cm, k <= i.
   Real gain_per_cm(std::size_t i, std::size_t sigma_source, std::size_t k, std::size_t sigma) const {
     return blocks_[block(i, k) + sigma_source * S_ + sigma];
@@ -454,6 +471,8 @@ class mass_state_kernel {
                 const mass_state_kernel_options<Real>& options) {
     const std::size_t N = grid_.size(), n = nodes();
     const Real to_cm = hbar_c_squared_MeV2_cm2<Real>;  // sigma [MeV^-2] -> cm^2
+    const bool with_x = options.mean_target_energies;
+    if (with_x) x_rate_.assign(n * S_, Real(0));
     // Bases used by any process, per target state.
     for (std::size_t b = 0; b < 3; ++b) {
       std::vector<scattering_basis> used;
@@ -545,7 +564,7 @@ class mass_state_kernel {
         const Real mu = rest ? m : relic.distribution(b).mean_MeV();
         const Real E_fmin = e * mu / (2 * e + mu);
         // Resonant prefactors averaged over the bin (and the thermal distribution); plain ones per target energy.
-        std::vector<Real> resonant(used.size(), Real(0));
+        std::vector<Real> resonant(used.size(), Real(0)), resonant_x(used.size(), Real(0));
         const resonance_pole<Real> pole{M2, MGamma};
         bool any_resonant = false;
         for (auto basis : used) any_resonant = any_resonant || detail::resonant_basis(basis);
@@ -555,6 +574,12 @@ class mass_state_kernel {
           for (std::size_t u = 0; u < used.size(); ++u)
             if (detail::resonant_basis(used[u]))
               resonant[u] = resonant_prefactor<Real>{detail::resonant_numerator(used[u], m2, M2, MGamma), pole}.from_moments(J);
+          if (with_x && !rest) {
+            const std::array<Real, 3> Jx = thermal_pole_moments_times_x(pole, relic.distribution(b), E_lo, E_hi);
+            for (std::size_t u = 0; u < used.size(); ++u)
+              if (detail::resonant_basis(used[u]))
+                resonant_x[u] = resonant_prefactor<Real>{detail::resonant_numerator(used[u], m2, M2, MGamma), pole}.from_moments(Jx);
+          }
         }
         // Per target energy: weights x prefactor x shape moments, summed.
         deposits& total = totals[b];
@@ -564,13 +589,21 @@ class mass_state_kernel {
         total.dep.assign(total.nodes * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
-        std::vector<Real> integral(used.size(), Real(0));
+        std::vector<Real> integral(used.size(), Real(0)), integral_x(used.size(), Real(0));
+        // The resonant prefactors hold the distribution's whole weight already (for a restricted part, its share):
+        // their shapes take the nodes' weights relative to the share.
+        const Real share = rest ? Real(1) : relic.distribution(b).probability();
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
           std::vector<Real> weight(used.size());
           for (std::size_t u = 0; u < used.size(); ++u)
-            weight[u] = node.weight * (detail::resonant_basis(used[u]) ? resonant[u] : detail::plain_prefactor(used[u], k));
+            weight[u] = detail::resonant_basis(used[u]) ? (share == 1 ? node.weight : node.weight / share) * resonant[u]
+                                                        : node.weight * detail::plain_prefactor(used[u], k);
           for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * detail::shape_integral(used[u], k);
+          if (with_x && !rest)
+            for (std::size_t u = 0; u < used.size(); ++u)
+              integral_x[u] += (detail::resonant_basis(used[u]) ? node.weight / share * resonant_x[u] : weight[u] * node.x_MeV) *
+                               detail::shape_integral(used[u], k);
           accumulate_deposits(used, k, weight, e, E_fmin, j, total);
         }
         // Gains and losses from the combined coefficients of (source species, product species, basis).
@@ -578,6 +611,9 @@ class mass_state_kernel {
         for (std::size_t sp = 0; sp < S_; ++sp) {
           const std::size_t src = i * S_ + sp;
           for (std::size_t u = 0; u < used.size(); ++u) loss_[src] += comb.loss[sp * used.size() + u] * integral[u];
+          if (with_x)
+            for (std::size_t u = 0; u < used.size(); ++u)
+              x_rate_[src] += comb.loss[sp * used.size() + u] * (rest ? m * integral[u] : integral_x[u]);
           if (scope_ == kernel_scope::full)
             for (std::size_t u = 0; u < used.size(); ++u)
               underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
@@ -860,6 +896,7 @@ class mass_state_kernel {
   std::array<combination, 3> combined_{};
   std::vector<std::size_t> block_offset_;
   std::vector<Real> blocks_, loss_, underflow_number_, underflow_energy_, injected_;
+  std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
 };
 
 }  // namespace nusi
