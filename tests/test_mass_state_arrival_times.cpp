@@ -51,6 +51,80 @@ double coupling_for_depth(double E_MeV, double tau) {
 
 // |a - b| within k combined standard errors.
 bool within(double a, double ea, double b, double eb, double k) { return std::abs(a - b) <= k * std::sqrt(ea * ea + eb * eb); }
+
+// The plane-parallel mean delay of single scatterings at uniform depth in a thin medium, D/(2c) <h/(1 - h)>: a product
+// turned by h = 1 - cos t = x z/E_3 (x y/E_4 for the other) arrives (D - depth)(1/cos t - 1)/c late. Averaged over the
+// target energies `nodes` (x and weight; at rest the one node x = m), dsigma/dy of every process of state 1's
+// antineutrino on state 1's relics, and the spectrum, products above threshold counted; Gauss-Kronrod of depth `levels`
+// to `tolerance` over E (a hundredth of it over y): an independent route (the Monte Carlo samples p and the angle).
+double thin_medium_mean_delay_s(const nusi::mass_state_model<double>& model, const std::vector<nusi::target_energy_node<double>>& nodes,
+                                unsigned levels, double tolerance) {
+  using gk = boost::math::quadrature::gauss_kronrod<double, 15>;
+  const auto& sc = model.scattering();
+  const double T = model.setup().threshold_MeV, m = model.relic().mass_MeV(0);
+  const auto phi = nusi::pinched_spectrum<double>::paper_default();
+  const std::size_t anti = sc.species_index(0, nusi::neutrino_kind::antineutrino_right);
+  auto moments = [&](double E) {  // {count, sum of h/(1 - h)} of products above threshold, per unit of sigma weight
+    std::array<double, 2> out{0, 0};
+    for (const auto& node : nodes) {
+      const double x = node.x_MeV, ystar = (T - x / 2) / E;
+      if (!(ystar < 1)) continue;
+      const auto k = sc.kinematics(0, m * m + 2 * E * x);
+      for (std::size_t t = 0; t < sc.target_kinds(); ++t)
+        for (const auto& proc : sc.processes(anti, 0, t)) {
+          auto d = [&](double y) { return node.weight * sc.differential_cross_section_per_MeV2(proc, k, y); };
+          // product 3 (E_3 = x/2 + y E > T for y > y*), product 4 (E_4 = x/2 + (1 - y) E > T for y < 1 - y*)
+          out[0] += gk::integrate(d, ystar, 1.0, levels, tolerance / 100) + gk::integrate(d, 0.0, 1 - ystar, levels, tolerance / 100);
+          out[1] += gk::integrate([&](double y) { const double h = x * (1 - y) / (x / 2 + y * E); return d(y) * h / (1 - h); },
+                                  ystar, 1.0, levels, tolerance / 100);
+          out[1] += gk::integrate([&](double y) { const double h = x * y / (x / 2 + (1 - y) * E); return d(y) * h / (1 - h); },
+                                  0.0, 1 - ystar, levels, tolerance / 100);
+        }
+    }
+    return out;
+  };
+  const double count = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[0]; }, T, 200.0, levels, tolerance);
+  const double delay = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[1]; }, T, 200.0, levels, tolerance);
+  return model.setup().distance_cm / nusi::speed_of_light_cm_per_s<double> / 2 * delay / count;
+}
+
+// The Monte Carlo with three-dimensional directions, every arrival above threshold recorded.
+nusi::mass_state_monte_carlo_result<double> recorded_arrivals(const nusi::mass_state_model<double>& model, std::uint64_t primaries,
+                                                              std::uint64_t seed, nusi::monte_carlo_geometry geometry) {
+  nusi::mass_state_monte_carlo_options o;
+  o.primaries = primaries;
+  o.seed = seed;
+  o.angles = nusi::angle_model::three_dimensional;
+  o.geometry = geometry;
+  o.record_arrivals = true;
+  auto mc = nusi::mass_state_monte_carlo(model, emission(), o);
+  REQUIRE(mc.arrivals_complete);
+  return mc;
+}
+
+// The mean delay of the scattered arrivals (generation > 0) of a Monte Carlo run, its error from 20 batch means of
+// primaries (independent; the arrivals of one cascade are not) and their number; unscattered arrivals are on time.
+struct batch_mean {
+  double mean, error, count;
+};
+batch_mean scattered_mean_delay(const nusi::mass_state_monte_carlo_result<double>& mc, std::uint64_t primaries) {
+  constexpr std::size_t batches = 20;
+  std::array<double, batches> sum{}, n{};
+  for (const auto& a : mc.arrivals) {
+    if (a.generation == 0) {
+      CHECK(a.delay_s == 0.0);
+      continue;
+    }
+    sum[a.primary * batches / primaries] += a.delay_s;
+    n[a.primary * batches / primaries] += 1;
+  }
+  double total = 0, all = 0;
+  for (std::size_t b = 0; b < batches; ++b) total += sum[b], all += n[b];
+  const double mean = all > 0 ? total / all : 0.0;
+  double spread = 0;
+  for (std::size_t b = 0; b < batches; ++b) spread += std::pow(sum[b] / n[b] - mean, 2);
+  return {mean, std::sqrt(spread / (batches - 1) / batches), all};
+}
 }  // namespace
 
 TEST_CASE("mass-state arrival times: one coupled Dirac state is the paper's arrival_time_distribution, both geometries") {
@@ -145,57 +219,12 @@ TEST_CASE("mass-state arrival times: single scatterings in a thin medium have th
   // = m z/E_3 (m y/E_4), averaged over dsigma/dy of every process and the spectrum, products above threshold counted.
   const double g = coupling_for_depth(15, 0.01);
   const nusi::mass_state_model<double> model(paper_like(-6, g));
-  const auto& sc = model.scattering();
-  const double T = model.setup().threshold_MeV, m = model.relic().mass_MeV(0);
-  const auto phi = nusi::pinched_spectrum<double>::paper_default();
-  const std::size_t anti = sc.species_index(0, nusi::neutrino_kind::antineutrino_right);
-  using gk = boost::math::quadrature::gauss_kronrod<double, 15>;
-  auto moments = [&](double E) {  // {count, sum of h/(1 - h)} of products above threshold, per unit of sigma weight
-    std::array<double, 2> out{0, 0};
-    const auto k = sc.kinematics(0, m * m + 2 * E * m);
-    const double ystar = (T - m / 2) / E;
-    if (!(ystar < 1)) return out;
-    for (std::size_t t = 0; t < sc.target_kinds(); ++t)
-      for (const auto& proc : sc.processes(anti, 0, t)) {
-        auto d = [&](double y) { return sc.differential_cross_section_per_MeV2(proc, k, y); };
-        // product 3 (E_3 = m/2 + y E > T for y > y*), product 4 (E_4 = m/2 + (1 - y) E > T for y < 1 - y*)
-        out[0] += gk::integrate(d, ystar, 1.0, 8, 1e-10) + gk::integrate(d, 0.0, 1 - ystar, 8, 1e-10);
-        out[1] += gk::integrate([&](double y) { const double h = m * (1 - y) / (m / 2 + y * E); return d(y) * h / (1 - h); },
-                                ystar, 1.0, 8, 1e-10);
-        out[1] += gk::integrate([&](double y) { const double h = m * y / (m / 2 + (1 - y) * E); return d(y) * h / (1 - h); },
-                                0.0, 1 - ystar, 8, 1e-10);
-      }
-    return out;
-  };
-  const double count = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[0]; }, T, 200.0, 8, 1e-8);
-  const double delay = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[1]; }, T, 200.0, 8, 1e-8);
-  const double expected = model.setup().distance_cm / nusi::speed_of_light_cm_per_s<double> / 2 * delay / count;
+  const double expected = thin_medium_mean_delay_s(model, {{model.relic().mass_MeV(0), 1.0}}, 8, 1e-8);
 
-  nusi::mass_state_monte_carlo_options o;
-  o.primaries = 60000;
-  o.seed = 5;
-  o.angles = nusi::angle_model::three_dimensional;
-  o.record_arrivals = true;
-  const auto mc = nusi::mass_state_monte_carlo(model, emission(), o);
-  REQUIRE(mc.arrivals_complete);
-  // Batches of primaries are independent (the two products of one scattering share x): 20 batch means.
-  constexpr std::size_t batches = 20;
-  std::array<double, batches> sum{}, n{};
-  for (const auto& a : mc.arrivals) {
-    if (a.generation == 0) {
-      CHECK(a.delay_s == 0.0);
-      continue;
-    }
-    sum[a.primary * batches / o.primaries] += a.delay_s;
-    n[a.primary * batches / o.primaries] += 1;
-  }
-  double total = 0, all = 0;
-  for (std::size_t b = 0; b < batches; ++b) total += sum[b], all += n[b];
+  constexpr std::uint64_t primaries = 60000, seed = 5;
+  const auto [mean, error, all] =
+      scattered_mean_delay(recorded_arrivals(model, primaries, seed, nusi::monte_carlo_geometry::plane_parallel), primaries);
   REQUIRE(all > 500);  // enough scattered arrivals for a few-percent check
-  const double mean = total / all;
-  double spread = 0;
-  for (std::size_t b = 0; b < batches; ++b) spread += std::pow(sum[b] / n[b] - mean, 2);
-  const double error = std::sqrt(spread / (batches - 1) / batches);
   CAPTURE(mean);
   CAPTURE(expected);
   CAPTURE(error);
@@ -204,16 +233,15 @@ TEST_CASE("mass-state arrival times: single scatterings in a thin medium have th
   CHECK(std::abs(mean - expected) <= 4 * error + 0.03 * expected);
   // The distribution's mean over all arrivals is the same Monte Carlo: scattered mean x scattered share.
   nusi::mass_state_arrival_time_options<double> ao;
-  ao.primaries = o.primaries;
-  ao.seed = o.seed;
+  ao.primaries = primaries;
+  ao.seed = seed;
   ao.geometry = nusi::monte_carlo_geometry::plane_parallel;
   const auto r = nusi::mass_state_arrival_time_distribution(model, emission(), ao);
   CHECK(r.mean_delay_s == rel(mean * all / double(r.arrivals_above_threshold), 1e-9));  // the same arrivals, summed again
 
   // A point detector: a product turned by t at radius x arrives x (D - x)(1 - cos t)/c late to O(t^4), so the mean over
   // x uniform is a third of the plane-parallel one (the same h/(1 - h) = h to O(h) ~ 1e-8).
-  o.geometry = nusi::monte_carlo_geometry::point_source;
-  const auto point = nusi::mass_state_monte_carlo(model, emission(), o);
+  const auto point = recorded_arrivals(model, primaries, seed, nusi::monte_carlo_geometry::point_source);
   double point_total = 0, point_all = 0;
   for (const auto& a : point.arrivals)
     if (a.generation > 0) point_total += a.delay_s, point_all += 1;
@@ -232,14 +260,8 @@ TEST_CASE("mass-state arrival times: a point detector's delay and sky angle foll
   // cancellation) and the sky angle asin(x sin t). Checked arrival by arrival for every singly scattered neutrino.
   const double g = coupling_for_depth(15, 0.03);
   const nusi::mass_state_model<double> model(paper_like(-6, g));
-  nusi::mass_state_monte_carlo_options o;
-  o.primaries = 20000;
-  o.seed = 8;
-  o.angles = nusi::angle_model::three_dimensional;
-  o.record_arrivals = true;
-  const auto plane = nusi::mass_state_monte_carlo(model, emission(), o);
-  o.geometry = nusi::monte_carlo_geometry::point_source;
-  const auto point = nusi::mass_state_monte_carlo(model, emission(), o);
+  const auto plane = recorded_arrivals(model, 20000, 8, nusi::monte_carlo_geometry::plane_parallel);
+  const auto point = recorded_arrivals(model, 20000, 8, nusi::monte_carlo_geometry::point_source);
   REQUIRE(plane.scatterings == point.scatterings);
   REQUIRE(plane.arrivals.size() == point.arrivals.size());
   const double D_over_c = model.setup().distance_cm / nusi::speed_of_light_cm_per_s<double>;
@@ -323,9 +345,6 @@ TEST_CASE("mass-state arrival times with a thermal massless state: turned by the
     s.relic.kinematics = nusi::relic_kinematics::thermal;
     return s;
   };
-  const double T = nusi::mass_state_setup<double>{}.threshold_MeV;
-  const auto phi = nusi::pinched_spectrum<double>::paper_default();
-  using gk = boost::math::quadrature::gauss_kronrod<double, 15>;
   // Optical depth at 15 MeV: n D <sigma_tot(2 E x)> over rho, from a reference coupling (sigma ~ g^4 here).
   auto depth_at_15 = [&](const nusi::mass_state_model<double>& model) {
     const auto& sc = model.scattering();
@@ -340,61 +359,18 @@ TEST_CASE("mass-state arrival times with a thermal massless state: turned by the
   const double g0 = 1e-4, g = g0 * std::pow(0.02 / depth_at_15(nusi::mass_state_model<double>(setup_at(g0))), 0.25);
   const nusi::mass_state_model<double> model(setup_at(g));
   CHECK(depth_at_15(model) == rel(0.02, 1e-6));  // sigma ~ g^4 (the width's g^2 is negligible far from the pole)
-  const auto& sc = model.scattering();
-  const std::size_t anti = sc.species_index(0, nusi::neutrino_kind::antineutrino_right);
-  const auto nodes = model.relic().distribution(0).gauss_nodes(8);
-  auto moments = [&](double E) {  // {count, sum of h/(1 - h)} of products above threshold, over rho and dsigma/dy
-    std::array<double, 2> out{0, 0};
-    for (const auto& node : nodes) {
-      const double x = node.x_MeV, ystar = (T - x / 2) / E;
-      if (!(ystar < 1)) continue;
-      const auto k = sc.kinematics(0, 2 * E * x);
-      for (std::size_t t = 0; t < sc.target_kinds(); ++t)
-        for (const auto& proc : sc.processes(anti, 0, t)) {
-          auto d = [&](double y) { return node.weight * sc.differential_cross_section_per_MeV2(proc, k, y); };
-          out[0] += gk::integrate(d, ystar, 1.0, 6, 1e-9) + gk::integrate(d, 0.0, 1 - ystar, 6, 1e-9);
-          out[1] += gk::integrate([&](double y) { const double h = x * (1 - y) / (x / 2 + y * E); return d(y) * h / (1 - h); },
-                                  ystar, 1.0, 6, 1e-9);
-          out[1] += gk::integrate([&](double y) { const double h = x * y / (x / 2 + (1 - y) * E); return d(y) * h / (1 - h); },
-                                  0.0, 1 - ystar, 6, 1e-9);
-        }
-    }
-    return out;
-  };
-  const double count = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[0]; }, T, 200.0, 6, 1e-7);
-  const double delay = gk::integrate([&](double E) { return phi.probability_density_per_MeV(E) * moments(E)[1]; }, T, 200.0, 6, 1e-7);
-  const double expected = model.setup().distance_cm / nusi::speed_of_light_cm_per_s<double> / 2 * delay / count;
+  const double expected = thin_medium_mean_delay_s(model, model.relic().distribution(0).gauss_nodes(8), 6, 1e-7);
 
-  nusi::mass_state_monte_carlo_options mo;
-  mo.primaries = 30000;
-  mo.seed = 12;
-  mo.angles = nusi::angle_model::three_dimensional;
-  mo.record_arrivals = true;
-  const auto mc = nusi::mass_state_monte_carlo(model, emission(), mo);
-  REQUIRE(mc.arrivals_complete);
-  constexpr std::size_t batches = 20;  // batches of primaries are independent: batch-mean error
-  std::array<double, batches> sum{}, n{};
-  for (const auto& a : mc.arrivals)
-    if (a.generation > 0) {
-      sum[a.primary * batches / mo.primaries] += a.delay_s;
-      n[a.primary * batches / mo.primaries] += 1;
-    }
-  double total = 0, all = 0;
-  for (std::size_t b = 0; b < batches; ++b) total += sum[b], all += n[b];
+  constexpr std::uint64_t primaries = 30000, seed = 12;
+  const auto [mean, error, all] =
+      scattered_mean_delay(recorded_arrivals(model, primaries, seed, nusi::monte_carlo_geometry::plane_parallel), primaries);
   REQUIRE(all > 400);
-  const double mean = total / all;
-  double spread = 0;
-  for (std::size_t b = 0; b < batches; ++b) spread += std::pow(sum[b] / n[b] - mean, 2);
-  const double error = std::sqrt(spread / (batches - 1) / batches);
-  CAPTURE(mean);
-  CAPTURE(expected);
-  CAPTURE(error);
   // 4 standard errors plus 4 % for the thin medium (tau = 0.02 at 15 MeV, more in the tail: the depth density and
   // second scatterings).
   CHECK(std::abs(mean - expected) <= 4 * error + 0.04 * expected);
   nusi::mass_state_arrival_time_options<double> o;
-  o.primaries = mo.primaries;
-  o.seed = mo.seed;
+  o.primaries = primaries;
+  o.seed = seed;
   o.geometry = nusi::monte_carlo_geometry::plane_parallel;
   const auto r = nusi::mass_state_arrival_time_distribution(model, emission(), o);
   // With a thermal state the unscattered part is the Monte Carlo's, with its error, and F agrees with the thermal grid.
