@@ -123,6 +123,12 @@ struct count_moments {
     sum += c;
     sum_sq += c * c;
   }
+  /// The mean count per primary over n primaries and its standard error.
+  template <class Real>
+  void per_primary(std::uint64_t n, Real& value, Real& error) const {
+    value = Real(sum) / Real(n);
+    error = per_primary_standard_error<Real>(n, sum, sum_sq);
+  }
 };
 
 /// Inverse empirical CDF: the ceil(n p)-th smallest value (sorts `values`).
@@ -255,15 +261,10 @@ arrival_time_result<Real> arrival_time_distribution(const propagation_setup<Real
     window.add(c_window);
     scattered_window.add(c_scattered_window);
   }
-  const Real N = Real(options.primaries);
-  auto fill = [&](const detail::count_moments& m, Real& value, Real& error) {
-    value = Real(m.sum) / N;
-    error = detail::per_primary_standard_error<Real>(options.primaries, m.sum, m.sum_sq);
-  };
-  fill(all, r.fraction_above_threshold, r.fraction_above_threshold_error);
-  fill(unscattered, r.unscattered_fraction, r.unscattered_fraction_error);
-  fill(window, r.fraction_within_window, r.fraction_within_window_error);
-  fill(scattered_window, r.scattered_within_window, r.scattered_within_window_error);
+  all.per_primary(options.primaries, r.fraction_above_threshold, r.fraction_above_threshold_error);
+  unscattered.per_primary(options.primaries, r.unscattered_fraction, r.unscattered_fraction_error);
+  window.per_primary(options.primaries, r.fraction_within_window, r.fraction_within_window_error);
+  scattered_window.per_primary(options.primaries, r.scattered_within_window, r.scattered_within_window_error);
   r.arrivals_above_threshold = all.sum;
   r.scattered_arrivals_above_threshold = all.sum - unscattered.sum;
   r.mean_delay_s = all.sum > 0 ? static_cast<Real>(delay_sum / static_cast<long double>(all.sum)) : Real(0);

@@ -86,18 +86,11 @@ std::vector<propagation_bound_point<Real>> mass_state_propagation_bound_curve(
     Real from_log10_mass_MeV, Real to_log10_mass_MeV, Real step_dex, const mass_state_setup<Real>& setup,
     std::span<const flavour_emission<Real, Spectrum>> emission, const propagation_bound_options<Real>& options = {},
     const mass_state_kernel_options<Real>& kernel_options = {}) {
-  using std::floor;
   constexpr std::string_view fn = "nusi::mass_state_propagation_bound_curve";
-  detail::require_finite(fn, "from_log10_mass_MeV", from_log10_mass_MeV);
-  detail::require_finite(fn, "to_log10_mass_MeV", to_log10_mass_MeV);
-  detail::require_positive(fn, "step_dex", step_dex);
-  if (from_log10_mass_MeV > to_log10_mass_MeV)
-    detail::throw_invalid(fn, "from_log10_mass_MeV", "<= to_log10_mass_MeV = " + detail::to_text(to_log10_mass_MeV), from_log10_mass_MeV);
-  const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
-  if (count > Real(100000)) detail::throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
+  const std::size_t count = detail::bound_curve_masses(fn, from_log10_mass_MeV, to_log10_mass_MeV, step_dex);
   detail::validate_bound_options(fn, options);
   setup.validate(fn);
-  std::vector<propagation_bound_point<Real>> curve(static_cast<std::size_t>(count));
+  std::vector<propagation_bound_point<Real>> curve(count);
   parallel_for(curve.size(), options.threads, [&](std::size_t k) {
     curve[k] = mass_state_propagation_bound(from_log10_mass_MeV + Real(k) * step_dex, setup, emission, options, kernel_options);
   });
@@ -152,19 +145,11 @@ mass_state_bound_table<Real> mass_state_bound_figure_table(Real from_log10_mass_
                                                            std::vector<mass_state_bound_curve_spec<Real>> specs = default_bound_figure_curves<Real>(),
                                                            const propagation_bound_options<Real>& options = {},
                                                            const mass_state_kernel_options<Real>& kernel_options = {}) {
-  using std::floor;
   constexpr std::string_view fn = "nusi::mass_state_bound_figure_table";
-  detail::require_finite(fn, "from_log10_mass_MeV", from_log10_mass_MeV);
-  detail::require_finite(fn, "to_log10_mass_MeV", to_log10_mass_MeV);
-  detail::require_positive(fn, "step_dex", step_dex);
-  if (from_log10_mass_MeV > to_log10_mass_MeV)
-    detail::throw_invalid(fn, "from_log10_mass_MeV", "<= to_log10_mass_MeV = " + detail::to_text(to_log10_mass_MeV), from_log10_mass_MeV);
-  const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
-  if (count > Real(100000)) detail::throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
+  const std::size_t masses = detail::bound_curve_masses(fn, from_log10_mass_MeV, to_log10_mass_MeV, step_dex);
   detail::validate_bound_options(fn, options);
   base.validate(fn);
   paper_setup.validate(fn);
-  const std::size_t masses = static_cast<std::size_t>(count);
   mass_state_bound_table<Real> table;
   table.specs = specs;
   for (std::size_t k = 0; k < masses; ++k) table.log10_mass_MeV.push_back(from_log10_mass_MeV + Real(k) * step_dex);

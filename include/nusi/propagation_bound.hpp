@@ -69,6 +69,21 @@ void validate_bound_options(std::string_view fn, const propagation_bound_options
   require_thread_count(fn, "threads", o.threads);
   validate_transport_options(fn, o.transport);
 }
+
+/// The number of masses log10 M/MeV = from, from + step, ..., to (to within a thousandth of a step) of a bound curve,
+/// after checking the range by name: finite ends, from <= to, step > 0, at most 100000 masses.
+template <class Real>
+std::size_t bound_curve_masses(std::string_view fn, Real from_log10_mass_MeV, Real to_log10_mass_MeV, Real step_dex) {
+  using std::floor;
+  require_finite(fn, "from_log10_mass_MeV", from_log10_mass_MeV);
+  require_finite(fn, "to_log10_mass_MeV", to_log10_mass_MeV);
+  require_positive(fn, "step_dex", step_dex);
+  if (from_log10_mass_MeV > to_log10_mass_MeV)
+    throw_invalid(fn, "from_log10_mass_MeV", "<= to_log10_mass_MeV = " + to_text(to_log10_mass_MeV), from_log10_mass_MeV);
+  const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
+  if (count > Real(100000)) throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
+  return static_cast<std::size_t>(count);
+}
 }  // namespace detail
 
 namespace detail {
@@ -168,18 +183,10 @@ std::vector<propagation_bound_point<Real>> propagation_bound_curve(Real from_log
                                                                    Real step_dex, const propagation_setup<Real>& setup,
                                                                    const Spectrum& emission,
                                                                    const propagation_bound_options<Real>& options = {}) {
-  using std::floor;
   constexpr std::string_view fn = "nusi::propagation_bound_curve";
-  detail::require_finite(fn, "from_log10_mass_MeV", from_log10_mass_MeV);
-  detail::require_finite(fn, "to_log10_mass_MeV", to_log10_mass_MeV);
-  detail::require_positive(fn, "step_dex", step_dex);
-  if (from_log10_mass_MeV > to_log10_mass_MeV)
-    detail::throw_invalid(fn, "from_log10_mass_MeV", "<= to_log10_mass_MeV = " + detail::to_text(to_log10_mass_MeV),
-                          from_log10_mass_MeV);
-  const Real count = floor((to_log10_mass_MeV - from_log10_mass_MeV) / step_dex + Real(1e-3L)) + 1;
-  if (count > Real(100000)) detail::throw_invalid(fn, "step_dex", "giving at most 100000 masses", step_dex);
+  const std::size_t count = detail::bound_curve_masses(fn, from_log10_mass_MeV, to_log10_mass_MeV, step_dex);
   detail::validate_bound_options(fn, options);  // before any thread starts
-  std::vector<propagation_bound_point<Real>> curve(static_cast<std::size_t>(count));
+  std::vector<propagation_bound_point<Real>> curve(count);
   parallel_for(curve.size(), options.threads, [&](std::size_t k) {
     curve[k] = propagation_bound(from_log10_mass_MeV + Real(k) * step_dex, setup, emission, options);
   });

@@ -205,14 +205,9 @@ emission_arrival_result<Real> arrival_times_with_emission(const propagation_setu
     window.add(c_window);
     unscattered.add(c_unscattered);
   }
-  const Real N = Real(options.primaries);
-  auto fill = [&](const detail::count_moments& m, Real& value, Real& error) {
-    value = Real(m.sum) / N;
-    error = detail::per_primary_standard_error<Real>(options.primaries, m.sum, m.sum_sq);
-  };
-  fill(all, r.fraction_above_threshold, r.fraction_above_threshold_error);
-  fill(window, r.fraction_within_window, r.fraction_within_window_error);
-  fill(unscattered, r.unscattered_within_window, r.unscattered_within_window_error);
+  all.per_primary(options.primaries, r.fraction_above_threshold, r.fraction_above_threshold_error);
+  window.per_primary(options.primaries, r.fraction_within_window, r.fraction_within_window_error);
+  unscattered.per_primary(options.primaries, r.unscattered_within_window, r.unscattered_within_window_error);
   r.arrival_quantiles = detail::batched_quantiles(batch_times, options.quantile_probabilities);
   return r;
 }
