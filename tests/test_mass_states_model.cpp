@@ -225,11 +225,17 @@ TEST_CASE("the target-energy distribution is normalised, has the closed-form mea
   // <x> = 8 T int u^2 ln(1 + e^-u) du/(3 zeta(3)) = 8 T (7 pi^4/360)/(3 zeta(3)).
   const double pi4 = std::pow(std::numbers::pi, 4);
   CHECK(massless.mean_MeV() == rel(8 * T * (7 * pi4 / 360) / (3 * 1.2020569031595943), 1e-9));
+  // <x^2> = (2T)^2 3! eta(5)/eta(3) (x = 2T u, rho ~ u ln(1 + e^-u), int u^n ln(1 + e^-u) du = n! eta(n + 2)).
+  const double eta3 = 0.75 * 1.2020569031595943, eta5 = 15 * 1.0369277551433699 / 16;
+  const double second = 24 * T * T * eta5 / eta3, mean = massless.mean_MeV();
+  CHECK(massless.standard_deviation_MeV() == rel(std::sqrt(second - mean * mean), 5e-8));  // the rule, ~1e-9, x ~3 by the difference
   // Heavy: <x> = <E_2 (1 - v cos)> flux-weighted = m + <p^2>/(2m) + <p^2>/(3m) + O(T^4/m^3).
   const double m = nusi::eV(1.0);
   const nusi::target_energy_distribution<double> heavy(m, T);
   const double p2 = T * T * 15 * 1.0369277551433699 / 1.2020569031595943;
   CHECK((heavy.mean_MeV() - m) == rel(5 * p2 / (6 * m), 1e-3));  // O(T^2/m^2) ~ 1e-7 corrections, rule ~1e-9
+  // x - m = -p cos + O(p^2/m), flux-weighted (weight 1 - v cos): the variance <p^2>/3 + O(T^4/m^2).
+  CHECK(heavy.standard_deviation_MeV() == rel(std::sqrt(p2 / 3), 1e-3));
 }
 
 TEST_CASE("averaging over the target-energy distribution equals the direct average over relic momenta and angles") {

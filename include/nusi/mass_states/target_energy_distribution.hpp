@@ -114,6 +114,8 @@ class target_energy_distribution {
   Real temperature_MeV() const { return T_; }
   /// <x> [MeV]: m + O(T^2/m) for m >> T; 4.20 T for m = 0.
   Real mean_MeV() const { return mean_; }
+  /// The standard deviation of x [MeV]: 2.87 T for m = 0 (0.68 of the mean), ~p_rms/sqrt(3) for m >> T.
+  Real standard_deviation_MeV() const { return standard_deviation_; }
   /// The share of the whole distribution this one holds: 1, or less for a restricted() part.
   Real probability() const { return probability_; }
   /// Deviation of the quadrature's total weight from 1 before it was normalised (its error).
@@ -291,13 +293,16 @@ class target_energy_distribution {
         }
       }
     std::sort(nodes_.begin(), nodes_.end(), [](const auto& a, const auto& b) { return a.x_MeV < b.x_MeV; });
-    Real total = 0, first = 0;
+    Real total = 0, first = 0, second = 0;
     for (const auto& node : nodes_) {
       total += node.weight;
       first += node.weight * node.x_MeV;
+      second += node.weight * node.x_MeV * node.x_MeV;
     }
     total_ = whole ? *whole : total;
     mean_ = total > 0 ? first / total : (x_min_ + x_max_) / 2;
+    using std::max;
+    standard_deviation_ = total > 0 ? sqrt(max(Real(0), second / total - mean_ * mean_)) : Real(0);
     for (auto& node : nodes_) node.weight /= total_;  // unit normalised to rounding (the rule's error is ~1e-12)
     probability_ = whole ? total / total_ : Real(1);
   }
@@ -316,7 +321,8 @@ class target_energy_distribution {
     return boost::math::quadrature::gauss<Real, 10>::integrate([this](Real p) { return g(p); }, a, b);
   }
 
-  Real m_, T_, N_ = 0, mean_ = 0, normalisation_error_ = 0, total_ = 1, probability_ = 1, x_max_ = 0, x_min_ = 0, uniform_start_ = 0, uniform_step_ = 1;
+  Real m_, T_, N_ = 0, mean_ = 0, standard_deviation_ = 0, normalisation_error_ = 0, total_ = 1, probability_ = 1;
+  Real x_max_ = 0, x_min_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
   std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
   std::vector<target_energy_node<Real>> nodes_;

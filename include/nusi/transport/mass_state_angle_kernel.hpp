@@ -32,7 +32,8 @@ namespace nusi {
 /// a source at E_i on a target at rest is turned by 1 - cos theta~ = m_b (1/E_f - 1/E_i) (final-state masses
 /// neglected, as in the energy transport), on a thermal target by the same with the target energy x = (s - m_b^2)/(2E)
 /// in place of m_b: a thermal state's targets are split into options.thermal_angle_parts parts of equal probability in
-/// x (relic_background::only_state(b, x_lo, x_hi)), each with its own kernel, so that the collisions within a part
+/// x (one if x spreads by at most options.thermal_angle_one_part_spread of its mean; relic_background::only_state(b,
+/// x_lo, x_hi)), each with its own kernel, so that the collisions within a part
 /// carry their rho(x) sigma(s(x)) weighting, and each part turns by its mean x (the parts' kernels sum to the thermal
 /// energy kernel). Composed with theta as the angle_model says, exactly as energy_angle_kernel
 /// does (detail::angle_spreader, the same product points per pair of energy nodes). Within a pair of energy nodes each
@@ -100,7 +101,7 @@ class mass_state_energy_angle_kernel {
         add_population(relic.only_state(b), relic.mass_MeV(b), false);
         continue;
       }
-      const auto edges = relic.distribution(b).equal_probability_edges_MeV(options.thermal_angle_parts);
+      const auto edges = relic.distribution(b).equal_probability_edges_MeV(parts_of(relic, b, options));
       for (std::size_t c = 0; c + 1 < edges.size(); ++c) {
         const relic_background<Real> targets = relic.only_state(b, edges[c], edges[c + 1]);
         add_population(targets, targets.distribution(b).mean_MeV(), true);
@@ -291,6 +292,13 @@ class mass_state_energy_angle_kernel {
 
   static std::size_t pair_index(std::size_t i, std::size_t j) { return i * (i + 1) / 2 + j; }
 
+  // Populations of relic state b: one at rest or for a narrow thermal distribution, else options.thermal_angle_parts.
+  static std::size_t parts_of(const relic_background<Real>& relic, std::size_t b, const mass_state_kernel_options<Real>& options) {
+    if (relic.at_rest(b)) return 1;
+    const auto& rho = relic.distribution(b);
+    return rho.standard_deviation_MeV() <= options.thermal_angle_one_part_spread * rho.mean_MeV() ? 1 : options.thermal_angle_parts;
+  }
+
   // sums[c * Z + z] = budget accumulator c's rate from the densities x[node * Z + z].
   template <class Scalar>
   void budget_sums(const Scalar* x, std::size_t Z, Scalar* sums) const {
@@ -316,8 +324,9 @@ class mass_state_energy_angle_kernel {
     constexpr std::string_view fn = "nusi::mass_state_energy_angle_kernel";
     if (options.thermal_angle_parts < 1 || options.thermal_angle_parts > 64)
       detail::throw_invalid(fn, "options.thermal_angle_parts", "in [1, 64]", options.thermal_angle_parts);
+    detail::require_non_negative(fn, "options.thermal_angle_one_part_spread", options.thermal_angle_one_part_spread);
     long double populations = 0;
-    for (std::size_t b = 0; b < 3; ++b) populations += relic.at_rest(b) ? 1 : static_cast<long double>(options.thermal_angle_parts);
+    for (std::size_t b = 0; b < 3; ++b) populations += static_cast<long double>(parts_of(relic, b, options));
     if (model != angle_model::paper_eq8_additive && model != angle_model::planar_random_walk &&
         model != angle_model::three_dimensional)
       detail::throw_invalid(fn, "model", "paper_eq8_additive, planar_random_walk or three_dimensional", static_cast<int>(model));

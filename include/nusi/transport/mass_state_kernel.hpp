@@ -42,6 +42,11 @@ struct mass_state_kernel_options {
   /// target energy x (target_energy_distribution::equal_probability_edges_MeV), each with its own kernel (its rates
   /// weight x by rho(x) sigma(s(x)) inside the part) and each deflecting its products by the part's mean x.
   std::size_t thermal_angle_parts = 4;
+  /// Energy-angle kernel only: a thermal state whose target energies spread by at most this fraction of their mean
+  /// (target_energy_distribution::standard_deviation_MeV over mean_MeV) takes one part (its collisions' mean x turns
+  /// them: the spread changes a turn ~ sqrt(x) by ~ its square / 8, 1.2e-3 at 0.1). The massless state spreads by 0.68,
+  /// 8.6 meV by 0.04. 0 splits every thermal state.
+  Real thermal_angle_one_part_spread = Real(0.1L);
   /// Also compute the collision-weighted mean target energy per node and species (mean_target_energy_MeV: the
   /// energy-angle kernel's turn of a thermal part's products); costs a second thermal pole average per bin.
   bool mean_target_energies = false;
