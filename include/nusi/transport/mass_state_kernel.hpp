@@ -569,7 +569,7 @@ class mass_state_kernel {
         const Real mu = rest ? m : relic.distribution(b).mean_MeV();
         const Real E_fmin = e * mu / (2 * e + mu);
         // Resonant prefactors averaged over the bin (and the thermal distribution); plain ones per target energy.
-        std::vector<Real> resonant(used.size(), Real(0)), resonant_x(used.size(), Real(0));
+        std::vector<Real> resonant(used.size(), Real(0)), resonant_x(with_x ? used.size() : 0, Real(0));
         const resonance_pole<Real> pole{M2, MGamma};
         bool any_resonant = false;
         for (auto basis : used) any_resonant = any_resonant || detail::resonant_basis(basis);
@@ -594,20 +594,20 @@ class mass_state_kernel {
         total.dep.assign(total.nodes * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
-        std::vector<Real> integral(used.size(), Real(0)), integral_x(used.size(), Real(0));
+        std::vector<Real> integral(used.size(), Real(0)), integral_x(with_x ? used.size() : 0, Real(0));
         // The resonant prefactors hold the distribution's whole weight already (for a restricted part, its share):
         // their shapes take the nodes' weights relative to the share.
         const Real share = rest ? Real(1) : relic.distribution(b).probability();
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
+          const Real resonant_weight = share == 1 ? node.weight : node.weight / share;
           std::vector<Real> weight(used.size());
           for (std::size_t u = 0; u < used.size(); ++u)
-            weight[u] = detail::resonant_basis(used[u]) ? (share == 1 ? node.weight : node.weight / share) * resonant[u]
-                                                        : node.weight * detail::plain_prefactor(used[u], k);
+            weight[u] = detail::resonant_basis(used[u]) ? resonant_weight * resonant[u] : node.weight * detail::plain_prefactor(used[u], k);
           for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * detail::shape_integral(used[u], k);
           if (with_x && !rest)
             for (std::size_t u = 0; u < used.size(); ++u)
-              integral_x[u] += (detail::resonant_basis(used[u]) ? node.weight / share * resonant_x[u] : weight[u] * node.x_MeV) *
+              integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) *
                                detail::shape_integral(used[u], k);
           accumulate_deposits(used, k, weight, e, E_fmin, j, total);
         }
