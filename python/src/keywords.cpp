@@ -304,20 +304,29 @@ const keyword_group<nusi::diffuse_setup<double>>& diffuse_setup_keywords() {
   return g;
 }
 
+// The keywords the two arrival-time distributions share (their options have the same members; the texts that differ
+// are passed in: the seed's meaning, the window's origin, the scatterings bound).
+template <class Options>
+void add_arrival_keywords(keyword_group<Options>& k, const char* seed_text, const char* window_text, const char* max_scatterings_text) {
+  k.template count<std::uint64_t>("primaries", AT(primaries), "Monte Carlo primaries, in [1, 1e8]");
+  k.template count<std::uint64_t>("seed", AT(seed), seed_text);
+  k.real("window_s", AT(window_s), window_text);
+  k.template choice<nusi::angle_model>("angles", AT(angles), angle_model_names(), "how deflections compose");
+  k.template choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
+                                                "3D model: a point detector (point source, sphere r = D) or plane-parallel (the "
+                                                "grid's); the planar models are plane-parallel");
+  k.reals("quantile_probabilities", AT(quantile_probabilities), "probabilities of the delay quantiles, each in (0, 1)");
+  k.reals("delay_edges_s", AT(delay_edges_s), "edges of the delay histogram [s] (empty: two per decade, 1e-3 to 1e8 s)");
+  k.template count<std::size_t>("batches", AT(batches), "batches of primaries for the quantiles' standard errors, in [2, primaries]");
+  k.template count<std::uint64_t>("max_scatterings", AT(max_scatterings), max_scatterings_text);
+}
+
 const keyword_group<nusi::mass_state_arrival_time_options<double>>& mass_state_arrival_keywords() {
   static const auto g = [] {
     keyword_group<nusi::mass_state_arrival_time_options<double>> k;
-    k.count<std::uint64_t>("primaries", AT(primaries), "Monte Carlo primaries, in [1, 1e8]");
-    k.count<std::uint64_t>("seed", AT(seed), "seed of std::mt19937_64: the result is a function of it");
-    k.real("window_s", AT(window_s), "time window after the unscattered front [s] (the span of the Kamiokande-II burst)");
-    k.choice<nusi::angle_model>("angles", AT(angles), angle_model_names(), "how deflections compose");
-    k.choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
-                                         "3D model: a point detector (point source, sphere r = D) or plane-parallel (the grid's); "
-                                         "the planar models are plane-parallel");
-    k.reals("quantile_probabilities", AT(quantile_probabilities), "probabilities of the delay quantiles, each in (0, 1)");
-    k.reals("delay_edges_s", AT(delay_edges_s), "edges of the delay histogram [s] (empty: two per decade, 1e-3 to 1e8 s)");
-    k.count<std::size_t>("batches", AT(batches), "batches of primaries for the quantiles' standard errors, in [2, primaries]");
-    k.count<std::uint64_t>("max_scatterings", AT(max_scatterings), "bound on the scatterings of the run (NumericalError beyond)");
+    add_arrival_keywords(k, "seed of std::mt19937_64: the result is a function of it",
+                         "time window after the unscattered front [s] (the span of the Kamiokande-II burst)",
+                         "bound on the scatterings of the run (NumericalError beyond)");
     k.real("max_energy_MeV", AT(max_energy_MeV), "top of the quadrature of the unscattered part [MeV] (> threshold_MeV)");
     return k;
   }();
@@ -439,17 +448,9 @@ const keyword_group<nusi::monte_carlo_options<double>>& monte_carlo_keywords() {
 const keyword_group<nusi::arrival_time_options<double>>& arrival_keywords() {
   static const auto g = [] {
     keyword_group<nusi::arrival_time_options<double>> k;
-    k.count<std::uint64_t>("primaries", AT(primaries), "Monte Carlo primaries, in [1, 1e8]");
-    k.count<std::uint64_t>("seed", AT(seed), "seed of the random streams");
-    k.real("window_s", AT(window_s), "time window after the light front [s] (the span of the Kamiokande-II burst)");
-    k.choice<nusi::angle_model>("angles", AT(angles), angle_model_names(), "how deflections compose");
-    k.choice<nusi::monte_carlo_geometry>("geometry", AT(geometry), monte_carlo_geometry_names(),
-                                         "3D model: a point detector (point source, sphere r = D) or plane-parallel (the grid's); "
-                                         "the planar models are plane-parallel");
-    k.reals("quantile_probabilities", AT(quantile_probabilities), "probabilities of the delay quantiles, each in (0, 1)");
-    k.reals("delay_edges_s", AT(delay_edges_s), "edges of the delay histogram [s] (empty: two per decade, 1e-3 to 1e8 s)");
-    k.count<std::size_t>("batches", AT(batches), "batches of primaries for the quantiles' standard errors, in [2, primaries]");
-    k.count<std::uint64_t>("max_scatterings", AT(max_scatterings), "bound on the scatterings of the run");
+    add_arrival_keywords(k, "seed of the random streams",
+                         "time window after the light front [s] (the span of the Kamiokande-II burst)",
+                         "bound on the scatterings of the run");
     return k;
   }();
   return g;
