@@ -91,7 +91,8 @@ class target_energy_distribution {
     return part;
   }
   /// C + 1 window edges [MeV] splitting the support into C parts of about equal probability (from the fine rule's
-  /// cumulative weights): min_x_MeV(), C - 1 quantiles, max_x_MeV(). @throws nusi::invalid_argument if C is 0 or > 256.
+  /// cumulative weights): min_x_MeV(), C - 1 quantiles, max_x_MeV(); fewer where two quantiles fall between the same
+  /// two nodes of the rule (~50 to 130 nodes). @throws nusi::invalid_argument if C is 0 or > 256.
   std::vector<Real> equal_probability_edges_MeV(std::size_t C) const {
     if (C < 1 || C > 256)
       detail::throw_invalid("nusi::target_energy_distribution::equal_probability_edges_MeV", "C", "in [1, 256]", C);
