@@ -231,13 +231,17 @@ class mass_state_energy_angle_kernel {
       const Real ic = spread_.inv_cos(a);
       std::fill(v.begin(), v.end(), Scalar(0));
       bool any = false;
-      for (std::size_t sp = 0; sp < S; ++sp)
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        bool source = false;  // species sp present at (i, a) for some shift (else its row adds nothing)
+        for (std::size_t z = 0; z < Z && !source; ++z) source = xi[sp * Z + z] != Scalar(0);
+        if (!source) continue;
         for (std::size_t s = 0; s < S; ++s) {
           const Real c = G[sp * S + s] * ic;
           if (c == 0) continue;
           any = true;
           for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
         }
+      }
       if (!any) return;
       for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
         spread_.destinations(a, p.points[q], i == j, st);
