@@ -421,10 +421,22 @@ TEST_CASE("mass-state energy-angle transport with thermal relics: its marginal i
   // the whole kernel averages over rho's 6-node ln x rule and the parts over their own (closer to the collisions' x on a
   // line). Measured: 2e-7 above the lines (the energy kernel with 12 nodes agrees with the parts' to 1e-8), 1.2e-5 in
   // the scatterings with the line inside the thermal spread.
-  for (double log10_M : {-6.0, -3.84}) {  // far above the lines; a line inside the thermal spread of the massless state
-    CAPTURE(log10_M);
+  // Far above the lines, and a line inside the thermal spread of the massless state: Majorana scalar; Dirac vector.
+  struct point {
+    double log10_M;
+    nusi::mediator_kind kind;
+    nusi::neutrino_nature nature;
+  };
+  const point points[] = {{-6.0, nusi::mediator_kind::scalar, nusi::neutrino_nature::majorana},
+                          {-3.84, nusi::mediator_kind::scalar, nusi::neutrino_nature::majorana},
+                          {-3.84, nusi::mediator_kind::vector, nusi::neutrino_nature::dirac}};
+  for (const auto& p : points) {
+    CAPTURE(p.log10_M);
+    CAPTURE(static_cast<int>(p.kind));
     nusi::mass_state_setup<double> s;
-    s.interaction.med = {.mass_MeV = std::pow(10.0, log10_M), .coupling = std::pow(10.0, -3.0)};
+    s.interaction.med = {.mass_MeV = std::pow(10.0, p.log10_M), .coupling = std::pow(10.0, -3.0)};
+    s.interaction.med.kind = p.kind;
+    s.interaction.nature = p.nature;
     s.spectrum.lightest_mass_eV = 0;
     s.relic.kinematics = nusi::relic_kinematics::thermal;
     const nusi::mass_state_model<double> model(s);
