@@ -128,25 +128,7 @@ mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
   r.species = S;
   r.deflections = options.deflections;
   r.threshold_MeV = model.setup().threshold_MeV;
-  r.angle_rad = angles.angles_rad();
-  r.one_minus_cos.resize(A);
-  for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
-  r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
-  using std::abs;
-  for (std::size_t c = 0; c < n; ++c)
-    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
-  Real sum = 0, weighted = 0, squares = 0;
-  for (std::size_t j = grid.first_above_threshold(); j < N; ++j)
-    for (std::size_t a = 0; a < A; ++a)
-      for (std::size_t s = 0; s < S; ++s) {
-        const Real x = r.at_earth[(j * A + a) * S + s], theta = angles.angle_rad(a);
-        sum += x;
-        weighted += x * theta;
-        squares += x * theta * theta;
-      }
-  using std::sqrt;
-  r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
-  r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
+  detail::fill_arrival_angles(r, grid, angles, fD, S);
   return r;
 }
 

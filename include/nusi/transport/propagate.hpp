@@ -218,6 +218,34 @@ propagation_result<Real> energy_result(const energy_grid<Real>& grid, const std:
     if (abs(r.at_earth[j]) <= r.noise[j]) r.at_earth[j] = Real(0);
   return r;
 }
+
+/// The angle part of an energy-angle result r (energy_angle_result, mass_state_energy_angle_result): the angle nodes,
+/// the map at Earth of the nodes (energy j, angle a, species s) at ((j A + a) S + s), entries within their noise floor
+/// set to 0, and the mean and rms angle above the grid's threshold node.
+template <class Result, class Real>
+void fill_arrival_angles(Result& r, const energy_grid<Real>& grid, const angle_grid<Real>& angles,
+                         const exponential_action_result<Real>& fD, std::size_t species) {
+  using std::abs;
+  using std::sqrt;
+  const std::size_t A = angles.size(), N = grid.size(), S = species, n = N * A * S;
+  r.angle_rad = angles.angles_rad();
+  r.one_minus_cos.resize(A);
+  for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
+  r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
+  for (std::size_t c = 0; c < n; ++c)
+    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
+  Real sum = 0, weighted = 0, squares = 0;
+  for (std::size_t j = grid.first_above_threshold(); j < N; ++j)
+    for (std::size_t a = 0; a < A; ++a)
+      for (std::size_t s = 0; s < S; ++s) {
+        const Real x = r.at_earth[(j * A + a) * S + s], theta = angles.angle_rad(a);
+        sum += x;
+        weighted += x * theta;
+        squares += x * theta * theta;
+      }
+  r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
+  r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
+}
 }  // namespace detail
 
 /// Energy-only transport (paper Eq. 8 integrated over angle) of the emitted spectrum over
@@ -340,30 +368,13 @@ energy_angle_result<Real> propagate_energy_angle(const propagation_setup<Real>& 
   const energy_angle_kernel<Real> kernel(setup, grid, angles, options.deflections);
   const std::vector<Real> f0 = emitted_state(kernel, emission);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, setup.distance_cm, options);
-  const std::size_t A = angles.size(), n = kernel.nodes();
+  const std::size_t A = angles.size();
   detail::apply_cascade_floor(fD, grid.size(), A);
   energy_angle_result<Real> r{};
   r.energy = detail::energy_result(grid, f0, fD, A);
   r.threshold_MeV = setup.threshold_MeV;
   r.deflections = options.deflections;
-  r.angle_rad = angles.angles_rad();
-  r.one_minus_cos.resize(A);
-  for (std::size_t a = 0; a < A; ++a) r.one_minus_cos[a] = angles.one_minus_cos(a);
-  r.at_earth.assign(fD.value.begin(), fD.value.begin() + static_cast<std::ptrdiff_t>(n));
-  using std::abs;
-  for (std::size_t c = 0; c < n; ++c)
-    if (abs(r.at_earth[c]) <= fD.noise[c]) r.at_earth[c] = Real(0);
-  Real sum = 0, weighted = 0, squares = 0;
-  for (std::size_t j = grid.first_above_threshold(); j < grid.size(); ++j)
-    for (std::size_t a = 0; a < A; ++a) {
-      const Real n_ja = r.at_earth[j * A + a], theta = angles.angle_rad(a);
-      sum += n_ja;
-      weighted += n_ja * theta;
-      squares += n_ja * theta * theta;
-    }
-  using std::sqrt;
-  r.mean_angle_above_threshold_rad = sum > 0 ? weighted / sum : Real(0);
-  r.rms_angle_above_threshold_rad = sum > 0 ? sqrt(squares / sum) : Real(0);
+  detail::fill_arrival_angles(r, grid, angles, fD, 1);
   return r;
 }
 
