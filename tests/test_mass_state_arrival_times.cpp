@@ -20,6 +20,7 @@
 #include <nusi/arrival_times.hpp>
 #include <nusi/mass_states.hpp>
 
+#include "mass_state_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -31,15 +32,7 @@ std::span<const emission_t> emission() { return {anti_e.data(), anti_e.size()}; 
 // The paper's relic as a limit of the mass states (test_mass_states_transport.cpp): one coupled Dirac state, s channel,
 // 0.05 eV at rest, 330 cm^-3 per helicity, no mixing; all neutrinos counted, as the paper's F does.
 nusi::mass_state_setup<double> paper_like(double log10_M, double coupling) {
-  nusi::mass_state_setup<double> s;
-  s.interaction.med = {.mass_MeV = std::pow(10.0, log10_M), .coupling = coupling};
-  s.interaction.nature = nusi::neutrino_nature::dirac;
-  s.interaction.channels = nusi::channel_set::s;
-  s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
-  s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
-  s.spectrum.lightest_mass_eV = 0.05;
-  s.relic.density_per_helicity_per_cm3 = 330.0;
-  s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  nusi::mass_state_setup<double> s = nusi_test::paper_like_mass_states(std::pow(10.0, log10_M), coupling);
   s.detection = nusi::detected_neutrinos::all;
   return s;
 }

@@ -9,6 +9,7 @@
 
 #include <nusi/mass_state_bound.hpp>
 
+#include "mass_state_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -41,14 +42,7 @@ TEST_CASE("mass-state bound: the detected fraction equals the level at the root 
 }
 
 TEST_CASE("mass-state bound: one coupled Dirac state counting every neutrino gives the paper's bound") {
-  nusi::mass_state_setup<double> s;
-  s.interaction.nature = nusi::neutrino_nature::dirac;
-  s.interaction.channels = nusi::channel_set::s;
-  s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
-  s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
-  s.spectrum.lightest_mass_eV = 0.05;
-  s.relic.density_per_helicity_per_cm3 = 330.0;
-  s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  nusi::mass_state_setup<double> s = nusi_test::paper_like_mass_states(1e-3, 1e-3);  // M and g: set by the bound's search
   s.detection = nusi::detected_neutrinos::all;
   nusi::propagation_bound_options<double> o;
   o.transport = bins(150);

@@ -18,6 +18,7 @@
 #include <nusi/mass_states.hpp>
 #include <nusi/transport.hpp>
 
+#include "mass_state_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -115,15 +116,7 @@ TEST_CASE("mass-state energy-angle transport: one coupled Dirac state at rest is
   // per helicity, 0.05 eV; its products are flat in energy, so the angle split is the paper kernel's point by point.
   for (auto m : models) {
     CAPTURE(std::string(nusi::angle_model_name(m)));
-    nusi::mass_state_setup<double> s;
-    s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -1.98)};
-    s.interaction.nature = nusi::neutrino_nature::dirac;
-    s.interaction.channels = nusi::channel_set::s;
-    s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
-    s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
-    s.spectrum.lightest_mass_eV = 0.05;
-    s.relic.density_per_helicity_per_cm3 = 330.0;
-    s.relic.kinematics = nusi::relic_kinematics::at_rest;
+    nusi::mass_state_setup<double> s = nusi_test::paper_like_mass_states(std::pow(10.0, -3.5), std::pow(10.0, -1.98));
     const nusi::mass_state_model<double> model(s);
     auto o = small_grids(50, 24);
     o.energy.resonance_nodes_per_core = 0;  // the same grid for both

@@ -15,6 +15,7 @@
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
+#include "mass_state_support.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -34,15 +35,7 @@ nusi::mass_state_setup<double> at(double log10_M, double log10_g) {
 }
 // The paper's relic: 0.05 eV at rest, 330 cm^-3 per helicity, no mixing (only the coupled state matters).
 nusi::mass_state_setup<double> paper_like(double log10_M, double log10_g) {
-  auto s = at(log10_M, log10_g);
-  s.interaction.nature = nusi::neutrino_nature::dirac;
-  s.interaction.channels = nusi::channel_set::s;
-  s.interaction.pattern = nusi::flavour_coupling_pattern<double>::single(nusi::flavour::e);
-  s.spectrum.mixing = nusi::mixing_parameters<double>{0, 0, 0, 0, 7.41e-5, 2.507e-3};
-  s.spectrum.lightest_mass_eV = 0.05;
-  s.relic.density_per_helicity_per_cm3 = 330.0;
-  s.relic.kinematics = nusi::relic_kinematics::at_rest;
-  return s;
+  return nusi_test::paper_like_mass_states(std::pow(10.0, log10_M), std::pow(10.0, log10_g));
 }
 }  // namespace
 
