@@ -212,6 +212,16 @@ TEST_CASE("the emission model rejects bad rows, windows and conversions by name"
                        doctest::Contains("samples[1].time_s"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e52, 15, 2}, S{1e8, 1e52, 15, 2}}),
                        doctest::Contains("samples[1].time_s"), nusi::invalid_argument);
+  // A step below a picosecond (a fuzzer's 1e-320 s once passed, and the fluence's time quadrature underflowed to 0).
+  for (double step : {1e-320, 1e-13}) {
+    CAPTURE(step);
+    CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e52, 15, 2}, S{step, 1e52, 15, 2}}),
+                         doctest::Contains("samples[1].time_s must be >= the previous row's 0 + 1e-12 s"), nusi::invalid_argument);
+  }
+  CHECK_NOTHROW(nusi::flavor_emission<double>(V{S{0, 1e52, 15, 2}, S{1e-12, 1e52, 15, 2}}));
+  // An emitted number below the smallest normal double: its quadrature weights would underflow.
+  CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e-305, 15, 2}, S{1e-9, 1e-305, 15, 2}}),  // 4e-310
+                       doctest::Contains("emitted number and energy are finite and > 0"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, -1, 15, 2}, S{1, 1e52, 15, 2}}),
                        doctest::Contains("samples[0].luminosity_erg_per_s"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::flavor_emission<double>(V{S{0, 1e52, 0, 2}, S{1, 1e52, 15, 2}}),

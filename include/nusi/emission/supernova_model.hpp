@@ -43,6 +43,8 @@ struct emission_sample {
 
 /// Largest |time| [s] of a model row: bursts last seconds; the bound keeps every time difference finite.
 template <class Real> inline constexpr Real max_model_time_s = Real(1e7L);
+/// Smallest step between two rows' times [s] (a picosecond).
+template <class Real> inline constexpr Real min_model_time_step_s = Real(1e-12L);
 
 namespace detail {
 /// Nodes and weights of n-point Gauss-Legendre on [-1, 1] (Newton on P_n from the Chebyshev guess,
@@ -96,18 +98,19 @@ W linear_ratio_integral(W L_a, W L_b, W m_a, W m_b) {
 }
 }  // namespace detail
 
-/// The emission of one flavour: rows at strictly increasing times, L, <E> and alpha linear in time
-/// between them, no emission outside [start_s(), end_s()]. The number rate is L/<E>, so the number
-/// emitted between two rows is integrated exactly (detail::linear_ratio_integral).
+/// The emission of one flavour: rows at strictly increasing times (steps of at least a picosecond), L, <E> and
+/// alpha linear in time between them, no emission outside [start_s(), end_s()]. The number rate is L/<E>, so the
+/// number emitted between two rows is integrated exactly (detail::linear_ratio_integral).
 template <class Real>
 class flavor_emission {
   using W = detail::promoted_t<Real>;
 
  public:
   /// @throws nusi::invalid_argument naming the row and member: fewer than 2 rows; a time not finite,
-  /// outside [-1e7, 1e7] s or not above the previous one; L not finite and >= 0 (or overflowing in
-  /// MeV/s); where L > 0, <E> outside [1e-3, 1e4] MeV or alpha outside [-0.5, 100]; no row with L > 0; a
-  /// number rate L/<E> (between rows: max L over min <E>), emitted number or energy that overflows.
+  /// outside [-1e7, 1e7] s or less than a picosecond (min_model_time_step_s) above the previous one; L not finite and
+  /// >= 0 (or overflowing in MeV/s); where L > 0, <E> outside [1e-3, 1e4] MeV or alpha outside [-0.5, 100]; no row
+  /// with L > 0; a number rate L/<E> (between rows: max L over min <E>), emitted number or energy that overflows, or
+  /// an emitted number below the smallest normal number (its quadratures would underflow).
   explicit flavor_emission(std::vector<emission_sample<Real>> samples) : rows_(std::move(samples)) {
     constexpr std::string_view fn = "nusi::flavor_emission";
     const std::size_t n = rows_.size();
@@ -119,6 +122,13 @@ class flavor_emission {
       detail::require_closed_interval(fn, at + ".time_s", r.time_s, -max_model_time_s<Real>, max_model_time_s<Real>);
       if (i > 0 && !(r.time_s > rows_[i - 1].time_s))
         detail::throw_invalid(fn, at + ".time_s", "> the previous row's " + detail::to_text(rows_[i - 1].time_s) + " (strictly increasing)",
+                              r.time_s);
+      // A step below a picosecond is no simulation's output, and at subnormal steps (~1e-320 s) the time quadrature of
+      // the fluence cannot resolve the interval (its pieces' weights underflow).
+      if (i > 0 && !(W(r.time_s) - W(rows_[i - 1].time_s) >= W(min_model_time_step_s<Real>)))
+        detail::throw_invalid(fn, at + ".time_s",
+                              ">= the previous row's " + detail::to_text(rows_[i - 1].time_s) +
+                                  " + 1e-12 s (a time step of at least a picosecond)",
                               r.time_s);
       detail::require_non_negative(fn, at + ".luminosity_erg_per_s", r.luminosity_erg_per_s);
       if (!detail::is_finite(W(r.luminosity_erg_per_s) * erg_MeV<W>))
@@ -154,7 +164,7 @@ class flavor_emission {
     }
     const W number = emitted_number_between(-max_model_time_s<W>, max_model_time_s<W>);
     const W energy = emitted_energy_between(-max_model_time_s<W>, max_model_time_s<W>);
-    if (!detail::is_finite(number) || !detail::is_finite(energy) || !(number > 0))
+    if (!detail::is_finite(number) || !detail::is_finite(energy) || !(number >= W(std::numeric_limits<Real>::min())))
       detail::throw_invalid(fn, "samples", "luminosities whose emitted number and energy are finite and > 0",
                             "number " + detail::to_text(number) + ", energy " + detail::to_text(energy) + " erg");
   }
