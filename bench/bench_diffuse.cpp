@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // nusi diffuse's work (include/nusi/diffuse/transport.hpp): the high-energy power law at nuSIprop's conventions, 300
 // bins over 1e12-1e17 eV, three states, all channels, z_max = 5, with the free run the attenuation needs; each run
-// alone; and the floor, the mass-state kernel on the extended grid alone. Ratios in one run (docs/performance.md).
+// alone; the pair with the kernel assembled on 1 and 2 threads; and the floor, the mass-state kernel on the extended
+// grid alone. Ratios in one run (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -51,6 +52,27 @@ void BM_diffuse_power_law(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_diffuse_power_law)->ArgNames({"energy_bins", "redshift_steps"})->Args({300, 24})->Args({300, 48})->Args({300, 96})->Unit(benchmark::kMillisecond);
+
+// The pair at 24 steps with the kernel assembled on 1 and 2 threads (diffuse_options::threads; the same numbers bit for
+// bit), wall-clock time.
+void BM_diffuse_power_law_threads(benchmark::State& state) {
+  const auto s = nusiprop_setup();
+  auto o = grid(300, 24);
+  o.threads = static_cast<std::size_t>(state.range(0));
+  const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
+  const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
+  const std::span<const component> span(comps);
+  const star_formation_yuksel2008<double> sfr;
+  for (auto _ : state) {
+    o.interactions = true;
+    auto r = propagate_diffuse<double>(s, sfr, span, o);
+    o.interactions = false;
+    auto f = propagate_diffuse<double>(s, sfr, span, o);
+    benchmark::DoNotOptimize(r);
+    benchmark::DoNotOptimize(f);
+  }
+}
+BENCHMARK(BM_diffuse_power_law_threads)->ArgNames({"threads"})->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // One run alone: the interacting one (what nuSIprop's evolve() does, its tables included) and the free one (no kernel, no
 // sweep: the sources on the grid only).

@@ -2,8 +2,8 @@
 // Timings of the mass-state transport (include/nusi/transport/mass_state_kernel.hpp, mass_state_propagate.hpp): one F
 // with three states and all channels at 400 energy bins (the default: a massless lightest state, thermally averaged;
 // and every state at rest), its kernel assembly and solve apart, the s channel alone, against the paper's one-state
-// s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary; and the mass-state
-// Monte Carlo with thermal against at-rest relics (null-collision tracking against the closed-form rate).
+// s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary; one F and a small
+// energy-angle transport on 1 and 2 threads; and the mass-state Monte Carlo with thermal against at-rest relics (null-collision tracking against the closed-form rate).
 #include <cmath>
 #include <vector>
 
@@ -11,6 +11,7 @@
 
 #include <nusi/mass_state_monte_carlo.hpp>
 #include <nusi/transport.hpp>
+#include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
 #include "bench_support.hpp"
@@ -72,6 +73,35 @@ BENCHMARK(BM_mass_state_fraction_thermal_stu)->ArgNames({"energy_bins"})->Arg(40
 BENCHMARK(BM_mass_state_fraction_at_rest_stu)->ArgNames({"energy_bins"})->Arg(100)->Arg(200)->Arg(400)->Unit(benchmark::kMillisecond)
     ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+
+// One F on 1 and 2 threads (transport_options::threads: the kernel's source nodes and the contour's shifts shared; the
+// same result bit for bit), wall-clock time: at rest (thermal:0) and the default thermal model (thermal:1).
+void BM_mass_state_fraction_threads(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
+  auto o = bins(400);
+  o.threads = static_cast<std::size_t>(state.range(1));
+  for (auto _ : state) {
+    auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    benchmark::DoNotOptimize(F);
+  }
+}
+BENCHMARK(BM_mass_state_fraction_threads)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The energy-angle transport of the mass states (propagate_mass_states_energy_angle) on a small grid, 100 energy x 32
+// angle bins, at rest and thermal (the massless state in its default 4 parts), on 1 and 2 threads, wall-clock time.
+void BM_mass_state_energy_angle(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
+  auto o = bins(100);
+  o.angle.bins = 32;
+  o.threads = static_cast<std::size_t>(state.range(1));
+  for (auto _ : state) {
+    auto r = nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_mass_state_energy_angle)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
 
 // The two parts of one F apart: kernel assembly, and the contour solve (12 block substitutions: 24 contour nodes).
 void BM_mass_state_kernel_assembly(benchmark::State& state) {

@@ -166,6 +166,7 @@ void bind_diffuse(py::module_& m) {
                                              "source 'power_law': equal thirds by mass state instead of the flavour ratio");
   const auto setup = f.add(diffuse_setup_keywords());
   const auto options = f.add(diffuse_options_keywords());
+  const std::size_t threads = add_threads(f);
   const auto skgd = nusi::super_kamiokande_gd<double>();
   const auto juno = nusi::juno_dsnb<double>();
   const std::size_t exposure = f.keyword("exposure_years", "float", default_text(skgd.exposure_years), "source 'dsnb': years of data in each detector");
@@ -177,7 +178,8 @@ void bind_diffuse(py::module_& m) {
     nusi::diffuse_setup<double> s = setup.build(a);
     s.interaction.med.mass_MeV = a.given(mass) ? mass_from_log10(a, mass, a.real(mass)) : nusi::diffuse_setup<double>{}.interaction.med.mass_MeV;
     s.interaction.med.coupling = a.given(coupling) ? coupling_from_log10(a, coupling, a.real(coupling)) : nusi::diffuse_setup<double>{}.interaction.med.coupling;
-    const auto o = options.build(a);
+    auto o = options.build(a);
+    o.threads = read_threads(a, threads);
     const diffuse_source src = a.given(source) ? a.choice(source, source_names()) : diffuse_source::dsnb;
     const source_evolution ev = a.given(evolution) ? a.choice(evolution, evolution_names()) : source_evolution::sfr_yuksel2008;
     const std::size_t power_law_only[] = {index, ratio_keyword, equal_states};

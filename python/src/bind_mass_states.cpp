@@ -136,8 +136,9 @@ void bind_mass_states(py::module_& m) {
       const broadcast b(a, {{mass, default_mass}, {coupling, default_coupling}});
       const auto base = setup.build(a);
       const auto burst = electron_antineutrinos(emitted_spectrum(a, emission, moments));
-      const auto options = transport.build(a);
+      auto options = transport.build(a);
       const std::size_t t = read_threads(a, threads);
+      if (b.scalar()) options.threads = t;  // one point: its transport on the threads (the same numbers)
       std::vector<setup_type> setups(b.size(), base);
       for (std::size_t e = 0; e < b.size(); ++e) {  // the mediator of each point: the struct's own where not given
         setups[e].interaction.med.mass_MeV = a.given(mass) ? mass_from_log10(a, mass, b.at(0, e)) : base.interaction.med.mass_MeV;
@@ -259,6 +260,7 @@ void bind_mass_states(py::module_& m) {
     const std::size_t emission = add_emission_object(f);
     const auto transport = f.add(transport_keywords());
     const auto angles = f.add(angle_keywords());
+    const std::size_t threads = add_threads(f);
     f.def(m, [=](const arguments& a) {
       S s;
       auto& p = s.point;
@@ -270,6 +272,7 @@ void bind_mass_states(py::module_& m) {
       const auto burst = electron_antineutrinos(emitted_spectrum(a, emission, moments));
       auto options = transport.build(a);
       angles.apply(options, a);
+      options.threads = read_threads(a, threads);
       without_gil([&] {
         const nusi::mass_state_model<double> model(p.setup);
         s.r = nusi::propagate_mass_states_energy_angle(model, burst_span(burst), options);

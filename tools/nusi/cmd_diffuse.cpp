@@ -9,6 +9,7 @@
 
 #include "flags.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 
 namespace {
 using nusi_tool::json;
@@ -26,11 +27,13 @@ struct diffuse_command {
   double density = nusi::relic_density_per_helicity_per_cm3(nusi::relic_neutrino_temperature_K(nusi::cmb_temperature_K<double>));
   double exposure_years = nusi::super_kamiokande_gd<double>().exposure_years;
   double skgd_efficiency = nusi::super_kamiokande_gd<double>().signal_efficiency, juno_efficiency = nusi::juno_dsnb<double>().signal_efficiency;
+  long threads = 0;
 
   void declare(nusi_tool::command& c) {
     c.details("The comoving Boltzmann equation of three mass states with s/t/u scattering on the relic background, "
               "sources distributed in redshift (docs/physics.md, \"Diffuse fluxes\"). Attenuation = flux / flux of the "
               "same run without interactions, by flavour (neutrinos plus antineutrinos; anti_e: antineutrinos alone).");
+    c.threads_setting(threads, "threads assembling the scattering kernel, 0 = all cores (the results do not depend on it)");
     c.choice("--source", source, "dsnb: core collapses with pinched spectra by flavour; power-law: E^-gamma", {"dsnb", "power-law"});
     c.number("--spectral-index", spectral_index, "power-law source: gamma of E^-gamma");
     c.inactive_when("--spectral-index", [this] { return source != "power-law"; });
@@ -183,6 +186,7 @@ struct diffuse_command {
     if (steps < 1 || steps > 100000) throw nusi_tool::usage_error("--redshift-steps: " + std::to_string(steps) + " is outside [1, 100000]");
     o.energy_bins = static_cast<std::size_t>(bins);
     o.redshift_steps = static_cast<std::size_t>(steps);
+    o.threads = nusi_tool::thread_count(threads);
     if (source == "dsnb") return with_evolution(c, setup, nusi::core_collapse_components(nusi::core_collapse_emission<double>{}), o);
     const nusi::power_law_spectrum<double> pl(spectral_index, min_energy_MeV, std::numeric_limits<double>::infinity());
     return with_evolution(c, setup, nusi::power_law_components(pl, parse_composition()), o);

@@ -12,6 +12,7 @@
 
 #include "flags.hpp"
 #include "output.hpp"
+#include "progress.hpp"
 
 namespace {
 using nusi_tool::json;
@@ -23,6 +24,7 @@ struct propagate_command {
   nusi_tool::propagation_flags physics;
   nusi_tool::method_flags method;
   bool spectrum = false, energy_angle = false;
+  long threads = 0;
   long angle_bins = static_cast<long>(nusi::angle_grid_options<double>{}.bins);
   double max_angle_rad = nusi::angle_grid_options<double>{}.max_angle_rad;
   nusi_tool::relic_convention_flags relic;
@@ -51,6 +53,8 @@ struct propagate_command {
     c.number("--max-angle-rad", max_angle_rad, "largest angle node of the energy-angle mode", "rad");
     c.inactive_when("--angle-bins", [this] { return !energy_angle; });
     c.inactive_when("--max-angle-rad", [this] { return !energy_angle; });
+    c.threads_setting(threads, "threads of the grid transport (kernel assembly, contour solves; not --method montecarlo), "
+                               "0 = all cores (the results do not depend on it)");
     c.flag("--spectrum", spectrum, "also print the spectrum at Earth (dN/dE per emitted neutrino) at the nodes");
     mass_states.declare(c);
     model_file.declare(c);
@@ -106,6 +110,7 @@ struct propagate_command {
     const auto emission = mass_states.emission(physics);
     using emission_span = std::span<const nusi::flavour_emission<double, nusi::pinched_spectrum<double>>>;
     nusi::transport_options<double> options = physics.options();
+    options.threads = nusi_tool::thread_count(threads);
     nusi::mass_state_propagation_result<double> r;
     double mean_angle_above = 0, rms_angle_above = 0, mean_angle_all = 0;
     if (energy_angle) {
@@ -247,6 +252,7 @@ struct propagate_command {
     setup = relic.apply(setup, c);
     nusi::transport_options<double> options = physics.options();
     options.deflections = angles.angles();
+    options.threads = nusi_tool::thread_count(threads);
     if (model) {
       // The flux leaving the star as anti-nu_e (the paper's detected flavour), time-integrated: its
       // fluence at Earth (normalised; F is a ratio, so the distance drops out).

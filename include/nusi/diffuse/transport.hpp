@@ -79,6 +79,8 @@ struct diffuse_options {
   bool interactions = true;
   /// true: scatterings remove neutrinos without products (the line-of-sight check; not physical).
   bool absorption_only = false;
+  /// Threads assembling the scattering kernel (0: all cores); the result is the same bit for bit for any count.
+  std::size_t threads = 1;
 };
 
 /// Diffuse flux today. Numbers are per comoving volume [Mpc^-3] (rate densities in Mpc^-3 yr^-1 times the source
@@ -186,8 +188,8 @@ template <class Real>
 class diffuse_operator {
  public:
   diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical,
-                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max())
-      : kernel_(scattering, relic, physical, kernel_scope::full),
+                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max(), std::size_t threads = 1)
+      : kernel_(scattering, relic, physical, kernel_scope::full, {}, threads),
         S_(scattering.species()),
         P_(physical.size()),
         L_(std::min(below_nodes, physical.size())),
@@ -271,6 +273,7 @@ void validate_diffuse_options(std::string_view fn, const diffuse_options<Real>& 
   if (o.energy_bins < 8 || o.energy_bins > 20000) throw_invalid(fn, "options.energy_bins", "in [8, 20000]", o.energy_bins);
   if (o.redshift_steps < 1 || o.redshift_steps > 100000) throw_invalid(fn, "options.redshift_steps", "in [1, 100000]", o.redshift_steps);
   require_open_interval(fn, "options.source_panel_width", o.source_panel_width, Real(0), Real(1));
+  require_thread_count(fn, "options.threads", o.threads);
 }
 
 /// Guard nodes below the requested grid. The lowest node of a grid has half a hat, but at a whole shift m >= 1 it would
@@ -391,7 +394,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::optional<diffuse_operator<Real>> op;
   if (options.interactions) {
     const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-    op.emplace(scattering, relic, physical, shifts + 1);
+    op.emplace(scattering, relic, physical, shifts + 1, options.threads);
   }
   // r^-m: comoving energy per physical energy at a whole shift m.
   std::vector<Real> inverse_ratio_power(shifts + 1);

@@ -55,8 +55,9 @@ class mass_state_energy_angle_kernel {
   mass_state_energy_angle_kernel(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
                                  const energy_grid<Real>& grid, const angle_grid<Real>& angles,
                                  angle_model model = angle_model::three_dimensional,
-                                 const mass_state_kernel_options<Real>& options = {})
+                                 const mass_state_kernel_options<Real>& options = {}, std::size_t threads = 1)
       : grid_(checked(scattering, relic, grid, angles, model, options)), spread_(angles, model), S_(scattering.species()) {
+    detail::require_thread_count("nusi::mass_state_energy_angle_kernel", "threads", threads);
     const std::size_t N = grid.size(), A = angles.size(), S = S_, pairs = N * (N + 1) / 2;
     loss_.assign(N * S, Real(0));
     for (auto& b : budget_) b.assign(N * S, Real(0));
@@ -65,7 +66,7 @@ class mass_state_energy_angle_kernel {
     mass_state_kernel_options<Real> part_options = options;
     auto add_population = [&](const relic_background<Real>& targets, Real mass_MeV, bool thermal) {
       part_options.mean_target_energies = thermal;
-      const mass_state_kernel<Real> part(scattering, targets, grid, kernel_scope::full, part_options);
+      const mass_state_kernel<Real> part(scattering, targets, grid, kernel_scope::full, part_options, threads);
       bool active = false;
       for (std::size_t k = 0; k < N; ++k)
         for (std::size_t s = 0; s < S; ++s) active = active || part.rate_per_cm(k, s) > 0;

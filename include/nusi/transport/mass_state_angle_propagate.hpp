@@ -97,7 +97,7 @@ mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
                           "giving at most 2^26 solver entries (energy nodes x angle nodes x species x talbot_nodes/2): reduce them",
                           solver_entries);
   const mass_state_energy_angle_kernel<Real> kernel(model.scattering(), model.relic(), grid, angles, options.deflections,
-                                                    kernel_options);
+                                                    kernel_options, options.threads);
   const std::size_t N = grid.size(), A = angles.size(), n = kernel.nodes();
   const detail::mass_state_energy_view<Real> view{grid, S};
   const std::vector<Real> e0 = detail::mass_state_emitted_state(view, model.scattering(), model.spectrum(), emission, weights);

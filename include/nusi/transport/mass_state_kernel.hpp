@@ -10,6 +10,7 @@
 #include <cmath>
 #include <complex>
 #include <cstddef>
+#include <exception>
 #include <span>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
 #include "../mass_states/setup.hpp"
+#include "../parallel.hpp"
 #include "../units.hpp"
 #include "grid.hpp"
 #include "kernel.hpp"
@@ -286,7 +288,9 @@ inline scattering_basis shape_representative(scattering_basis b) {
 /// node); each scattering puts two products on [E_f,min, e_i] with the CM fraction y mapped to E_f,min + y (e_i -
 /// E_f,min), distributed by the basis shapes. Block (i -> k) holds the gains into node k of every species per unit
 /// density of every species at node i. State index: k * species + sigma, then the budget accumulators (full scope).
-/// @throws nusi::invalid_argument on a grid whose lowest node is not above the heaviest relic mass, or bad options;
+/// The source nodes are assembled on `threads` threads (0: all cores); the kernel is the same bit for bit for any count.
+/// @throws nusi::invalid_argument on a grid whose lowest node is not above the heaviest relic mass, bad options or
+/// threads > nusi::max_threads;
 /// nusi::numerical_error if a thermal average fails its tolerance.
 template <class Real>
 class mass_state_kernel {
@@ -297,9 +301,10 @@ class mass_state_kernel {
 
   mass_state_kernel(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
                     const energy_grid<Real>& grid, kernel_scope scope = kernel_scope::full,
-                    const mass_state_kernel_options<Real>& options = {})
+                    const mass_state_kernel_options<Real>& options = {}, std::size_t threads = 1)
       : grid_(grid), scope_(scope), S_(scattering.species()) {
     constexpr std::string_view fn = "nusi::mass_state_kernel";
+    detail::require_thread_count(fn, "threads", threads);
     if (options.thermal_shape_nodes < 1 || options.thermal_shape_nodes > 16)
       detail::throw_invalid(fn, "options.thermal_shape_nodes", "in [1, 16]", options.thermal_shape_nodes);
     if (options.fewest_gauss_points != 2 && options.fewest_gauss_points != 3)
@@ -327,7 +332,7 @@ class mass_state_kernel {
       underflow_energy_.assign(n * S_, Real(0));
       injected_.assign(n * S_, Real(0));
     }
-    assemble(scattering, relic, options);
+    assemble(scattering, relic, options, threads);
   }
 
   const energy_grid<Real>& grid() const { return grid_; }
@@ -473,7 +478,7 @@ class mass_state_kernel {
   };
 
   void assemble(const mass_state_scattering<Real>& sc, const relic_background<Real>& relic,
-                const mass_state_kernel_options<Real>& options) {
+                const mass_state_kernel_options<Real>& options, std::size_t threads) {
     const std::size_t N = grid_.size(), n = nodes();
     const Real to_cm = hbar_c_squared_MeV2_cm2<Real>;  // sigma [MeV^-2] -> cm^2
     const bool with_x = options.mean_target_energies;
@@ -554,11 +559,19 @@ class mass_state_kernel {
       if (relic.at_rest(b)) x_nodes[b] = {{relic.mass_MeV(b), Real(1)}};
       else x_nodes[b] = relic.distribution(b).gauss_nodes(options.thermal_shape_nodes);
     }
-    std::array<deposits, 3> totals;  // per target state, of the current source node
-    // The gains of one source node into every destination node, all target states: [species pair][destination], and one
-    // pair's gains from one target state (contiguous in the destination: the loops run along it).
-    std::vector<Real> gains, pair_gains, budget_sums(2 * S_);
-    for (std::size_t i = 0; i < n; ++i) {
+    // One source node i: everything it writes (its loss, budget and x-rate entries, its blocks (i -> k)) is its own, so
+    // the nodes can be shared among threads (interleaved: thread t takes i = t, t + T, ...) with the same result.
+    // Scratch per thread: the deposits per target state of the current source node, the gains of one source node into
+    // every destination node, all target states ([species pair][destination]), and one pair's gains from one target
+    // state (contiguous in the destination: the loops run along it).
+    struct scratch {
+      std::array<deposits, 3> totals;
+      std::vector<Real> gains, pair_gains, budget_sums;
+    };
+    auto source_node = [&](std::size_t i, scratch& work) {
+      auto& totals = work.totals;
+      auto &gains = work.gains, &pair_gains = work.pair_gains, &budget_sums = work.budget_sums;
+      budget_sums.resize(2 * S_);
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
       for (std::size_t b = 0; b < 3; ++b) {
@@ -690,7 +703,24 @@ class mass_state_kernel {
           underflow_number_[src] = 2 * loss_[src] - budget_sums[sp];
           injected_[src] = budget_sums[S_ + sp] + underflow_energy_[src] - grid_.node_MeV(first_ + i) * loss_[src];
         }
-    }
+    };
+    const std::size_t workers = resolve_threads(threads, n);
+    // If nodes throw, the exception of the lowest failing node is rethrown, as a single thread would (each thread runs
+    // its nodes in ascending order up to its first failure, so the lowest failing node is the lowest of those).
+    std::vector<std::size_t> failed_node(workers, n);
+    std::vector<std::exception_ptr> failure(workers);
+    parallel_for(workers, workers, [&](std::size_t t) {
+      scratch work;
+      std::size_t i = t;
+      try {
+        for (; i < n; i += workers) source_node(i, work);
+      } catch (...) {
+        failed_node[t] = i;
+        failure[t] = std::current_exception();
+      }
+    });
+    const auto first_failure = std::min_element(failed_node.begin(), failed_node.end());
+    if (*first_failure < n) std::rethrow_exception(failure[static_cast<std::size_t>(first_failure - failed_node.begin())]);
     (void)N;
   }
 

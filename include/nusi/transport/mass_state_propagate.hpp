@@ -288,7 +288,8 @@ mass_state_fractions<Real> mass_state_fractions_above_threshold(const mass_state
   detail::validate_mass_state_run(fn, options, kernel_options);
   const std::vector<Real> weights = detail::emission_weights(fn, emission);
   const energy_grid<Real> grid = make_mass_state_energy_grid(model, options.energy);
-  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::above_threshold, kernel_options);
+  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::above_threshold, kernel_options,
+                                      options.threads);
   const std::vector<Real> f0 = detail::mass_state_emitted_state(kernel, model.scattering(), model.spectrum(), emission, weights);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());
@@ -353,7 +354,8 @@ mass_state_propagation_result<Real> propagate_mass_states(const mass_state_model
   detail::validate_mass_state_run(fn, options, kernel_options);
   const std::vector<Real> weights = detail::emission_weights(fn, emission);
   const energy_grid<Real> grid = make_mass_state_energy_grid(model, options.energy);
-  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::full, kernel_options);
+  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::full, kernel_options,
+                                      options.threads);
   const std::vector<Real> f0 = detail::mass_state_emitted_state(kernel, model.scattering(), model.spectrum(), emission, weights);
   exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());

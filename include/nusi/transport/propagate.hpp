@@ -45,6 +45,9 @@ struct transport_options {
   /// Tolerances of the odeint path.
   Real odeint_abs_tol = Real(1e-13L);
   Real odeint_rel_tol = Real(1e-9L);
+  /// Threads of one run (0: all cores): the exact path's contour solves, and for the mass-state model the kernel's
+  /// assembly. The result is the same bit for bit for any count. Keep 1 where runs are already spread over threads.
+  std::size_t threads = 1;
 };
 
 /// F = N(E > threshold at Earth) / N(emitted), with the level below which it is rounding noise.
@@ -133,6 +136,7 @@ void validate_transport_options(std::string_view fn, const transport_options<Rea
     throw_invalid(fn, "options.talbot_nodes", "0 (the default) or even, in [4, 200]", o.talbot_nodes);
   require_positive(fn, "options.odeint_abs_tol", o.odeint_abs_tol);
   require_positive(fn, "options.odeint_rel_tol", o.odeint_rel_tol);
+  require_thread_count(fn, "options.threads", o.threads);
 }
 
 /// Contour nodes of the paper's transport (energy and energy-angle) when options.talbot_nodes is 0.
@@ -150,7 +154,7 @@ exponential_action_result<Real> evolve(const Op& op, const std::vector<Real>& f0
                                        std::size_t default_nodes = default_talbot_nodes) {
   validate_transport_options("nusi::propagate", options);
   if (options.method == transport_method::exact)
-    return exponential_action(op, f0, distance_cm, talbot_nodes_of(options, default_nodes));
+    return exponential_action(op, f0, distance_cm, talbot_nodes_of(options, default_nodes), options.threads);
   std::vector<Real> f = f0;
   integrate_transport(make_transport_stepper(options.odeint_abs_tol, options.odeint_rel_tol),
                       transport_system<Op>(op), f, distance_cm, distance_cm * Real(1e-6L));

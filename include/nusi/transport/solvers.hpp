@@ -19,6 +19,7 @@
 #include <boost/numeric/odeint/util/unwrap_reference.hpp>
 
 #include "../errors.hpp"
+#include "../parallel.hpp"
 #include "system.hpp"
 
 namespace nusi {
@@ -42,11 +43,13 @@ struct exponential_action_result {
 /// Each node is one forward substitution (no eigenvectors: equal or nearly equal rates, which the
 /// angle blocks and the Breit-Wigner produce, are harmless), and any rate in [0, infinity) is fine:
 /// the contour encloses the whole negative real axis where e^{zD} matters. Throws
-/// nusi::invalid_argument on bad input and nusi::numerical_error on a non-finite result.
+/// nusi::invalid_argument on bad input and nusi::numerical_error on a non-finite result. The N/2 solves are shared among
+/// `threads` threads (0: all cores); each is the same arithmetic for any count, so the result is too (the operator's
+/// solve_shifted must be safe to call concurrently and treat each shift on its own, as nusi's operators do).
 template <class Real, class Op>
   requires triangular_operator<Op, Real>
 exponential_action_result<Real> exponential_action(const Op& op, const std::vector<Real>& f0, Real distance_cm,
-                                                   std::size_t nodes = 32) {
+                                                   std::size_t nodes = 32, std::size_t threads = 1) {
   using std::abs;
   using std::cos;
   using std::exp;
@@ -56,6 +59,7 @@ exponential_action_result<Real> exponential_action(const Op& op, const std::vect
   detail::require_positive(fn, "distance_cm", distance_cm);
   if (f0.size() != op.size()) detail::throw_invalid(fn, "f0.size()", "op.size() = " + detail::to_text(op.size()), f0.size());
   if (nodes < 4 || nodes % 2 != 0 || nodes > 200) detail::throw_invalid(fn, "nodes", "even, in [4, 200]", nodes);
+  detail::require_thread_count(fn, "threads", threads);
   for (const Real& v : f0) detail::require_finite(fn, "f0", v);
   using complex = std::complex<Real>;
   const std::size_t Z = nodes / 2, n = op.size();
@@ -94,15 +98,35 @@ exponential_action_result<Real> exponential_action(const Op& op, const std::vect
   constexpr bool has_both = requires(std::span<const complex> zs, const Real* rhs, complex* x, Real* out) {
     op.solve_shifted_with_bound(zs, rhs, x, out);
   };
-  if constexpr (has_both) {
-    magnitude.resize(n * Z);
-    op.solve_shifted_with_bound(std::span<const complex>(shifts), f0.data(), xhat.data(), magnitude.data());
-  } else {
-    op.solve_shifted(std::span<const complex>(shifts), f0.data(), xhat.data());
-    if constexpr (has_bound) {
-      magnitude.resize(n * Z);
-      op.solve_shifted_bound(std::span<const complex>(shifts), f0.data(), magnitude.data());
+  // The resolvent solves of the shifts [z0, z0 + count) into x and m, laid out [component * count + shift].
+  auto solve_range = [&](std::size_t z0, std::size_t count, complex* x, Real* m) {
+    const std::span<const complex> range(shifts.data() + z0, count);
+    (void)m;  // no magnitude bound: unused
+    if constexpr (has_both) {
+      op.solve_shifted_with_bound(range, f0.data(), x, m);
+    } else {
+      op.solve_shifted(range, f0.data(), x);
+      if constexpr (has_bound) op.solve_shifted_bound(range, f0.data(), m);
     }
+  };
+  if (has_bound || has_both) magnitude.resize(n * Z);
+  const std::size_t workers = resolve_threads(threads, Z);
+  if (workers == 1) {
+    solve_range(0, Z, xhat.data(), magnitude.data());
+  } else {
+    // The shifts shared among threads in contiguous groups, each solved into its own buffers and copied into place. Each
+    // shift's solve is the same arithmetic in a group as among all the shifts, so the result does not depend on threads.
+    parallel_for(workers, workers, [&](std::size_t t) {
+      const std::size_t z0 = Z * t / workers, count = Z * (t + 1) / workers - z0;
+      std::vector<complex> x(n * count);
+      std::vector<Real> m(has_bound || has_both ? n * count : 0);
+      solve_range(z0, count, x.data(), m.data());
+      for (std::size_t c = 0; c < n; ++c)
+        for (std::size_t k = 0; k < count; ++k) {
+          xhat[c * Z + z0 + k] = x[c * count + k];
+          if constexpr (has_bound || has_both) magnitude[c * Z + z0 + k] = m[c * count + k];
+        }
+    });
   }
   const Real eps = std::numeric_limits<Real>::epsilon(), quadrature = pow(Real(3.89L), -Real(nodes));
   std::vector<Real> weight_size(Z);
