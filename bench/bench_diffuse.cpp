@@ -35,9 +35,9 @@ diffuse_options<double> grid(std::size_t bins, std::size_t steps) {
   return o;
 }
 
-void BM_diffuse_power_law(benchmark::State& state) {
+// The interacting run and the free run the attenuation needs, on options o.
+void power_law_pair(benchmark::State& state, diffuse_options<double> o) {
   const auto s = nusiprop_setup();
-  auto o = grid(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1)));
   const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
   const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
   const std::span<const component> span(comps);
@@ -51,26 +51,18 @@ void BM_diffuse_power_law(benchmark::State& state) {
     benchmark::DoNotOptimize(f);
   }
 }
+
+void BM_diffuse_power_law(benchmark::State& state) {
+  power_law_pair(state, grid(static_cast<std::size_t>(state.range(0)), static_cast<std::size_t>(state.range(1))));
+}
 BENCHMARK(BM_diffuse_power_law)->ArgNames({"energy_bins", "redshift_steps"})->Args({300, 24})->Args({300, 48})->Args({300, 96})->Unit(benchmark::kMillisecond);
 
 // The pair at 24 steps with the kernel assembled on 1 and 2 threads (diffuse_options::threads; the same numbers bit for
 // bit), wall-clock time.
 void BM_diffuse_power_law_threads(benchmark::State& state) {
-  const auto s = nusiprop_setup();
   auto o = grid(300, 24);
   o.threads = static_cast<std::size_t>(state.range(0));
-  const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
-  const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
-  const std::span<const component> span(comps);
-  const star_formation_yuksel2008<double> sfr;
-  for (auto _ : state) {
-    o.interactions = true;
-    auto r = propagate_diffuse<double>(s, sfr, span, o);
-    o.interactions = false;
-    auto f = propagate_diffuse<double>(s, sfr, span, o);
-    benchmark::DoNotOptimize(r);
-    benchmark::DoNotOptimize(f);
-  }
+  power_law_pair(state, o);
 }
 BENCHMARK(BM_diffuse_power_law_threads)->ArgNames({"threads"})->Arg(1)->Arg(2)->UseRealTime()->Unit(benchmark::kMillisecond);
 

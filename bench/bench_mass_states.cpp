@@ -74,32 +74,32 @@ BENCHMARK(BM_mass_state_fraction_at_rest_stu)->ArgNames({"energy_bins"})->Arg(10
     ->Complexity(benchmark::oNSquared);
 BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
 
-// One F on 1 and 2 threads (transport_options::threads: the kernel's source nodes and the contour's shifts shared; the
-// same result bit for bit), wall-clock time: at rest (thermal:0) and the default thermal model (thermal:1).
-void BM_mass_state_fraction_threads(benchmark::State& state) {
+// One F and a small energy-angle transport (100 energy x 32 angle bins; thermal: the massless state in its default 4
+// parts) on 1 and 2 threads (transport_options::threads: the kernel's source nodes and the contour's shifts shared; the
+// same result bit for bit), wall-clock time, at rest (thermal:0) and in the default thermal model (thermal:1).
+template <class Run>
+void on_threads(benchmark::State& state, std::size_t energy_bins, Run run) {
   const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
-  auto o = bins(400);
+  auto o = bins(energy_bins);
+  o.angle.bins = 32;  // the energy-angle transport only
   o.threads = static_cast<std::size_t>(state.range(1));
   for (auto _ : state) {
-    auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
-    benchmark::DoNotOptimize(F);
-  }
-}
-BENCHMARK(BM_mass_state_fraction_threads)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
-    ->UseRealTime()->Unit(benchmark::kMillisecond);
-
-// The energy-angle transport of the mass states (propagate_mass_states_energy_angle) on a small grid, 100 energy x 32
-// angle bins, at rest and thermal (the massless state in its default 4 parts), on 1 and 2 threads, wall-clock time.
-void BM_mass_state_energy_angle(benchmark::State& state) {
-  const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
-  auto o = bins(100);
-  o.angle.bins = 32;
-  o.threads = static_cast<std::size_t>(state.range(1));
-  for (auto _ : state) {
-    auto r = nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+    auto r = run(model, o);
     benchmark::DoNotOptimize(r);
   }
 }
+void BM_mass_state_fraction_threads(benchmark::State& state) {
+  on_threads(state, 400, [](const auto& model, const auto& o) {
+    return nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+  });
+}
+void BM_mass_state_energy_angle(benchmark::State& state) {
+  on_threads(state, 100, [](const auto& model, const auto& o) {
+    return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+  });
+}
+BENCHMARK(BM_mass_state_fraction_threads)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
+    ->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mass_state_energy_angle)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 
