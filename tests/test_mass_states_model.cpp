@@ -7,6 +7,7 @@
 #include <array>
 #include <cmath>
 #include <complex>
+#include <limits>
 #include <numbers>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include <nusi/mass_states/bin_averages.hpp>
 #include <nusi/mass_states/couplings.hpp>
 #include <nusi/mass_states/relic_background.hpp>
+#include <nusi/mass_states/scattering.hpp>
 
 #include "test_support.hpp"
 
@@ -286,6 +288,34 @@ TEST_CASE("the pole moments' closed form equals the antiderivatives in long doub
     CHECK(J[0] == rel(double(I0 / dv), 1e-14));
     CHECK(std::abs(J[1] - double(I1 / dv)) <= 1e-14 * double(std::abs(I1 / dv) + g * I0 / dv));  // I1 may pass 0
     CHECK(J[2] == rel(double(I2 / dv), 1e-14));
+  }
+}
+
+TEST_CASE("far below the pole the resonant prefactors lose relative digits as M^2/s but stay within eps/M^2 absolutely") {
+  // P(s)/D(s) averaged over a bin from the pole moments <v^k/(v^2 + gamma^2)>: with v -> -1 (s << M^2) s/(32 pi) comes
+  // from q0 J0 + q1 J1 = c M^2 (J0 + J1) = c M^2 <(1 + v)/(...)>, which cancels to eps M^2/s of itself. The error stays
+  // below a few eps c/M^2 in absolute terms, the size of the prefactor at s ~ M^2 times eps (docs/validation.md, "Far
+  // below the pole"). Reference: P(s)/D(s) from its coefficients in long double, midpoint rule on the smooth bin.
+  const double m = 0.05e-6, E_lo = 9.8, E_hi = 10.2;  // a 0.05 eV relic at rest, a 10 MeV bin
+  for (double M : {0.1, 1.0, 10.0, 1e3, 1e4}) {
+    CAPTURE(M);
+    const double g = 1, M2 = M * M, MGamma = M2 * g * g / (4 * std::numbers::pi);
+    const double s1 = m * m + 2 * E_lo * m, s2 = m * m + 2 * E_hi * m;
+    const nusi::resonance_pole<double> pole{M2, MGamma};
+    for (auto b : {nusi::scattering_basis::s_ss, nusi::scattering_basis::s_st_re}) {
+      CAPTURE(int(b));
+      const auto c = nusi::detail::resonant_numerator<double>(b, m * m, M2, MGamma);
+      const double average = nusi::resonant_prefactor<double>{c, pole}.average(s1, s2);
+      long double reference = 0;
+      const int n = 2000;
+      for (int k = 0; k < n; ++k) {
+        const long double s = s1 + (s2 - s1) * (k + 0.5L) / n;
+        reference += (c[0] + s * (c[1] + s * c[2])) / ((s - M2) * (s - M2) + (long double)MGamma * MGamma) / n;
+      }
+      const double scale = (std::abs(c[0]) + std::abs(c[1]) * M2 + std::abs(c[2]) * M2 * M2) / (M2 * M2);  // P/D at s ~ M^2
+      CHECK(std::abs(average - double(reference)) <= 8 * std::numeric_limits<double>::epsilon() * scale);
+      if (s2 / M2 >= 1e-6) CHECK(average == rel(double(reference), 1e-9));  // where the rates can matter: digits kept
+    }
   }
 }
 
