@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Threads inside one run (transport_options::threads, diffuse_options::threads, the kernels' `threads`): the kernel's
-// source nodes and the contour's shifts are shared among threads, each computed by the same arithmetic as on one, so
-// every number must be the same bit for bit on 1, 2 and 3 threads; and a thread count beyond nusi::max_threads is
-// refused by name.
+// source nodes, the contour's shifts and the energy-angle solve's energies (pipelined) are shared among threads, each
+// computed by the same arithmetic as on one, so every number must be the same bit for bit on 1, 2 and 3 threads; and a
+// thread count beyond nusi::max_threads is refused by name.
 #include <cmath>
 #include <limits>
 #include <span>

@@ -7,18 +7,21 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <cstddef>
 #include <span>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include "../angle_model.hpp"
 #include "../errors.hpp"
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
+#include "../parallel.hpp"
 #include "grid.hpp"
 #include "kernel.hpp"
 #include "mass_state_kernel.hpp"
@@ -58,6 +61,7 @@ class mass_state_energy_angle_kernel {
                                  const mass_state_kernel_options<Real>& options = {}, std::size_t threads = 1)
       : grid_(checked(scattering, relic, grid, angles, model, options)), spread_(angles, model), S_(scattering.species()) {
     detail::require_thread_count("nusi::mass_state_energy_angle_kernel", "threads", threads);
+    threads_ = threads;
     const std::size_t N = grid.size(), A = angles.size(), S = S_, pairs = N * (N + 1) / 2;
     loss_.assign(N * S, Real(0));
     for (auto& b : budget_) b.assign(N * S, Real(0));
@@ -217,64 +221,95 @@ class mass_state_energy_angle_kernel {
   }
 
   /// out[c * Z + z] = ((shift_z I - A)^{-1} rhs)_c for Z shifts: block forward substitution over energies from the
-  /// highest down and, within an energy, over angles upwards, a dense species solve per node (no eigenvectors).
-  /// Scalar is Real or std::complex<Real>. @throws nusi::invalid_argument if a shift is not finite.
+  /// highest down and, within an energy, over angles upwards, a dense species solve per node (no eigenvectors). On the
+  /// kernel's threads (its constructor's `threads`) the energies are pipelined: each thread claims the highest energy not
+  /// yet claimed and adds the gains of the energies above it in descending order as they are finished, the same sums in
+  /// the same order as on one thread. Scalar is Real or std::complex<Real>. @throws nusi::invalid_argument if a shift is not
+  /// finite.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
     detail::require_finite_shifts("nusi::mass_state_energy_angle_kernel::solve_shifted", shifts);
     const std::size_t N = grid_.size(), A = angles().size(), S = S_, Z = shifts.size(), n = nodes();
-    std::vector<Scalar> acc(A * S * Z), v(S * Z), M(S * S), b(S);
-    stencil st;
-    // Adds to acc the gains into energy j from the solved node (i, a) (i == j: own node, leaving a only).
-    auto spread = [&](const population& p, std::size_t i, std::size_t j, std::size_t a) {
-      const Real* G = p.gains.data() + pair_index(i, j) * S * S;
-      const Scalar* xi = out + (i * A + a) * S * Z;
-      const Real ic = spread_.inv_cos(a);
-      std::fill(v.begin(), v.end(), Scalar(0));
-      bool any = false;
-      for (std::size_t sp = 0; sp < S; ++sp) {
-        bool source = false;  // species sp present at (i, a) for some shift (else its row adds nothing)
-        for (std::size_t z = 0; z < Z && !source; ++z) source = xi[sp * Z + z] != Scalar(0);
-        if (!source) continue;
-        for (std::size_t s = 0; s < S; ++s) {
-          const Real c = G[sp * S + s] * ic;
-          if (c == 0) continue;
-          any = true;
-          for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
-        }
-      }
-      if (!any) return;
-      for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
-        spread_.destinations(a, p.points[q], i == j, st);
-        for (std::size_t e = 0; e < st.size; ++e) {
-          if (i == j && st.node[e] <= a) continue;  // staying: in the diagonal block
-          const Real w = p.points[q].weight * st.weight[e];
-          Scalar* y = acc.data() + st.node[e] * S * Z;
-          for (std::size_t c = 0; c < S * Z; ++c) y[c] += w * v[c];
-        }
-      }
-    };
-    for (std::size_t j = N; j-- > 0;) {
-      for (std::size_t a = 0; a < A; ++a)
-        for (std::size_t s = 0; s < S; ++s)
-          for (std::size_t z = 0; z < Z; ++z) acc[(a * S + s) * Z + z] = Scalar(rhs[(j * A + a) * S + s]);
-      for (std::size_t i = j + 1; i < N; ++i)
-        for (const auto& p : populations_)
-          for (std::size_t a = 0; a < A; ++a) spread(p, i, j, a);
-      for (std::size_t a = 0; a < A; ++a) {
-        const Real* D = diag_.data() + (j * A + a) * S * S;
-        for (std::size_t z = 0; z < Z; ++z) {
-          for (std::size_t r = 0; r < S; ++r) {
-            for (std::size_t c = 0; c < S; ++c) M[r * S + c] = Scalar(-D[r * S + c]);
-            M[r * S + r] += shifts[z];
-            b[r] = acc[(a * S + r) * Z + z];
+    const std::size_t workers = resolve_threads(threads_, N);
+    std::vector<std::atomic<bool>> finished(workers > 1 ? N : 0);
+    for (auto& f : finished) f.store(false, std::memory_order_relaxed);
+    std::atomic<bool> abandoned{false};
+    std::atomic<std::size_t> next{0};  // the next energy to claim, counted from the top
+    parallel_for(workers, workers, [&](std::size_t) {
+      std::vector<Scalar> acc(A * S * Z), v(S * Z), M(S * S), b(S);
+      stencil st;
+      // Adds to acc the gains into energy j from the solved node (i, a) (i == j: own node, leaving a only).
+      auto spread = [&](const population& p, std::size_t i, std::size_t j, std::size_t a) {
+        const Real* G = p.gains.data() + pair_index(i, j) * S * S;
+        const Scalar* xi = out + (i * A + a) * S * Z;
+        const Real ic = spread_.inv_cos(a);
+        std::fill(v.begin(), v.end(), Scalar(0));
+        bool any = false;
+        for (std::size_t sp = 0; sp < S; ++sp) {
+          bool source = false;  // species sp present at (i, a) for some shift (else its row adds nothing)
+          for (std::size_t z = 0; z < Z && !source; ++z) source = xi[sp * Z + z] != Scalar(0);
+          if (!source) continue;
+          for (std::size_t s = 0; s < S; ++s) {
+            const Real c = G[sp * S + s] * ic;
+            if (c == 0) continue;
+            any = true;
+            for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
           }
-          detail::dense_solve(M.data(), b.data(), S);
-          for (std::size_t s = 0; s < S; ++s) out[((j * A + a) * S + s) * Z + z] = b[s];
         }
-        for (const auto& p : populations_) spread(p, j, j, a);
+        if (!any) return;
+        for (std::size_t q = offset_[pair_index(i, j)]; q < offset_[pair_index(i, j) + 1]; ++q) {
+          spread_.destinations(a, p.points[q], i == j, st);
+          for (std::size_t e = 0; e < st.size; ++e) {
+            if (i == j && st.node[e] <= a) continue;  // staying: in the diagonal block
+            const Real w = p.points[q].weight * st.weight[e];
+            Scalar* y = acc.data() + st.node[e] * S * Z;
+            for (std::size_t c = 0; c < S * Z; ++c) y[c] += w * v[c];
+          }
+        }
+      };
+      // Energy i solved (energies are claimed from the top down, so a running thread holds it): waits for its flag;
+      // false if another thread failed.
+      auto wait_for = [&](std::size_t i) {
+        if (workers == 1) return true;
+        while (!finished[i].load(std::memory_order_acquire)) {
+          if (abandoned.load(std::memory_order_relaxed)) return false;
+          std::this_thread::yield();
+        }
+        return true;
+      };
+      try {
+        for (;;) {
+          const std::size_t r = next.fetch_add(1, std::memory_order_relaxed);
+          if (r >= N) return;
+          const std::size_t j = N - 1 - r;
+          for (std::size_t a = 0; a < A; ++a)
+            for (std::size_t s = 0; s < S; ++s)
+              for (std::size_t z = 0; z < Z; ++z) acc[(a * S + s) * Z + z] = Scalar(rhs[(j * A + a) * S + s]);
+          for (std::size_t i = N; i-- > j + 1;) {
+            if (!wait_for(i)) return;
+            for (const auto& p : populations_)
+              for (std::size_t a = 0; a < A; ++a) spread(p, i, j, a);
+          }
+          for (std::size_t a = 0; a < A; ++a) {
+            const Real* D = diag_.data() + (j * A + a) * S * S;
+            for (std::size_t z = 0; z < Z; ++z) {
+              for (std::size_t r2 = 0; r2 < S; ++r2) {
+                for (std::size_t c = 0; c < S; ++c) M[r2 * S + c] = Scalar(-D[r2 * S + c]);
+                M[r2 * S + r2] += shifts[z];
+                b[r2] = acc[(a * S + r2) * Z + z];
+              }
+              detail::dense_solve(M.data(), b.data(), S);
+              for (std::size_t s = 0; s < S; ++s) out[((j * A + a) * S + s) * Z + z] = b[s];
+            }
+            for (const auto& p : populations_) spread(p, j, j, a);
+          }
+          if (workers > 1) finished[j].store(true, std::memory_order_release);
+        }
+      } catch (...) {
+        abandoned.store(true, std::memory_order_relaxed);
+        throw;
       }
-    }
+    });
     std::vector<Scalar> sums(budget_index::count * Z);
     budget_sums<Scalar>(out, Z, sums.data());
     for (std::size_t c = 0; c < budget_index::count; ++c)
@@ -347,6 +382,7 @@ class mass_state_energy_angle_kernel {
   energy_grid<Real> grid_;
   spreader spread_;
   std::size_t S_;
+  std::size_t threads_ = 1;  // of the assembly and of solve_shifted
   std::vector<population> populations_;
   std::vector<std::size_t> offset_;
   std::vector<Real> loss_, diag_;

@@ -105,7 +105,9 @@ mass_state_energy_angle_result<Real> propagate_mass_states_energy_angle(
   for (std::size_t j = 0; j < N; ++j)
     for (std::size_t s = 0; s < S; ++s) f0[(j * A) * S + s] = e0[j * S + s];
   for (std::size_t c = 0; c < budget_index::count; ++c) f0[n + c] = e0[N * S + c];
-  exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
+  transport_options<Real> solve_options = options;
+  solve_options.threads = 1;  // the kernel pipelines its own solves on options.threads (not the shifts as well)
+  exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, solve_options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, N, A * S);
   // Marginal over angle (noise: the sum of the angle nodes' floors).
   exponential_action_result<Real> eD{std::vector<Real>(view.size(), Real(0)), std::vector<Real>(view.size(), Real(0)),
