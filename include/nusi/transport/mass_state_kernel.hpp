@@ -582,7 +582,7 @@ class mass_state_kernel {
         const Real mu = rest ? m : relic.distribution(b).mean_MeV();
         const Real E_fmin = e * mu / (2 * e + mu);
         // Resonant prefactors averaged over the bin (and the thermal distribution); plain ones per target energy.
-        std::vector<Real> resonant(used.size(), Real(0)), resonant_x(with_x ? used.size() : 0, Real(0));
+        std::array<Real, detail::basis_count> resonant{}, resonant_x{};  // per used basis (at most one per basis)
         const resonance_pole<Real> pole{M2, MGamma};
         bool any_resonant = false;
         for (auto basis : used) any_resonant = any_resonant || detail::resonant_basis(basis);
@@ -607,14 +607,14 @@ class mass_state_kernel {
         total.dep.assign(total.nodes * 2 * used.size(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
-        std::vector<Real> integral(used.size(), Real(0)), integral_x(with_x ? used.size() : 0, Real(0));
+        std::array<Real, detail::basis_count> integral{}, integral_x{};
         // The resonant prefactors hold the distribution's whole weight already (for a restricted part, its share):
         // their shapes take the nodes' weights relative to the share.
         const Real share = rest ? Real(1) : relic.distribution(b).probability();
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
           const Real resonant_weight = share == 1 ? node.weight : node.weight / share;
-          std::vector<Real> weight(used.size());
+          std::array<Real, detail::basis_count> weight{};
           for (std::size_t u = 0; u < used.size(); ++u)
             weight[u] = detail::resonant_basis(used[u]) ? resonant_weight * resonant[u] : node.weight * detail::plain_prefactor(used[u], k);
           for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * detail::shape_integral(used[u], k);
@@ -622,7 +622,7 @@ class mass_state_kernel {
             for (std::size_t u = 0; u < used.size(); ++u)
               integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) *
                                detail::shape_integral(used[u], k);
-          accumulate_deposits(used, k, weight, e, E_fmin, j, total);
+          accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total);
         }
         // Gains and losses from the combined coefficients of (source species, product species, basis).
         const auto& comb = combined_[b];
@@ -731,7 +731,7 @@ class mass_state_kernel {
   // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
   // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
-                           const std::vector<Real>& weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
+                           const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
     bool polynomial = true;
     for (auto b : used)
@@ -739,20 +739,22 @@ class mass_state_kernel {
           b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
         polynomial = false;
     const std::size_t U = used.size();
-    // Distinct shapes (slot[u] for basis u): the moments are integrated once per shape.
-    std::vector<scattering_basis> shapes;
-    std::vector<std::size_t> slot(U);
+    // Distinct shapes (slot[u] for basis u): the moments are integrated once per shape. Fixed-size arrays (at most one
+    // slot per basis): no allocation per call.
+    constexpr std::size_t most = detail::basis_count;
+    std::array<scattering_basis, most> shapes{};
+    std::size_t D = 0;
+    std::array<std::size_t, most> slot{};
     for (std::size_t u = 0; u < U; ++u) {
       const scattering_basis r = detail::shape_representative(used[u]);
-      const auto it = std::find(shapes.begin(), shapes.end(), r);
+      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(D), r);
       slot[u] = static_cast<std::size_t>(it - shapes.begin());
-      if (it == shapes.end()) shapes.push_back(r);
+      if (slot[u] == D) shapes[D++] = r;
     }
-    const std::size_t D = shapes.size();
     // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per shape, products at p3 and p4.
-    std::vector<Real> m0_3(D), n1_3(D), m0_4(D), n1_4(D), hat_upper3(D), hat_upper4(D);
+    std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{}, hat_upper3{}, hat_upper4{};
     const Real inverse_span = 1 / span;
-    std::vector<std::size_t> index(D);
+    std::array<std::size_t, most> index{};
     bool scalar_only = true;  // a scalar mediator's shapes alone: the vector ones are not computed
     for (std::size_t d = 0; d < D; ++d) {
       index[d] = static_cast<std::size_t>(shapes[d]);
@@ -799,10 +801,10 @@ class mass_state_kernel {
     const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
     // The interval between energies El < Eu (with y and z at both ends).
     auto clear = [&] {
-      std::fill(m0_3.begin(), m0_3.end(), Real(0));
-      std::fill(n1_3.begin(), n1_3.end(), Real(0));
-      std::fill(m0_4.begin(), m0_4.end(), Real(0));
-      std::fill(n1_4.begin(), n1_4.end(), Real(0));
+      std::fill_n(m0_3.begin(), D, Real(0));
+      std::fill_n(n1_3.begin(), D, Real(0));
+      std::fill_n(m0_4.begin(), D, Real(0));
+      std::fill_n(n1_4.begin(), D, Real(0));
     };
     // Every path below writes all D moments: the closed form and the fixed slots assign them, the others accumulate
     // from zero.
