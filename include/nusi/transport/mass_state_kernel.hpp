@@ -774,24 +774,24 @@ class mass_state_kernel {
       }
     };
     // The scalar shapes s_ss, s_tt, s_uu, s_tu, s_st_re, s_su_re (slots 0-5) at a point, accumulated in fixed slots (no
-    // indirection; the same operations as add_point) and copied to the used shapes per interval.
+    // indirection) and copied to the used shapes per interval.
     const bool fixed_slots = scalar_only && !polynomial;
     std::array<std::size_t, detail::basis_count> scalar_slot{};
     for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b)
       scalar_slot[b] = b < 5 ? b : 5;  // s_st_im shares s_st_re's shape (never a representative); s_su_re/im: slot 5
     scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
-    std::array<Real, 6> s_m3{}, s_n3{}, s_m4{}, s_n4{};
+    // The product at p4 takes shape(1 - y), i.e. y and z swapped: s_tt and s_uu exchange, as do s_st and s_su, and s_ss
+    // and s_tu (symmetric) stay. So p4's sums are p3's of the mirrored slot (mirror_slot), accumulated once.
+    std::array<Real, 6> s_m3{}, s_n3{};
+    static constexpr std::size_t mirror_slot[6] = {0, 2, 1, 3, 5, 4};
     auto add_scalar_point = [&](Real y, Real z, Real w, Real t) {
       const Real T = 1 / (z + a), V = 1 / (y + a);
       const Real yy = y * (y + beta), zz = z * (z + beta);
       const Real direct_[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
-      const Real mirror_[6] = {Real(1), yy * V * V, zz * T * T, z * y * V * T, y * V * inverse_A, z * T * inverse_A};
       for (std::size_t k = 0; k < 6; ++k) {
-        const Real f3 = w * direct_[k], f4 = w * mirror_[k];
+        const Real f3 = w * direct_[k];
         s_m3[k] += f3;
         s_n3[k] += f3 * t;
-        s_m4[k] += f4;
-        s_n4[k] += f4 * t;
       }
     };
     auto point = [&](Real y, Real z, Real w, Real t) {
@@ -835,7 +835,7 @@ class mass_state_kernel {
         }
         return;
       }
-      if (fixed_slots) s_m3 = s_n3 = s_m4 = s_n4 = std::array<Real, 6>{};
+      if (fixed_slots) s_m3 = s_n3 = std::array<Real, 6>{};
       auto rule = [&](Real r) -> const detail::unit_gauss<Real>& {
         if (two_point_ && r <= Real(0.002L)) return g2;
         return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8);
@@ -873,8 +873,8 @@ class mass_state_kernel {
           const std::size_t k = scalar_slot[index[d]];
           m0_3[d] = s_m3[k];
           n1_3[d] = s_n3[k];
-          m0_4[d] = s_m4[k];
-          n1_4[d] = s_n4[k];
+          m0_4[d] = s_m3[mirror_slot[k]];
+          n1_4[d] = s_n3[mirror_slot[k]];
         }
     };
     // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
