@@ -604,13 +604,16 @@ class mass_state_kernel {
         total.lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
         total.U = used.size();
         total.nodes = j + 1 - total.lo;
-        total.dep.assign(total.nodes * 2 * used.size(), Real(0));
+        // The first target energy assigns every deposit (accumulate_deposits), so no zero fill unless it writes none.
+        total.dep.resize(total.nodes * 2 * used.size());
+        if (total.nodes == 1) std::fill(total.dep.begin(), total.dep.end(), Real(0));
         total.under3_n.assign(used.size(), Real(0));
         total.under4_n = total.under3_e = total.under4_e = total.under3_n;
         std::array<Real, detail::basis_count> integral{}, integral_x{};
         // The resonant prefactors hold the distribution's whole weight already (for a restricted part, its share):
         // their shapes take the nodes' weights relative to the share.
         const Real share = rest ? Real(1) : relic.distribution(b).probability();
+        bool first_target = true;
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
           const Real resonant_weight = share == 1 ? node.weight : node.weight / share;
@@ -622,7 +625,8 @@ class mass_state_kernel {
             for (std::size_t u = 0; u < used.size(); ++u)
               integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) *
                                detail::shape_integral(used[u], k);
-          accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total);
+          accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target);
+          first_target = false;
         }
         // Gains and losses from the combined coefficients of (source species, product species, basis).
         const auto& comb = combined_[b];
@@ -724,14 +728,14 @@ class mass_state_kernel {
     (void)N;
   }
 
-  // Adds to `total` the hat deposits of every used basis, for products at p3 (shape(y)) and p4 (shape(1 - y)) of a
+  // Adds to `total` (assigns, if `assign`: the first target energy) the hat deposits of every used basis, for products at p3 (shape(y)) and p4 (shape(1 - y)) of a
   // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u]. Gauss-Legendre on
   // pieces no wider than their distance to the poles y = -a and 1 + a (2 (options.fewest_gauss_points), 3, 5 or 8
   // points by that ratio r: 2 up to r = 0.002, 3 up to 0.03, 5 up to 0.25); above y = 1/2 the pieces are parametrised by z = 1 - y (computed from energies, so the
   // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
   // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
-                           const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total) const {
+                           const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total, bool assign) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
     bool polynomial = true;
     for (auto b : used)
@@ -891,10 +895,22 @@ class mass_state_kernel {
         const Real wu = weight[u];
         const std::size_t d = slot[u];
         Real *p3 = lower + u * stride, *p4 = lower + (U + u) * stride;
-        p3[0] += wu * (m0_3[d] - hat_upper3[d]);
-        p3[1] += wu * hat_upper3[d];
-        p4[0] += wu * (m0_4[d] - hat_upper4[d]);
-        p4[1] += wu * hat_upper4[d];
+        if (!assign) {
+          p3[0] += wu * (m0_3[d] - hat_upper3[d]);
+          p3[1] += wu * hat_upper3[d];
+          p4[0] += wu * (m0_4[d] - hat_upper4[d]);
+          p4[1] += wu * hat_upper4[d];
+        } else {  // node c + 1 is first written here, node c too on the first interval (0 + x = x: the same values)
+          if (c == total.lo) {
+            p3[0] = wu * (m0_3[d] - hat_upper3[d]);
+            p4[0] = wu * (m0_4[d] - hat_upper4[d]);
+          } else {
+            p3[0] += wu * (m0_3[d] - hat_upper3[d]);
+            p4[0] += wu * (m0_4[d] - hat_upper4[d]);
+          }
+          p3[1] = wu * hat_upper3[d];
+          p4[1] = wu * hat_upper4[d];
+        }
       }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
