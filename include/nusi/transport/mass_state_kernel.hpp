@@ -567,6 +567,7 @@ class mass_state_kernel {
     struct scratch {
       std::array<deposits, 3> totals;
       std::vector<Real> gains, pair_gains, budget_sums;
+      std::vector<char> written;  // per species pair: gains already holds a target state's (else not yet set)
     };
     auto source_node = [&](std::size_t i, scratch& work) {
       auto& totals = work.totals;
@@ -646,7 +647,10 @@ class mass_state_kernel {
       // blocks of one source node are far apart in memory: destination-major).
       const std::size_t lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
       const std::size_t jj0 = std::max(lo, first_), count = j + 1 - jj0, skip = jj0 - lo;
-      gains.assign(S_ * S_ * count, Real(0));
+      // A pair's first gains are assigned (0 + x = x: the same values as adding to zeros); pairs no state reaches are
+      // zeroed after.
+      gains.resize(S_ * S_ * count);
+      work.written.assign(S_ * S_, 0);
       pair_gains.resize(count);
       for (std::size_t b = 0; b < 3; ++b) {
         const auto& comb = combined_[b];
@@ -678,10 +682,17 @@ class mass_state_kernel {
           }
           for (const std::size_t pair : comb.group_members[group]) {
             Real* out = gains.data() + pair * count;
-            for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+            if (work.written[pair]) {
+              for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+            } else {
+              std::copy(g, g + count, out);
+              work.written[pair] = 1;
+            }
           }
         }
       }
+      for (std::size_t pair = 0; pair < S_ * S_; ++pair)
+        if (!work.written[pair]) std::fill_n(gains.data() + pair * count, count, Real(0));
       // In the full scope the blocks' column sums give the budget (every destination k = 0..i, in order), summed while
       // each block is still in cache: deposited[sp] and energy_gain[sp], independent chains per source species.
       const bool budget = scope_ == kernel_scope::full;
