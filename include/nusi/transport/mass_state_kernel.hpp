@@ -18,6 +18,7 @@
 
 #include <boost/math/quadrature/gauss.hpp>
 
+#include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
 #include "../mass_states/bin_averages.hpp"
 #include "../mass_states/relic_background.hpp"
@@ -442,6 +443,22 @@ class mass_state_kernel {
   template <std::size_t FixedS, class Scalar>
   void substitute_blocks(std::size_t k, std::size_t Z, const Scalar* out, Scalar* acc) const {
     const std::size_t n = nodes(), S = FixedS > 0 ? FixedS : S_;
+    if constexpr (FixedS > 0) {
+      if (detail::use_avx2()) {
+        // A real coefficient times a complex value is two real products: the shifts' real and imaginary parts are one
+        // real array of W = 2Z lanes (std::complex's array layout). Eight lanes of every species stay in registers over
+        // all the nodes i: per lane the same operations in the same order as below.
+        constexpr std::size_t parts = sizeof(Scalar) / sizeof(Real);
+        const std::size_t W = parts * Z;
+        const Real* x = reinterpret_cast<const Real*>(out);
+        Real* a = reinterpret_cast<Real*>(acc);
+        std::size_t w = 0;
+        for (; w + 8 <= W; w += 8) substitute_lanes<FixedS, 8>(k, W, w, x, a);
+        for (; w + 4 <= W; w += 4) substitute_lanes<FixedS, 4>(k, W, w, x, a);
+        for (; w < W; ++w) substitute_lanes<FixedS, 1>(k, W, w, x, a);
+        return;
+      }
+    }
     for (std::size_t i = k + 1; i < n; ++i) {
       const Real* B = blocks_.data() + block(i, k);
       const Scalar* xi = out + i * S * Z;
@@ -464,6 +481,30 @@ class mass_state_kernel {
           }
       }
     }
+  }
+
+  // Lanes w .. w + L - 1 of substitute_blocks (AVX2): a[s * W + lane] += sum over the nodes i > k (in order) and the
+  // source species sp (in order) of block(i -> k)[sp, s] x[(i * S + sp) * W + lane], the S x L sums in registers.
+  template <std::size_t S, std::size_t L>
+  NUSI_TARGET_AVX2 void substitute_lanes(std::size_t k, std::size_t W, std::size_t w, const Real* x, Real* a) const {
+    Real sum[S][L];
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t l = 0; l < L; ++l) sum[s][l] = a[s * W + w + l];
+    const std::size_t n = nodes();
+    for (std::size_t i = k + 1; i < n; ++i) {
+      const Real* B = blocks_.data() + block(i, k);
+      const Real* xi = x + i * S * W + w;
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        Real v[L];
+        for (std::size_t l = 0; l < L; ++l) v[l] = xi[sp * W + l];
+        for (std::size_t s = 0; s < S; ++s) {
+          const Real c = B[sp * S + s];
+          for (std::size_t l = 0; l < L; ++l) sum[s][l] += c * v[l];
+        }
+      }
+    }
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t l = 0; l < L; ++l) a[s * W + w + l] = sum[s][l];
   }
 
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// detail/wide_vectors.hpp: a loop's AVX2 path (taken where the processor has AVX2) does the same floating-point
+// operations in the same order as its portable twin, so every number must be the same bit for bit on both paths.
+#include <cmath>
+#include <complex>
+#include <cstring>
+#include <span>
+#include <vector>
+
+#include <doctest/doctest.h>
+
+#include <nusi/detail/wide_vectors.hpp>
+#include <nusi/transport.hpp>
+#include <nusi/transport/mass_state_propagate.hpp>
+
+namespace {
+using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
+const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
+
+// Runs f with the AVX2 paths allowed or not, restoring the setting after.
+template <class F>
+auto with_avx2(bool allowed, F&& f) {
+  auto& flag = nusi::detail::avx2_paths_allowed();
+  const bool before = flag.load();
+  flag.store(allowed);
+  struct restore {
+    std::atomic<bool>& flag;
+    bool value;
+    ~restore() { flag.store(value); }
+  } guard{flag, before};
+  return f();
+}
+
+template <class T>
+bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0;
+}
+}  // namespace
+
+TEST_CASE("wide vectors: the mass-state kernel's solves and F are the same bit for bit on the AVX2 and portable paths") {
+  INFO("this processor takes the AVX2 path: " << (with_avx2(true, [] { return nusi::detail::use_avx2(); }) ? "yes" : "no"));
+  CHECK_FALSE(with_avx2(false, [] { return nusi::detail::use_avx2(); }));
+#if NUSI_AVX2_PATHS
+  // Where the processor has AVX2 the wide path is taken (else both runs below would be the portable one).
+  if (__builtin_cpu_supports("avx2")) CHECK(with_avx2(true, [] { return nusi::detail::use_avx2(); }));
+#endif
+  for (const bool thermal : {false, true}) {
+    CAPTURE(thermal);
+    nusi::mass_state_setup<double> s;
+    s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
+    s.interaction.channels = nusi::channel_set::stu;
+    if (!thermal) {
+      s.spectrum.lightest_mass_eV = 0.05;
+      s.relic.kinematics = nusi::relic_kinematics::at_rest;
+    }
+    const nusi::mass_state_model<double> model(s);
+    nusi::transport_options<double> o;
+    o.energy.bins = 120;
+    const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
+    const nusi::mass_state_kernel<double> kernel(model.scattering(), model.relic(), grid, nusi::kernel_scope::full);
+    REQUIRE(kernel.species() == 6);  // the unrolled path
+    std::vector<double> rhs(kernel.size());
+    for (std::size_t c = 0; c < rhs.size(); ++c) rhs[c] = 1.0 + 0.001 * double(c % 97);
+    // Shift counts whose 2Z lanes take every width (8, 4 and 1): 12 (24 lanes), 7 (14), 5 (10), 1 (2).
+    for (const std::size_t Z : {12u, 7u, 5u, 1u}) {
+      CAPTURE(Z);
+      std::vector<std::complex<double>> shifts(Z);
+      for (std::size_t z = 0; z < Z; ++z) shifts[z] = {1e-22 * double(z + 1), 3e-23 * double(z + 2)};
+      auto solve = [&] {
+        std::vector<std::complex<double>> out(kernel.size() * Z);
+        kernel.solve_shifted(std::span<const std::complex<double>>(shifts), rhs.data(), out.data());
+        return out;
+      };
+      CHECK(same_bits(with_avx2(true, solve), with_avx2(false, solve)));
+    }
+    // Real shifts (the stiff stepper's): Z lanes, 3 here.
+    const std::vector<double> real_shifts{1e-22, 2e-22, 5e-22};
+    auto solve_real = [&] {
+      std::vector<double> out(kernel.size() * real_shifts.size());
+      kernel.solve_shifted(std::span<const double>(real_shifts), rhs.data(), out.data());
+      return out;
+    };
+    CHECK(same_bits(with_avx2(true, solve_real), with_avx2(false, solve_real)));
+    // The whole transport: spectra at Earth and F.
+    auto run = [&] { return nusi::propagate_mass_states<double, nusi::pinched_spectrum<double>>(model, anti_e, o); };
+    const auto wide = with_avx2(true, run), portable = with_avx2(false, run);
+    REQUIRE(wide.mean_scatterings > 0.1);
+    CHECK(std::memcmp(&wide.fractions.detected.value, &portable.fractions.detected.value, sizeof(double)) == 0);
+    for (std::size_t sp = 0; sp < wide.at_earth.size(); ++sp) CHECK(same_bits(wide.at_earth[sp], portable.at_earth[sp]));
+  }
+}
