@@ -9,6 +9,7 @@
 
 #include <benchmark/benchmark.h>
 
+#include <nusi/detail/wide_vectors.hpp>
 #include <nusi/mass_state_monte_carlo.hpp>
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_angle_propagate.hpp>
@@ -102,6 +103,37 @@ BENCHMARK(BM_mass_state_fraction_threads)->ArgNames({"thermal", "threads"})->Arg
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mass_state_energy_angle)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
     ->UseRealTime()->Unit(benchmark::kMillisecond);
+
+// The AVX2 paths (detail/wide_vectors.hpp: the solve's block substitution, the energy-angle solve's gain spreading)
+// against the portable ones on the same processor, one thread: wide:1 takes them where the processor has AVX2, wide:0
+// never (the results are the same bit for bit). The ratio is the gain of the wider registers.
+template <class Run>
+void wide_or_portable(benchmark::State& state, std::size_t energy_bins, Run run) {
+  const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
+  auto o = bins(energy_bins);
+  o.angle.bins = 32;  // the energy-angle transport only
+  auto& allowed = nusi::detail::avx2_paths_allowed();
+  const bool before = allowed.load();
+  allowed.store(state.range(1) != 0);
+  for (auto _ : state) {
+    auto r = run(model, o);
+    benchmark::DoNotOptimize(r);
+  }
+  allowed.store(before);
+  state.counters["avx2"] = nusi::detail::use_avx2() && state.range(1) != 0 ? 1.0 : 0.0;
+}
+void BM_mass_state_fraction_wide(benchmark::State& state) {
+  wide_or_portable(state, 400, [](const auto& model, const auto& o) {
+    return nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+  });
+}
+void BM_mass_state_energy_angle_wide(benchmark::State& state) {
+  wide_or_portable(state, 100, [](const auto& model, const auto& o) {
+    return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+  });
+}
+BENCHMARK(BM_mass_state_fraction_wide)->ArgNames({"thermal", "wide"})->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mass_state_energy_angle_wide)->ArgNames({"thermal", "wide"})->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
 
 // The two parts of one F apart: kernel assembly, and the contour solve (12 block substitutions: 24 contour nodes).
 void BM_mass_state_kernel_assembly(benchmark::State& state) {

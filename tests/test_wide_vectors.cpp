@@ -11,6 +11,7 @@
 
 #include <nusi/detail/wide_vectors.hpp>
 #include <nusi/transport.hpp>
+#include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
 namespace {
@@ -37,13 +38,11 @@ bool same_bits(const std::vector<T>& a, const std::vector<T>& b) {
 }
 }  // namespace
 
-TEST_CASE("wide vectors: the mass-state kernel's solves and F are the same bit for bit on the AVX2 and portable paths") {
+TEST_CASE("wide vectors: the mass-state solves, F and the energy-angle maps are the same bit for bit on the AVX2 and portable paths") {
   INFO("this processor takes the AVX2 path: " << (with_avx2(true, [] { return nusi::detail::use_avx2(); }) ? "yes" : "no"));
   CHECK_FALSE(with_avx2(false, [] { return nusi::detail::use_avx2(); }));
-#if NUSI_AVX2_PATHS
   // Where the processor has AVX2 the wide path is taken (else both runs below would be the portable one).
-  if (__builtin_cpu_supports("avx2")) CHECK(with_avx2(true, [] { return nusi::detail::use_avx2(); }));
-#endif
+  CHECK(with_avx2(true, [] { return nusi::detail::use_avx2(); }) == nusi::detail::processor_has_avx2());
   for (const bool thermal : {false, true}) {
     CAPTURE(thermal);
     nusi::mass_state_setup<double> s;
@@ -87,5 +86,18 @@ TEST_CASE("wide vectors: the mass-state kernel's solves and F are the same bit f
     REQUIRE(wide.mean_scatterings > 0.1);
     CHECK(std::memcmp(&wide.fractions.detected.value, &portable.fractions.detected.value, sizeof(double)) == 0);
     for (std::size_t sp = 0; sp < wide.at_earth.size(); ++sp) CHECK(same_bits(wide.at_earth[sp], portable.at_earth[sp]));
+    // The energy-angle transport (its solve spreads the gains on the AVX2 path), on one thread and on two (pipelined).
+    for (const std::size_t threads : {1u, 2u}) {
+      CAPTURE(threads);
+      auto oa = o;
+      oa.energy.bins = 40;
+      oa.angle.bins = 12;
+      oa.threads = threads;
+      auto run_angles = [&] {
+        return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, oa);
+      };
+      const auto wide_map = with_avx2(true, run_angles), portable_map = with_avx2(false, run_angles);
+      CHECK(same_bits(wide_map.at_earth, portable_map.at_earth));
+    }
   }
 }

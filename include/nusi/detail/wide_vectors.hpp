@@ -6,16 +6,26 @@
 #pragma once
 
 #include <atomic>
+#include <complex>
+#include <cstddef>
 
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
 #define NUSI_TARGET_AVX2 __attribute__((target("avx2")))
-#define NUSI_AVX2_PATHS 1
 #else
 #define NUSI_TARGET_AVX2
-#define NUSI_AVX2_PATHS 0
 #endif
 
 namespace nusi::detail {
+
+/// Whether this processor has AVX2 (false where the AVX2 paths are not compiled).
+inline bool processor_has_avx2() {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+#else
+  return false;
+#endif
+}
 
 /// Whether the AVX2 paths may be taken (default true): false forces the portable ones (for comparing the two).
 inline std::atomic<bool>& avx2_paths_allowed() {
@@ -24,13 +34,36 @@ inline std::atomic<bool>& avx2_paths_allowed() {
 }
 
 /// True if this processor has AVX2 and the AVX2 paths are allowed.
-inline bool use_avx2() {
-#if NUSI_AVX2_PATHS
-  static const bool has = __builtin_cpu_supports("avx2");
-  return has && avx2_paths_allowed().load(std::memory_order_relaxed);
-#else
-  return false;
-#endif
+inline bool use_avx2() { return processor_has_avx2() && avx2_paths_allowed().load(std::memory_order_relaxed); }
+
+/// Real lanes of a Scalar: 1 for a real, 2 for a std::complex (its real and imaginary parts).
+template <class Scalar>
+inline constexpr std::size_t real_lanes = 1;
+template <class Real>
+inline constexpr std::size_t real_lanes<std::complex<Real>> = 2;
+
+/// The array of Real behind an array of Real or std::complex<Real> (array-compatible with Real[2] by the standard,
+/// [complex.numbers.general]): real and imaginary parts interleaved.
+template <class Real, class Scalar>
+const Real* real_array(const Scalar* p) {
+  return reinterpret_cast<const Real*>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): see above
+}
+template <class Real, class Scalar>
+Real* real_array(Scalar* p) {
+  return reinterpret_cast<Real*>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): see above
+}
+
+/// y[c] += w x[c] for c < n, compiled for AVX2 (call where use_avx2()): the same operations as add_scaled.
+template <class Real>
+NUSI_TARGET_AVX2 void add_scaled_avx2(Real w, const Real* x, Real* y, std::size_t n) {
+  for (std::size_t c = 0; c < n; ++c) y[c] += w * x[c];
+}
+
+/// y[c] += w x[c] for c < n, on the AVX2 path if `wide` (use_avx2()), else the portable one.
+template <class Real>
+void add_scaled(bool wide, Real w, const Real* x, Real* y, std::size_t n) {
+  if (wide) return add_scaled_avx2(w, x, y, n);
+  for (std::size_t c = 0; c < n; ++c) y[c] += w * x[c];
 }
 
 }  // namespace nusi::detail

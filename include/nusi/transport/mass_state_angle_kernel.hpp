@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "../angle_model.hpp"
+#include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
@@ -235,6 +236,7 @@ class mass_state_energy_angle_kernel {
     for (auto& f : finished) f.store(false, std::memory_order_relaxed);
     std::atomic<bool> abandoned{false};
     std::atomic<std::size_t> next{0};  // the next energy to claim, counted from the top
+    const bool wide = detail::use_avx2();
     parallel_for(workers, workers, [&](std::size_t) {
       std::vector<Scalar> acc(A * S * Z), v(S * Z), M(S * S), b(S);
       stencil st;
@@ -253,7 +255,8 @@ class mass_state_energy_angle_kernel {
             const Real c = G[sp * S + s] * ic;
             if (c == 0) continue;
             any = true;
-            for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
+            detail::add_scaled(wide, c, detail::real_array<Real>(xi + sp * Z), detail::real_array<Real>(v.data() + s * Z),
+                               Z * detail::real_lanes<Scalar>);
           }
         }
         if (!any) return;
@@ -262,8 +265,9 @@ class mass_state_energy_angle_kernel {
           for (std::size_t e = 0; e < st.size; ++e) {
             if (i == j && st.node[e] <= a) continue;  // staying: in the diagonal block
             const Real w = p.points[q].weight * st.weight[e];
-            Scalar* y = acc.data() + st.node[e] * S * Z;
-            for (std::size_t c = 0; c < S * Z; ++c) y[c] += w * v[c];
+            // A real weight times complex values: 2 S Z real products (std::complex's array layout), wide where it can.
+            detail::add_scaled(wide, w, detail::real_array<Real>(v.data()), detail::real_array<Real>(acc.data() + st.node[e] * S * Z),
+                               S * Z * detail::real_lanes<Scalar>);
           }
         }
       };

@@ -448,10 +448,9 @@ class mass_state_kernel {
         // A real coefficient times a complex value is two real products: the shifts' real and imaginary parts are one
         // real array of W = 2Z lanes (std::complex's array layout). Eight lanes of every species stay in registers over
         // all the nodes i: per lane the same operations in the same order as below.
-        constexpr std::size_t parts = sizeof(Scalar) / sizeof(Real);
-        const std::size_t W = parts * Z;
-        const Real* x = reinterpret_cast<const Real*>(out);
-        Real* a = reinterpret_cast<Real*>(acc);
+        const std::size_t W = detail::real_lanes<Scalar> * Z;
+        const Real* x = detail::real_array<Real>(out);
+        Real* a = detail::real_array<Real>(acc);
         std::size_t w = 0;
         for (; w + 8 <= W; w += 8) substitute_lanes<FixedS, 8>(k, W, w, x, a);
         for (; w + 4 <= W; w += 4) substitute_lanes<FixedS, 4>(k, W, w, x, a);
