@@ -53,16 +53,10 @@ Real* real_array(Scalar* p) {
   return reinterpret_cast<Real*>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): see above
 }
 
-/// y[c] += w x[c] for c < n, compiled for AVX2 (call where use_avx2()): the same operations as add_scaled.
+/// y[c] += w x[c] for c < n, compiled for AVX2 (call where use_avx2(); the portable twin is the same loop, written
+/// where it is used: for complex arrays there as complex arithmetic, which the compiler keeps in two-lane registers).
 template <class Real>
 NUSI_TARGET_AVX2 void add_scaled_avx2(Real w, const Real* x, Real* y, std::size_t n) {
-  for (std::size_t c = 0; c < n; ++c) y[c] += w * x[c];
-}
-
-/// y[c] += w x[c] for c < n, on the AVX2 path if `wide` (use_avx2()), else the portable one.
-template <class Real>
-void add_scaled(bool wide, Real w, const Real* x, Real* y, std::size_t n) {
-  if (wide) return add_scaled_avx2(w, x, y, n);
   for (std::size_t c = 0; c < n; ++c) y[c] += w * x[c];
 }
 

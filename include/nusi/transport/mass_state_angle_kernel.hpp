@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "../angle_model.hpp"
@@ -241,7 +242,9 @@ class mass_state_energy_angle_kernel {
       std::vector<Scalar> acc(A * S * Z), v(S * Z), M(S * S), b(S);
       stencil st;
       // Adds to acc the gains into energy j from the solved node (i, a) (i == j: own node, leaving a only).
-      auto spread = [&](const population& p, std::size_t i, std::size_t j, std::size_t a) {
+      // Wide: the AVX2 loops (a compile-time choice, so that the portable loops are compiled as without them).
+      auto spread_on = [&](auto wide_tag, const population& p, std::size_t i, std::size_t j, std::size_t a) {
+        constexpr bool wide_loops = decltype(wide_tag)::value;
         const Real* G = p.gains.data() + pair_index(i, j) * S * S;
         const Scalar* xi = out + (i * A + a) * S * Z;
         const Real ic = spread_.inv_cos(a);
@@ -255,8 +258,11 @@ class mass_state_energy_angle_kernel {
             const Real c = G[sp * S + s] * ic;
             if (c == 0) continue;
             any = true;
-            detail::add_scaled(wide, c, detail::real_array<Real>(xi + sp * Z), detail::real_array<Real>(v.data() + s * Z),
-                               Z * detail::real_lanes<Scalar>);
+            if constexpr (wide_loops)
+              detail::add_scaled_avx2(c, detail::real_array<Real>(xi + sp * Z), detail::real_array<Real>(v.data() + s * Z),
+                                      Z * detail::real_lanes<Scalar>);
+            else
+              for (std::size_t z = 0; z < Z; ++z) v[s * Z + z] += c * xi[sp * Z + z];
           }
         }
         if (!any) return;
@@ -265,11 +271,18 @@ class mass_state_energy_angle_kernel {
           for (std::size_t e = 0; e < st.size; ++e) {
             if (i == j && st.node[e] <= a) continue;  // staying: in the diagonal block
             const Real w = p.points[q].weight * st.weight[e];
+            Scalar* y = acc.data() + st.node[e] * S * Z;
             // A real weight times complex values: 2 S Z real products (std::complex's array layout), wide where it can.
-            detail::add_scaled(wide, w, detail::real_array<Real>(v.data()), detail::real_array<Real>(acc.data() + st.node[e] * S * Z),
-                               S * Z * detail::real_lanes<Scalar>);
+            if constexpr (wide_loops)
+              detail::add_scaled_avx2(w, detail::real_array<Real>(v.data()), detail::real_array<Real>(y), S * Z * detail::real_lanes<Scalar>);
+            else
+              for (std::size_t c = 0; c < S * Z; ++c) y[c] += w * v[c];
           }
         }
+      };
+      auto spread = [&](const population& p, std::size_t i, std::size_t j, std::size_t a) {
+        if (wide) spread_on(std::true_type{}, p, i, j, a);
+        else spread_on(std::false_type{}, p, i, j, a);
       };
       // Energy i solved (energies are claimed from the top down, so a running thread holds it): waits for its flag;
       // false if another thread failed.
