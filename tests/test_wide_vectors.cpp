@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: MIT
 // detail/wide_vectors.hpp: a loop's AVX2 path (taken where the processor has AVX2) does the same floating-point
-// operations in the same order as its portable twin, so every number must be the same bit for bit on both paths.
+// operations in the same order as its portable twin, so every number must be the same bit for bit on both paths: the
+// mass-state solves and the energy-angle spreading (transport/), the diffuse sweep (diffuse/transport.hpp).
 #include <cmath>
 #include <complex>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include <nusi/detail/wide_vectors.hpp>
+#include <nusi/diffuse.hpp>
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
@@ -100,4 +103,22 @@ TEST_CASE("wide vectors: the mass-state solves, F and the energy-angle maps are 
       CHECK(same_bits(wide_map.at_earth, portable_map.at_earth));
     }
   }
+}
+
+TEST_CASE("wide vectors: the diffuse sweep gives the same numbers bit for bit on the AVX2 and portable paths") {
+  nusi::diffuse_setup<double> s;
+  s.max_redshift = 2;
+  nusi::diffuse_options<double> o;
+  o.energy_bins = 60;
+  o.redshift_steps = 8;
+  const auto comps = nusi::power_law_components(
+      nusi::power_law_spectrum<double>(2.0, 0.5, std::numeric_limits<double>::infinity()), nusi::source_composition<double>{});
+  using C = nusi::flavour_emission<double, nusi::power_law_spectrum<double>>;
+  auto run = [&] {
+    return nusi::propagate_diffuse<double>(s, nusi::core_collapse_rate_yuksel2008<double>{}, std::span<const C>(comps), o);
+  };
+  const auto wide = with_avx2(true, run), portable = with_avx2(false, run);
+  REQUIRE(wide.scatterings > 0);
+  CHECK(std::memcmp(&wide.scatterings, &portable.scatterings, sizeof(double)) == 0);
+  for (std::size_t sp = 0; sp < wide.number.size(); ++sp) CHECK(same_bits(wide.number[sp], portable.number[sp]));
 }

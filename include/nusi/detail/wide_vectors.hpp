@@ -14,6 +14,13 @@
 #else
 #define NUSI_TARGET_AVX2
 #endif
+// A loop body shared by a portable function and its NUSI_TARGET_AVX2 twin is marked NUSI_ALWAYS_INLINE, so that the
+// twin compiles it for AVX2 (a call would run the portable code).
+#if defined(__GNUC__) || defined(__clang__)
+#define NUSI_ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define NUSI_ALWAYS_INLINE inline
+#endif
 
 namespace nusi::detail {
 

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
@@ -227,7 +228,10 @@ class diffuse_operator {
   /// nodes above it, per unit density a of each; each block's product is summed before it is added. Six species
   /// (three states, two kinds) are fixed at compile time, so that the sums stay in registers and vectorise over s.
   void add_gains_into(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
-    if (S_ == 6) return add_gains_fixed<6>(j, a, count, w, in);
+    if (S_ == 6) {
+      if (wide_) return add_gains_fixed_avx2<6>(j, a, count, w, in);
+      return add_gains_fixed<6>(j, a, count, w, in);
+    }
     for (std::size_t d = 1; d <= count; ++d, a += S_)
       for (std::size_t sp = 0; sp < S_; ++sp) {
         const Real c = w * a[sp];
@@ -247,18 +251,29 @@ class diffuse_operator {
  private:
   template <std::size_t S>
   void add_gains_fixed(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    gains_fixed<S>(kernel_, j, a, count, w, in);
+  }
+  // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same operations, so the same sums bit for bit).
+  template <std::size_t S>
+  NUSI_TARGET_AVX2 void add_gains_fixed_avx2(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    gains_fixed<S>(kernel_, j, a, count, w, in);
+  }
+  template <std::size_t S>
+  NUSI_ALWAYS_INLINE static void gains_fixed(const mass_state_kernel<Real>& kernel, std::size_t j, const Real* a, std::size_t count,
+                                                                 Real w, Real* in) {
     std::array<Real, S> acc{};
     for (std::size_t d = 1; d <= count; ++d, a += S) {
       std::array<Real, S> t;
-      for (std::size_t s = 0; s < S; ++s) t[s] = kernel_.gain_per_cm(j + d, 0, j, s) * a[0];
+      for (std::size_t s = 0; s < S; ++s) t[s] = kernel.gain_per_cm(j + d, 0, j, s) * a[0];
       for (std::size_t sp = 1; sp < S; ++sp)
-        for (std::size_t s = 0; s < S; ++s) t[s] += kernel_.gain_per_cm(j + d, sp, j, s) * a[sp];
+        for (std::size_t s = 0; s < S; ++s) t[s] += kernel.gain_per_cm(j + d, sp, j, s) * a[sp];
       for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
     }
     for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
   }
 
   mass_state_kernel<Real> kernel_;
+  bool wide_ = detail::use_avx2();
   std::size_t S_, P_, L_;
   std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
 };
