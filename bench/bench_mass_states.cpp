@@ -78,27 +78,31 @@ BENCHMARK(BM_mass_state_fraction_at_rest_s)->ArgNames({"energy_bins"})->Arg(400)
 // One F and a small energy-angle transport (100 energy x 32 angle bins; thermal: the massless state in its default 4
 // parts) on 1 and 2 threads (transport_options::threads: the kernel's source nodes and the contour's shifts shared; the
 // same result bit for bit), wall-clock time, at rest (thermal:0) and in the default thermal model (thermal:1).
-template <class Run>
-void on_threads(benchmark::State& state, std::size_t energy_bins, Run run) {
+// The run at rest (range(0) = 0) or thermal, all channels, energy_bins x 32 angle bins, with options set by configure(o).
+template <class Configure, class Run>
+void model_run(benchmark::State& state, std::size_t energy_bins, Configure configure, Run run) {
   const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
   auto o = bins(energy_bins);
   o.angle.bins = 32;  // the energy-angle transport only
-  o.threads = static_cast<std::size_t>(state.range(1));
+  configure(o);
   for (auto _ : state) {
     auto r = run(model, o);
     benchmark::DoNotOptimize(r);
   }
 }
-void BM_mass_state_fraction_threads(benchmark::State& state) {
-  on_threads(state, 400, [](const auto& model, const auto& o) {
-    return nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
-  });
+template <class Run>
+void on_threads(benchmark::State& state, std::size_t energy_bins, Run run) {
+  model_run(state, energy_bins, [&](auto& o) { o.threads = static_cast<std::size_t>(state.range(1)); }, run);
 }
-void BM_mass_state_energy_angle(benchmark::State& state) {
-  on_threads(state, 100, [](const auto& model, const auto& o) {
-    return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
-  });
-}
+// The two runs timed: one F (400 bins) and the energy-angle transport (100 x 32).
+const auto one_fraction = [](const auto& model, const auto& o) {
+  return nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+};
+const auto energy_angle = [](const auto& model, const auto& o) {
+  return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
+};
+void BM_mass_state_fraction_threads(benchmark::State& state) { on_threads(state, 400, one_fraction); }
+void BM_mass_state_energy_angle(benchmark::State& state) { on_threads(state, 100, energy_angle); }
 BENCHMARK(BM_mass_state_fraction_threads)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
     ->UseRealTime()->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mass_state_energy_angle)->ArgNames({"thermal", "threads"})->ArgsProduct({{0, 1}, {1, 2}})
@@ -109,29 +113,15 @@ BENCHMARK(BM_mass_state_energy_angle)->ArgNames({"thermal", "threads"})->ArgsPro
 // never (the results are the same bit for bit). The ratio is the gain of the wider registers.
 template <class Run>
 void wide_or_portable(benchmark::State& state, std::size_t energy_bins, Run run) {
-  const nusi::mass_state_model<double> model(setup(state.range(0) ? relics::thermal_massless : relics::at_rest_heavy, nusi::channel_set::stu));
-  auto o = bins(energy_bins);
-  o.angle.bins = 32;  // the energy-angle transport only
   auto& allowed = nusi::detail::avx2_paths_allowed();
   const bool before = allowed.load();
   allowed.store(state.range(1) != 0);
-  for (auto _ : state) {
-    auto r = run(model, o);
-    benchmark::DoNotOptimize(r);
-  }
+  model_run(state, energy_bins, [](auto&) {}, run);
   allowed.store(before);
   state.counters["avx2"] = nusi::detail::use_avx2() && state.range(1) != 0 ? 1.0 : 0.0;
 }
-void BM_mass_state_fraction_wide(benchmark::State& state) {
-  wide_or_portable(state, 400, [](const auto& model, const auto& o) {
-    return nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
-  });
-}
-void BM_mass_state_energy_angle_wide(benchmark::State& state) {
-  wide_or_portable(state, 100, [](const auto& model, const auto& o) {
-    return nusi::propagate_mass_states_energy_angle<double, nusi::pinched_spectrum<double>>(model, anti_e, o);
-  });
-}
+void BM_mass_state_fraction_wide(benchmark::State& state) { wide_or_portable(state, 400, one_fraction); }
+void BM_mass_state_energy_angle_wide(benchmark::State& state) { wide_or_portable(state, 100, energy_angle); }
 BENCHMARK(BM_mass_state_fraction_wide)->ArgNames({"thermal", "wide"})->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_mass_state_energy_angle_wide)->ArgNames({"thermal", "wide"})->ArgsProduct({{0, 1}, {0, 1}})->Unit(benchmark::kMillisecond);
 

@@ -23,4 +23,17 @@ inline nusi::mass_state_setup<double> paper_like_mass_states(double mass_MeV, do
   return s;
 }
 
+// Near the mass-state bound (M = 10^-3.5 MeV, g = 10^-2.3), all channels: every state thermal (the default, massless
+// lightest) or every state at rest with m_lightest = 0.05 eV.
+inline nusi::mass_state_setup<double> near_bound_mass_states(bool thermal) {
+  nusi::mass_state_setup<double> s;
+  s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
+  s.interaction.channels = nusi::channel_set::stu;
+  if (!thermal) {
+    s.spectrum.lightest_mass_eV = 0.05;
+    s.relic.kinematics = nusi::relic_kinematics::at_rest;
+  }
+  return s;
+}
+
 }  // namespace nusi_test

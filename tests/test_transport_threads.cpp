@@ -16,24 +16,15 @@
 #include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
+#include "diffuse_support.hpp"
+#include "mass_state_support.hpp"
 #include "test_support.hpp"
 
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
 
-// Near the mass-state bound (M = 10^-3.5 MeV, g = 10^-2.3): every state thermal (the default, massless lightest) or
-// every state at rest with m_lightest = 0.05 eV; all channels.
-nusi::mass_state_model<double> model(bool thermal) {
-  nusi::mass_state_setup<double> s;
-  s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
-  s.interaction.channels = nusi::channel_set::stu;
-  if (!thermal) {
-    s.spectrum.lightest_mass_eV = 0.05;
-    s.relic.kinematics = nusi::relic_kinematics::at_rest;
-  }
-  return nusi::mass_state_model<double>(s);
-}
+nusi::mass_state_model<double> model(bool thermal) { return nusi::mass_state_model<double>(nusi_test::near_bound_mass_states(thermal)); }
 
 nusi::transport_options<double> on(std::size_t threads, std::size_t bins) {
   nusi::transport_options<double> o;
@@ -115,19 +106,7 @@ TEST_CASE("threads: the paper's transport and the diffuse background give the sa
   check_same(r1.at_earth, r3.at_earth, "paper at_earth");
   check_same(r1.noise, r3.noise, "paper noise");
 
-  nusi::diffuse_setup<double> s;
-  s.max_redshift = 2;
-  nusi::diffuse_options<double> o;
-  o.energy_bins = 60;
-  o.redshift_steps = 8;
-  const auto comps = nusi::power_law_components(
-      nusi::power_law_spectrum<double>(2.0, 0.5, std::numeric_limits<double>::infinity()), nusi::source_composition<double>{});
-  using C = nusi::flavour_emission<double, nusi::power_law_spectrum<double>>;
-  auto run = [&](std::size_t threads) {
-    o.threads = threads;
-    return nusi::propagate_diffuse<double>(s, nusi::core_collapse_rate_yuksel2008<double>{}, std::span<const C>(comps), o);
-  };
-  const auto d1 = run(1), d3 = run(3);
+  const auto d1 = nusi_test::small_diffuse_run(1), d3 = nusi_test::small_diffuse_run(3);
   REQUIRE(d1.scatterings > 0);
   for (std::size_t sp = 0; sp < d1.number.size(); ++sp) check_same(d1.number[sp], d3.number[sp], "diffuse number");
 }

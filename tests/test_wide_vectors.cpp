@@ -5,17 +5,18 @@
 #include <cmath>
 #include <complex>
 #include <cstring>
-#include <limits>
 #include <span>
 #include <vector>
 
 #include <doctest/doctest.h>
 
 #include <nusi/detail/wide_vectors.hpp>
-#include <nusi/diffuse.hpp>
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_angle_propagate.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
+
+#include "diffuse_support.hpp"
+#include "mass_state_support.hpp"
 
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
@@ -48,14 +49,7 @@ TEST_CASE("wide vectors: the mass-state solves, F and the energy-angle maps are 
   CHECK(with_avx2(true, [] { return nusi::detail::use_avx2(); }) == nusi::detail::processor_has_avx2());
   for (const bool thermal : {false, true}) {
     CAPTURE(thermal);
-    nusi::mass_state_setup<double> s;
-    s.interaction.med = {.mass_MeV = std::pow(10.0, -3.5), .coupling = std::pow(10.0, -2.3)};
-    s.interaction.channels = nusi::channel_set::stu;
-    if (!thermal) {
-      s.spectrum.lightest_mass_eV = 0.05;
-      s.relic.kinematics = nusi::relic_kinematics::at_rest;
-    }
-    const nusi::mass_state_model<double> model(s);
+    const nusi::mass_state_model<double> model(nusi_test::near_bound_mass_states(thermal));
     nusi::transport_options<double> o;
     o.energy.bins = 120;
     const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
@@ -106,17 +100,7 @@ TEST_CASE("wide vectors: the mass-state solves, F and the energy-angle maps are 
 }
 
 TEST_CASE("wide vectors: the diffuse sweep gives the same numbers bit for bit on the AVX2 and portable paths") {
-  nusi::diffuse_setup<double> s;
-  s.max_redshift = 2;
-  nusi::diffuse_options<double> o;
-  o.energy_bins = 60;
-  o.redshift_steps = 8;
-  const auto comps = nusi::power_law_components(
-      nusi::power_law_spectrum<double>(2.0, 0.5, std::numeric_limits<double>::infinity()), nusi::source_composition<double>{});
-  using C = nusi::flavour_emission<double, nusi::power_law_spectrum<double>>;
-  auto run = [&] {
-    return nusi::propagate_diffuse<double>(s, nusi::core_collapse_rate_yuksel2008<double>{}, std::span<const C>(comps), o);
-  };
+  auto run = [] { return nusi_test::small_diffuse_run(); };
   const auto wide = with_avx2(true, run), portable = with_avx2(false, run);
   REQUIRE(wide.scatterings > 0);
   CHECK(std::memcmp(&wide.scatterings, &portable.scatterings, sizeof(double)) == 0);
