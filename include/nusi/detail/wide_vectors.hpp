@@ -60,6 +60,20 @@ Real* real_array(Scalar* p) {
   return reinterpret_cast<Real*>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): see above
 }
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+/// Four doubles in one AVX register (a GCC/Clang vector extension), for loops written out in NUSI_TARGET_AVX2 functions:
+/// `+` and `*` on it are the lane-wise IEEE operations (no FMA is enabled there, so none is contracted).
+using double4 = double __attribute__((vector_size(32)));
+/// Unaligned load, store and broadcast (inlined into their NUSI_TARGET_AVX2 callers).
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 load4(const double* p) {
+  double4 v;
+  __builtin_memcpy(&v, p, sizeof v);
+  return v;
+}
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void store4(double* p, double4 v) { __builtin_memcpy(p, &v, sizeof v); }
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 broadcast4(double c) { return double4{c, c, c, c}; }
+#endif
+
 /// y[c] += w x[c] for c < n, compiled for AVX2 (call where use_avx2(); the portable twin is the same loop, written
 /// where it is used: for complex arrays there as complex arithmetic, which the compiler keeps in two-lane registers).
 template <class Real>

@@ -14,6 +14,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <boost/math/quadrature/gauss.hpp>
@@ -196,11 +197,15 @@ void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole,
       }
       return c;
     }();
-    Real s1 = 0, s2 = 0;
-    for (std::size_t k = 19; k >= 2; --k) {
-      s1 = s1 * rho + coefficient[k][0];
-      s2 = s2 * rho + coefficient[k][1];
-    }
+    // Estrin's scheme (pairs, then pairs of pairs with rho^2, rho^4, rho^8, rho^16): five dependent steps, not 18.
+    const Real r2 = rho * rho, r4 = r2 * r2, r8 = r4 * r4, r16 = r8 * r8;
+    auto estrin = [&](std::size_t q) {
+      Real b[9];
+      for (std::size_t i = 0; i < 9; ++i) b[i] = coefficient[2 + 2 * i][q] + coefficient[3 + 2 * i][q] * rho;
+      const Real e0 = b[0] + b[1] * r2, e1 = b[2] + b[3] * r2, e2 = b[4] + b[5] * r2, e3 = b[6] + b[7] * r2;
+      return (e0 + e1 * r4) + (e2 + e3 * r4) * r8 + b[8] * r16;
+    };
+    const Real s1 = estrin(0), s2 = estrin(1);
     h1 = s1 * rho * rho;
     h2 = s2 * rho * rho;
     L = rho - h1;
@@ -486,10 +491,34 @@ class mass_state_kernel {
   // source species sp (in order) of block(i -> k)[sp, s] x[(i * S + sp) * W + lane], the S x L sums in registers.
   template <std::size_t S, std::size_t L>
   NUSI_TARGET_AVX2 void substitute_lanes(std::size_t k, std::size_t W, std::size_t w, const Real* x, Real* a) const {
+    const std::size_t n = nodes();
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+    if constexpr (std::is_same_v<Real, double> && L % 4 == 0) {
+      // In four-double registers, written out: the compiler's own vectorisation of the loops below spilled sums to memory.
+      constexpr std::size_t V = L / 4;
+      detail::double4 sum[S][V];
+      for (std::size_t s = 0; s < S; ++s)
+        for (std::size_t q = 0; q < V; ++q) sum[s][q] = detail::load4(a + s * W + w + 4 * q);
+      for (std::size_t i = k + 1; i < n; ++i) {
+        const Real* B = blocks_.data() + block(i, k);
+        const Real* xi = x + i * S * W + w;
+        for (std::size_t sp = 0; sp < S; ++sp) {
+          detail::double4 v[V];
+          for (std::size_t q = 0; q < V; ++q) v[q] = detail::load4(xi + sp * W + 4 * q);
+          for (std::size_t s = 0; s < S; ++s) {
+            const detail::double4 c = detail::broadcast4(B[sp * S + s]);
+            for (std::size_t q = 0; q < V; ++q) sum[s][q] += c * v[q];
+          }
+        }
+      }
+      for (std::size_t s = 0; s < S; ++s)
+        for (std::size_t q = 0; q < V; ++q) detail::store4(a + s * W + w + 4 * q, sum[s][q]);
+      return;
+    }
+#endif
     Real sum[S][L];
     for (std::size_t s = 0; s < S; ++s)
       for (std::size_t l = 0; l < L; ++l) sum[s][l] = a[s * W + w + l];
-    const std::size_t n = nodes();
     for (std::size_t i = k + 1; i < n; ++i) {
       const Real* B = blocks_.data() + block(i, k);
       const Real* xi = x + i * S * W + w;
