@@ -275,6 +275,121 @@ void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, R
   }
 }
 
+/// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals: y from from[e] to to[e] (or, if
+/// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); out[k n + e] the
+/// number sum of slot k (s_ss, s_tt, s_uu, s_tu, s_st, s_su: the product at p3), out[(6 + k) n + e] the energy sum.
+/// Each interval takes the operations of mass_state_kernel's integrate in the same order; the loop runs over the
+/// intervals, so that the compiler puts them in vector lanes.
+template <std::size_t G, bool ZParam, class Real>
+NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
+                                            const Real* to, const Real* origin, std::size_t begin, std::size_t n, Real* out) {
+  for (std::size_t e = begin; e < n; ++e) {
+    Real m[6] = {}, energy[6] = {};
+    const Real f = from[e], l = to[e], o = origin[e];
+    for (std::size_t i = 0; i < G; ++i) {
+      Real y, z, w, t;
+      if constexpr (ZParam) {
+        z = f - (f - l) * gx[i];
+        y = 1 - z;
+        w = (f - l) * gw[i];
+        t = (o - z) * span;
+      } else {
+        y = f + (l - f) * gx[i];
+        z = 1 - y;
+        w = (l - f) * gw[i];
+        t = (y - o) * span;
+      }
+      const Real T = 1 / (z + a), V = 1 / (y + a);
+      const Real yy = y * (y + beta), zz = z * (z + beta);
+      const Real shape[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
+      for (std::size_t k = 0; k < 6; ++k) {
+        const Real f3 = w * shape[k];
+        m[k] += f3;
+        energy[k] += f3 * t;
+      }
+    }
+    for (std::size_t k = 0; k < 6; ++k) {
+      out[k * n + e] = m[k];
+      out[(6 + k) * n + e] = energy[k];
+    }
+  }
+}
+template <std::size_t G, bool ZParam, class Real>
+void gauss_piece_moments_portable(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
+                                  const Real* to, const Real* origin, std::size_t n, Real* out) {
+  gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, 0, n, out);
+}
+// The same loop in AVX2 registers, four intervals per register (detail/wide_vectors.hpp: the same operations in the same
+// order, so the same sums bit for bit), the last n mod 4 as above.
+template <std::size_t G, bool ZParam, class Real>
+NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span,
+                                               const Real* from, const Real* to, const Real* origin, std::size_t n, Real* out) {
+  std::size_t e = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+  if constexpr (std::is_same_v<Real, double>) {
+    const double4 one = broadcast4(1), a4 = broadcast4(a), beta4 = broadcast4(beta), iA = broadcast4(inverse_A), span4 = broadcast4(span);
+    for (; e + 4 <= n; e += 4) {
+      const double4 f = load4(from + e), l = load4(to + e), o = load4(origin + e);
+      double4 m[6], energy[6];
+      for (std::size_t k = 0; k < 6; ++k) m[k] = energy[k] = broadcast4(0);
+      for (std::size_t i = 0; i < G; ++i) {
+        const double4 xi = broadcast4(gx[i]), wi = broadcast4(gw[i]);
+        double4 y, z, w, t;
+        if constexpr (ZParam) {
+          z = f - (f - l) * xi;
+          y = one - z;
+          w = (f - l) * wi;
+          t = (o - z) * span4;
+        } else {
+          y = f + (l - f) * xi;
+          z = one - y;
+          w = (l - f) * wi;
+          t = (y - o) * span4;
+        }
+        const double4 T = one / (z + a4), V = one / (y + a4);
+        const double4 yy = y * (y + beta4), zz = z * (z + beta4);
+        const double4 shape[6] = {one, zz * T * T, yy * V * V, y * z * T * V, z * T * iA, y * V * iA};
+        for (std::size_t k = 0; k < 6; ++k) {
+          const double4 f3 = w * shape[k];
+          m[k] += f3;
+          energy[k] += f3 * t;
+        }
+      }
+      for (std::size_t k = 0; k < 6; ++k) {
+        store4(out + k * n + e, m[k]);
+        store4(out + (6 + k) * n + e, energy[k]);
+      }
+    }
+  }
+#endif
+  gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, e, n, out);
+}
+template <std::size_t G, bool ZParam, class Real, class Batch>
+void gauss_piece_dispatch(const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span, Batch& b) {
+  const std::size_t n = b.size();
+  if (use_avx2())
+    gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n,
+                                        b.moments.data());
+  else
+    gauss_piece_moments_portable<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n,
+                                            b.moments.data());
+}
+/// gauss_piece_moments for a batch (from, to, origin, size(); moments sized 12 size()) of `points` (2, 3, 5 or 8).
+template <class Real, class Batch>
+void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span,
+                       Batch& b) {
+  switch (points * 2 + (z_param ? 1 : 0)) {
+    case 4: return gauss_piece_dispatch<2, false>(g, a, beta, inverse_A, span, b);
+    case 5: return gauss_piece_dispatch<2, true>(g, a, beta, inverse_A, span, b);
+    case 6: return gauss_piece_dispatch<3, false>(g, a, beta, inverse_A, span, b);
+    case 7: return gauss_piece_dispatch<3, true>(g, a, beta, inverse_A, span, b);
+    case 10: return gauss_piece_dispatch<5, false>(g, a, beta, inverse_A, span, b);
+    case 11: return gauss_piece_dispatch<5, true>(g, a, beta, inverse_A, span, b);
+    case 16: return gauss_piece_dispatch<8, false>(g, a, beta, inverse_A, span, b);
+    default: return gauss_piece_dispatch<8, true>(g, a, beta, inverse_A, span, b);
+  }
+}
+
 /// The basis whose shape stands for b's: the real and imaginary parts of an interference term share one shape.
 inline scattering_basis shape_representative(scattering_basis b) {
   using B = scattering_basis;
@@ -836,7 +951,7 @@ class mass_state_kernel {
       if (slot[u] == D) shapes[D++] = r;
     }
     // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per shape, products at p3 and p4.
-    std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{}, hat_upper3{}, hat_upper4{};
+    std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
     const Real inverse_span = 1 / span;
     std::array<std::size_t, most> index{};
     bool scalar_only = true;  // a scalar mediator's shapes alone: the vector ones are not computed
@@ -883,6 +998,11 @@ class mass_state_kernel {
       else add_point(y, z, w, t);
     };
     const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
+    // Points per piece of relative width r (its width over its distance to the nearer pole).
+    auto rule = [&](Real r) -> const detail::unit_gauss<Real>& {
+      if (two_point_ && r <= Real(0.002L)) return g2;
+      return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8);
+    };
     // The interval between energies El < Eu (with y and z at both ends).
     auto clear = [&] {
       std::fill_n(m0_3.begin(), D, Real(0));
@@ -920,10 +1040,6 @@ class mass_state_kernel {
         return;
       }
       if (fixed_slots) s_m3 = s_n3 = std::array<Real, 6>{};
-      auto rule = [&](Real r) -> const detail::unit_gauss<Real>& {
-        if (two_point_ && r <= Real(0.002L)) return g2;
-        return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8);
-      };
       // y-parametrised part: [ya, min(yb, 1/2)].
       Real p = ya;
       const Real y_end = std::min(yb, Real(1) / 2);
@@ -961,37 +1077,115 @@ class mass_state_kernel {
           n1_4[d] = s_n3[mirror_slot[k]];
         }
     };
-    // Interval [e_c, e_{c+1}] for c = lo .. j-1: deposits on c (if tracked/stored) and c + 1.
-    for (std::size_t c = total.lo; c < j; ++c) {
-      const Real el = grid_.node_MeV(c), eu = grid_.node_MeV(c + 1), inverse_width = 1 / (eu - el);
-      integrate(el, eu);
-      for (std::size_t d = 0; d < D; ++d) {  // the hats' shares: upper node n1/width, lower node m0 - n1/width
-        hat_upper3[d] = n1_3[d] * inverse_width;
-        hat_upper4[d] = n1_4[d] * inverse_width;
+    // The moments of every interval [e_c, e_{c+1}], c = lo .. j-1, first; then the deposits, column by column. Scalar
+    // shapes (fixed slots): the intervals on one Gauss piece batched by rule and parametrisation (gauss_piece_batch:
+    // each interval the same operations as integrate's, the intervals in vector lanes), the others by integrate.
+    const std::size_t intervals = j - total.lo;
+    thread_local std::vector<Real> stored, inverse_width, lower_share, upper_share;
+    stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
+    inverse_width.resize(intervals);
+    auto part = [&](std::size_t which, std::size_t d) { return stored.data() + (which * D + d) * intervals; };
+    auto store = [&](std::size_t i) {
+      for (std::size_t d = 0; d < D; ++d) {
+        part(0, d)[i] = m0_3[d];
+        part(1, d)[i] = n1_3[d];
+        part(2, d)[i] = m0_4[d];
+        part(3, d)[i] = n1_4[d];
       }
-      Real* lower = total.dep.data() + (c - total.lo);  // node c of column 0; node c + 1 follows
-      const std::size_t stride = total.nodes;
-      for (std::size_t u = 0; u < U; ++u) {
-        const Real wu = weight[u];
-        const std::size_t d = slot[u];
-        Real *p3 = lower + u * stride, *p4 = lower + (U + u) * stride;
-        if (!assign) {
-          p3[0] += wu * (m0_3[d] - hat_upper3[d]);
-          p3[1] += wu * hat_upper3[d];
-          p4[0] += wu * (m0_4[d] - hat_upper4[d]);
-          p4[1] += wu * hat_upper4[d];
-        } else {  // node c + 1 is first written here, node c too on the first interval (0 + x = x: the same values)
-          if (c == total.lo) {
-            p3[0] = wu * (m0_3[d] - hat_upper3[d]);
-            p4[0] = wu * (m0_4[d] - hat_upper4[d]);
+    };
+    thread_local std::array<piece_batch, 8> batches;  // [2 * rule + (z-parametrised)], rules of 2, 3, 5, 8 points
+    for (auto& b : batches) b.reset(fixed_slots ? intervals : 0);
+    const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
+    for (std::size_t c = total.lo; c < j; ++c) {
+      const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
+      inverse_width[c - total.lo] = 1 / (Eu - El);
+      if (fixed_slots) {
+        const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
+        const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
+        // One piece in y (the z part empty) or one in z (the y part empty), as integrate would cut them.
+        bool z_param = false;
+        Real from = 0, to = 0, r = 0;
+        bool single = yb > ya && !(closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) &&
+                                   detail::scalar_closed_form_applies(yb, za, a));
+        if (single) {
+          const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
+          if (ya < y_end && !(zp > zb)) {
+            Real q = std::min({y_end, ya + (ya + a), (1 + a + ya) / 2});
+            if (!(q > ya)) q = y_end;
+            single = q == y_end;
+            from = ya;
+            to = q;
+            r = (q - ya) / std::min(ya + a, 1 + a - q);
+          } else if (!(ya < y_end) && zp > zb) {
+            Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});
+            zq = std::max(zq, zb);
+            if (!(zq < zp)) zq = zb;
+            single = zq == zb;
+            z_param = true;
+            from = zp;
+            to = zq;
+            r = (zp - zq) / std::min(zq + a, 1 + a - zp);
           } else {
-            p3[0] += wu * (m0_3[d] - hat_upper3[d]);
-            p4[0] += wu * (m0_4[d] - hat_upper4[d]);
+            single = false;
           }
-          p3[1] = wu * hat_upper3[d];
-          p4[1] = wu * hat_upper4[d];
+        }
+        if (single) {
+          const auto& g = rule(r);
+          std::size_t which = 0;
+          while (rules[which] != &g) ++which;
+          batches[2 * which + (z_param ? 1 : 0)].add(c - total.lo, from, to, z_param ? za : ya);
+          continue;
         }
       }
+      integrate(El, Eu);
+      store(c - total.lo);
+    }
+    for (std::size_t b = 0; b < batches.size(); ++b) {
+      auto& batch = batches[b];
+      if (batch.size() == 0) continue;
+      const bool z_param = b % 2 == 1;
+      detail::gauss_piece_batch(rules[b / 2]->x.size(), z_param, *rules[b / 2], a, beta, inverse_A, span, batch);
+      const std::size_t n = batch.size();
+      for (std::size_t d = 0; d < D; ++d) {
+        const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+        Real *m3 = part(0, d), *e3 = part(1, d), *m4 = part(2, d), *e4 = part(3, d);
+        for (std::size_t q = 0; q < n; ++q) {
+          const std::size_t i = batch.interval[q];
+          m3[i] = batch.moments[k * n + q];
+          e3[i] = batch.moments[(6 + k) * n + q];
+          m4[i] = batch.moments[k4 * n + q];
+          e4[i] = batch.moments[(6 + k4) * n + q];
+        }
+      }
+    }
+    // Deposits on the nodes c (if tracked/stored) and c + 1 of each interval c, by the hats: upper node n1/width, lower
+    // node m0 - n1/width. Node c takes its share from interval c - 1, then from interval c (in that order, as a loop
+    // over the intervals would add them); if `assign`, the first of them is assigned (0 + x = x: the same values).
+    if (intervals > 0) {
+      lower_share.resize(intervals);
+      upper_share.resize(intervals);
+      const std::size_t stride = total.nodes;
+      for (std::size_t u = 0; u < U; ++u)
+        for (std::size_t product = 0; product < 2; ++product) {  // at p3 (column u), at p4 (column U + u)
+          const Real wu = weight[u];
+          const Real *m0 = part(2 * product, slot[u]), *n1 = part(2 * product + 1, slot[u]);
+          Real *lo = lower_share.data(), *up = upper_share.data();
+          for (std::size_t i = 0; i < intervals; ++i) {
+            const Real hat = n1[i] * inverse_width[i];
+            lo[i] = wu * (m0[i] - hat);
+            up[i] = wu * hat;
+          }
+          Real* node = total.dep.data() + (product * U + u) * stride;  // node lo at node[0]
+          if (assign) {
+            node[0] = lo[0];
+            for (std::size_t i = 1; i < intervals; ++i) node[i] = up[i - 1] + lo[i];
+            node[intervals] = up[intervals - 1];
+          } else {
+            node[0] += lo[0];
+            for (std::size_t i = 1; i < intervals; ++i) node[i] = (node[i] + up[i - 1]) + lo[i];
+            node[intervals] += up[intervals - 1];
+          }
+        }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
       integrate(E_fmin, grid_.node_MeV(0));
@@ -1004,6 +1198,32 @@ class mass_state_kernel {
       }
     }
   }
+
+  // Intervals integrated on one Gauss piece (accumulate_deposits): per interval its index, the piece's ends (y from
+  // `from` to `to`, or z from `from` down to `to`) and the origin of its energy weight (ya, or za); the moments out.
+  struct piece_batch {
+    std::vector<std::size_t> interval;
+    std::vector<Real> from, to, origin;
+    std::vector<Real> moments;  // [slot k (m0), 6 + k (n1)][entry]: the six scalar shapes' sums at p3
+    std::size_t count = 0;
+    std::size_t size() const { return count; }
+    void reset(std::size_t capacity) {  // room for `capacity` entries, none held
+      count = 0;
+      if (interval.size() >= capacity) return;
+      interval.resize(capacity);
+      from.resize(capacity);
+      to.resize(capacity);
+      origin.resize(capacity);
+      moments.resize(12 * capacity);
+    }
+    void add(std::size_t i, Real f, Real t, Real o) {
+      interval[count] = i;
+      from[count] = f;
+      to[count] = t;
+      origin[count] = o;
+      ++count;
+    }
+  };
 
   energy_grid<Real> grid_;
   kernel_scope scope_;
