@@ -390,6 +390,40 @@ void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>&
   }
 }
 
+/// One column of hat deposits from n > 0 intervals: interval i (moments m0[i], n1[i], 1/width inverse_width[i], weight w)
+/// puts w (m0 - n1/width) on node[i] and w n1/width on node[i + 1]; node i takes interval i - 1's share, then interval
+/// i's. If `assign`, each node's first share is assigned (0 + x = x: the same values as adding to zeros). lower and
+/// upper: scratch of n.
+template <class Real>
+NUSI_ALWAYS_INLINE void deposit_column(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* lower,
+                                       Real* upper, Real* node) {
+  for (std::size_t i = 0; i < n; ++i) {
+    const Real hat = n1[i] * inverse_width[i];
+    lower[i] = w * (m0[i] - hat);
+    upper[i] = w * hat;
+  }
+  if (assign) {
+    node[0] = lower[0];
+    for (std::size_t i = 1; i < n; ++i) node[i] = upper[i - 1] + lower[i];
+    node[n] = upper[n - 1];
+  } else {
+    node[0] += lower[0];
+    for (std::size_t i = 1; i < n; ++i) node[i] = (node[i] + upper[i - 1]) + lower[i];
+    node[n] += upper[n - 1];
+  }
+}
+template <class Real>
+void deposit_column_portable(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* lower,
+                             Real* upper, Real* node) {
+  deposit_column(m0, n1, inverse_width, w, n, assign, lower, upper, node);
+}
+// The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same values bit for bit).
+template <class Real>
+NUSI_TARGET_AVX2 void deposit_column_avx2(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign,
+                                          Real* lower, Real* upper, Real* node) {
+  deposit_column(m0, n1, inverse_width, w, n, assign, lower, upper, node);
+}
+
 /// The basis whose shape stands for b's: the real and imaginary parts of an interference term share one shape.
 inline scattering_basis shape_representative(scattering_basis b) {
   using B = scattering_basis;
@@ -1167,24 +1201,13 @@ class mass_state_kernel {
       const std::size_t stride = total.nodes;
       for (std::size_t u = 0; u < U; ++u)
         for (std::size_t product = 0; product < 2; ++product) {  // at p3 (column u), at p4 (column U + u)
-          const Real wu = weight[u];
           const Real *m0 = part(2 * product, slot[u]), *n1 = part(2 * product + 1, slot[u]);
-          Real *lo = lower_share.data(), *up = upper_share.data();
-          for (std::size_t i = 0; i < intervals; ++i) {
-            const Real hat = n1[i] * inverse_width[i];
-            lo[i] = wu * (m0[i] - hat);
-            up[i] = wu * hat;
-          }
           Real* node = total.dep.data() + (product * U + u) * stride;  // node lo at node[0]
-          if (assign) {
-            node[0] = lo[0];
-            for (std::size_t i = 1; i < intervals; ++i) node[i] = up[i - 1] + lo[i];
-            node[intervals] = up[intervals - 1];
-          } else {
-            node[0] += lo[0];
-            for (std::size_t i = 1; i < intervals; ++i) node[i] = (node[i] + up[i - 1]) + lo[i];
-            node[intervals] += up[intervals - 1];
-          }
+          if (detail::use_avx2())
+            detail::deposit_column_avx2(m0, n1, inverse_width.data(), weight[u], intervals, assign, lower_share.data(), upper_share.data(), node);
+          else
+            detail::deposit_column_portable(m0, n1, inverse_width.data(), weight[u], intervals, assign, lower_share.data(), upper_share.data(),
+                                            node);
         }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
