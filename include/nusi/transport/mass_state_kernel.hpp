@@ -513,6 +513,9 @@ class mass_state_kernel {
   Real gain_per_cm(std::size_t i, std::size_t sigma_source, std::size_t k, std::size_t sigma) const {
     return blocks_[block(i, k) + sigma_source * S_ + sigma];
   }
+  /// The gains of the block (i -> k), gain_per_cm(i, sigma', k, sigma) at [sigma' * species() + sigma]; the blocks
+  /// (i -> k) of one k follow one another in i (from i = k, species()^2 apart).
+  const Real* gain_block_per_cm(std::size_t i, std::size_t k) const { return blocks_.data() + block(i, k); }
   /// Budget accumulator b (budget_index) gained per unit density of (k, sigma) per cm; 0 in above_threshold scope.
   Real budget_per_cm(std::size_t b, std::size_t k, std::size_t sigma) const {
     if (scope_ != kernel_scope::full) return Real(0);
