@@ -424,6 +424,22 @@ NUSI_TARGET_AVX2 void deposit_column_avx2(const Real* m0, const Real* n1, const 
   deposit_column(m0, n1, inverse_width, w, n, assign, lower, upper, node);
 }
 
+/// sum[q] = rows[0][q] + rows[1][q] + ... + rows[R - 1][q] (from 0, in that order), rows[r] at rows + r * count.
+template <class Real>
+NUSI_ALWAYS_INLINE void sum_rows(const Real* rows, std::size_t R, std::size_t count, Real* sum) {
+  for (std::size_t q = 0; q < count; ++q) sum[q] = 0;
+  for (std::size_t r = 0; r < R; ++r)
+    for (std::size_t q = 0; q < count; ++q) sum[q] += rows[r * count + q];
+}
+template <class Real>
+void sum_rows_portable(const Real* rows, std::size_t R, std::size_t count, Real* sum) {
+  sum_rows(rows, R, count, sum);
+}
+template <class Real>
+NUSI_TARGET_AVX2 void sum_rows_avx2(const Real* rows, std::size_t R, std::size_t count, Real* sum) {
+  sum_rows(rows, R, count, sum);
+}
+
 /// The basis whose shape stands for b's: the real and imaginary parts of an interference term share one shape.
 inline scattering_basis shape_representative(scattering_basis b) {
   using B = scattering_basis;
@@ -789,6 +805,7 @@ class mass_state_kernel {
       std::array<deposits, 3> totals;
       std::vector<Real> gains, pair_gains, budget_sums;
       std::vector<char> written;  // per species pair: gains already holds a target state's (else not yet set)
+      std::vector<Real> column_sums;  // per destination: one source species' block column sum
     };
     auto source_node = [&](std::size_t i, scratch& work) {
       auto& totals = work.totals;
@@ -873,61 +890,35 @@ class mass_state_kernel {
       gains.resize(S_ * S_ * count);
       work.written.assign(S_ * S_, 0);
       pair_gains.resize(count);
+      const bool wide = detail::use_avx2();
       for (std::size_t b = 0; b < 3; ++b) {
-        const auto& comb = combined_[b];
         const std::size_t U = used_[b].size();
         if (U == 0) continue;
-        const std::size_t stride = totals[b].nodes;
-        const Real* d = totals[b].dep.data() + skip;  // column c at d + c * stride
-        Real* g = pair_gains.data();
-        for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
-          const std::size_t r = comb.group_first[group];
-          if (comb.sparse) {  // a group has at least one term: the first assigns (0 + x = x)
-            const std::size_t t0 = r == 0 ? 0 : comb.pair_end[r - 1];
-            for (std::size_t t = t0; t < comb.pair_end[r]; ++t) {
-              const Real coefficient = comb.terms[t].coefficient;
-              const Real* column = d + comb.terms[t].column * stride;
-              if (t == t0)
-                for (std::size_t q = 0; q < count; ++q) g[q] = coefficient * column[q];
-              else
-                for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
-            }
-          } else {
-            std::fill(pair_gains.begin(), pair_gains.end(), Real(0));
-            const Real* c = comb.rows.data() + r * 2 * U;
-            for (std::size_t u = 0; u < U; ++u) {
-              const Real c3 = c[u], c4 = c[U + u];
-              const Real *column3 = d + u * stride, *column4 = d + (U + u) * stride;
-              for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
-            }
-          }
-          for (const std::size_t pair : comb.group_members[group]) {
-            Real* out = gains.data() + pair * count;
-            if (work.written[pair]) {
-              for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
-            } else {
-              std::copy(g, g + count, out);
-              work.written[pair] = 1;
-            }
-          }
-        }
+        const Real* d = totals[b].dep.data() + skip;  // column c at d + c * totals[b].nodes
+        if (wide) combine_gains_avx2(combined_[b], U, d, totals[b].nodes, count, pair_gains.data(), gains.data(), work.written.data());
+        else combine_gains_portable(combined_[b], U, d, totals[b].nodes, count, pair_gains.data(), gains.data(), work.written.data());
       }
       for (std::size_t pair = 0; pair < S_ * S_; ++pair)
         if (!work.written[pair]) std::fill_n(gains.data() + pair * count, count, Real(0));
       // In the full scope the blocks' column sums give the budget (every destination k = 0..i, in order), summed while
       // each block is still in cache: deposited[sp] and energy_gain[sp], independent chains per source species.
       const bool budget = scope_ == kernel_scope::full;
-      if (budget) std::fill(budget_sums.begin(), budget_sums.end(), Real(0));
       for (std::size_t q = 0; q < count; ++q) {
         Real* B = blocks_.data() + block(i, jj0 + q - first_);
         for (std::size_t p = 0; p < S_ * S_; ++p) B[p] = gains[p * count + q];  // each block written once
-        if (budget) {
-          const Real node = grid_.node_MeV(jj0 + q);
-          for (std::size_t sp = 0; sp < S_; ++sp) {
-            Real column = 0;
-            for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
-            budget_sums[sp] += column;
-            budget_sums[S_ + sp] += column * node;
+      }
+      if (budget) {
+        // A block's column sums (the gains' rows, contiguous in the destination: summed in vector lanes), then added
+        // destination after destination.
+        std::fill(budget_sums.begin(), budget_sums.end(), Real(0));
+        work.column_sums.resize(count);
+        Real* column = work.column_sums.data();
+        for (std::size_t sp = 0; sp < S_; ++sp) {
+          if (wide) detail::sum_rows_avx2(gains.data() + sp * S_ * count, S_, count, column);
+          else detail::sum_rows_portable(gains.data() + sp * S_ * count, S_, count, column);
+          for (std::size_t q = 0; q < count; ++q) {
+            budget_sums[sp] += column[q];
+            budget_sums[S_ + sp] += column[q] * grid_.node_MeV(jj0 + q);
           }
         }
       }
@@ -1273,6 +1264,53 @@ class mass_state_kernel {
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
   std::array<combination, 3> combined_{};
+
+  // The gains of one target state's combination into every species pair (gains[pair * count + q], q the destination),
+  // from its deposit columns d + c * stride: a group's gains g, then added to its pairs (assigned to a pair not yet
+  // written: 0 + x = x).
+  NUSI_ALWAYS_INLINE static void combine_gains(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
+                                               Real* g, Real* gains, char* written) {
+    for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
+      const std::size_t r = comb.group_first[group];
+      if (comb.sparse) {  // a group has at least one term: the first assigns (0 + x = x)
+        const std::size_t t0 = r == 0 ? 0 : comb.pair_end[r - 1];
+        for (std::size_t t = t0; t < comb.pair_end[r]; ++t) {
+          const Real coefficient = comb.terms[t].coefficient;
+          const Real* column = d + comb.terms[t].column * stride;
+          if (t == t0)
+            for (std::size_t q = 0; q < count; ++q) g[q] = coefficient * column[q];
+          else
+            for (std::size_t q = 0; q < count; ++q) g[q] += coefficient * column[q];
+        }
+      } else {
+        for (std::size_t q = 0; q < count; ++q) g[q] = 0;
+        const Real* c = comb.rows.data() + r * 2 * U;
+        for (std::size_t u = 0; u < U; ++u) {
+          const Real c3 = c[u], c4 = c[U + u];
+          const Real *column3 = d + u * stride, *column4 = d + (U + u) * stride;
+          for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
+        }
+      }
+      for (const std::size_t pair : comb.group_members[group]) {
+        Real* out = gains + pair * count;
+        if (written[pair]) {
+          for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
+        } else {
+          for (std::size_t q = 0; q < count; ++q) out[q] = g[q];
+          written[pair] = 1;
+        }
+      }
+    }
+  }
+  static void combine_gains_portable(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count, Real* g,
+                                     Real* gains, char* written) {
+    combine_gains(comb, U, d, stride, count, g, gains, written);
+  }
+  // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same values bit for bit).
+  NUSI_TARGET_AVX2 static void combine_gains_avx2(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
+                                                  Real* g, Real* gains, char* written) {
+    combine_gains(comb, U, d, stride, count, g, gains, written);
+  }
   std::vector<std::size_t> block_offset_;
   std::vector<Real> blocks_, loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
