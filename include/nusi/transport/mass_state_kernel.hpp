@@ -1122,7 +1122,7 @@ class mass_state_kernel {
       }
     };
     thread_local std::array<piece_batch, 8> batches;  // [2 * rule + (z-parametrised)], rules of 2, 3, 5, 8 points
-    for (auto& b : batches) b.reset(fixed_slots ? intervals : 0);
+    for (auto& b : batches) b.clear();
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
     for (std::size_t c = total.lo; c < j; ++c) {
       const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
@@ -1224,16 +1224,16 @@ class mass_state_kernel {
     std::vector<Real> moments;  // [slot k (m0), 6 + k (n1)][entry]: the six scalar shapes' sums at p3
     std::size_t count = 0;
     std::size_t size() const { return count; }
-    void reset(std::size_t capacity) {  // room for `capacity` entries, none held
-      count = 0;
-      if (interval.size() >= capacity) return;
-      interval.resize(capacity);
-      from.resize(capacity);
-      to.resize(capacity);
-      origin.resize(capacity);
-      moments.resize(12 * capacity);
-    }
+    void clear() { count = 0; }
     void add(std::size_t i, Real f, Real t, Real o) {
+      if (count == interval.size()) {  // grown in steps, kept between calls (no allocation once warm)
+        const std::size_t capacity = std::max<std::size_t>(64, 2 * count);
+        interval.resize(capacity);
+        from.resize(capacity);
+        to.resize(capacity);
+        origin.resize(capacity);
+        moments.resize(12 * capacity);
+      }
       interval[count] = i;
       from[count] = f;
       to[count] = t;
