@@ -275,6 +275,20 @@ void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, R
   }
 }
 
+/// Adds a quadrature point (y, z = 1 - y, weight w, energy above the interval's lower end t [MeV]) to the six scalar
+/// shapes' sums (s_ss, s_tt, s_uu, s_tu, s_st, s_su of the product at p3): number[k] += w shape_k, energy[k] += that times t.
+template <class Real>
+NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a, Real beta, Real inverse_A, Real* number, Real* energy) {
+  const Real T = 1 / (z + a), V = 1 / (y + a);
+  const Real yy = y * (y + beta), zz = z * (z + beta);
+  const Real shape[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
+  for (std::size_t k = 0; k < 6; ++k) {
+    const Real f3 = w * shape[k];
+    number[k] += f3;
+    energy[k] += f3 * t;
+  }
+}
+
 /// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals: y from from[e] to to[e] (or, if
 /// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); out[k n + e] the
 /// number sum of slot k (s_ss, s_tt, s_uu, s_tu, s_st, s_su: the product at p3), out[(6 + k) n + e] the energy sum.
@@ -299,14 +313,7 @@ NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real
         w = (l - f) * gw[i];
         t = (y - o) * span;
       }
-      const Real T = 1 / (z + a), V = 1 / (y + a);
-      const Real yy = y * (y + beta), zz = z * (z + beta);
-      const Real shape[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
-      for (std::size_t k = 0; k < 6; ++k) {
-        const Real f3 = w * shape[k];
-        m[k] += f3;
-        energy[k] += f3 * t;
-      }
+      add_scalar_shapes(y, z, w, t, a, beta, inverse_A, m, energy);
     }
     for (std::size_t k = 0; k < 6; ++k) {
       out[k * n + e] = m[k];
@@ -1012,14 +1019,7 @@ class mass_state_kernel {
     std::array<Real, 6> s_m3{}, s_n3{};
     static constexpr std::size_t mirror_slot[6] = {0, 2, 1, 3, 5, 4};
     auto add_scalar_point = [&](Real y, Real z, Real w, Real t) {
-      const Real T = 1 / (z + a), V = 1 / (y + a);
-      const Real yy = y * (y + beta), zz = z * (z + beta);
-      const Real direct_[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
-      for (std::size_t k = 0; k < 6; ++k) {
-        const Real f3 = w * direct_[k];
-        s_m3[k] += f3;
-        s_n3[k] += f3 * t;
-      }
+      detail::add_scalar_shapes(y, z, w, t, a, beta, inverse_A, s_m3.data(), s_n3.data());
     };
     auto point = [&](Real y, Real z, Real w, Real t) {
       if (fixed_slots) add_scalar_point(y, z, w, t);
