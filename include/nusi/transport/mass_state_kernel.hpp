@@ -292,8 +292,8 @@ NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a
 /// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals: y from from[e] to to[e] (or, if
 /// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); out[k n + e] the
 /// number sum of slot k (s_ss, s_tt, s_uu, s_tu, s_st, s_su: the product at p3), out[(6 + k) n + e] the energy sum.
-/// Each interval takes the operations of mass_state_kernel's integrate in the same order; the loop runs over the
-/// intervals, so that the compiler puts them in vector lanes.
+/// Each interval takes the operations of mass_state_kernel's integrate in the same order (the AVX2 twin below holds
+/// four intervals in one register).
 template <std::size_t G, bool ZParam, class Real>
 NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
                                             const Real* to, const Real* origin, std::size_t begin, std::size_t n, Real* out) {
