@@ -309,10 +309,10 @@ TEST_CASE("diffuse number and energy budgets close, and scatterings conserve ene
 }
 
 TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and its sums below equal the blocks' columns") {
-  // A second computation of what the sweep uses: the gains into row j from the nodes above (the six-species path fixed
-  // at compile time for Majorana, the generic one for a Dirac scalar's twelve) against the entries read one by one and
-  // summed in long double; the products below a node against the blocks' columns. Every gain and density is >= 0, so
-  // the sums have no cancellation: rounding of ~50 positive terms.
+  // A second computation of what the sweep uses: the gains into row j from the nodes above, alone and read once for
+  // several sweep nodes (the six-species path fixed at compile time for Majorana, the generic one for a Dirac scalar's
+  // twelve) against the entries read one by one and summed in long double; the products below a node against the
+  // blocks' columns. Every gain and density is >= 0, so the sums have no cancellation: rounding of ~50 positive terms.
   for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
     diffuse_setup<double> s;
     s.interaction.nature = nature;
@@ -340,6 +340,22 @@ TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and
           for (std::size_t sp = 0; sp < S; ++sp) sum += static_cast<long double>(op.gain(j, d, sp, s_)) * a[(j + d) * S + sp];
         const double expected = 0.25 + double(0.75L * sum);
         CHECK(in[s_] == doctest::Approx(expected).epsilon(1e-13));
+      }
+      std::vector<double> none(S);
+      CHECK_THROWS_WITH_AS(op.column_gains(j, a.data(), 0, 0, none.data()), doctest::Contains("r"), nusi::invalid_argument);
+      CHECK_THROWS_WITH_AS(op.column_gains(j, a.data(), count + 1, 1, none.data()), doctest::Contains("count"), nusi::invalid_argument);
+      // One pass over the column for r sweep nodes: the densities shifted by t nodes, the blocks by t.
+      for (std::size_t r = 2; r <= diffuse_operator<double>::max_shared_nodes && r <= count + 1; ++r) {
+        const std::size_t shared_count = count + 1 - r;  // the last block read, j + (r - 1) + shared_count, is P - 1
+        std::vector<double> acc(r * S, -1.0);
+        op.column_gains(j, a.data() + (j + 1) * S, shared_count, r, acc.data());
+        for (std::size_t t = 0; t < r; ++t)
+          for (std::size_t s_ = 0; s_ < S; ++s_) {
+            long double sum = 0;
+            for (std::size_t d = t + 1; d <= t + shared_count; ++d)
+              for (std::size_t sp = 0; sp < S; ++sp) sum += static_cast<long double>(op.gain(j, d, sp, s_)) * a[(j + d - t) * S + sp];
+            CHECK(acc[t * S + s_] == doctest::Approx(double(sum)).epsilon(1e-13));
+          }
       }
     }
     for (const std::size_t p : {std::size_t(3), P / 2, P - 1})

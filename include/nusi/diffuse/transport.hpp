@@ -226,19 +226,27 @@ class diffuse_operator {
   /// Gain into (j, product species s) per unit density of (j + d, source species sp) per cm.
   Real gain(std::size_t j, std::size_t d, std::size_t sp, std::size_t s) const { return kernel_.gain_per_cm(j + d, sp, j, s); }
   /// in[s] += w sum_{d = 1}^{count} sum_sp gain(j, d, sp, s) a[(d - 1) S + sp]: the gains into node j from the `count`
-  /// nodes above it, per unit density a of each; each block's product is summed before it is added. Six species
-  /// (three states, two kinds) are fixed at compile time, so that the sums stay in registers and vectorise over s.
+  /// nodes above it, per unit density a of each; each block's product is summed before it is added (column_gains, r = 1).
   void add_gains_into(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+    std::vector<Real> sums(S_);
+    column_gains(j, a, count, 1, sums.data());
+    for (std::size_t s = 0; s < S_; ++s) in[s] += w * sums[s];
+  }
+  /// Sweep nodes that share one destination column (a step's consecutive whole shifts m, m + 1, ...: node k at shift m
+  /// and node k - t at shift m + t land on the same physical node j = k + m), at most this many per pass.
+  static constexpr std::size_t max_shared_nodes = 4;
+  /// The gains into physical node j read once for r <= max_shared_nodes sweep nodes: for t < r, acc[t S + s] =
+  /// sum_{d = t + 1}^{t + count} sum_sp gain(j, d, sp, s) a[(d - t - 1) S + sp], i.e. the densities a shifted by t nodes
+  /// (a[(e - 1) S] is the density e nodes above the first sweep node). Per t the blocks are added in ascending d, each
+  /// block's product summed over sp before it is added. Six species (three states, two kinds) are fixed at compile time.
+  void column_gains(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
+    if (r < 1 || r > max_shared_nodes) throw_shared_nodes(r);
+    if (j + count + r > P_) throw_beyond_grid(j, count, r);
     if (S_ == 6) {
-      if (wide_) return add_gains_fixed_avx2<6>(j, a, count, w, in);
-      return add_gains_fixed<6>(j, a, count, w, in);
+      if (wide_) return dispatch_shared<6, true>(j, a, count, r, acc);
+      return dispatch_shared<6, false>(j, a, count, r, acc);
     }
-    for (std::size_t d = 1; d <= count; ++d, a += S_)
-      for (std::size_t sp = 0; sp < S_; ++sp) {
-        const Real c = w * a[sp];
-        if (c == 0) continue;
-        for (std::size_t s = 0; s < S_; ++s) in[s] += gain(j, d, sp, s) * c;
-      }
+    column_gains_generic(j, a, count, r, acc);
   }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
@@ -250,53 +258,99 @@ class diffuse_operator {
   Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
 
  private:
-  template <std::size_t S>
-  void add_gains_fixed(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
-    gains_fixed<S>(kernel_, j, a, count, w, in);
+  [[noreturn]] static void throw_shared_nodes(std::size_t r) {
+    detail::throw_invalid("nusi::diffuse_operator::column_gains", "r", "in [1, " + detail::to_text(max_shared_nodes) + "]", r);
   }
-  // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same operations, so the same sums bit for bit).
-  template <std::size_t S>
-  NUSI_TARGET_AVX2 void add_gains_fixed_avx2(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
+  [[noreturn]] void throw_beyond_grid(std::size_t j, std::size_t count, std::size_t r) const {
+    detail::throw_invalid("nusi::diffuse_operator::column_gains", "count", "<= nodes() - j - r = " + detail::to_text(P_ - std::min(P_, j + r)) +
+                          " (j = " + detail::to_text(j) + ", r = " + detail::to_text(r) + ")", count);
+  }
+  template <std::size_t S, bool Wide>
+  void dispatch_shared(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
+    switch (r) {
+      case 1: return shared_fixed<S, 1, Wide>(j, a, count, acc);
+      case 2: return shared_fixed<S, 2, Wide>(j, a, count, acc);
+      case 3: return shared_fixed<S, 3, Wide>(j, a, count, acc);
+      default: return shared_fixed<S, 4, Wide>(j, a, count, acc);
+    }
+  }
+  template <std::size_t S, std::size_t R, bool Wide>
+  void shared_fixed(std::size_t j, const Real* a, std::size_t count, Real* acc) const {
+    if constexpr (Wide) column_gains_avx2<S, R>(j, a, count, acc);
+    else column_gains_portable<S, R>(j, a, count, acc);
+  }
+  // The blocks (j + d -> j), d = 1 .. count + R - 1, contiguous; block d is used by the t with t < d <= t + count.
+  template <std::size_t S, std::size_t R>
+  void column_gains_portable(std::size_t j, const Real* a, std::size_t count, Real* acc) const {
+    std::array<std::array<Real, S>, R> sum{};
+    const Real* B = kernel_.gain_block_per_cm(j + 1, j);
+    for (std::size_t d = 1; d < count + R; ++d, B += S * S)
+      for (std::size_t t = 0; t < R; ++t) {
+        if (d <= t || d > t + count) continue;
+        const Real* x = a + (d - t - 1) * S;
+        std::array<Real, S> product;
+        for (std::size_t s = 0; s < S; ++s) product[s] = B[s] * x[0];
+        for (std::size_t sp = 1; sp < S; ++sp)
+          for (std::size_t s = 0; s < S; ++s) product[s] += B[sp * S + s] * x[sp];
+        for (std::size_t s = 0; s < S; ++s) sum[t][s] += product[s];
+      }
+    for (std::size_t t = 0; t < R; ++t)
+      for (std::size_t s = 0; s < S; ++s) acc[t * S + s] = sum[t][s];
+  }
+  // The same operations compiled for AVX2 (detail/wide_vectors.hpp), for six species written out in registers: species
+  // 0-3 in four lanes, 4-5 in two.
+  template <std::size_t S, std::size_t R>
+  NUSI_TARGET_AVX2 void column_gains_avx2(std::size_t j, const Real* a, std::size_t count, Real* acc) const {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
     if constexpr (std::is_same_v<Real, double> && S == 6) {
-      // Written out in registers: species 0-3 in four lanes, 4-5 in two; per lane the operations of gains_fixed.
       using double2 = double __attribute__((vector_size(16)));
-      detail::double4 acc_lo = detail::broadcast4(0);
-      double2 acc_hi = {0, 0};
-      const double* B = kernel_.gain_block_per_cm(j + 1, j);  // the blocks (j + d -> j), d = 1, 2, ..., contiguous
-      for (std::size_t d = 1; d <= count; ++d, a += S, B += S * S) {
-        detail::double4 lo = detail::load4(B) * detail::broadcast4(a[0]);
-        double2 hi;
-        __builtin_memcpy(&hi, B + 4, sizeof hi);
-        hi = hi * double2{a[0], a[0]};
-        for (std::size_t sp = 1; sp < S; ++sp) {
-          double2 h;
-          __builtin_memcpy(&h, B + sp * S + 4, sizeof h);
-          lo += detail::load4(B + sp * S) * detail::broadcast4(a[sp]);
-          hi += h * double2{a[sp], a[sp]};
-        }
-        acc_lo += lo;
-        acc_hi += hi;
+      detail::double4 lo[R];
+      double2 hi[R];
+      for (std::size_t t = 0; t < R; ++t) {
+        lo[t] = detail::broadcast4(0);
+        hi[t] = double2{0, 0};
       }
-      for (std::size_t s = 0; s < 4; ++s) in[s] += w * acc_lo[s];
-      for (std::size_t s = 0; s < 2; ++s) in[4 + s] += w * acc_hi[s];
+      const double* B = kernel_.gain_block_per_cm(j + 1, j);
+      for (std::size_t d = 1; d < count + R; ++d, B += S * S)
+        for (std::size_t t = 0; t < R; ++t) {
+          if (d <= t || d > t + count) continue;
+          const double* x = a + (d - t - 1) * S;
+          detail::double4 plo = detail::load4(B) * detail::broadcast4(x[0]);
+          double2 phi;
+          __builtin_memcpy(&phi, B + 4, sizeof phi);
+          phi = phi * double2{x[0], x[0]};
+          for (std::size_t sp = 1; sp < S; ++sp) {
+            double2 h;
+            __builtin_memcpy(&h, B + sp * S + 4, sizeof h);
+            plo += detail::load4(B + sp * S) * detail::broadcast4(x[sp]);
+            phi += h * double2{x[sp], x[sp]};
+          }
+          lo[t] += plo;
+          hi[t] += phi;
+        }
+      for (std::size_t t = 0; t < R; ++t) {
+        detail::store4(acc + t * S, lo[t]);
+        __builtin_memcpy(acc + t * S + 4, &hi[t], sizeof hi[t]);
+      }
       return;
     }
 #endif
-    gains_fixed<S>(kernel_, j, a, count, w, in);
+    column_gains_portable<S, R>(j, a, count, acc);
   }
-  template <std::size_t S>
-  NUSI_ALWAYS_INLINE static void gains_fixed(const mass_state_kernel<Real>& kernel, std::size_t j, const Real* a, std::size_t count,
-                                                                 Real w, Real* in) {
-    std::array<Real, S> acc{};
-    for (std::size_t d = 1; d <= count; ++d, a += S) {
-      std::array<Real, S> t;
-      for (std::size_t s = 0; s < S; ++s) t[s] = kernel.gain_per_cm(j + d, 0, j, s) * a[0];
-      for (std::size_t sp = 1; sp < S; ++sp)
-        for (std::size_t s = 0; s < S; ++s) t[s] += kernel.gain_per_cm(j + d, sp, j, s) * a[sp];
-      for (std::size_t s = 0; s < S; ++s) acc[s] += t[s];
-    }
-    for (std::size_t s = 0; s < S; ++s) in[s] += w * acc[s];
+  // Any species count: the same sums, the species at run time.
+  void column_gains_generic(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
+    const std::size_t S = S_;
+    std::fill(acc, acc + r * S, Real(0));
+    std::vector<Real> product(S);
+    for (std::size_t d = 1; d < count + r; ++d)
+      for (std::size_t t = 0; t < r; ++t) {
+        if (d <= t || d > t + count) continue;
+        const Real* x = a + (d - t - 1) * S;
+        for (std::size_t s = 0; s < S; ++s) product[s] = gain(j, d, 0, s) * x[0];
+        for (std::size_t sp = 1; sp < S; ++sp)
+          for (std::size_t s = 0; s < S; ++s) product[s] += gain(j, d, sp, s) * x[sp];
+        for (std::size_t s = 0; s < S; ++s) acc[t * S + s] += product[s];
+      }
   }
 
   mass_state_kernel<Real> kernel_;
@@ -450,6 +504,8 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
   std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S);
   std::vector<std::pair<std::size_t, Real>> weights;
+  std::vector<std::size_t> run_position, run_length;
+  std::vector<Real> pending, shared(diffuse_operator<Real>::max_shared_nodes * S);
   const std::vector<Real> edges = detail::diffuse_step_edges(x_max, h, options.redshift_steps);
 
   for (std::size_t step = options.redshift_steps; step-- > 0;) {
@@ -516,18 +572,49 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
       }
       weights.push_back({m, wm});
     }
+    // Consecutive whole shifts m, m + 1, ... share destination columns: node k at shift m + t lands on physical node
+    // k + m + t, which node k + t reached at shift m. The first shift of a run (position 0) reads each column once for
+    // up to max_shared_nodes nodes; the others add the blocks that pass could not (their first t, whose densities were
+    // not yet known) to what it left in `pending` (zero for the nodes whose pass would lie above the grid).
+    const std::size_t Q = weights.size();
+    run_position.assign(Q, 0);
+    run_length.assign(Q, 0);
+    for (std::size_t q = 0, lead = 0; q < Q; ++q) {
+      if (weights[q].second == 0) continue;
+      const bool continues = q > 0 && weights[q - 1].second != 0 && weights[q].first == weights[q - 1].first + 1 &&
+                             run_position[q - 1] + 1 < diffuse_operator<Real>::max_shared_nodes;
+      if (continues) {
+        run_position[q] = run_position[q - 1] + 1;
+      } else {
+        lead = q;
+      }
+      run_length[lead] = run_position[q] + 1;
+    }
+    pending.assign(N * Q * S, Real(0));
     // Sweep from the highest comoving node down.
     for (std::size_t k = N; k-- > 0;) {
       std::fill(tau.begin(), tau.end(), Real(0));
       std::fill(O.begin(), O.end(), Real(0));
       for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
-      for (const auto& [m, w] : weights) {
+      const Real* above = avg.data() + (k + 1) * S;  // densities of the nodes above k (known: the sweep goes down)
+      for (std::size_t q = 0; q < Q; ++q) {
+        const auto [m, w] = weights[q];
         if (w == 0) continue;
         const std::size_t j = k + m;
         for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
         for (std::size_t sp = 0; sp < S; ++sp)
           for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
-        op->add_gains_into(j, avg.data() + (k + 1) * S, N - k - 1, w, in.data());
+        const std::size_t t = run_position[q];
+        if (t == 0) {
+          const std::size_t r = std::min(run_length[q], k + 1);
+          op->column_gains(j, above, N - k - 1, r, shared.data());
+          for (std::size_t u = 1; u < r; ++u) std::copy_n(shared.data() + u * S, S, pending.data() + ((k - u) * Q + q + u) * S);
+          for (std::size_t s = 0; s < S; ++s) in[s] += w * shared[s];
+        } else {
+          op->column_gains(j, above, std::min(t, N - k - 1), 1, shared.data());
+          const Real* rest = pending.data() + (k * Q + q) * S;
+          for (std::size_t s = 0; s < S; ++s) in[s] += w * (shared[s] + rest[s]);
+        }
       }
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
