@@ -74,6 +74,20 @@ NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void store4(double* p, double4 v) { __builti
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 broadcast4(double c) { return double4{c, c, c, c}; }
 #endif
 
+/// Asks the cache for the lines of p[0 .. n) before they are written (a hint only: no effect on any value).
+template <class Real>
+inline void prefetch_for_write(const Real* p, std::size_t n) {
+#if defined(__GNUC__) || defined(__clang__)
+  const char* first = reinterpret_cast<const char*>(p);  // NOLINT(cppcoreguidelines-pro-type-reinterpret-cast): byte address
+  const char* last = first + n * sizeof(Real) - 1;
+  for (const char* line = first; line <= last; line += 64) __builtin_prefetch(line, 1);
+  __builtin_prefetch(last, 1);
+#else
+  (void)p;
+  (void)n;
+#endif
+}
+
 /// y[c] += w x[c] for c < n, compiled for AVX2 (call where use_avx2(); the portable twin is the same loop, written
 /// where it is used: for complex arrays there as complex arithmetic, which the compiler keeps in two-lane registers).
 template <class Real>

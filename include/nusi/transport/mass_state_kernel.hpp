@@ -615,6 +615,9 @@ class mass_state_kernel {
   }
 
  private:
+  // Blocks ahead whose cache lines the assembly asks for before writing them (the blocks of one source node lie a
+  // destination column apart: each write would otherwise wait for its lines).
+  static constexpr std::size_t block_prefetch_distance = 8;
   std::size_t block(std::size_t i, std::size_t k) const { return block_offset_[k] + (i - k) * S_ * S_; }
 
   // acc[s * Z + z] += sum over the nodes i > k and source species sp of block(i -> k)[sp, s] out[(i, sp), z]. Per (s, z)
@@ -912,6 +915,8 @@ class mass_state_kernel {
       const bool budget = scope_ == kernel_scope::full;
       for (std::size_t q = 0; q < count; ++q) {
         Real* B = blocks_.data() + block(i, jj0 + q - first_);
+        if (q + block_prefetch_distance < count)
+          detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + block_prefetch_distance - first_), S_ * S_);
         for (std::size_t p = 0; p < S_ * S_; ++p) B[p] = gains[p * count + q];  // each block written once
       }
       if (budget) {
