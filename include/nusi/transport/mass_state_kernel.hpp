@@ -800,6 +800,23 @@ class mass_state_kernel {
         for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
       comb.sparse = 2 * comb.terms.size() < comb.rows.size();
     }
+    // The rows of gains the assembly computes per source node: one per (target state, group of pairs), in state order;
+    // each species pair's entry is the sum of its rows in that order (CSR: pair_row_begin[pair] .. [pair + 1]).
+    std::size_t group_rows = 0;
+    std::array<std::size_t, 3> first_row{};
+    std::vector<std::vector<std::size_t>> rows_of_pair(S_ * S_);
+    for (std::size_t b = 0; b < 3; ++b) {
+      first_row[b] = group_rows;
+      if (used_[b].empty()) continue;
+      for (std::size_t group = 0; group < combined_[b].group_first.size(); ++group)
+        for (const std::size_t pair : combined_[b].group_members[group]) rows_of_pair[pair].push_back(group_rows + group);
+      group_rows += combined_[b].group_first.size();
+    }
+    std::vector<std::size_t> pair_row_begin{0}, pair_row;
+    for (const auto& list : rows_of_pair) {
+      pair_row.insert(pair_row.end(), list.begin(), list.end());
+      pair_row_begin.push_back(pair_row.size());
+    }
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
     for (std::size_t b = 0; b < 3; ++b) {
@@ -808,18 +825,17 @@ class mass_state_kernel {
     }
     // One source node i: everything it writes (its loss, budget and x-rate entries, its blocks (i -> k)) is its own, so
     // the nodes can be shared among threads (interleaved: thread t takes i = t, t + T, ...) with the same result.
-    // Scratch per thread: the deposits per target state of the current source node, the gains of one source node into
-    // every destination node, all target states ([species pair][destination]), and one pair's gains from one target
-    // state (contiguous in the destination: the loops run along it).
+    // Scratch per thread: the deposits per target state of the current source node, its rows of gains per (target
+    // state, group of pairs) into every destination ([row][destination]: the loops run along the destinations).
     struct scratch {
       std::array<deposits, 3> totals;
-      std::vector<Real> gains, pair_gains, budget_sums;
-      std::vector<char> written;  // per species pair: gains already holds a target state's (else not yet set)
-      std::vector<Real> column_sums;  // per destination: one source species' block column sum
+      std::vector<Real> group_gains, budget_sums;
+      std::vector<Real> column_sums;  // [source species][destination]: the blocks' column sums (full scope)
+      std::vector<const Real*> row;   // the species pairs' rows in group_gains (CSR as pair_row)
     };
     auto source_node = [&](std::size_t i, scratch& work) {
       auto& totals = work.totals;
-      auto &gains = work.gains, &pair_gains = work.pair_gains, &budget_sums = work.budget_sums;
+      auto &group_gains = work.group_gains, &budget_sums = work.budget_sums;
       budget_sums.resize(2 * S_);
       const std::size_t j = first_ + i;
       const Real e = grid_.node_MeV(j), E_lo = grid_.bin_lower_MeV(j), E_hi = grid_.bin_upper_MeV(j);
@@ -890,44 +906,35 @@ class mass_state_kernel {
               underflow_energy_[src] += comb.total3[sp * used.size() + u] * total.under3_e[u] + comb.total4[sp * used.size() + u] * total.under4_e[u];
         }
       }
-      // The blocks (i -> jj), each written once with the gains from every target state: the combination runs along the
-      // destinations (the deposits are stored destination-contiguous per column), then each block is written once (the
-      // blocks of one source node are far apart in memory: destination-major).
+      // The blocks (i -> jj), each written once with the gains from every target state: the groups' gains run along the
+      // destinations (the deposits are stored destination-contiguous per column), then each block is written once from
+      // its pairs' rows (the blocks of one source node are far apart in memory: destination-major).
       const std::size_t lo = scope_ == kernel_scope::full ? 0 : (first_ > 0 ? first_ - 1 : 0);
       const std::size_t jj0 = std::max(lo, first_), count = j + 1 - jj0, skip = jj0 - lo;
-      // A pair's first gains are assigned (0 + x = x: the same values as adding to zeros); pairs no state reaches are
-      // zeroed after.
-      gains.resize(S_ * S_ * count);
-      work.written.assign(S_ * S_, 0);
-      pair_gains.resize(count);
+      group_gains.resize(group_rows * count);
       const bool wide = detail::use_avx2();
       for (std::size_t b = 0; b < 3; ++b) {
         const std::size_t U = used_[b].size();
         if (U == 0) continue;
         const Real* d = totals[b].dep.data() + skip;  // column c at d + c * totals[b].nodes
-        if (wide) combine_gains_avx2(combined_[b], U, d, totals[b].nodes, count, pair_gains.data(), gains.data(), work.written.data());
-        else combine_gains_portable(combined_[b], U, d, totals[b].nodes, count, pair_gains.data(), gains.data(), work.written.data());
+        Real* rows = group_gains.data() + first_row[b] * count;
+        if (wide) combine_groups_avx2(combined_[b], U, d, totals[b].nodes, count, rows);
+        else combine_groups_portable(combined_[b], U, d, totals[b].nodes, count, rows);
       }
-      for (std::size_t pair = 0; pair < S_ * S_; ++pair)
-        if (!work.written[pair]) std::fill_n(gains.data() + pair * count, count, Real(0));
-      // In the full scope the blocks' column sums give the budget (every destination k = 0..i, in order), summed while
-      // each block is still in cache: deposited[sp] and energy_gain[sp], independent chains per source species.
+      // In the full scope the blocks' column sums give the budget (every destination k = 0..i, in order): deposited[sp]
+      // and energy_gain[sp], independent chains per source species.
       const bool budget = scope_ == kernel_scope::full;
-      for (std::size_t q = 0; q < count; ++q) {
-        Real* B = blocks_.data() + block(i, jj0 + q - first_);
-        if (q + block_prefetch_distance < count)
-          detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + block_prefetch_distance - first_), S_ * S_);
-        for (std::size_t p = 0; p < S_ * S_; ++p) B[p] = gains[p * count + q];  // each block written once
-      }
+      work.column_sums.resize(budget ? S_ * count : 0);
+      work.row.resize(pair_row.size());
+      for (std::size_t r = 0; r < pair_row.size(); ++r) work.row[r] = group_gains.data() + pair_row[r] * count;
+      const block_rows pr{count, pair_row_begin.data(), work.row.data()};
+      Real* sums = budget ? work.column_sums.data() : nullptr;
+      if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums);
+      else write_blocks_portable(i, jj0, pr, sums);
       if (budget) {
-        // A block's column sums (the gains' rows, contiguous in the destination: summed in vector lanes), then added
-        // destination after destination.
         std::fill(budget_sums.begin(), budget_sums.end(), Real(0));
-        work.column_sums.resize(count);
-        Real* column = work.column_sums.data();
         for (std::size_t sp = 0; sp < S_; ++sp) {
-          if (wide) detail::sum_rows_avx2(gains.data() + sp * S_ * count, S_, count, column);
-          else detail::sum_rows_portable(gains.data() + sp * S_ * count, S_, count, column);
+          const Real* column = sums + sp * count;
           for (std::size_t q = 0; q < count; ++q) {
             budget_sums[sp] += column[q];
             budget_sums[S_ + sp] += column[q] * grid_.node_MeV(jj0 + q);
@@ -1270,13 +1277,13 @@ class mass_state_kernel {
   };
   std::array<combination, 3> combined_{};
 
-  // The gains of one target state's combination into every species pair (gains[pair * count + q], q the destination),
-  // from its deposit columns d + c * stride: a group's gains g, then added to its pairs (assigned to a pair not yet
-  // written: 0 + x = x).
-  NUSI_ALWAYS_INLINE static void combine_gains(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
-                                               Real* g, Real* gains, char* written) {
+  // The gains of one target state's combination per group of pairs with equal terms (rows[group * count + q], q the
+  // destination), from its deposit columns d + c * stride.
+  NUSI_ALWAYS_INLINE static void combine_groups(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
+                                                Real* rows) {
     for (std::size_t group = 0; group < comb.group_first.size(); ++group) {
       const std::size_t r = comb.group_first[group];
+      Real* g = rows + group * count;
       if (comb.sparse) {  // a group has at least one term: the first assigns (0 + x = x)
         const std::size_t t0 = r == 0 ? 0 : comb.pair_end[r - 1];
         for (std::size_t t = t0; t < comb.pair_end[r]; ++t) {
@@ -1296,25 +1303,88 @@ class mass_state_kernel {
           for (std::size_t q = 0; q < count; ++q) g[q] += c3 * column3[q] + c4 * column4[q];
         }
       }
-      for (const std::size_t pair : comb.group_members[group]) {
-        Real* out = gains + pair * count;
-        if (written[pair]) {
-          for (std::size_t q = 0; q < count; ++q) out[q] += g[q];
-        } else {
-          for (std::size_t q = 0; q < count; ++q) out[q] = g[q];
-          written[pair] = 1;
+    }
+  }
+  static void combine_groups_portable(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count, Real* rows) {
+    combine_groups(comb, U, d, stride, count, rows);
+  }
+  // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same values bit for bit).
+  NUSI_TARGET_AVX2 static void combine_groups_avx2(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
+                                                   Real* rows) {
+    combine_groups(comb, U, d, stride, count, rows);
+  }
+
+  // One source node's rows of gains per species pair, in target-state order: pair p's rows are row[begin[p] ..
+  // begin[p + 1]), each a row of gains into the destinations q < count.
+  struct block_rows {
+    std::size_t count;
+    const std::size_t* begin;
+    const Real* const* row;
+  };
+  // The blocks (i -> jj0 - first_ + q), q < count: entry pair = the sum of the pair's rows at q in order (the first
+  // assigned: 0 + x = x; 0 for a pair no row reaches); with sums, also sums[sp * count + q] = the block's column sp summed
+  // over the products in order (0 + first + ...). Destinations from q_begin on.
+  void write_blocks_portable(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, std::size_t q_begin = 0) {
+    const std::size_t SS = S_ * S_;
+    for (std::size_t q = q_begin; q < pr.count; ++q) {
+      Real* B = blocks_.data() + block(i, jj0 + q - first_);
+      if (q + block_prefetch_distance < pr.count)
+        detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + block_prefetch_distance - first_), SS);
+      for (std::size_t p = 0; p < SS; ++p) {
+        const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
+        Real v = r0 < r1 ? pr.row[r0][q] : Real(0);
+        for (std::size_t r = r0 + 1; r < r1; ++r) v += pr.row[r][q];
+        B[p] = v;
+      }
+      if (sums)
+        for (std::size_t sp = 0; sp < S_; ++sp) {
+          Real column = 0;
+          for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
+          sums[sp * pr.count + q] = column;
+        }
+    }
+  }
+  // The same values for S species (S * S a multiple of 4), four destinations at a time in four-double registers: each
+  // pair's sums over four destinations, then 4 x 4 transposes into the blocks (AVX2; the rest as above).
+  template <std::size_t S>
+  NUSI_TARGET_AVX2 void write_blocks_avx2(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums) {
+    std::size_t q = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+    if constexpr (std::is_same_v<Real, double> && S * S % 4 == 0) {
+      using detail::double4;
+      constexpr std::size_t SS = S * S;
+      double4 v[SS];
+      for (; q + 4 <= pr.count; q += 4) {
+        for (std::size_t p = 0; p < SS; ++p) {
+          const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
+          double4 x = r0 < r1 ? detail::load4(pr.row[r0] + q) : detail::broadcast4(0);
+          for (std::size_t r = r0 + 1; r < r1; ++r) x += detail::load4(pr.row[r] + q);
+          v[p] = x;
+        }
+        if (sums)
+          for (std::size_t sp = 0; sp < S; ++sp) {
+            double4 column = detail::broadcast4(0);
+            for (std::size_t s = 0; s < S; ++s) column += v[sp * S + s];
+            detail::store4(sums + sp * pr.count + q, column);
+          }
+        Real* B[4];
+        for (std::size_t l = 0; l < 4; ++l) {
+          B[l] = blocks_.data() + block(i, jj0 + q + l - first_);
+          if (q + l + block_prefetch_distance < pr.count)
+            detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + l + block_prefetch_distance - first_), SS);
+        }
+        for (std::size_t p = 0; p < SS; p += 4) {  // rows: pairs p .. p + 3; columns: destinations q .. q + 3
+          const double4 t0 = __builtin_shufflevector(v[p], v[p + 1], 0, 4, 2, 6), t1 = __builtin_shufflevector(v[p], v[p + 1], 1, 5, 3, 7);
+          const double4 t2 = __builtin_shufflevector(v[p + 2], v[p + 3], 0, 4, 2, 6), t3 = __builtin_shufflevector(v[p + 2], v[p + 3], 1, 5, 3, 7);
+          detail::store4(B[0] + p, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+          detail::store4(B[1] + p, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+          detail::store4(B[2] + p, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+          detail::store4(B[3] + p, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
         }
       }
     }
-  }
-  static void combine_gains_portable(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count, Real* g,
-                                     Real* gains, char* written) {
-    combine_gains(comb, U, d, stride, count, g, gains, written);
-  }
-  // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same values bit for bit).
-  NUSI_TARGET_AVX2 static void combine_gains_avx2(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
-                                                  Real* g, Real* gains, char* written) {
-    combine_gains(comb, U, d, stride, count, g, gains, written);
+#endif
+    write_blocks_portable(i, jj0, pr, sums, q);
   }
   std::vector<std::size_t> block_offset_;
   std::vector<Real> blocks_, loss_, underflow_number_, underflow_energy_, injected_;
