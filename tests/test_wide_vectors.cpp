@@ -106,3 +106,41 @@ TEST_CASE("wide vectors: the diffuse sweep gives the same numbers bit for bit on
   CHECK(std::memcmp(&wide.scatterings, &portable.scatterings, sizeof(double)) == 0);
   for (std::size_t sp = 0; sp < wide.number.size(); ++sp) CHECK(same_bits(wide.number[sp], portable.number[sp]));
 }
+
+TEST_CASE("wide vectors: four shifted six-species solves in lanes equal dense_solve bit for bit, and refuse a row swap") {
+  if (!nusi::detail::processor_has_avx2()) return;  // the lanes exist on AVX2 processors only
+  constexpr std::size_t S = 6;
+  // D as the kernel's node block (gains >= 0 off the diagonal, a smaller gain on it), loss per species; shifts of both
+  // Smith branches (|re| >= |im| and <), a real one, and a zero gain (a row whose factor is zero: left alone).
+  std::vector<double> D(S * S), loss(S);
+  for (std::size_t c = 0; c < S * S; ++c) D[c] = 0.05 * (1.0 + std::sin(double(3 * c + 1)));
+  D[2 * S + 4] = 0;  // gain of species 2 into 4: M[4][2] = 0
+  for (std::size_t r = 0; r < S; ++r) loss[r] = 1.0 + 0.3 * double(r);
+  const std::vector<std::complex<double>> shifts{{2.0, 0.5}, {0.3, 4.0}, {1.5, 0.0}, {-0.2, 1.1}};
+  const std::size_t stride = 5;  // lanes of one species apart by stride, as the kernel's Z shifts are
+  std::vector<std::complex<double>> b(S * stride), x(S * stride, {-7.0, -7.0});
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t l = 0; l < 4; ++l) b[s * stride + l] = {1.0 + 0.1 * double(s), -0.5 + 0.2 * double(l)};
+  auto scalar = [&](std::size_t l) {
+    std::vector<std::complex<double>> M(S * S), v(S);
+    for (std::size_t r = 0; r < S; ++r) {
+      for (std::size_t c = 0; c < S; ++c) M[r * S + c] = std::complex<double>(-D[c * S + r]);
+      M[r * S + r] += shifts[l] + loss[r];
+      v[r] = b[r * stride + l];
+    }
+    nusi::detail::dense_solve<6>(M.data(), v.data(), S);
+    return v;
+  };
+  REQUIRE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, x.data()));
+  for (std::size_t l = 0; l < 4; ++l) {
+    CAPTURE(l);
+    const auto v = scalar(l);
+    for (std::size_t s = 0; s < S; ++s) CHECK(std::memcmp(&v[s], &x[s * stride + l], sizeof v[s]) == 0);
+  }
+  // A gain larger than the diagonal in one lane's column 0: partial pivoting would swap rows, so the lanes decline and
+  // write nothing.
+  D[0 * S + 3] = 50.0;
+  std::vector<std::complex<double>> untouched(S * stride, {-7.0, -7.0});
+  CHECK_FALSE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, untouched.data()));
+  for (const auto& v : untouched) CHECK(v == std::complex<double>(-7.0, -7.0));
+}

@@ -72,6 +72,28 @@ NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 load4(const double* p) {
 }
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void store4(double* p, double4 v) { __builtin_memcpy(p, &v, sizeof v); }
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 broadcast4(double c) { return double4{c, c, c, c}; }
+/// Lane masks (all bits set where true, as the comparisons of double4 give them), |x| per lane, a lane-wise choice, and
+/// whether any lane is set. Bits move through memcpy (no casts); the calls inline to register operations.
+using mask4 = long long __attribute__((vector_size(32)));
+template <class Comparison>
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 mask4 to_mask4(Comparison c) {
+  static_assert(sizeof(Comparison) == sizeof(mask4));
+  mask4 m;
+  __builtin_memcpy(&m, &c, sizeof m);
+  return m;
+}
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 mask4 bits4(double4 x) { return to_mask4(x); }
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 from_bits4(mask4 b) {
+  double4 x;
+  __builtin_memcpy(&x, &b, sizeof x);
+  return x;
+}
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 abs4(double4 x) {
+  constexpr long long magnitude = 0x7fffffffffffffffLL;  // every bit but the sign
+  return from_bits4(bits4(x) & mask4{magnitude, magnitude, magnitude, magnitude});
+}
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 select4(mask4 m, double4 yes, double4 no) { return from_bits4((m & bits4(yes)) | (~m & bits4(no))); }
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 bool any4(mask4 m) { return (m[0] | m[1] | m[2] | m[3]) != 0; }
 #endif
 
 /// Asks the cache for the lines of p[0 .. n) before they are written (a hint only: no effect on any value).

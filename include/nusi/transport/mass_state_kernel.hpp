@@ -143,6 +143,75 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n_runtime) {
   }
 }
 
+/// Four six-species systems M_l x_l = b_l, l < 4, with M_l[r][c] = -D[c * 6 + r] + (shift[l] + loss[r]) delta_rc (the
+/// mass-state kernel's node block D = A_kk + diag(loss), shifted), solved in four lanes (AVX2): per lane the operations of
+/// dense_solve<6> on M_l as the kernel builds it (complex products as std::complex forms them, Smith's reciprocal of each
+/// pivot, a row whose factor is zero left alone), so the same values bit for bit. Returns false, writing nothing, if a
+/// lane's pivot search would swap rows (dense_solve then solves those systems). b and x hold lane l of species s at
+/// [s * stride + l].
+NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
+                                                     const std::complex<double>* b, std::size_t stride, std::complex<double>* x) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+  constexpr std::size_t S = 6;
+  double4 Are[S][S], Aim[S][S], bre[S], bim[S], ire[S], iim[S], shift_re, shift_im;
+  for (std::size_t l = 0; l < 4; ++l) {
+    shift_re[l] = shift[l].real();
+    shift_im[l] = shift[l].imag();
+  }
+  const double4 zero = broadcast4(0), one = broadcast4(1);
+  for (std::size_t r = 0; r < S; ++r) {
+    for (std::size_t c = 0; c < S; ++c) {
+      Are[r][c] = broadcast4(-D[c * S + r]);
+      Aim[r][c] = zero;
+    }
+    Are[r][r] = Are[r][r] + (shift_re + broadcast4(loss[r]));
+    Aim[r][r] = Aim[r][r] + shift_im;
+    for (std::size_t l = 0; l < 4; ++l) {
+      bre[r][l] = b[r * stride + l].real();
+      bim[r][l] = b[r * stride + l].imag();
+    }
+  }
+  for (std::size_t c = 0; c < S; ++c) {
+    const double4 diagonal_size = abs4(Are[c][c]) + abs4(Aim[c][c]);
+    for (std::size_t r = c + 1; r < S; ++r)
+      if (any4(to_mask4(abs4(Are[r][c]) + abs4(Aim[r][c]) > diagonal_size))) return false;
+    // Smith's 1/(br + i bi) (divide with a = 1 + 0i), both branches, then the one |br| >= |bi| picks.
+    const double4 br = Are[c][c], bi = Aim[c][c];
+    const double4 r1 = bi / br, d1 = br + bi * r1, r2 = br / bi, d2 = bi + br * r2;
+    const mask4 first = to_mask4(abs4(br) >= abs4(bi));
+    ire[c] = select4(first, (one + zero * r1) / d1, (one * r2 + zero) / d2);
+    iim[c] = select4(first, (zero - one * r1) / d1, (zero * r2 - one) / d2);
+    for (std::size_t r = c + 1; r < S; ++r) {
+      const double4 fre = Are[r][c] * ire[c] - Aim[r][c] * iim[c], fim = Are[r][c] * iim[c] + Aim[r][c] * ire[c];
+      const mask4 skip = to_mask4(fre == zero) & to_mask4(fim == zero);
+      for (std::size_t q = c + 1; q < S; ++q) {
+        const double4 pre = fre * Are[c][q] - fim * Aim[c][q], pim = fre * Aim[c][q] + fim * Are[c][q];
+        Are[r][q] = select4(skip, Are[r][q], Are[r][q] - pre);
+        Aim[r][q] = select4(skip, Aim[r][q], Aim[r][q] - pim);
+      }
+      const double4 pre = fre * bre[c] - fim * bim[c], pim = fre * bim[c] + fim * bre[c];
+      bre[r] = select4(skip, bre[r], bre[r] - pre);
+      bim[r] = select4(skip, bim[r], bim[r] - pim);
+    }
+  }
+  for (std::size_t c = S; c-- > 0;) {
+    double4 sre = bre[c], sim = bim[c];
+    for (std::size_t q = c + 1; q < S; ++q) {
+      sre = sre - (Are[c][q] * bre[q] - Aim[c][q] * bim[q]);
+      sim = sim - (Are[c][q] * bim[q] + Aim[c][q] * bre[q]);
+    }
+    bre[c] = sre * ire[c] - sim * iim[c];
+    bim[c] = sre * iim[c] + sim * ire[c];
+  }
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t l = 0; l < 4; ++l) x[s * stride + l] = {bre[s][l], bim[s][l]};
+  return true;
+#else
+  (void)D, (void)loss, (void)shift, (void)b, (void)stride, (void)x;
+  return false;
+#endif
+}
+
 /// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape), for the
 /// product at p3 (`direct`, shape(y)) and at p4 (`mirror`, shape(1 - y): y and z swapped), with two divisions for all.
 /// With `scalar_only` the vector-mediator entries are left unwritten.
@@ -588,7 +657,7 @@ class mass_state_kernel {
       if (S == 6) substitute_blocks<6>(k, Z, out, acc.data());  // three states, two kinds: the loops unrolled
       else substitute_blocks<0>(k, Z, out, acc.data());
       const Real* D = blocks_.data() + block(k, k);
-      for (std::size_t z = 0; z < Z; ++z) {
+      auto solve_one = [&](std::size_t z) {
         for (std::size_t r = 0; r < S; ++r) {
           for (std::size_t c = 0; c < S; ++c) M[r * S + c] = Scalar(-D[c * S + r]);  // -A_kk = -(gain^T - diag loss)
           M[r * S + r] += shifts[z] + loss_[k * S + r];
@@ -597,7 +666,15 @@ class mass_state_kernel {
         if (S == 6) detail::dense_solve<6>(M.data(), b.data(), S);
         else detail::dense_solve(M.data(), b.data(), S);
         for (std::size_t s = 0; s < S; ++s) out[(k * S + s) * Z + z] = b[s];
+      };
+      std::size_t z = 0;
+      if constexpr (std::is_same_v<Scalar, std::complex<double>> && std::is_same_v<Real, double>) {
+        if (S == 6 && detail::use_avx2())
+          for (; z + 4 <= Z; z += 4)
+            if (!detail::shifted_solve_lanes6_avx2(D, loss_.data() + k * S, shifts.data() + z, acc.data() + z, Z, out + k * S * Z + z))
+              for (std::size_t l = 0; l < 4; ++l) solve_one(z + l);
       }
+      for (; z < Z; ++z) solve_one(z);
     }
     if (scope_ == kernel_scope::full) {
       for (std::size_t bidx = 0; bidx < budget_index::count; ++bidx) {
