@@ -1263,15 +1263,17 @@ class mass_state_kernel {
       const bool z_param = b % 2 == 1;
       detail::gauss_piece_batch(rules[b / 2]->x.size(), z_param, *rules[b / 2], a, beta, inverse_A, span, batch);
       const std::size_t n = batch.size();
-      for (std::size_t d = 0; d < D; ++d) {
-        const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
-        Real *m3 = part(0, d), *e3 = part(1, d), *m4 = part(2, d), *e4 = part(3, d);
-        for (std::size_t q = 0; q < n; ++q) {
-          const std::size_t i = batch.interval[q];
-          m3[i] = batch.moments[k * n + q];
-          e3[i] = batch.moments[(6 + k) * n + q];
-          m4[i] = batch.moments[k4 * n + q];
-          e4[i] = batch.moments[(6 + k4) * n + q];
+      // A batch's intervals ascend, mostly in runs of neighbours (a rule holds over a stretch of the grid): copied run
+      // by run.
+      for (std::size_t q0 = 0, q1 = 0; q0 < n; q0 = q1) {
+        for (q1 = q0 + 1; q1 < n && batch.interval[q1] == batch.interval[q1 - 1] + 1;) ++q1;
+        const std::size_t i0 = batch.interval[q0], length = q1 - q0;
+        for (std::size_t d = 0; d < D; ++d) {
+          const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+          std::copy_n(batch.moments.data() + k * n + q0, length, part(0, d) + i0);
+          std::copy_n(batch.moments.data() + (6 + k) * n + q0, length, part(1, d) + i0);
+          std::copy_n(batch.moments.data() + k4 * n + q0, length, part(2, d) + i0);
+          std::copy_n(batch.moments.data() + (6 + k4) * n + q0, length, part(3, d) + i0);
         }
       }
     }
