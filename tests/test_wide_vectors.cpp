@@ -137,6 +137,13 @@ TEST_CASE("wide vectors: four shifted six-species solves in lanes equal dense_so
     const auto v = scalar(l);
     for (std::size_t s = 0; s < S; ++s) CHECK(std::memcmp(&v[s], &x[s * stride + l], sizeof v[s]) == 0);
   }
+  // Three systems: the fourth lane repeats the third, and its slot is not written.
+  std::vector<std::complex<double>> three(S * stride, {-7.0, -7.0});
+  REQUIRE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, three.data(), 3));
+  for (std::size_t s = 0; s < S; ++s) {
+    for (std::size_t l = 0; l < 3; ++l) CHECK(std::memcmp(&three[s * stride + l], &x[s * stride + l], sizeof x[0]) == 0);
+    CHECK(three[s * stride + 3] == std::complex<double>(-7.0, -7.0));
+  }
   // A gain larger than the diagonal in one lane's column 0: partial pivoting would swap rows, so the lanes decline and
   // write nothing.
   D[0 * S + 3] = 50.0;

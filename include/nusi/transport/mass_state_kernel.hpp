@@ -148,15 +148,17 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n_runtime) {
 /// dense_solve<6> on M_l as the kernel builds it (complex products as std::complex forms them, Smith's reciprocal of each
 /// pivot, a row whose factor is zero left alone), so the same values bit for bit. Returns false, writing nothing, if a
 /// lane's pivot search would swap rows (dense_solve then solves those systems). b and x hold lane l of species s at
-/// [s * stride + l].
+/// [s * stride + l]. With lanes < 4 systems, the last one fills the lanes left (solved, not written).
 NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
-                                                     const std::complex<double>* b, std::size_t stride, std::complex<double>* x) {
+                                                     const std::complex<double>* b, std::size_t stride, std::complex<double>* x,
+                                                     std::size_t lanes = 4) {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
   constexpr std::size_t S = 6;
   double4 Are[S][S], Aim[S][S], bre[S], bim[S], ire[S], iim[S], shift_re, shift_im;
+  if (lanes < 1 || lanes > 4) return false;
   for (std::size_t l = 0; l < 4; ++l) {
-    shift_re[l] = shift[l].real();
-    shift_im[l] = shift[l].imag();
+    shift_re[l] = shift[std::min(l, lanes - 1)].real();
+    shift_im[l] = shift[std::min(l, lanes - 1)].imag();
   }
   const double4 zero = broadcast4(0), one = broadcast4(1);
   for (std::size_t r = 0; r < S; ++r) {
@@ -167,8 +169,8 @@ NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const do
     Are[r][r] = Are[r][r] + (shift_re + broadcast4(loss[r]));
     Aim[r][r] = Aim[r][r] + shift_im;
     for (std::size_t l = 0; l < 4; ++l) {
-      bre[r][l] = b[r * stride + l].real();
-      bim[r][l] = b[r * stride + l].imag();
+      bre[r][l] = b[r * stride + std::min(l, lanes - 1)].real();
+      bim[r][l] = b[r * stride + std::min(l, lanes - 1)].imag();
     }
   }
   for (std::size_t c = 0; c < S; ++c) {
@@ -204,10 +206,10 @@ NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const do
     bim[c] = sre * iim[c] + sim * ire[c];
   }
   for (std::size_t s = 0; s < S; ++s)
-    for (std::size_t l = 0; l < 4; ++l) x[s * stride + l] = {bre[s][l], bim[s][l]};
+    for (std::size_t l = 0; l < lanes; ++l) x[s * stride + l] = {bre[s][l], bim[s][l]};
   return true;
 #else
-  (void)D, (void)loss, (void)shift, (void)b, (void)stride, (void)x;
+  (void)D, (void)loss, (void)shift, (void)b, (void)stride, (void)x, (void)lanes;
   return false;
 #endif
 }
@@ -669,10 +671,12 @@ class mass_state_kernel {
       };
       std::size_t z = 0;
       if constexpr (std::is_same_v<Scalar, std::complex<double>> && std::is_same_v<Real, double>) {
-        if (S == 6 && detail::use_avx2())
-          for (; z + 4 <= Z; z += 4)
-            if (!detail::shifted_solve_lanes6_avx2(D, loss_.data() + k * S, shifts.data() + z, acc.data() + z, Z, out + k * S * Z + z))
-              for (std::size_t l = 0; l < 4; ++l) solve_one(z + l);
+        if (S == 6 && detail::use_avx2() && Z > 1)  // a last group of 2 or 3 shifts fills its lanes
+          for (; z < Z; z += 4) {
+            const std::size_t lanes = std::min<std::size_t>(4, Z - z);
+            if (!detail::shifted_solve_lanes6_avx2(D, loss_.data() + k * S, shifts.data() + z, acc.data() + z, Z, out + k * S * Z + z, lanes))
+              for (std::size_t l = 0; l < lanes; ++l) solve_one(z + l);
+          }
       }
       for (; z < Z; ++z) solve_one(z);
     }
