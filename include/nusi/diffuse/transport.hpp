@@ -201,19 +201,21 @@ class diffuse_operator {
     // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
     // as running sums (number, energy), in the order of a sum over j per source.
     std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
-    for (std::size_t j = 0; j < P_; ++j)
-      for (std::size_t p = j; p < P_; ++p)
+    for (std::size_t j = 0; j < P_; ++j) {
+      const Real* B = kernel_.gain_block_per_cm(j, j);  // the blocks (p -> j), p = j, j + 1, ..., contiguous
+      for (std::size_t p = j; p < P_; ++p, B += S_ * S_)
         for (std::size_t sp = 0; sp < S_; ++sp) {
           Real column = 0;
-          for (std::size_t s = 0; s < S_; ++s) column += kernel_.gain_per_cm(p, sp, j, s);
+          for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
           const std::size_t c = p * S_ + sp;
           if (j < L_) {
-            below_number_[c * L_ + j] = run_n[c];
-            below_energy_[c * L_ + j] = run_e[c];
+            below_number_[below(j, p, sp)] = run_n[c];
+            below_energy_[below(j, p, sp)] = run_e[c];
           }
           run_n[c] += column;
           run_e[c] += column * nodes_[j];
         }
+    }
     gain_number_ = std::move(run_n);
     gain_energy_ = std::move(run_e);
   }
@@ -251,13 +253,16 @@ class diffuse_operator {
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
   /// Products of (p, s) per unit density and cm landing below physical node j <= p, j < below_nodes(): number and energy [MeV].
-  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[(p * S_ + s) * L_ + j]; }
-  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[(p * S_ + s) * L_ + j]; }
+  Real number_below(std::size_t p, std::size_t s, std::size_t j) const { return below_number_[below(j, p, s)]; }
+  Real energy_below_MeV(std::size_t p, std::size_t s, std::size_t j) const { return below_energy_[below(j, p, s)]; }
   /// Every product of (p, s) on the grid: number and energy [MeV] per unit density and cm.
   Real number_on_grid(std::size_t p, std::size_t s) const { return gain_number_[p * S_ + s]; }
   Real energy_on_grid_MeV(std::size_t p, std::size_t s) const { return gain_energy_[p * S_ + s]; }
 
  private:
+  // Products below node j of source (p, s), j-major: the sweep reads them at j = m for the sources p = k + m of
+  // consecutive nodes k (neighbours in memory).
+  std::size_t below(std::size_t j, std::size_t p, std::size_t s) const { return (j * P_ + p) * S_ + s; }
   [[noreturn]] static void throw_shared_nodes(std::size_t r) {
     detail::throw_invalid("nusi::diffuse_operator::column_gains", "r", "in [1, " + detail::to_text(max_shared_nodes) + "]", r);
   }
