@@ -11,6 +11,7 @@
 #   BASE, HEAD  commits (HEAD defaults to HEAD; the working tree's uncommitted changes are not used)
 #   --bench     the benchmark program (a bench/bench_*.cpp name present at both commits)
 #   --filter    --benchmark_filter regex, e.g. 'BM_kernel_assembly/energy_bins:400'
+#   --keep      sources and builds in DIR, kept (reused for the same commits, replaced for others)
 # Example: bash bench/compare_commits.sh --filter 'BM_kernel_assembly' b1f3644 HEAD
 set -euo pipefail
 bench=bench_transport filter=. rounds=5 min_time=0.2 keep=
@@ -39,8 +40,10 @@ build() {  # build <label> <commit>: prints the path of the benchmark program
   local label=$1 sha
   sha=$(git -C "$root" rev-parse --verify "$2^{commit}") || { echo "compare_commits: no commit '$2'" >&2; exit 2; }
   local src=$work/$label-src bin=$work/$label-build
-  if [[ ! -d $src ]]; then
-    mkdir -p "$src" && git -C "$root" archive "$sha" | tar -x -C "$src"
+  # A kept directory is reused only for the same commit (its sources are replaced otherwise; the build follows them).
+  if [[ ! -d $src || $(cat "$work/$label-commit" 2>/dev/null) != "$sha" ]]; then
+    rm -rf "$src" && mkdir -p "$src" && git -C "$root" archive "$sha" | tar -x -C "$src"
+    echo "$sha" >"$work/$label-commit"
   fi
   cmake -S "$src" -B "$bin" -DCMAKE_BUILD_TYPE=Release -DNUSI_BUILD_TESTS=OFF -DNUSI_BUILD_EXAMPLES=OFF \
         -DNUSI_BUILD_TOOLS=OFF -DNUSI_BUILD_BENCHMARKS=ON -DNUSI_WITH_MPI=OFF --no-warn-unused-cli "${launcher[@]}" >/dev/null
