@@ -143,10 +143,11 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n_runtime) {
   }
 }
 
-/// Four six-species systems M_l x_l = b_l, l < 4, with M_l[r][c] = -D[c * 6 + r] + (shift[l] + loss[r]) delta_rc (the
-/// mass-state kernel's node block D = A_kk + diag(loss), shifted), solved in four lanes (AVX2): per lane the operations of
-/// dense_solve<6> on M_l as the kernel builds it (complex products as std::complex forms them, Smith's reciprocal of each
-/// pivot, a row whose factor is zero left alone), so the same values bit for bit. Returns false, writing nothing, if a
+/// Four six-species systems M_l x_l = b_l, l < 4, with M_l[r][c] = -D[c * 6 + r] + (shift[l] + loss[r]) delta_rc (D the
+/// mass-state kernel's node block of gains, D^T = A_kk + diag(loss): M_l = shift[l] I - A_kk), solved in four lanes
+/// (AVX2): per lane the operations of dense_solve<6> on M_l as the kernel builds it (complex products as std::complex
+/// forms them, Smith's reciprocal of each pivot, a row whose factor is zero left alone), so the same values bit for
+/// bit. Returns false, writing nothing, if a
 /// lane's pivot search would swap rows (dense_solve then solves those systems). b and x hold lane l of species s at
 /// [s * stride + l]. With lanes < 4 systems, the last one fills the lanes left (solved, not written).
 NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
