@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // nusi diffuse's work (include/nusi/diffuse/transport.hpp): the high-energy power law at nuSIprop's conventions, 300
 // bins over 1e12-1e17 eV, three states, all channels, z_max = 5, with the free run the attenuation needs; each run
-// alone; the pair with the kernel assembled on 1 and 2 threads; and the floor, the mass-state kernel on the extended
-// grid alone. Ratios in one run (docs/performance.md).
+// alone; the interacting run in partner halves and in species; the pair with the kernel assembled on 1 and 2 threads;
+// and the floor, the mass-state kernel on the extended grid alone. Ratios in one run (docs/performance.md).
 #include <benchmark/benchmark.h>
 
 #include <cmath>
@@ -82,6 +82,24 @@ void BM_diffuse_run(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_diffuse_run)->ArgNames({"interactions"})->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
+
+// The interacting run swept in the partners' sums and differences (the default) or in the six species themselves
+// (diffuse_options::kind_halves; the same fluxes to rounding): nuSIprop's source has equal neutrinos and antineutrinos,
+// so the differences are never swept.
+void BM_diffuse_kind_halves(benchmark::State& state) {
+  const auto s = nusiprop_setup();
+  auto o = grid(300, 24);
+  o.kind_halves = state.range(0) != 0;
+  const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
+  const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
+  const std::span<const component> span(comps);
+  const star_formation_yuksel2008<double> sfr;
+  for (auto _ : state) {
+    auto r = propagate_diffuse<double>(s, sfr, span, o);
+    benchmark::DoNotOptimize(r);
+  }
+}
+BENCHMARK(BM_diffuse_kind_halves)->ArgNames({"kind_halves"})->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 void BM_diffuse_kernel_floor(benchmark::State& state) {
   const auto s = nusiprop_setup();

@@ -83,6 +83,10 @@ struct diffuse_options {
   bool absorption_only = false;
   /// Threads assembling the scattering kernel (0: all cores); the result is the same bit for bit for any count.
   std::size_t threads = 1;
+  /// Sweep the partners' sums and differences where the operator allows it (diffuse_operator::kind_symmetric): the same
+  /// fluxes to rounding in a quarter of the gains' multiplications per half, and none for the differences while the
+  /// sources and the numbers are the same for both kinds. false: the species themselves (the check of the halves).
+  bool kind_halves = true;
 };
 
 /// Diffuse flux today. Numbers are per comoving volume [Mpc^-3] (rate densities in Mpc^-3 yr^-1 times the source
@@ -218,6 +222,7 @@ class diffuse_operator {
     }
     gain_number_ = std::move(run_n);
     gain_energy_ = std::move(run_e);
+    build_halves();
   }
 
   std::size_t species() const { return S_; }
@@ -249,6 +254,41 @@ class diffuse_operator {
       return dispatch_shared<6, false>(j, a, count, r, acc);
     }
     column_gains_generic(j, a, count, r, acc);
+  }
+  /// Whether the operator is unchanged when every species trades its kind for its partner's (s <-> s ^ 1: neutrino <->
+  /// antineutrino, and for Dirac the two sterile helicities), each block entry and loss rate bit for bit: the CP symmetry
+  /// of the rates (|couplings|^2 and real interference terms). Then sums and differences of partners, x_h(+-) = x_2h +-
+  /// x_2h+1, evolve separately, each under blocks of half the species (half_gain, half_column_gains): a quarter of the
+  /// multiplications per half, and a source symmetric in the kinds (equal neutrinos and antineutrinos) never feeds the
+  /// differences at all.
+  bool kind_symmetric() const { return symmetric_; }
+  /// Species per half (species() / 2), h = state * kinds / 2 + kind / 2 for the partners 2h, 2h + 1.
+  std::size_t half_species() const { return S_ / 2; }
+  /// Gain into (j, h) from (j + d, h') for the sums (half 0) or the differences (half 1) of partners per unit density and
+  /// cm: gain(j, d, 2h', 2h) + gain(j, d, 2h', 2h + 1), or the difference. @pre kind_symmetric().
+  Real half_gain(std::size_t half, std::size_t j, std::size_t d, std::size_t hp, std::size_t h) const {
+    const std::size_t H = S_ / 2;
+    return halves_[half][(half_offset_[j] + d) * H * H + hp * H + h];
+  }
+  /// column_gains for one half: for t < r, acc[t * stride + h] = sum_{d = t + 1}^{t + count} sum_h' half_gain(half, j, d,
+  /// h', h) a[(d - t - 1) * stride + h'] (the half's densities at stride `stride`, e.g. both halves of a node side by
+  /// side); per t the blocks in ascending d, each block's product summed over h' before it is added.
+  /// @pre kind_symmetric(); the same bounds as column_gains (nusi::invalid_argument).
+  void half_column_gains(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, std::size_t r,
+                         Real* acc) const {
+    if (r < 1 || r > max_shared_nodes) throw_shared_nodes(r);
+    if (j + count + r > P_) throw_beyond_grid(j, count, r);
+    if (!symmetric_ || half > 1)
+      detail::throw_invalid("nusi::diffuse_operator::half_column_gains", "half", "0 or 1 of a kind-symmetric operator", half);
+    if (S_ == 6) {
+      switch (r) {
+        case 1: return half_fixed<3, 1>(half, j, a, stride, count, acc);
+        case 2: return half_fixed<3, 2>(half, j, a, stride, count, acc);
+        case 3: return half_fixed<3, 3>(half, j, a, stride, count, acc);
+        default: return half_fixed<3, 4>(half, j, a, stride, count, acc);
+      }
+    }
+    half_generic(half, j, a, stride, count, r, acc);
   }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
@@ -358,10 +398,113 @@ class diffuse_operator {
       }
   }
 
+  // The partners' sums and differences of every block (j + d -> j), d = 0 .., per j contiguous (the kernel's order), H x H
+  // each ([h' * H + h]), when every entry and loss has its partner's value; otherwise none.
+  void build_halves() {
+    symmetric_ = false;
+    if (S_ % 2 != 0 || S_ / 2 % 3 != 0) return;
+    const std::size_t H = S_ / 2;
+    for (std::size_t p = 0; p < P_; ++p)
+      for (std::size_t h = 0; h < H; ++h)
+        if (!(kernel_.rate_per_cm(p, 2 * h) == kernel_.rate_per_cm(p, 2 * h + 1))) return;
+    half_offset_.resize(P_);
+    for (std::size_t j = 0, offset = 0; j < P_; offset += P_ - j, ++j) half_offset_[j] = offset;
+    const std::size_t blocks = P_ * (P_ + 1) / 2;
+    for (auto& h : halves_) h.assign(blocks * H * H + 1, Real(0));  // one past the end: the four-lane loads of the last row
+    for (std::size_t j = 0; j < P_; ++j) {
+      const Real* B = kernel_.gain_block_per_cm(j, j);
+      for (std::size_t p = j; p < P_; ++p, B += S_ * S_) {
+        Real* plus = halves_[0].data() + (half_offset_[j] + p - j) * H * H;
+        Real* minus = halves_[1].data() + (half_offset_[j] + p - j) * H * H;
+        for (std::size_t hp = 0; hp < H; ++hp)
+          for (std::size_t h = 0; h < H; ++h) {
+            const Real same = B[2 * hp * S_ + 2 * h], other = B[2 * hp * S_ + 2 * h + 1];
+            if (!(B[(2 * hp + 1) * S_ + 2 * h + 1] == same) || !(B[(2 * hp + 1) * S_ + 2 * h] == other)) {
+              for (auto& v : halves_) v = {};
+              half_offset_ = {};
+              return;
+            }
+            plus[hp * H + h] = same + other;
+            minus[hp * H + h] = same - other;
+          }
+      }
+    }
+    symmetric_ = true;
+  }
+  template <std::size_t H, std::size_t R>
+  void half_fixed(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
+    if (wide_) half_gains_avx2<H, R>(half, j, a, stride, count, acc);
+    else half_gains_portable<H, R>(half, j, a, stride, count, acc);
+  }
+  // The blocks (j + d -> j), d = 1 .. count + R - 1, contiguous; block d is used by the t with t < d <= t + count.
+  template <std::size_t H, std::size_t R>
+  void half_gains_portable(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
+    std::array<std::array<Real, H>, R> sum{};
+    const Real* B = halves_[half].data() + (half_offset_[j] + 1) * H * H;
+    for (std::size_t d = 1; d < count + R; ++d, B += H * H)
+      for (std::size_t t = 0; t < R; ++t) {
+        if (d <= t || d > t + count) continue;
+        const Real* x = a + (d - t - 1) * stride;
+        std::array<Real, H> product;
+        for (std::size_t h = 0; h < H; ++h) product[h] = B[h] * x[0];
+        for (std::size_t hp = 1; hp < H; ++hp)
+          for (std::size_t h = 0; h < H; ++h) product[h] += B[hp * H + h] * x[hp];
+        for (std::size_t h = 0; h < H; ++h) sum[t][h] += product[h];
+      }
+    for (std::size_t t = 0; t < R; ++t)
+      for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] = sum[t][h];
+  }
+  // The same operations for three species per half in four-double registers (the fourth lane is not used: the next row's
+  // first entry, or the padding after the last block).
+  template <std::size_t H, std::size_t R>
+  NUSI_TARGET_AVX2 void half_gains_avx2(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+    if constexpr (std::is_same_v<Real, double> && H == 3) {
+      detail::double4 sum[R];
+      for (std::size_t t = 0; t < R; ++t) sum[t] = detail::broadcast4(0);
+      const double* B = halves_[half].data() + (half_offset_[j] + 1) * H * H;
+      for (std::size_t d = 1; d < count + R; ++d, B += H * H)
+        for (std::size_t t = 0; t < R; ++t) {
+          if (d <= t || d > t + count) continue;
+          const double* x = a + (d - t - 1) * stride;
+          detail::double4 product = detail::load4(B) * detail::broadcast4(x[0]);
+          product += detail::load4(B + H) * detail::broadcast4(x[1]);
+          product += detail::load4(B + 2 * H) * detail::broadcast4(x[2]);
+          sum[t] += product;
+        }
+      for (std::size_t t = 0; t < R; ++t) {
+        double lanes[4];
+        detail::store4(lanes, sum[t]);
+        for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] = lanes[h];
+      }
+      return;
+    }
+#endif
+    half_gains_portable<H, R>(half, j, a, stride, count, acc);
+  }
+  void half_generic(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, std::size_t r, Real* acc) const {
+    const std::size_t H = S_ / 2;
+    for (std::size_t t = 0; t < r; ++t)
+      for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] = 0;
+    std::vector<Real> product(H);
+    for (std::size_t d = 1; d < count + r; ++d)
+      for (std::size_t t = 0; t < r; ++t) {
+        if (d <= t || d > t + count) continue;
+        const Real* x = a + (d - t - 1) * stride;
+        for (std::size_t h = 0; h < H; ++h) product[h] = half_gain(half, j, d, 0, h) * x[0];
+        for (std::size_t hp = 1; hp < H; ++hp)
+          for (std::size_t h = 0; h < H; ++h) product[h] += half_gain(half, j, d, hp, h) * x[hp];
+        for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] += product[h];
+      }
+  }
+
   mass_state_kernel<Real> kernel_;
   bool wide_ = detail::use_avx2();
   std::size_t S_, P_, L_;
   std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
+  bool symmetric_ = false;
+  std::vector<std::size_t> half_offset_;  // per j: the index of block (j -> j) in halves_ (in blocks)
+  std::array<std::vector<Real>, 2> halves_;
 };
 
 namespace detail {
@@ -507,7 +650,12 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   r.redshift_steps = options.redshift_steps;
   r.grid_shift_nodes = shifts;
   std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
-  std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S);
+  std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S), spec(S), spec_tau(S);
+  // With kind halves the sweep holds, per node, the partners' sums x_2h + x_2h+1 in [0, H) and differences in [H, S):
+  // x, avg and the step's sources in that basis (the species' numbers return at the end).
+  const bool halves = op && options.kind_halves && op->kind_symmetric();
+  const std::size_t H = S / 2;
+  std::vector<Real> step_source(halves ? N * S : 0);
   std::vector<std::pair<std::size_t, Real>> weights;
   std::vector<std::size_t> run_position, run_length;
   std::vector<Real> pending, shared(diffuse_operator<Real>::max_shared_nodes * S);
@@ -558,6 +706,20 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
       for (std::size_t c = 0; c < N * S; ++c) x[c] += source[c];
       continue;
     }
+    // In halves: the sources as sums and differences; the differences' gains only while a difference is not zero (else
+    // every one stays exactly zero through the step: the halves do not mix).
+    bool differences = true;
+    if (halves) {
+      differences = false;
+      for (std::size_t k = 0; k < N; ++k)
+        for (std::size_t h = 0; h < H; ++h) {
+          const Real s0 = source[k * S + 2 * h], s1 = source[k * S + 2 * h + 1];
+          step_source[k * S + h] = s0 + s1;
+          step_source[k * S + H + h] = s0 - s1;
+          differences = differences || s0 != s1 || x[k * S + H + h] != 0;
+        }
+    }
+    const std::vector<Real>& src = halves ? step_source : source;
     // Weights of the whole shifts m: w_m = int over the step of q(x) box(x/h - m) dx, q = (1+z)^3 c/H(z) [cm], box = 1
     // on [m - 1/2, m + 1/2): a comoving node whose physical energy lies in the bin of physical node k + m takes that
     // bin's operator, as the local kernel does for every energy in a bin. (Interpolating linearly between whole shifts
@@ -600,30 +762,49 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
     for (std::size_t k = N; k-- > 0;) {
       std::fill(tau.begin(), tau.end(), Real(0));
       std::fill(O.begin(), O.end(), Real(0));
-      for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
+      for (std::size_t s = 0; s < S; ++s) in[s] = src[k * S + s];
       const Real* above = avg.data() + (k + 1) * S;  // densities of the nodes above k (known: the sweep goes down)
+      // The gains into physical node j from the nodes above, for r sweep nodes: [t * S + s] (halves: side by side).
+      auto gains = [&](std::size_t j, std::size_t count, std::size_t r) {
+        if (!halves) return op->column_gains(j, above, count, r, shared.data());
+        op->half_column_gains(0, j, above, S, count, r, shared.data());
+        if (differences) op->half_column_gains(1, j, above + H, S, count, r, shared.data() + H);
+        else
+          for (std::size_t t = 0; t < r; ++t) std::fill_n(shared.data() + t * S + H, H, Real(0));
+      };
       for (std::size_t q = 0; q < Q; ++q) {
         const auto [m, w] = weights[q];
         if (w == 0) continue;
         const std::size_t j = k + m;
-        for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
-        for (std::size_t sp = 0; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
+        if (halves) {  // the loss of 2h (= 2h + 1's) for both halves; the node's own block, one per half
+          for (std::size_t h = 0; h < H; ++h) {
+            const Real loss = w * op->loss(j, 2 * h);
+            tau[h] += loss;
+            tau[H + h] += loss;
+          }
+          for (std::size_t half = 0; half < 2; ++half)
+            for (std::size_t hp = 0; hp < H; ++hp)
+              for (std::size_t h = 0; h < H; ++h) O[(half * H + h) * S + half * H + hp] += w * op->half_gain(half, j, 0, hp, h);
+        } else {
+          for (std::size_t s = 0; s < S; ++s) tau[s] += w * op->loss(j, s);
+          for (std::size_t sp = 0; sp < S; ++sp)
+            for (std::size_t s = 0; s < S; ++s) O[s * S + sp] += w * op->gain(j, 0, sp, s);
+        }
         const std::size_t t = run_position[q];
         if (t == 0) {
           const std::size_t r = std::min(run_length[q], k + 1);
-          op->column_gains(j, above, N - k - 1, r, shared.data());
+          gains(j, N - k - 1, r);
           for (std::size_t u = 1; u < r; ++u) std::copy_n(shared.data() + u * S, S, pending.data() + ((k - u) * Q + q + u) * S);
           for (std::size_t s = 0; s < S; ++s) in[s] += w * shared[s];
         } else {
-          op->column_gains(j, above, std::min(t, N - k - 1), 1, shared.data());
+          gains(j, std::min(t, N - k - 1), 1);
           const Real* rest = pending.data() + (k * Q + q) * S;
           for (std::size_t s = 0; s < S; ++s) in[s] += w * (shared[s] + rest[s]);
         }
       }
       if (options.absorption_only) {
         std::fill(in.begin(), in.end(), Real(0));
-        for (std::size_t s = 0; s < S; ++s) in[s] = source[k * S + s];
+        for (std::size_t s = 0; s < S; ++s) in[s] = src[k * S + s];
         std::fill(O.begin(), O.end(), Real(0));
       }
       // (I - diag(phi2) O) avg = phi1 x0 + phi2 in; then x1 = e^-tau x0 + phi1 (in + O avg).
@@ -642,11 +823,16 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         Real g = in[s];
         for (std::size_t c = 0; c < S; ++c) g += O[s * S + c] * b[c];
         x[k * S + s] = decay[s] * x[k * S + s] + phi1[s] * g;
-        r.scatterings += tau[s] * b[s];
+      }
+      // The species' densities and optical depths (in halves: from the sums and differences).
+      for (std::size_t s = 0; s < S; ++s) {
+        spec[s] = halves ? (s % 2 == 0 ? b[s / 2] + b[H + s / 2] : b[s / 2] - b[H + s / 2]) / 2 : b[s];
+        spec_tau[s] = halves ? tau[s / 2] : tau[s];
+        r.scatterings += spec_tau[s] * spec[s];
       }
       // Products that leave the comoving grid, and the energy scatterings bring in (comoving energies).
       for (std::size_t sp = 0; sp < S; ++sp) {
-        const Real a = avg[k * S + sp];
+        const Real a = spec[sp];
         if (a == 0) continue;
         for (const auto& [m, w] : weights) {
           if (w == 0) continue;
@@ -665,6 +851,15 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
       }
     }
   }
+  if (halves)  // the species' numbers from the sums and differences
+    for (std::size_t k = 0; k < N; ++k) {
+      std::array<Real, 16> sums{};
+      std::copy_n(x.data() + k * S, S, sums.data());
+      for (std::size_t h = 0; h < H; ++h) {
+        x[k * S + 2 * h] = (sums[h] + sums[H + h]) / 2;
+        x[k * S + 2 * h + 1] = (sums[h] - sums[H + h]) / 2;
+      }
+    }
   if (options.absorption_only) r.scatterings = 0;
   // Results on the requested nodes (solve nodes G..): numbers today, fluxes by flavour; the guard node's in the budget.
   const std::size_t n_out = options.energy_bins;
