@@ -204,10 +204,13 @@ class diffuse_operator {
     below_energy_ = below_number_;
     // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
     // as running sums (number, energy), in the order of a sum over j per source.
+    // The same pass writes the partners' halves while every block so far has been symmetric (kind_symmetric).
     std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
+    bool halves = start_halves();
     for (std::size_t j = 0; j < P_; ++j) {
       const Real* B = kernel_.gain_block_per_cm(j, j);  // the blocks (p -> j), p = j, j + 1, ..., contiguous
-      for (std::size_t p = j; p < P_; ++p, B += S_ * S_)
+      for (std::size_t p = j; p < P_; ++p, B += S_ * S_) {
+        if (halves) halves = add_half_block(half_offset_[j] + p - j, B);
         for (std::size_t sp = 0; sp < S_; ++sp) {
           Real column = 0;
           for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
@@ -219,10 +222,15 @@ class diffuse_operator {
           run_n[c] += column;
           run_e[c] += column * nodes_[j];
         }
+      }
     }
     gain_number_ = std::move(run_n);
     gain_energy_ = std::move(run_e);
-    build_halves();
+    symmetric_ = halves;
+    if (!halves) {
+      for (auto& v : halves_) v = {};
+      half_offset_ = {};
+    }
   }
 
   std::size_t species() const { return S_; }
@@ -399,37 +407,31 @@ class diffuse_operator {
   }
 
   // The partners' sums and differences of every block (j + d -> j), d = 0 .., per j contiguous (the kernel's order), H x H
-  // each ([h' * H + h]), when every entry and loss has its partner's value; otherwise none.
-  void build_halves() {
-    symmetric_ = false;
-    if (S_ % 2 != 0 || S_ / 2 % 3 != 0) return;
+  // each ([h' * H + h]), if every entry and loss has its partner's value. start_halves: the species pair up and the losses
+  // are symmetric (the storage then allocated); add_half_block: block b (in that order) is symmetric, and its halves.
+  bool start_halves() {
+    if (S_ % 6 != 0) return false;
     const std::size_t H = S_ / 2;
     for (std::size_t p = 0; p < P_; ++p)
       for (std::size_t h = 0; h < H; ++h)
-        if (!(kernel_.rate_per_cm(p, 2 * h) == kernel_.rate_per_cm(p, 2 * h + 1))) return;
+        if (!(kernel_.rate_per_cm(p, 2 * h) == kernel_.rate_per_cm(p, 2 * h + 1))) return false;
     half_offset_.resize(P_);
     for (std::size_t j = 0, offset = 0; j < P_; offset += P_ - j, ++j) half_offset_[j] = offset;
-    const std::size_t blocks = P_ * (P_ + 1) / 2;
-    for (auto& h : halves_) h.assign(blocks * H * H + 1, Real(0));  // one past the end: the four-lane loads of the last row
-    for (std::size_t j = 0; j < P_; ++j) {
-      const Real* B = kernel_.gain_block_per_cm(j, j);
-      for (std::size_t p = j; p < P_; ++p, B += S_ * S_) {
-        Real* plus = halves_[0].data() + (half_offset_[j] + p - j) * H * H;
-        Real* minus = halves_[1].data() + (half_offset_[j] + p - j) * H * H;
-        for (std::size_t hp = 0; hp < H; ++hp)
-          for (std::size_t h = 0; h < H; ++h) {
-            const Real same = B[2 * hp * S_ + 2 * h], other = B[2 * hp * S_ + 2 * h + 1];
-            if (!(B[(2 * hp + 1) * S_ + 2 * h + 1] == same) || !(B[(2 * hp + 1) * S_ + 2 * h] == other)) {
-              for (auto& v : halves_) v = {};
-              half_offset_ = {};
-              return;
-            }
-            plus[hp * H + h] = same + other;
-            minus[hp * H + h] = same - other;
-          }
+    for (auto& h : halves_) h.resize(P_ * (P_ + 1) / 2 * H * H + 1);  // one past the end: the four-lane loads of the last row
+    return true;
+  }
+  bool add_half_block(std::size_t b, const Real* B) {
+    const std::size_t H = S_ / 2;
+    Real* plus = halves_[0].data() + b * H * H;
+    Real* minus = halves_[1].data() + b * H * H;
+    for (std::size_t hp = 0; hp < H; ++hp)
+      for (std::size_t h = 0; h < H; ++h) {
+        const Real same = B[2 * hp * S_ + 2 * h], other = B[2 * hp * S_ + 2 * h + 1];
+        if (!(B[(2 * hp + 1) * S_ + 2 * h + 1] == same) || !(B[(2 * hp + 1) * S_ + 2 * h] == other)) return false;
+        plus[hp * H + h] = same + other;
+        minus[hp * H + h] = same - other;
       }
-    }
-    symmetric_ = true;
+    return true;
   }
   template <std::size_t H, std::size_t R>
   void half_fixed(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
