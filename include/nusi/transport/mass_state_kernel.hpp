@@ -881,6 +881,14 @@ class mass_state_kernel {
       for (std::size_t r = 0, t = 0; r < comb.pairs.size(); ++r)
         for (; t < comb.pair_end[r]; ++t) comb.rows[r * 2 * U + comb.terms[t].column] = comb.terms[t].coefficient;
       comb.sparse = 2 * comb.terms.size() < comb.rows.size();
+      // Per group the slots u whose pair of coefficients (at p3, at p4) is not both zero (CSR).
+      comb.active_begin.assign(1, 0);
+      comb.active_u.clear();
+      for (const std::size_t r : comb.group_first) {
+        for (std::size_t u = 0; u < U; ++u)
+          if (comb.rows[r * 2 * U + u] != 0 || comb.rows[r * 2 * U + U + u] != 0) comb.active_u.push_back(u);
+        comb.active_begin.push_back(comb.active_u.size());
+      }
     }
     // The rows of gains the assembly computes per source node: one per (target state, group of pairs), in state order;
     // each species pair's entry is the sum of its rows in that order (CSR: pair_row_begin[pair] .. [pair + 1]).
@@ -1357,6 +1365,7 @@ class mass_state_kernel {
     std::vector<std::size_t> group_first;                 // per group of pairs with equal terms: its first pair r
     std::vector<std::vector<std::size_t>> group_members;  // and its pairs (source * species + product)
     bool sparse = true;      // combine from `terms` (else from `rows`)
+    std::vector<std::size_t> active_begin, active_u;  // per group its slots u with a coefficient: [begin[g], begin[g + 1])
     std::vector<Real> loss, total3, total4;  // [source * U + u]
   };
   std::array<combination, 3> combined_{};
@@ -1393,60 +1402,42 @@ class mass_state_kernel {
   static void combine_groups_portable(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count, Real* rows) {
     combine_groups(comb, U, d, stride, count, rows);
   }
-  // The same values bit for bit (detail/wide_vectors.hpp), the dense combinations eight destinations and up to six groups
-  // at a time in AVX2 registers: each column pair is loaded once for the groups, and a group's sums stay in registers
-  // over all the columns (per destination the same operations in the same order as above).
+  // The same values bit for bit (detail/wide_vectors.hpp), the dense combinations sixteen destinations at a time in AVX2
+  // registers, a group's sums kept in registers over its slots with a coefficient (a slot whose two coefficients are
+  // zero adds 0 * x + 0 * y = 0 to a sum above: skipped).
   NUSI_TARGET_AVX2 static void combine_groups_avx2(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
                                                    Real* rows) {
     std::size_t q = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
     if constexpr (std::is_same_v<Real, double>) {
       if (!comb.sparse) {
-        const std::size_t G = comb.group_first.size();
-        for (; q + 8 <= count; q += 8)
-          for (std::size_t g0 = 0; g0 < G; g0 += 6) {
-            switch (std::min<std::size_t>(6, G - g0)) {
-              case 1: combine_chunk<1>(comb, g0, U, d, stride, count, rows, q); break;
-              case 2: combine_chunk<2>(comb, g0, U, d, stride, count, rows, q); break;
-              case 3: combine_chunk<3>(comb, g0, U, d, stride, count, rows, q); break;
-              case 4: combine_chunk<4>(comb, g0, U, d, stride, count, rows, q); break;
-              case 5: combine_chunk<5>(comb, g0, U, d, stride, count, rows, q); break;
-              default: combine_chunk<6>(comb, g0, U, d, stride, count, rows, q); break;
+        using detail::double4;
+        // Blocks of 64 destinations (their columns, 8 KiB for eight slots, stay in the first-level cache over the groups).
+        const std::size_t G = comb.group_first.size(), tiles = count / 16 * 16;
+        for (std::size_t t0 = 0; t0 < tiles; t0 += 64)
+        for (std::size_t group = 0; group < G; ++group) {
+          const double* c = comb.rows.data() + comb.group_first[group] * 2 * U;
+          const std::size_t* u_begin = comb.active_u.data() + comb.active_begin[group];
+          const std::size_t* u_end = comb.active_u.data() + comb.active_begin[group + 1];
+          double* g = rows + group * count;
+          for (std::size_t t = t0; t < std::min(tiles, t0 + 64); t += 16) {
+            double4 sum[4];
+            for (auto& v : sum) v = detail::broadcast4(0);
+            for (const std::size_t* pu = u_begin; pu != u_end; ++pu) {
+              const std::size_t u = *pu;
+              const double4 c3 = detail::broadcast4(c[u]), c4 = detail::broadcast4(c[U + u]);
+              const double *column3 = d + u * stride + t, *column4 = d + (U + u) * stride + t;
+              for (std::size_t v = 0; v < 4; ++v) sum[v] += c3 * detail::load4(column3 + 4 * v) + c4 * detail::load4(column4 + 4 * v);
             }
+            for (std::size_t v = 0; v < 4; ++v) detail::store4(g + t + 4 * v, sum[v]);
           }
+        }
+        q = tiles;
       }
     }
 #endif
     combine_groups(comb, U, d, stride, count, rows, q);
   }
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
-  // Groups g0 .. g0 + GN - 1 of a dense combination at destinations q .. q + 7 (combine_groups_avx2).
-  template <std::size_t GN>
-  NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 static void combine_chunk(const combination& comb, std::size_t g0, std::size_t U, const double* d,
-                                                                std::size_t stride, std::size_t count, double* rows, std::size_t q) {
-    using detail::double4;
-    double4 lo[GN], hi[GN];
-    const double* c[GN];
-    for (std::size_t k = 0; k < GN; ++k) {
-      lo[k] = hi[k] = detail::broadcast4(0);
-      c[k] = comb.rows.data() + comb.group_first[g0 + k] * 2 * U;
-    }
-    for (std::size_t u = 0; u < U; ++u) {
-      const double *column3 = d + u * stride + q, *column4 = d + (U + u) * stride + q;
-      const double4 a3 = detail::load4(column3), b3 = detail::load4(column3 + 4);
-      const double4 a4 = detail::load4(column4), b4 = detail::load4(column4 + 4);
-      for (std::size_t k = 0; k < GN; ++k) {
-        const double4 c3 = detail::broadcast4(c[k][u]), c4 = detail::broadcast4(c[k][U + u]);
-        lo[k] += c3 * a3 + c4 * a4;
-        hi[k] += c3 * b3 + c4 * b4;
-      }
-    }
-    for (std::size_t k = 0; k < GN; ++k) {
-      detail::store4(rows + (g0 + k) * count + q, lo[k]);
-      detail::store4(rows + (g0 + k) * count + q + 4, hi[k]);
-    }
-  }
-#endif
 
   // One source node's rows of gains per species pair, in target-state order: pair p's rows are row[begin[p] ..
   // begin[p + 1]), each a row of gains into the destinations q < count.
