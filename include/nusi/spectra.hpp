@@ -392,6 +392,8 @@ class pinched_spectrum {
   Real sample_MeV(URBG& rng) const {
     return quantile_MeV(detail::uniform_open01<Real>(rng));
   }
+  /// Equal <E> and alpha (propagate_diffuse projects equal spectra once).
+  bool operator==(const pinched_spectrum& other) const { return mean_ == other.mean_ && alpha_ == other.alpha_; }
 
  private:
   W shape() const { return W(alpha_) + 1; }

@@ -98,6 +98,8 @@ class power_law_spectrum {
       detail::throw_invalid(fn, "spectral_index", "giving a finite, positive normalisation on [min, max] (not normalisable)",
                             spectral_index);
   }
+  /// Equal parameters (propagate_diffuse projects equal spectra once).
+  bool operator==(const power_law_spectrum&) const = default;
   Real spectral_index() const { return gamma_; }
   Real min_energy_MeV() const { return lo_; }
   Real max_energy_MeV() const { return hi_; }

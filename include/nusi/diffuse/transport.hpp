@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <concepts>
 #include <cstddef>
 #include <limits>
 #include <optional>
@@ -651,7 +652,25 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   r.kinds = kinds;
   r.redshift_steps = options.redshift_steps;
   r.grid_shift_nodes = shifts;
-  std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0)), hats(N);
+  std::vector<Real> x(N * S, Real(0)), avg(N * S, Real(0)), source(N * S, Real(0));
+  // A source point's spectra on the comoving grid, projected once per distinct spectrum (components with equal spectra,
+  // e.g. neutrinos and antineutrinos of one power law, share it: the same numbers).
+  struct projection {
+    std::vector<Real> hats;
+    Real below = 0, above = 0, on_grid = 0, energy = 0;
+  };
+  std::vector<projection> projected(components.size());
+  std::vector<std::size_t> same_spectrum(components.size());
+  for (std::size_t ci = 0; ci < components.size(); ++ci) {
+    same_spectrum[ci] = ci;
+    if constexpr (std::equality_comparable<Spectrum>)
+      for (std::size_t cj = 0; cj < ci; ++cj)
+        if (components[cj].spectrum == components[ci].spectrum) {
+          same_spectrum[ci] = cj;
+          break;
+        }
+    if (same_spectrum[ci] == ci) projected[ci].hats.resize(N);
+  }
   std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S), spec(S), spec_tau(S);
   // With kind halves the sweep holds, per node, the partners' sums x_2h + x_2h+1 in [0, H) and differences in [H, S):
   // x, avg and the step's sources in that basis (the species' numbers return at the end).
@@ -677,16 +696,23 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
           detail::throw_invalid(fn, "evolution.rate(z)", "finite and >= 0 at z = " + detail::to_text(z), rate);
         const Real dt = Real(w) * pw * setup.cosmo.hubble_time_yr(z) * rate;
         if (dt == 0) continue;
-        for (const auto& c : components) {
-          detail::comoving_hats(eps, detail::redshifted_spectrum<Real, Spectrum>{&c.spectrum, one_plus_z}, hats);
-          const Real below = c.spectrum.cumulative_probability(eps.front() * one_plus_z);
-          const Real above = 1 - c.spectrum.cumulative_probability(eps.back() * one_plus_z);
-          const std::size_t kind = static_cast<std::size_t>(c.antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left);
-          Real on_grid = 0, energy = 0;
-          for (std::size_t k = 0; k < N; ++k) {
-            on_grid += hats[k];
-            energy += hats[k] * eps[k];
+        for (std::size_t ci = 0; ci < components.size(); ++ci) {
+          const auto& c = components[ci];
+          projection& own = projected[ci];
+          if (same_spectrum[ci] == ci) {
+            detail::comoving_hats(eps, detail::redshifted_spectrum<Real, Spectrum>{&c.spectrum, one_plus_z}, own.hats);
+            own.below = c.spectrum.cumulative_probability(eps.front() * one_plus_z);
+            own.above = 1 - c.spectrum.cumulative_probability(eps.back() * one_plus_z);
+            own.on_grid = own.energy = 0;
+            for (std::size_t k = 0; k < N; ++k) {
+              own.on_grid += own.hats[k];
+              own.energy += own.hats[k] * eps[k];
+            }
           }
+          const projection& proj = projected[same_spectrum[ci]];
+          const std::vector<Real>& hats = proj.hats;
+          const Real below = proj.below, above = proj.above, on_grid = proj.on_grid, energy = proj.energy;
+          const std::size_t kind = static_cast<std::size_t>(c.antineutrino ? neutrino_kind::antineutrino_right : neutrino_kind::neutrino_left);
           if (!(on_grid + below + above > 0) || !(on_grid < std::numeric_limits<Real>::infinity()))
             detail::throw_invalid(fn, "components.spectrum", "normalisable: a finite, positive number on the grid", on_grid);
           const Real n = dt * c.weight;
