@@ -68,10 +68,8 @@ BENCHMARK(BM_diffuse_power_law_threads)->ArgNames({"threads"})->Arg(1)->Arg(2)->
 
 // One run alone: the interacting one (what nuSIprop's evolve() does, its tables included) and the free one (no kernel, no
 // sweep: the sources on the grid only).
-void BM_diffuse_run(benchmark::State& state) {
+void one_run(benchmark::State& state, const diffuse_options<double>& o) {
   const auto s = nusiprop_setup();
-  auto o = grid(300, 24);
-  o.interactions = state.range(0) != 0;
   const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
   const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
   const std::span<const component> span(comps);
@@ -81,23 +79,20 @@ void BM_diffuse_run(benchmark::State& state) {
     benchmark::DoNotOptimize(r);
   }
 }
+void BM_diffuse_run(benchmark::State& state) {
+  auto o = grid(300, 24);
+  o.interactions = state.range(0) != 0;
+  one_run(state, o);
+}
 BENCHMARK(BM_diffuse_run)->ArgNames({"interactions"})->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 
 // The interacting run swept in the partners' sums and differences (the default) or in the six species themselves
 // (diffuse_options::kind_halves; the same fluxes to rounding): nuSIprop's source has equal neutrinos and antineutrinos,
 // so the differences are never swept.
 void BM_diffuse_kind_halves(benchmark::State& state) {
-  const auto s = nusiprop_setup();
   auto o = grid(300, 24);
   o.kind_halves = state.range(0) != 0;
-  const power_law_spectrum<double> pl(2.5, o.min_energy_MeV, std::numeric_limits<double>::infinity());
-  const auto comps = power_law_components(pl, source_composition<double>{.equal_mass_states = true});
-  const std::span<const component> span(comps);
-  const star_formation_yuksel2008<double> sfr;
-  for (auto _ : state) {
-    auto r = propagate_diffuse<double>(s, sfr, span, o);
-    benchmark::DoNotOptimize(r);
-  }
+  one_run(state, o);
 }
 BENCHMARK(BM_diffuse_kind_halves)->ArgNames({"kind_halves"})->Arg(1)->Arg(0)->Unit(benchmark::kMillisecond);
 

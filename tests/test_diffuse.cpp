@@ -39,6 +39,17 @@ struct window_rate {
   double rate(double z) const { return z > z_hi - width && z <= z_hi ? 1.0 : 0.0; }
 };
 
+/// The operator of setup s on 40 bins extended by `shifts` nodes, keeping the products below shifts + 1 nodes.
+diffuse_operator<double> small_operator(const diffuse_setup<double>& s, std::size_t shifts) {
+  diffuse_options<double> o;
+  o.energy_bins = 40;
+  const auto physical = detail::diffuse_physical_grid(o, shifts);
+  const neutrino_spectrum<double> spectrum(s.spectrum);
+  const mass_state_scattering<double> sc(s.interaction, spectrum);
+  const relic_background<double> relic(s.relic, spectrum, s.interaction.nature);
+  return diffuse_operator<double>(sc, relic, physical, shifts + 1);
+}
+
 double mean_abs_difference(const std::vector<double>& a, const std::vector<double>& b, std::size_t stride_b = 1) {
   double sum = 0;
   for (std::size_t k = 0; k < a.size(); ++k) sum += std::abs(a[k] - b[k * stride_b]);
@@ -317,14 +328,8 @@ TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and
     diffuse_setup<double> s;
     s.interaction.nature = nature;
     s.interaction.med.coupling = 1e-3;
-    diffuse_options<double> o;
-    o.energy_bins = 40;
     const std::size_t shifts = 10;
-    const auto physical = detail::diffuse_physical_grid(o, shifts);
-    const neutrino_spectrum<double> spectrum(s.spectrum);
-    const mass_state_scattering<double> sc(s.interaction, spectrum);
-    const relic_background<double> relic(s.relic, spectrum, s.interaction.nature);
-    const diffuse_operator<double> op(sc, relic, physical, shifts + 1);
+    const auto op = small_operator(s, shifts);
     const std::size_t S = op.species(), P = op.nodes();
     CHECK(S == (nature == neutrino_nature::majorana ? 6u : 12u));
     CHECK(op.below_nodes() == shifts + 1);
@@ -385,14 +390,7 @@ TEST_CASE("the diffuse operator's partner halves are the sums and differences of
   diffuse_setup<double> s;
   s.interaction.med.coupling = 1e-3;
   s.interaction.channels = channel_set::stu;
-  diffuse_options<double> o;
-  o.energy_bins = 40;
-  const std::size_t shifts = 10;
-  const auto physical = detail::diffuse_physical_grid(o, shifts);
-  const neutrino_spectrum<double> spectrum(s.spectrum);
-  const mass_state_scattering<double> sc(s.interaction, spectrum);
-  const relic_background<double> relic(s.relic, spectrum, s.interaction.nature);
-  const diffuse_operator<double> op(sc, relic, physical, shifts + 1);
+  const auto op = small_operator(s, 10);
   REQUIRE(op.kind_symmetric());
   const std::size_t S = op.species(), H = op.half_species(), P = op.nodes();
   CHECK(H == 3);

@@ -336,12 +336,17 @@ class diffuse_operator {
   // The blocks (j + d -> j), d = 1 .. count + R - 1, contiguous; block d is used by the t with t < d <= t + count.
   template <std::size_t S, std::size_t R>
   void column_gains_portable(std::size_t j, const Real* a, std::size_t count, Real* acc) const {
+    block_products<S, R>(kernel_.gain_block_per_cm(j + 1, j), a, S, count, acc);
+  }
+  // For t < R: acc[t * stride + s] = sum over d = t + 1 .. t + count of block d's product with the densities
+  // a + (d - t - 1) * stride (S x S blocks from B, contiguous; each product summed over the sources before it is added).
+  template <std::size_t S, std::size_t R>
+  static void block_products(const Real* B, const Real* a, std::size_t stride, std::size_t count, Real* acc) {
     std::array<std::array<Real, S>, R> sum{};
-    const Real* B = kernel_.gain_block_per_cm(j + 1, j);
     for (std::size_t d = 1; d < count + R; ++d, B += S * S)
       for (std::size_t t = 0; t < R; ++t) {
         if (d <= t || d > t + count) continue;
-        const Real* x = a + (d - t - 1) * S;
+        const Real* x = a + (d - t - 1) * stride;
         std::array<Real, S> product;
         for (std::size_t s = 0; s < S; ++s) product[s] = B[s] * x[0];
         for (std::size_t sp = 1; sp < S; ++sp)
@@ -349,7 +354,7 @@ class diffuse_operator {
         for (std::size_t s = 0; s < S; ++s) sum[t][s] += product[s];
       }
     for (std::size_t t = 0; t < R; ++t)
-      for (std::size_t s = 0; s < S; ++s) acc[t * S + s] = sum[t][s];
+      for (std::size_t s = 0; s < S; ++s) acc[t * stride + s] = sum[t][s];
   }
   // The same operations compiled for AVX2 (detail/wide_vectors.hpp), for six species written out in registers: species
   // 0-3 in four lanes, 4-5 in two.
@@ -439,23 +444,9 @@ class diffuse_operator {
     if (wide_) half_gains_avx2<H, R>(half, j, a, stride, count, acc);
     else half_gains_portable<H, R>(half, j, a, stride, count, acc);
   }
-  // The blocks (j + d -> j), d = 1 .. count + R - 1, contiguous; block d is used by the t with t < d <= t + count.
   template <std::size_t H, std::size_t R>
   void half_gains_portable(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
-    std::array<std::array<Real, H>, R> sum{};
-    const Real* B = halves_[half].data() + (half_offset_[j] + 1) * H * H;
-    for (std::size_t d = 1; d < count + R; ++d, B += H * H)
-      for (std::size_t t = 0; t < R; ++t) {
-        if (d <= t || d > t + count) continue;
-        const Real* x = a + (d - t - 1) * stride;
-        std::array<Real, H> product;
-        for (std::size_t h = 0; h < H; ++h) product[h] = B[h] * x[0];
-        for (std::size_t hp = 1; hp < H; ++hp)
-          for (std::size_t h = 0; h < H; ++h) product[h] += B[hp * H + h] * x[hp];
-        for (std::size_t h = 0; h < H; ++h) sum[t][h] += product[h];
-      }
-    for (std::size_t t = 0; t < R; ++t)
-      for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] = sum[t][h];
+    block_products<H, R>(halves_[half].data() + (half_offset_[j] + 1) * H * H, a, stride, count, acc);
   }
   // The same operations for three species per half in four-double registers (the fourth lane is not used: the next row's
   // first entry, or the padding after the last block).
@@ -838,14 +829,30 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
       // (I - diag(phi2) O) avg = phi1 x0 + phi2 in; then x1 = e^-tau x0 + phi1 (in + O avg).
       std::array<Real, 16> phi1{}, phi2{}, decay{};
       for (std::size_t s = 0; s < S; ++s) {
-        const auto [p1, p2] = detail::decay_weights(tau[s]);
-        phi1[s] = p1;
-        phi2[s] = p2;
-        decay[s] = exp(-tau[s]);
-        for (std::size_t c = 0; c < S; ++c) A[s * S + c] = (s == c ? Real(1) : Real(0)) - p2 * O[s * S + c];
-        b[s] = p1 * x[k * S + s] + p2 * in[s];
+        if (halves && s >= H) {  // the differences' depth is the sums'
+          phi1[s] = phi1[s - H];
+          phi2[s] = phi2[s - H];
+          decay[s] = decay[s - H];
+        } else {
+          const auto [p1, p2] = detail::decay_weights(tau[s]);
+          phi1[s] = p1;
+          phi2[s] = p2;
+          decay[s] = exp(-tau[s]);
+        }
+        b[s] = phi1[s] * x[k * S + s] + phi2[s] * in[s];
       }
-      detail::small_solve(A.data(), b.data(), S);
+      if (halves) {  // O is block diagonal: one H x H system per half
+        for (std::size_t half = 0; half < 2; ++half) {
+          for (std::size_t r = 0; r < H; ++r)
+            for (std::size_t c = 0; c < H; ++c)
+              A[r * H + c] = (r == c ? Real(1) : Real(0)) - phi2[half * H + r] * O[(half * H + r) * S + half * H + c];
+          detail::small_solve(A.data(), b.data() + half * H, H);
+        }
+      } else {
+        for (std::size_t s = 0; s < S; ++s)
+          for (std::size_t c = 0; c < S; ++c) A[s * S + c] = (s == c ? Real(1) : Real(0)) - phi2[s] * O[s * S + c];
+        detail::small_solve(A.data(), b.data(), S);
+      }
       for (std::size_t s = 0; s < S; ++s) avg[k * S + s] = b[s];
       for (std::size_t s = 0; s < S; ++s) {
         Real g = in[s];

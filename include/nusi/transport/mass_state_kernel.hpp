@@ -1414,22 +1414,23 @@ class mass_state_kernel {
         using detail::double4;
         // Blocks of 64 destinations (their columns, 8 KiB for eight slots, stay in the first-level cache over the groups).
         const std::size_t G = comb.group_first.size(), tiles = count / 16 * 16;
-        for (std::size_t t0 = 0; t0 < tiles; t0 += 64)
-        for (std::size_t group = 0; group < G; ++group) {
-          const double* c = comb.rows.data() + comb.group_first[group] * 2 * U;
-          const std::size_t* u_begin = comb.active_u.data() + comb.active_begin[group];
-          const std::size_t* u_end = comb.active_u.data() + comb.active_begin[group + 1];
-          double* g = rows + group * count;
-          for (std::size_t t = t0; t < std::min(tiles, t0 + 64); t += 16) {
-            double4 sum[4];
-            for (auto& v : sum) v = detail::broadcast4(0);
-            for (const std::size_t* pu = u_begin; pu != u_end; ++pu) {
-              const std::size_t u = *pu;
-              const double4 c3 = detail::broadcast4(c[u]), c4 = detail::broadcast4(c[U + u]);
-              const double *column3 = d + u * stride + t, *column4 = d + (U + u) * stride + t;
-              for (std::size_t v = 0; v < 4; ++v) sum[v] += c3 * detail::load4(column3 + 4 * v) + c4 * detail::load4(column4 + 4 * v);
+        for (std::size_t t0 = 0; t0 < tiles; t0 += 64) {
+          for (std::size_t group = 0; group < G; ++group) {
+            const double* c = comb.rows.data() + comb.group_first[group] * 2 * U;
+            const std::size_t* u_begin = comb.active_u.data() + comb.active_begin[group];
+            const std::size_t* u_end = comb.active_u.data() + comb.active_begin[group + 1];
+            double* g = rows + group * count;
+            for (std::size_t t = t0; t < std::min(tiles, t0 + 64); t += 16) {
+              double4 sum[4];
+              for (auto& v : sum) v = detail::broadcast4(0);
+              for (const std::size_t* pu = u_begin; pu != u_end; ++pu) {
+                const std::size_t u = *pu;
+                const double4 c3 = detail::broadcast4(c[u]), c4 = detail::broadcast4(c[U + u]);
+                const double *column3 = d + u * stride + t, *column4 = d + (U + u) * stride + t;
+                for (std::size_t v = 0; v < 4; ++v) sum[v] += c3 * detail::load4(column3 + 4 * v) + c4 * detail::load4(column4 + 4 * v);
+              }
+              for (std::size_t v = 0; v < 4; ++v) detail::store4(g + t + 4 * v, sum[v]);
             }
-            for (std::size_t v = 0; v < 4; ++v) detail::store4(g + t + 4 * v, sum[v]);
           }
         }
         q = tiles;
