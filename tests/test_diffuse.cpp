@@ -383,97 +383,108 @@ TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and
 }
 
 TEST_CASE("the diffuse operator's partner halves are the sums and differences of the species' gains") {
-  // CP symmetry of the Majorana rates: every block entry and loss rate equals its partner's (both kinds swapped,
-  // neutrino <-> antineutrino). The halves' column gains, for several sweep nodes, against the species' entries read one
-  // by one and summed in long double, then combined: sums have no cancellation (1e-13 of the sum), differences are
-  // measured against the sums' size (densities in [0.5, 1.5]).
-  diffuse_setup<double> s;
-  s.interaction.med.coupling = 1e-3;
-  s.interaction.channels = channel_set::stu;
-  const auto op = small_operator(s, 10);
-  REQUIRE(op.kind_symmetric());
-  const std::size_t S = op.species(), H = op.half_species(), P = op.nodes();
-  CHECK(H == 3);
-  for (const std::size_t j : {std::size_t(0), P / 2})
-    for (std::size_t d = 0; j + d < P; d += 7)
-      for (std::size_t sp = 0; sp < S; ++sp) {
-        CHECK(op.loss(j + d, sp) == op.loss(j + d, sp ^ 1));
-        for (std::size_t s_ = 0; s_ < S; ++s_) CHECK(op.gain(j, d, sp, s_) == op.gain(j, d, sp ^ 1, s_ ^ 1));
-      }
-  std::vector<double> a(P * S), halves(P * S);
-  for (std::size_t c = 0; c < a.size(); ++c) a[c] = 1.0 + 0.5 * std::sin(double(c));
-  for (std::size_t k = 0; k < P; ++k)
-    for (std::size_t h = 0; h < H; ++h) {
-      halves[k * S + h] = a[k * S + 2 * h] + a[k * S + 2 * h + 1];
-      halves[k * S + H + h] = a[k * S + 2 * h] - a[k * S + 2 * h + 1];
-    }
-  for (const std::size_t j : {std::size_t(0), std::size_t(7), P - 20, P - 2}) {
-    const std::size_t count = P - 1 - j;
-    for (std::size_t r = 1; r <= diffuse_operator<double>::max_shared_nodes && r <= count + 1; ++r) {
-      const std::size_t shared_count = count + 1 - r;
-      std::vector<double> acc(r * S, -1.0);
-      op.half_column_gains(0, j, halves.data() + (j + 1) * S, S, shared_count, r, acc.data());
-      op.half_column_gains(1, j, halves.data() + (j + 1) * S + H, S, shared_count, r, acc.data() + H);
-      for (std::size_t t = 0; t < r; ++t)
-        for (std::size_t h = 0; h < H; ++h) {
-          long double even = 0, odd = 0;
-          for (std::size_t d = t + 1; d <= t + shared_count; ++d)
-            for (std::size_t sp = 0; sp < S; ++sp) {
-              even += static_cast<long double>(op.gain(j, d, sp, 2 * h)) * a[(j + d - t) * S + sp];
-              odd += static_cast<long double>(op.gain(j, d, sp, 2 * h + 1)) * a[(j + d - t) * S + sp];
-            }
-          CHECK(acc[t * S + h] == doctest::Approx(double(even + odd)).epsilon(1e-13));
-          CHECK(std::abs(acc[t * S + H + h] - double(even - odd)) <= 1e-13 * double(even + odd));
+  // CP symmetry of the rates: every block entry and loss rate equals its partner's (both kinds swapped, neutrino <->
+  // antineutrino; for Dirac also the sterile helicities), bit for bit for Majorana, to 16 units in the last place for
+  // the Dirac scalar (its sums over the relic populations run in another order). The halves' column gains, for several
+  // sweep nodes, against the species' entries read one by one and summed in long double, then combined: sums have no
+  // cancellation (1e-13 of the sum), differences are measured against the sums' size (densities in [0.5, 1.5]).
+  for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
+    CAPTURE(static_cast<int>(nature));
+    diffuse_setup<double> s;
+    s.interaction.med.coupling = 1e-3;
+    s.interaction.channels = channel_set::stu;
+    s.interaction.nature = nature;
+    const auto op = small_operator(s, 10);
+    REQUIRE(op.kind_symmetric());
+    const std::size_t S = op.species(), H = op.half_species(), P = op.nodes();
+    CHECK(H == (nature == neutrino_nature::majorana ? 3u : 6u));
+    const double ulps = nature == neutrino_nature::majorana ? 0 : 16 * std::numeric_limits<double>::epsilon();
+    for (const std::size_t j : {std::size_t(0), P / 2})
+      for (std::size_t d = 0; j + d < P; d += 7)
+        for (std::size_t sp = 0; sp < S; ++sp) {
+          CHECK(std::abs(op.loss(j + d, sp) - op.loss(j + d, sp ^ 1)) <= ulps * op.loss(j + d, sp));
+          for (std::size_t s_ = 0; s_ < S; ++s_)
+            CHECK(std::abs(op.gain(j, d, sp, s_) - op.gain(j, d, sp ^ 1, s_ ^ 1)) <= ulps * std::abs(op.gain(j, d, sp, s_)));
         }
+    std::vector<double> a(P * S), halves(P * S);
+    for (std::size_t c = 0; c < a.size(); ++c) a[c] = 1.0 + 0.5 * std::sin(double(c));
+    for (std::size_t k = 0; k < P; ++k)
+      for (std::size_t h = 0; h < H; ++h) {
+        halves[k * S + h] = a[k * S + 2 * h] + a[k * S + 2 * h + 1];
+        halves[k * S + H + h] = a[k * S + 2 * h] - a[k * S + 2 * h + 1];
+      }
+    for (const std::size_t j : {std::size_t(0), std::size_t(7), P - 20, P - 2}) {
+      const std::size_t count = P - 1 - j;
+      for (std::size_t r = 1; r <= diffuse_operator<double>::max_shared_nodes && r <= count + 1; ++r) {
+        const std::size_t shared_count = count + 1 - r;
+        std::vector<double> acc(r * S, -1.0);
+        op.half_column_gains(0, j, halves.data() + (j + 1) * S, S, shared_count, r, acc.data());
+        op.half_column_gains(1, j, halves.data() + (j + 1) * S + H, S, shared_count, r, acc.data() + H);
+        for (std::size_t t = 0; t < r; ++t)
+          for (std::size_t h = 0; h < H; ++h) {
+            long double even = 0, odd = 0;
+            for (std::size_t d = t + 1; d <= t + shared_count; ++d)
+              for (std::size_t sp = 0; sp < S; ++sp) {
+                even += static_cast<long double>(op.gain(j, d, sp, 2 * h)) * a[(j + d - t) * S + sp];
+                odd += static_cast<long double>(op.gain(j, d, sp, 2 * h + 1)) * a[(j + d - t) * S + sp];
+              }
+            CHECK(acc[t * S + h] == doctest::Approx(double(even + odd)).epsilon(1e-13));
+            CHECK(std::abs(acc[t * S + H + h] - double(even - odd)) <= 1e-13 * double(even + odd));
+          }
+      }
     }
+    std::vector<double> none(S);
+    CHECK_THROWS_WITH_AS(op.half_column_gains(2, 0, halves.data(), S, 1, 1, none.data()), doctest::Contains("half"), nusi::invalid_argument);
+    CHECK_THROWS_WITH_AS(op.half_column_gains(0, 0, halves.data(), S, 1, 0, none.data()), doctest::Contains("r"), nusi::invalid_argument);
+    CHECK_THROWS_WITH_AS(op.half_column_gains(0, 0, halves.data(), S, P, 1, none.data()), doctest::Contains("count"), nusi::invalid_argument);
   }
-  std::vector<double> none(S);
-  CHECK_THROWS_WITH_AS(op.half_column_gains(2, 0, halves.data(), S, 1, 1, none.data()), doctest::Contains("half"), nusi::invalid_argument);
-  CHECK_THROWS_WITH_AS(op.half_column_gains(0, 0, halves.data(), S, 1, 0, none.data()), doctest::Contains("r"), nusi::invalid_argument);
-  CHECK_THROWS_WITH_AS(op.half_column_gains(0, 0, halves.data(), S, P, 1, none.data()), doctest::Contains("count"), nusi::invalid_argument);
 }
 
 TEST_CASE("the diffuse sweep in partner halves gives the species' sweep to rounding") {
-  // The same fluxes from the halves as from the six species (Majorana, all channels, a resonance inside the range), for
-  // a source with equal neutrinos and antineutrinos (the differences stay zero: the kinds' numbers are equal bit for
-  // bit) and for one with fewer antineutrinos (both halves evolve).
-  diffuse_setup<double> s;
-  s.interaction.med = {.mass_MeV = 0.6, .coupling = 0.03};
-  s.interaction.channels = channel_set::stu;
-  s.interaction.convention = coupling_convention::lagrangian;
-  s.interaction.pattern = flavour_coupling_pattern<double>::single(flavour::tau);
-  diffuse_options<double> o;
-  o.energy_bins = 60;
-  o.redshift_steps = 12;
-  o.min_energy_MeV = 1e6;
-  o.max_energy_MeV = 1e11;
-  const star_formation_yuksel2008<double> sfr;
-  for (const double antineutrino_share : {1.0, 0.3}) {
-    CAPTURE(antineutrino_share);
-    auto comps = power_law_components(power_law_spectrum<double>(2.5, o.min_energy_MeV, inf), source_composition<double>{});
-    for (auto& c : comps)
-      if (c.antineutrino) c.weight *= antineutrino_share;
-    o.kind_halves = false;
-    const auto species = run(s, sfr, comps, o);
-    o.kind_halves = true;
-    const auto halves = run(s, sfr, comps, o);
-    double smallest = 1;
-    for (std::size_t a = 0; a < 3; ++a) {
-      const auto att = attenuation(halves.flux_per_cm2_s_MeV[a], species.flux_per_cm2_s_MeV[a]);
-      for (std::size_t k = 0; k < att.size(); ++k) CHECK(std::abs(att[k] - 1) < 1e-13);
-      const auto anti = attenuation(halves.antineutrino_flux_per_cm2_s_MeV[a], species.antineutrino_flux_per_cm2_s_MeV[a]);
-      for (std::size_t k = 0; k < anti.size(); ++k) CHECK(std::abs(anti[k] - 1) < 1e-13);
+  // The same fluxes from the halves as from the species (all channels, a resonance inside the range; Majorana and the
+  // Dirac scalar), for a source with equal neutrinos and antineutrinos (the differences stay zero: the kinds' numbers
+  // are equal bit for bit) and for one with fewer antineutrinos (both halves evolve).
+  for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
+    CAPTURE(static_cast<int>(nature));
+    diffuse_setup<double> s;
+    s.interaction.nature = nature;
+    s.interaction.med = {.mass_MeV = 0.6, .coupling = 0.03};
+    s.interaction.channels = channel_set::stu;
+    s.interaction.convention = coupling_convention::lagrangian;
+    s.interaction.pattern = flavour_coupling_pattern<double>::single(flavour::tau);
+    diffuse_options<double> o;
+    o.energy_bins = 60;
+    o.redshift_steps = 12;
+    o.min_energy_MeV = 1e6;
+    o.max_energy_MeV = 1e11;
+    const star_formation_yuksel2008<double> sfr;
+    for (const double antineutrino_share : {1.0, 0.3}) {
+      CAPTURE(antineutrino_share);
+      auto comps = power_law_components(power_law_spectrum<double>(2.5, o.min_energy_MeV, inf), source_composition<double>{});
+      for (auto& c : comps)
+        if (c.antineutrino) c.weight *= antineutrino_share;
+      o.kind_halves = false;
+      const auto species = run(s, sfr, comps, o);
+      o.kind_halves = true;
+      const auto halves = run(s, sfr, comps, o);
+      double smallest = 1;
+      for (std::size_t a = 0; a < 3; ++a) {
+        const auto att = attenuation(halves.flux_per_cm2_s_MeV[a], species.flux_per_cm2_s_MeV[a]);
+        for (std::size_t k = 0; k < att.size(); ++k) CHECK(std::abs(att[k] - 1) < 1e-13);
+        const auto anti = attenuation(halves.antineutrino_flux_per_cm2_s_MeV[a], species.antineutrino_flux_per_cm2_s_MeV[a]);
+        for (std::size_t k = 0; k < anti.size(); ++k) CHECK(std::abs(anti[k] - 1) < 1e-13);
+      }
+      o.interactions = false;
+      const auto free = run(s, sfr, comps, o);
+      o.interactions = true;
+      for (std::size_t k = 0; k < free.energy_MeV.size(); ++k)
+        smallest = std::min(smallest, halves.flux_per_cm2_s_MeV[2][k] / free.flux_per_cm2_s_MeV[2][k]);
+      CHECK(smallest < 0.9);  // the interactions matter here: a dip of more than 10 %
+      CHECK(std::abs(halves.number_budget_relative_error()) < 1e-11);
+      CHECK(std::abs(halves.scatterings / species.scatterings - 1) < 1e-13);
+      if (antineutrino_share == 1.0)
+        for (std::size_t p = 0; p < halves.number.size(); p += 2) CHECK(halves.number[p] == halves.number[p + 1]);
     }
-    o.interactions = false;
-    const auto free = run(s, sfr, comps, o);
-    o.interactions = true;
-    for (std::size_t k = 0; k < free.energy_MeV.size(); ++k)
-      smallest = std::min(smallest, halves.flux_per_cm2_s_MeV[2][k] / free.flux_per_cm2_s_MeV[2][k]);
-    CHECK(smallest < 0.9);  // the interactions matter here: a dip of more than 10 %
-    CHECK(std::abs(halves.number_budget_relative_error()) < 1e-11);
-    CHECK(std::abs(halves.scatterings / species.scatterings - 1) < 1e-13);
-    if (antineutrino_share == 1.0)
-      for (std::size_t i = 0; i < 3; ++i) CHECK(halves.number[2 * i] == halves.number[2 * i + 1]);
   }
 }
 
