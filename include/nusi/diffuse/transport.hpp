@@ -26,6 +26,7 @@
 
 #include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
+#include "../parallel.hpp"
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
 #include "../mass_states/setup.hpp"
@@ -190,6 +191,7 @@ inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
 /// mass_state_kernel of the grid at today's density (per physical node its loss rates and the gain blocks into lower
 /// nodes, read in place), and per source the gains' number and energy below each of the lowest `below_nodes` nodes
 /// (the products that leave the comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1).
+/// `threads` (0: all cores) share the kernel's assembly and the pass over its blocks; the same numbers on any count.
 /// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
 template <class Real>
 class diffuse_operator {
@@ -206,27 +208,7 @@ class diffuse_operator {
     // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
     // as running sums (number, energy), in the order of a sum over j per source.
     // The same pass writes the partners' halves while every block so far has been symmetric (kind_symmetric).
-    std::vector<Real> run_n(P_ * S_, Real(0)), run_e(P_ * S_, Real(0));
-    bool halves = start_halves();
-    for (std::size_t j = 0; j < P_; ++j) {
-      const Real* B = kernel_.gain_block_per_cm(j, j);  // the blocks (p -> j), p = j, j + 1, ..., contiguous
-      for (std::size_t p = j; p < P_; ++p, B += S_ * S_) {
-        if (halves) halves = add_half_block(half_offset_[j] + p - j, B);
-        for (std::size_t sp = 0; sp < S_; ++sp) {
-          Real column = 0;
-          for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
-          const std::size_t c = p * S_ + sp;
-          if (j < L_) {
-            below_number_[below(j, p, sp)] = run_n[c];
-            below_energy_[below(j, p, sp)] = run_e[c];
-          }
-          run_n[c] += column;
-          run_e[c] += column * nodes_[j];
-        }
-      }
-    }
-    gain_number_ = std::move(run_n);
-    gain_energy_ = std::move(run_e);
+    const bool halves = S_ == 6 ? sums_and_halves<6>(threads) : sums_and_halves<0>(threads);
     symmetric_ = halves;
     if (!halves) {
       for (auto& v : halves_) v = {};
@@ -422,6 +404,47 @@ class diffuse_operator {
       }
   }
 
+  // The constructor's pass (species fixed at compile time if FS > 0): the running sums below each node, and the halves
+  // while every block so far has been symmetric; returns whether all were.
+  // Sources p are shared among threads in contiguous ranges of about equal blocks (each source's sums in the same order
+  // on any count: the same numbers).
+  template <std::size_t FS>
+  bool sums_and_halves(std::size_t threads) {
+    const std::size_t S = FS > 0 ? FS : S_;
+    std::vector<Real> run_n(P_ * S, Real(0)), run_e(P_ * S, Real(0));
+    const bool possible = start_halves();
+    const std::size_t workers = resolve_threads(threads, P_);
+    std::vector<std::size_t> edge(workers + 1, P_);  // source p has p + 1 blocks: ranges of equal (p + 1)^2 / 2
+    for (std::size_t w = 0; w < workers; ++w)
+      edge[w] = static_cast<std::size_t>(static_cast<double>(P_) * std::sqrt(static_cast<double>(w) / static_cast<double>(workers)));
+    std::vector<char> symmetric(workers, possible ? 1 : 0);
+    parallel_for(workers, workers, [&](std::size_t w) {
+      const std::size_t p0 = edge[w], p1 = edge[w + 1];
+      bool halves = symmetric[w] != 0;
+      for (std::size_t j = 0; j < p1; ++j) {
+        const std::size_t first = std::max(j, p0);
+        const Real* B = kernel_.gain_block_per_cm(first, j);  // the blocks (p -> j), p = first, first + 1, ..., contiguous
+        for (std::size_t p = first; p < p1; ++p, B += S * S) {
+          if (halves) halves = add_half_block<FS / 2>(half_offset_[j] + p - j, B);
+          for (std::size_t sp = 0; sp < S; ++sp) {
+            Real column = 0;
+            for (std::size_t s = 0; s < S; ++s) column += B[sp * S + s];
+            const std::size_t c = p * S + sp;
+            if (j < L_) {
+              below_number_[below(j, p, sp)] = run_n[c];
+              below_energy_[below(j, p, sp)] = run_e[c];
+            }
+            run_n[c] += column;
+            run_e[c] += column * nodes_[j];
+          }
+        }
+      }
+      symmetric[w] = halves ? 1 : 0;
+    });
+    gain_number_ = std::move(run_n);
+    gain_energy_ = std::move(run_e);
+    return std::all_of(symmetric.begin(), symmetric.end(), [](char c) { return c != 0; });
+  }
   // The partners' sums and differences of every block (j + d -> j), d = 0 .., per j contiguous (the kernel's order), H x H
   // each ([h' * H + h]), if every entry and loss has its partner's value. start_halves: the species pair up and the losses
   // are symmetric (the storage then allocated); add_half_block: block b (in that order) is symmetric, and its halves.
@@ -436,14 +459,15 @@ class diffuse_operator {
     for (auto& h : halves_) h.resize(P_ * (P_ + 1) / 2 * H * H + 1);  // one past the end: the four-lane loads of the last row
     return true;
   }
+  template <std::size_t FH>
   bool add_half_block(std::size_t b, const Real* B) {
-    const std::size_t H = S_ / 2;
+    const std::size_t H = FH > 0 ? FH : S_ / 2, S = 2 * H;
     Real* plus = halves_[0].data() + b * H * H;
     Real* minus = halves_[1].data() + b * H * H;
     for (std::size_t hp = 0; hp < H; ++hp)
       for (std::size_t h = 0; h < H; ++h) {
-        const Real same = B[2 * hp * S_ + 2 * h], other = B[2 * hp * S_ + 2 * h + 1];
-        const Real same_partner = B[(2 * hp + 1) * S_ + 2 * h + 1], other_partner = B[(2 * hp + 1) * S_ + 2 * h];
+        const Real same = B[2 * hp * S + 2 * h], other = B[2 * hp * S + 2 * h + 1];
+        const Real same_partner = B[(2 * hp + 1) * S + 2 * h + 1], other_partner = B[(2 * hp + 1) * S + 2 * h];
         if (!partners_equal(same, same_partner) || !partners_equal(other, other_partner)) return false;
         const Real P = (same + same_partner) / 2, Q = (other + other_partner) / 2;  // x exactly where equal: (x + x)/2
         plus[hp * H + h] = P + Q;
