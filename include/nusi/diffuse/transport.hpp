@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "../detail/default_init_allocator.hpp"
 #include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
 #include "../parallel.hpp"
@@ -456,7 +457,10 @@ class diffuse_operator {
         if (!partners_equal(kernel_.rate_per_cm(p, 2 * h), kernel_.rate_per_cm(p, 2 * h + 1))) return false;
     half_offset_.resize(P_);
     for (std::size_t j = 0, offset = 0; j < P_; offset += P_ - j, ++j) half_offset_[j] = offset;
-    for (auto& h : halves_) h.resize(P_ * (P_ + 1) / 2 * H * H + 1);  // one past the end: the four-lane loads of the last row
+    for (auto& h : halves_) {  // every block written by add_half_block (not zeroed first); one past the end: the
+      h.resize(P_ * (P_ + 1) / 2 * H * H + 1);  // four-lane loads of the last row
+      h.back() = 0;
+    }
     return true;
   }
   template <std::size_t FH>
@@ -540,7 +544,7 @@ class diffuse_operator {
   std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
   bool symmetric_ = false;
   std::vector<std::size_t> half_offset_;  // per j: the index of block (j -> j) in halves_ (in blocks)
-  std::array<std::vector<Real>, 2> halves_;
+  std::array<detail::uninitialized_vector<Real>, 2> halves_;
 };
 
 namespace detail {

@@ -19,6 +19,7 @@
 
 #include <boost/math/quadrature/gauss.hpp>
 
+#include "../detail/default_init_allocator.hpp"
 #include "../detail/wide_vectors.hpp"
 #include "../errors.hpp"
 #include "../mass_states/bin_averages.hpp"
@@ -575,7 +576,7 @@ class mass_state_kernel {
       block_offset_[k] = off;
       if (k < n) off += (n - k) * S_ * S_;
     }
-    blocks_.assign(block_offset_[n], Real(0));
+    blocks_.resize(block_offset_[n]);  // not zeroed: the assembly writes every entry of every block (write_blocks)
     loss_.assign(n * S_, Real(0));
     if (scope_ == kernel_scope::full) {
       underflow_number_.assign(n * S_, Real(0));
@@ -1513,7 +1514,8 @@ class mass_state_kernel {
     write_blocks_portable(i, jj0, pr, sums, q);
   }
   std::vector<std::size_t> block_offset_;
-  std::vector<Real> blocks_, loss_, underflow_number_, underflow_energy_, injected_;
+  detail::uninitialized_vector<Real> blocks_;
+  std::vector<Real> loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
 };
 
