@@ -290,7 +290,8 @@ class diffuse_operator {
         default: return half_fixed<6, 4>(half, j, a, stride, count, acc);
       }
     }
-    half_generic(half, j, a, stride, count, r, acc);
+    const std::size_t H = S_ / 2;  // not reached by the model's 6 or 12 species: any other even count
+    block_products_any(halves_[half].data() + (half_offset_[j] + 1) * H * H, a, stride, H, count, r, acc);
   }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
@@ -389,19 +390,22 @@ class diffuse_operator {
 #endif
     column_gains_portable<S, R>(j, a, count, acc);
   }
-  // Any species count: the same sums, the species at run time.
+  // Any species count: the same sums, the species and the sweep nodes at run time.
   void column_gains_generic(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
-    const std::size_t S = S_;
-    std::fill(acc, acc + r * S, Real(0));
+    block_products_any(kernel_.gain_block_per_cm(j + 1, j), a, S_, S_, count, r, acc);
+  }
+  // block_products with S and R = r at run time (the same operations in the same order).
+  static void block_products_any(const Real* B, const Real* a, std::size_t stride, std::size_t S, std::size_t count, std::size_t r, Real* acc) {
+    for (std::size_t t = 0; t < r; ++t) std::fill_n(acc + t * stride, S, Real(0));
     std::vector<Real> product(S);
-    for (std::size_t d = 1; d < count + r; ++d)
+    for (std::size_t d = 1; d < count + r; ++d, B += S * S)
       for (std::size_t t = 0; t < r; ++t) {
         if (d <= t || d > t + count) continue;
-        const Real* x = a + (d - t - 1) * S;
-        for (std::size_t s = 0; s < S; ++s) product[s] = gain(j, d, 0, s) * x[0];
+        const Real* x = a + (d - t - 1) * stride;
+        for (std::size_t s = 0; s < S; ++s) product[s] = B[s] * x[0];
         for (std::size_t sp = 1; sp < S; ++sp)
-          for (std::size_t s = 0; s < S; ++s) product[s] += gain(j, d, sp, s) * x[sp];
-        for (std::size_t s = 0; s < S; ++s) acc[t * S + s] += product[s];
+          for (std::size_t s = 0; s < S; ++s) product[s] += B[sp * S + s] * x[sp];
+        for (std::size_t s = 0; s < S; ++s) acc[t * stride + s] += product[s];
       }
   }
 
@@ -522,22 +526,6 @@ class diffuse_operator {
 #endif
     half_gains_portable<H, R>(half, j, a, stride, count, acc);
   }
-  void half_generic(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, std::size_t r, Real* acc) const {
-    const std::size_t H = S_ / 2;
-    for (std::size_t t = 0; t < r; ++t)
-      for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] = 0;
-    std::vector<Real> product(H);
-    for (std::size_t d = 1; d < count + r; ++d)
-      for (std::size_t t = 0; t < r; ++t) {
-        if (d <= t || d > t + count) continue;
-        const Real* x = a + (d - t - 1) * stride;
-        for (std::size_t h = 0; h < H; ++h) product[h] = half_gain(half, j, d, 0, h) * x[0];
-        for (std::size_t hp = 1; hp < H; ++hp)
-          for (std::size_t h = 0; h < H; ++h) product[h] += half_gain(half, j, d, hp, h) * x[hp];
-        for (std::size_t h = 0; h < H; ++h) acc[t * stride + h] += product[h];
-      }
-  }
-
   mass_state_kernel<Real> kernel_;
   bool wide_ = detail::use_avx2();
   std::size_t S_, P_, L_;
