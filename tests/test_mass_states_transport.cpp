@@ -344,6 +344,32 @@ TEST_CASE("mass states: 2-point Gauss pieces far from the poles change the kerne
   }
 }
 
+TEST_CASE("mass states: narrow thermal states take fewer target energies, and F keeps the 12-node value to 1e-9") {
+  // A Gauss rule in ln x over a state whose x spreads by a few percent converges with a few nodes: the states at 8.6 and
+  // 50 meV (spreads 0.04 and 0.007) take thermal_shape_nodes_narrow (3), the massless one (0.68) thermal_shape_nodes.
+  // Against every state at 12 nodes, with the wide state at 12 too (so only the narrow rule differs): F by flavour to
+  // 1e-9, near the bound where the lines matter (massless lightest, normal ordering) and with all states narrow.
+  const auto T = nusi::eV(1.6764e-4);
+  nusi::mass_state_kernel_options<double> rule;
+  CHECK(nusi::mass_state_kernel<double>::thermal_shape_nodes_of(nusi::target_energy_distribution<double>(0.0, T), rule) == 6);
+  CHECK(nusi::mass_state_kernel<double>::thermal_shape_nodes_of(nusi::target_energy_distribution<double>(nusi::eV(8.6e-3), T), rule) == 3);
+  CHECK(nusi::mass_state_kernel<double>::thermal_shape_nodes_of(nusi::target_energy_distribution<double>(nusi::eV(0.05), T), rule) == 3);
+  for (const double lightest_eV : {0.0, 0.01}) {
+    CAPTURE(lightest_eV);
+    auto s = at(-3.5, -2.3);
+    s.spectrum.lightest_mass_eV = lightest_eV;
+    const nusi::mass_state_model<double> model(s);
+    nusi::mass_state_kernel_options<double> narrow, reference;
+    narrow.thermal_shape_nodes = reference.thermal_shape_nodes = reference.thermal_shape_nodes_narrow = 12;
+    const auto o = bins(400);
+    const auto Fn = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o, narrow);
+    const auto Fr = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o, reference);
+    REQUIRE(Fr.detected.value > 1e-3);
+    for (std::size_t a = 0; a < 3; ++a) CHECK(std::abs(Fn.by_flavour[a].value - Fr.by_flavour[a].value) <= 1e-9);
+    CHECK(Fn.detected.value != Fr.detected.value);  // the narrow rule is used
+  }
+}
+
 TEST_CASE("mass states: bad emission inputs are rejected by name") {
   const nusi::mass_state_model<double> model(at(-3.5, -2.0));
   const std::vector<emission_t> none;
@@ -365,6 +391,14 @@ TEST_CASE("mass states: bad emission inputs are rejected by name") {
   CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
                        doctest::Contains("thermal_shape_nodes"), nusi::invalid_argument);
   k.thermal_shape_nodes = 6;
+  k.thermal_shape_nodes_narrow = 17;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
+                       doctest::Contains("thermal_shape_nodes_narrow"), nusi::invalid_argument);
+  k.thermal_shape_nodes_narrow = 3;
+  k.thermal_shape_narrow_spread = -0.1;
+  CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
+                       doctest::Contains("thermal_shape_narrow_spread"), nusi::invalid_argument);
+  k.thermal_shape_narrow_spread = 0.1;
   k.fewest_gauss_points = 4;
   CHECK_THROWS_WITH_AS((nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, {}, k)),
                        doctest::Contains("fewest_gauss_points"), nusi::invalid_argument);
