@@ -312,8 +312,9 @@ std::array<Real, 3> thermal_pole_moments_weighted(const resonance_pole<Real>& po
 /// int rho(x) <v^k/(v^2 + gamma^2)>_{s in [m^2 + 2 E_lo x, m^2 + 2 E_hi x]} dx. Where the pole is reached inside the
 /// distribution's support, tanh-sinh on the pieces between x = (M^2 - m^2)/(2 E_hi),
 /// (M^2 - m^2)/(2 E_lo) (the bin's edges crossing the pole) and m (the cusp of rho); elsewhere the distribution's
-/// composite Gauss rule over x (the integrand is smooth there) of the closed-form averages over the bin. Each piece's last two levels agree to
-/// 1e-8 of the larger of its own L1 norm and the whole integral's per piece (the whole within 2e-8 of its L1 norm).
+/// composite Gauss rule over x (the integrand is smooth there) of the closed-form averages over the bin. Each piece's
+/// last two levels agree to 1e-8 of the larger of its own L1 norm and the whole integral's per piece (the whole within
+/// 2e-8 of its L1 norm).
 /// `error` receives the sum of the pieces' last changes.
 /// @throws nusi::numerical_error if the tanh-sinh levels still differ by 1e-6 of the result at h = 1/256.
 template <class Real>

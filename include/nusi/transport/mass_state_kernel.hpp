@@ -66,6 +66,20 @@ struct mass_state_kernel_options {
 };
 
 namespace detail {
+/// The kernel's numerical settings checked by name (`name`: how the caller calls them, e.g. "options").
+/// @throws nusi::invalid_argument naming the setting and its value.
+template <class Real>
+void validate_kernel_options(std::string_view fn, const std::string& name, const mass_state_kernel_options<Real>& options) {
+  if (options.thermal_shape_nodes < 1 || options.thermal_shape_nodes > 16)
+    throw_invalid(fn, name + ".thermal_shape_nodes", "in [1, 16]", options.thermal_shape_nodes);
+  if (options.thermal_shape_nodes_narrow < 1 || options.thermal_shape_nodes_narrow > 16)
+    throw_invalid(fn, name + ".thermal_shape_nodes_narrow", "in [1, 16]", options.thermal_shape_nodes_narrow);
+  if (!(options.thermal_shape_narrow_spread >= 0) || !(options.thermal_shape_narrow_spread < std::numeric_limits<Real>::infinity()))
+    throw_invalid(fn, name + ".thermal_shape_narrow_spread", "finite and >= 0", options.thermal_shape_narrow_spread);
+  if (options.fewest_gauss_points != 2 && options.fewest_gauss_points != 3)
+    throw_invalid(fn, name + ".fewest_gauss_points", "2 or 3", options.fewest_gauss_points);
+}
+
 /// Gauss-Legendre nodes and weights on [0, 1] for n = 2, 3, 5, 8.
 template <class Real>
 struct unit_gauss {
@@ -564,14 +578,7 @@ class mass_state_kernel {
       : grid_(grid), scope_(scope), S_(scattering.species()) {
     constexpr std::string_view fn = "nusi::mass_state_kernel";
     detail::require_thread_count(fn, "threads", threads);
-    if (options.thermal_shape_nodes < 1 || options.thermal_shape_nodes > 16)
-      detail::throw_invalid(fn, "options.thermal_shape_nodes", "in [1, 16]", options.thermal_shape_nodes);
-    if (options.thermal_shape_nodes_narrow < 1 || options.thermal_shape_nodes_narrow > 16)
-      detail::throw_invalid(fn, "options.thermal_shape_nodes_narrow", "in [1, 16]", options.thermal_shape_nodes_narrow);
-    if (!(options.thermal_shape_narrow_spread >= 0) || !(options.thermal_shape_narrow_spread < std::numeric_limits<Real>::infinity()))
-      detail::throw_invalid(fn, "options.thermal_shape_narrow_spread", "finite and >= 0", options.thermal_shape_narrow_spread);
-    if (options.fewest_gauss_points != 2 && options.fewest_gauss_points != 3)
-      detail::throw_invalid(fn, "options.fewest_gauss_points", "2 or 3", options.fewest_gauss_points);
+    detail::validate_kernel_options(fn, "options", options);
     two_point_ = options.fewest_gauss_points == 2;
     for (std::size_t b = 0; b < 3; ++b)
       if (!(grid.node_MeV(0) > relic.mass_MeV(b)))

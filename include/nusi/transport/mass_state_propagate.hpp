@@ -193,14 +193,7 @@ template <class Real>
 void validate_mass_state_run(std::string_view fn, const transport_options<Real>& options,
                              const mass_state_kernel_options<Real>& kernel_options) {
   validate_transport_options(fn, options);
-  if (kernel_options.thermal_shape_nodes < 1 || kernel_options.thermal_shape_nodes > 16)
-    throw_invalid(fn, "kernel_options.thermal_shape_nodes", "in [1, 16]", kernel_options.thermal_shape_nodes);
-  if (kernel_options.thermal_shape_nodes_narrow < 1 || kernel_options.thermal_shape_nodes_narrow > 16)
-    throw_invalid(fn, "kernel_options.thermal_shape_nodes_narrow", "in [1, 16]", kernel_options.thermal_shape_nodes_narrow);
-  if (!(kernel_options.thermal_shape_narrow_spread >= 0) || !(kernel_options.thermal_shape_narrow_spread < std::numeric_limits<Real>::infinity()))
-    throw_invalid(fn, "kernel_options.thermal_shape_narrow_spread", "finite and >= 0", kernel_options.thermal_shape_narrow_spread);
-  if (kernel_options.fewest_gauss_points != 2 && kernel_options.fewest_gauss_points != 3)
-    throw_invalid(fn, "kernel_options.fewest_gauss_points", "2 or 3", kernel_options.fewest_gauss_points);
+  validate_kernel_options(fn, "kernel_options", kernel_options);
 }
 }  // namespace detail
 
