@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <random>
 #include <vector>
 
@@ -255,6 +256,59 @@ TEST_CASE("mass states: closed-form interval moments of the scalar shapes match 
       }
     }
   }
+}
+
+TEST_CASE("mass states: the batched closed-form interval moments are scalar_shape_interval_moments' bit for bit, on both paths") {
+  // Intervals of one (a, beta) in vector lanes: the series of the pole moments in registers, a lane outside its radius
+  // (|rho| >= 1/10: wide intervals, or near a pole) by the scalar logarithms. Against one call per interval, with the
+  // intervals written to permuted slots and a count that leaves a remainder of the lanes.
+  using B = nusi::scattering_basis;
+  const std::size_t index[6] = {std::size_t(B::s_ss), std::size_t(B::s_tt), std::size_t(B::s_uu),
+                                std::size_t(B::s_tu), std::size_t(B::s_st_re), std::size_t(B::s_su_re)};
+  std::mt19937_64 rng(33);
+  std::uniform_real_distribution<double> u(0, 1);
+  std::size_t series = 0, logarithms = 0;
+  for (int trial = 0; trial < 60; ++trial) {
+    const double a = std::pow(10.0, -9 + 9 * u(rng)), beta = a * std::pow(10.0, -4 + 5 * u(rng)), inverse_A = 0.4, span = 7.5;
+    std::vector<double> ya, yb, za, zb;
+    while (ya.size() < 23) {
+      const double y0 = u(rng) * u(rng);
+      const double y1 = std::min(y0 + std::pow(10.0, -5 + 5 * u(rng)) * (1 - y0), 1.0);
+      if (!(y1 > y0) || !nusi::detail::scalar_closed_form_applies(y1, 1 - y0, a)) continue;
+      ya.push_back(y0);
+      yb.push_back(y1);
+      za.push_back(1 - y0);
+      zb.push_back(1 - y1);
+      const double rho = (y1 - y0) / (y0 + a);
+      (std::abs(rho) < double(nusi::detail::pole_series_radius) ? series : logarithms) += 1;
+    }
+    const std::size_t n = ya.size(), D = 6;
+    std::vector<std::size_t> slot(n);
+    for (std::size_t e = 0; e < n; ++e) slot[e] = (7 * e + 3) % n;
+    std::vector<double> expected(4 * D * n);
+    for (std::size_t e = 0; e < n; ++e) {
+      double m0_3[6], n1_3[6], m0_4[6], n1_4[6];
+      nusi::detail::scalar_shape_interval_moments(ya[e], yb[e], za[e], zb[e], a, beta, inverse_A, index, D, m0_3, n1_3, m0_4, n1_4);
+      for (std::size_t d = 0; d < D; ++d) {
+        expected[d * n + slot[e]] = m0_3[d];
+        expected[(D + d) * n + slot[e]] = n1_3[d] * span;
+        expected[(2 * D + d) * n + slot[e]] = m0_4[d];
+        expected[(3 * D + d) * n + slot[e]] = n1_4[d] * span;
+      }
+    }
+    std::vector<double> portable(4 * D * n, -1.0), wide(4 * D * n, -1.0);
+    nusi::detail::scalar_shape_moments_batch_portable(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index,
+                                                      D, portable.data(), n);
+    CHECK(std::memcmp(portable.data(), expected.data(), expected.size() * sizeof(double)) == 0);
+    if (nusi::detail::processor_has_avx2()) {
+      nusi::detail::scalar_shape_moments_batch_avx2(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index, D,
+                                                    wide.data(), n);
+      CHECK(std::memcmp(wide.data(), expected.data(), expected.size() * sizeof(double)) == 0);
+    }
+  }
+  // Both branches of the pole moments were taken in the lanes.
+  CHECK(series > 100);
+  CHECK(logarithms > 100);
 }
 
 TEST_CASE("mass states: F converges as 3.89^-N in the contour nodes, and the default 24 nodes reach 40 nodes' rounding") {

@@ -274,6 +274,24 @@ void all_basis_shapes_both(Real y, Real z, Real a, Real beta, Real inverse_A, Re
 /// pole[1] = int t g dt, pole2[0] = int g^2 dt, pole2[1] = int t g^2 dt. In closed form, by their Taylor series where
 /// rho = sigma Delta/d0 is small (|rho| < 1/10: the differences rho - log1p(rho) and log1p(rho) - rho/(1 + rho) would
 /// cancel); log1p(rho) down to rho = -1/2, log(d1/d0) below (1 + rho would lose the pole's distance d1).
+/// The series of pole_interval_moments: h1 = sum_{k>=2} (-1)^k rho^k/k, h2 = sum_{k>=2} (-1)^k (k - 1)/k rho^k, their
+/// coefficients [k][0] and [k][1] for k < 20 (to k = 19: 0.1^17 < 1e-17 of the first), tabulated once (the divisions
+/// dominated the series).
+template <class Real>
+const std::array<std::array<Real, 2>, 20>& pole_series_coefficients() {
+  static const std::array<std::array<Real, 2>, 20> coefficient = [] {
+    std::array<std::array<Real, 2>, 20> c{};
+    for (int k = 2; k < 20; ++k) {
+      const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
+      c[std::size_t(k)] = {sign / Real(k), sign * Real(k - 1) / Real(k)};
+    }
+    return c;
+  }();
+  return coefficient;
+}
+/// Where pole_interval_moments sums the series (|rho| < 1/10) rather than taking logarithms.
+inline constexpr long double pole_series_radius = 0.1L;
+
 template <class Real>
 void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole, Real* pole2) {
   using std::abs;
@@ -281,17 +299,8 @@ void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole,
   using std::log1p;
   const Real rho = sigma * Delta / d0;
   Real L, h1, h2;  // log(d1/d0), rho - L, L - rho/(1 + rho)
-  if (abs(rho) < Real(0.1L)) {
-    // h1 = sum_{k>=2} (-1)^k rho^k/k, h2 = sum_{k>=2} (-1)^k (k - 1)/k rho^k: to k = 19, 0.1^17 < 1e-17 of the first.
-    // The coefficients are tabulated once (the divisions dominated the series).
-    static const std::array<std::array<Real, 2>, 20> coefficient = [] {
-      std::array<std::array<Real, 2>, 20> c{};
-      for (int k = 2; k < 20; ++k) {
-        const Real sign = k % 2 == 0 ? Real(1) : Real(-1);
-        c[std::size_t(k)] = {sign / Real(k), sign * Real(k - 1) / Real(k)};
-      }
-      return c;
-    }();
+  if (abs(rho) < Real(pole_series_radius)) {
+    const auto& coefficient = pole_series_coefficients<Real>();
     // Estrin's scheme (pairs, then pairs of pairs with rho^2, rho^4, rho^8, rho^16): five dependent steps, not 18.
     const Real r2 = rho * rho, r4 = r2 * r2, r8 = r4 * r4, r16 = r8 * r8;
     auto estrin = [&](std::size_t q) {
@@ -368,6 +377,118 @@ void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, R
     m0_4[d] = mirror[0];
     n1_4[d] = mirror[1];
   }
+}
+
+/// scalar_shape_interval_moments for intervals e = begin .. n - 1 (y from ya[e] to yb[e], z = 1 - y from za[e] down to
+/// zb[e]), the energy moments times span [MeV]: shape d's m0_3, n1_3 span, m0_4 and n1_4 span of interval e at
+/// out[(part * D + d) * stride + interval[e]], part 0 .. 3 in that order. D <= 6 (the scalar shapes).
+template <class Real>
+NUSI_ALWAYS_INLINE void scalar_shape_moments_batch(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
+                                                   std::size_t begin, std::size_t n, Real a, Real beta, Real inverse_A, Real span,
+                                                   const std::size_t* index, std::size_t D, Real* out, std::size_t stride) {
+  for (std::size_t e = begin; e < n; ++e) {
+    std::array<Real, 6> m0_3{}, n1_3{}, m0_4{}, n1_4{};  // D <= 6: the scalar shapes
+    scalar_shape_interval_moments(ya[e], yb[e], za[e], zb[e], a, beta, inverse_A, index, D, m0_3.data(), n1_3.data(), m0_4.data(),
+                                  n1_4.data());
+    for (std::size_t d = 0; d < D; ++d) {
+      out[d * stride + interval[e]] = m0_3[d];
+      out[(D + d) * stride + interval[e]] = n1_3[d] * span;
+      out[(2 * D + d) * stride + interval[e]] = m0_4[d];
+      out[(3 * D + d) * stride + interval[e]] = n1_4[d] * span;
+    }
+  }
+}
+template <class Real>
+void scalar_shape_moments_batch_portable(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
+                                         std::size_t n, Real a, Real beta, Real inverse_A, Real span, const std::size_t* index, std::size_t D,
+                                         Real* out, std::size_t stride) {
+  scalar_shape_moments_batch(interval, ya, yb, za, zb, 0, n, a, beta, inverse_A, span, index, D, out, stride);
+}
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+/// Estrin's sum of pole_interval_moments' series q (0: h1, 1: h2) over rho^2 in four lanes, the same operations.
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 pole_series4(std::size_t q, double4 rho, double4 r2, double4 r4, double4 r8, double4 r16) {
+  const auto& coefficient = pole_series_coefficients<double>();
+  double4 b[9];
+  for (std::size_t i = 0; i < 9; ++i) b[i] = broadcast4(coefficient[2 + 2 * i][q]) + broadcast4(coefficient[3 + 2 * i][q]) * rho;
+  const double4 e0 = b[0] + b[1] * r2, e1 = b[2] + b[3] * r2, e2 = b[4] + b[5] * r2, e3 = b[6] + b[7] * r2;
+  return (e0 + e1 * r4) + (e2 + e3 * r4) * r8 + b[8] * r16;
+}
+/// pole_interval_moments in four lanes: the series in registers, a lane outside its radius by the scalar rule (its
+/// logarithms), so each lane the same values bit for bit.
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void pole_interval_moments4(double4 d0, double4 d1, double4 Delta, double sigma, double4* pole,
+                                                               double4* pole2) {
+  const double4 rho = broadcast4(sigma) * Delta / d0;
+  const double4 r2 = rho * rho, r4 = r2 * r2, r8 = r4 * r4, r16 = r8 * r8;
+  const double4 h1 = pole_series4(0, rho, r2, r4, r8, r16) * rho * rho, h2 = pole_series4(1, rho, r2, r4, r8, r16) * rho * rho;
+  pole[0] = broadcast4(sigma) * (rho - h1);
+  pole[1] = d0 * h1;
+  pole2[0] = Delta / (d0 * d1);
+  pole2[1] = h2;
+  const mask4 series = to_mask4(abs4(rho) < broadcast4(double(pole_series_radius)));
+  if (!any4(~series)) return;
+  for (std::size_t l = 0; l < 4; ++l) {
+    if (series[l] != 0) continue;
+    double p[2], p2[2];
+    pole_interval_moments<double>(d0[l], d1[l], Delta[l], sigma, p, p2);
+    pole[0][l] = p[0];
+    pole[1][l] = p[1];
+    pole2[0][l] = p2[0];
+    pole2[1][l] = p2[1];
+  }
+}
+#endif
+// The same values in AVX2 registers, four intervals at a time (the last n mod 4 as above).
+template <class Real>
+NUSI_TARGET_AVX2 void scalar_shape_moments_batch_avx2(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
+                                                      std::size_t n, Real a, Real beta, Real inverse_A, Real span, const std::size_t* index,
+                                                      std::size_t D, Real* out, std::size_t stride) {
+  std::size_t e = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+  if constexpr (std::is_same_v<Real, double>) {
+    using B = scattering_basis;
+    const double4 a4 = broadcast4(a), span4 = broadcast4(span), iA = broadcast4(inverse_A);
+    const double4 c1 = broadcast4(beta - 2 * a), c2 = broadcast4(a * (a - beta)), kappa = broadcast4(a * (1 + a) / (1 + 2 * a));
+    for (; e + 4 <= n; e += 4) {
+      const double4 y0 = load4(ya + e), y1 = load4(yb + e), z0 = load4(za + e), z1 = load4(zb + e);
+      const double4 Delta = y1 - y0;
+      double4 V[2], VV[2], T[2], TT[2];
+      pole_interval_moments4(y0 + a4, y1 + a4, Delta, 1.0, V, VV);
+      pole_interval_moments4(z0 + a4, z1 + a4, Delta, -1.0, T, TT);
+      const double4 one[2] = {Delta, Delta * Delta / broadcast4(2)};
+      for (std::size_t d = 0; d < D; ++d) {
+        double4 direct[2], mirror[2];
+        for (std::size_t q = 0; q < 2; ++q) {
+          switch (static_cast<B>(index[d])) {
+            case B::s_tt:
+              direct[q] = one[q] + c1 * T[q] + c2 * TT[q];
+              mirror[q] = one[q] + c1 * V[q] + c2 * VV[q];
+              break;
+            case B::s_uu:
+              direct[q] = one[q] + c1 * V[q] + c2 * VV[q];
+              mirror[q] = one[q] + c1 * T[q] + c2 * TT[q];
+              break;
+            case B::s_tu: direct[q] = mirror[q] = one[q] - kappa * (T[q] + V[q]); break;
+            case B::s_st_re:
+              direct[q] = (one[q] - a4 * T[q]) * iA;
+              mirror[q] = (one[q] - a4 * V[q]) * iA;
+              break;
+            case B::s_su_re:
+              direct[q] = (one[q] - a4 * V[q]) * iA;
+              mirror[q] = (one[q] - a4 * T[q]) * iA;
+              break;
+            default: direct[q] = mirror[q] = one[q]; break;  // s_ss
+          }
+        }
+        const double4 parts[4] = {direct[0], direct[1] * span4, mirror[0], mirror[1] * span4};
+        for (std::size_t part = 0; part < 4; ++part) {
+          double* column = out + (part * D + d) * stride;
+          for (std::size_t l = 0; l < 4; ++l) column[interval[e + l]] = parts[part][l];
+        }
+      }
+    }
+  }
+#endif
+  scalar_shape_moments_batch(interval, ya, yb, za, zb, e, n, a, beta, inverse_A, span, index, D, out, stride);
 }
 
 /// Adds a quadrature point (y, z = 1 - y, weight w, energy above the interval's lower end t [MeV]) to the six scalar
@@ -1048,15 +1169,9 @@ class mass_state_kernel {
       Real* sums = budget ? work.column_sums.data() : nullptr;
       if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums);
       else write_blocks_portable(i, jj0, pr, sums);
-      if (budget) {
-        std::fill(budget_sums.begin(), budget_sums.end(), Real(0));
-        for (std::size_t sp = 0; sp < S_; ++sp) {
-          const Real* column = sums + sp * count;
-          for (std::size_t q = 0; q < count; ++q) {
-            budget_sums[sp] += column[q];
-            budget_sums[S_ + sp] += column[q] * grid_.node_MeV(jj0 + q);
-          }
-        }
+      if (budget) {  // per source species the sums over q ascending, the species side by side (independent chains)
+        if (S_ == 6) column_sum_totals<6>(sums, jj0, count, budget_sums.data());
+        else column_sum_totals<0>(sums, jj0, count, budget_sums.data());
       }
       if (budget)
         for (std::size_t sp = 0; sp < S_; ++sp) {
@@ -1085,6 +1200,30 @@ class mass_state_kernel {
     const auto first_failure = std::min_element(failed_node.begin(), failed_node.end());
     if (*first_failure < n) std::rethrow_exception(failure[static_cast<std::size_t>(first_failure - failed_node.begin())]);
     (void)N;
+  }
+
+  // total[sp] = sums[sp * count + q] summed over q < count and total[S + sp] the same times node jj0 + q's energy, each
+  // from 0 in ascending q (species fixed at compile time if FS > 0: the sums in registers).
+  template <std::size_t FS>
+  void column_sum_totals(const Real* sums, std::size_t jj0, std::size_t count, Real* total) const {
+    const std::size_t S = FS > 0 ? FS : S_;
+    std::array<Real, FS> number{}, energy{};
+    Real* n = FS > 0 ? number.data() : total;
+    Real* en = FS > 0 ? energy.data() : total + S;
+    std::fill_n(n, S, Real(0));
+    std::fill_n(en, S, Real(0));
+    for (std::size_t q = 0; q < count; ++q) {
+      const Real E = grid_.node_MeV(jj0 + q);
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        const Real column = sums[sp * count + q];
+        n[sp] += column;
+        en[sp] += column * E;
+      }
+    }
+    if constexpr (FS > 0) {
+      std::copy_n(number.data(), S, total);
+      std::copy_n(energy.data(), S, total + S);
+    }
   }
 
   // Adds to `total` (assigns, if `assign`: the first target energy) the hat deposits of every used basis, for products at p3 (shape(y)) and p4 (shape(1 - y)) of a
@@ -1252,6 +1391,8 @@ class mass_state_kernel {
     };
     thread_local std::array<piece_batch, 8> batches;  // [2 * rule + (z-parametrised)], rules of 2, 3, 5, 8 points
     for (auto& b : batches) b.clear();
+    thread_local closed_batch closed;  // the intervals in closed form
+    closed.clear();
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
     for (std::size_t c = total.lo; c < j; ++c) {
       const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
@@ -1259,11 +1400,15 @@ class mass_state_kernel {
       if (fixed_slots) {
         const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
         const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
-        // One piece in y (the z part empty) or one in z (the y part empty), as integrate would cut them.
+        // In closed form as integrate would take it (batched), or
+        if (yb > ya && closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
+          closed.add(c - total.lo, ya, yb, za, zb);
+          continue;
+        }
+        // one piece in y (the z part empty) or one in z (the y part empty), as integrate would cut them.
         bool z_param = false;
         Real from = 0, to = 0, r = 0;
-        bool single = yb > ya && !(closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) &&
-                                   detail::scalar_closed_form_applies(yb, za, a));
+        bool single = yb > ya;
         if (single) {
           const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
           if (ya < y_end && !(zp > zb)) {
@@ -1296,6 +1441,15 @@ class mass_state_kernel {
       }
       integrate(El, Eu);
       store(c - total.lo);
+    }
+    if (closed.size() > 0) {
+      if (detail::use_avx2())
+        detail::scalar_shape_moments_batch_avx2(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(), closed.zb.data(),
+                                                closed.size(), a, beta, inverse_A, span, index.data(), D, stored.data(), intervals);
+      else
+        detail::scalar_shape_moments_batch_portable(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(),
+                                                    closed.zb.data(), closed.size(), a, beta, inverse_A, span, index.data(), D, stored.data(),
+                                                    intervals);
     }
     for (std::size_t b = 0; b < batches.size(); ++b) {
       auto& batch = batches[b];
@@ -1369,6 +1523,28 @@ class mass_state_kernel {
       from[count] = f;
       to[count] = t;
       origin[count] = o;
+      ++count;
+    }
+  };
+
+  // Intervals whose scalar shapes take the closed form (accumulate_deposits): per interval its index and y, z at both ends.
+  struct closed_batch {
+    std::vector<std::size_t> interval;
+    std::vector<Real> ya, yb, za, zb;
+    std::size_t count = 0;
+    std::size_t size() const { return count; }
+    void clear() { count = 0; }
+    void add(std::size_t i, Real y0, Real y1, Real z0, Real z1) {
+      if (count == interval.size()) {  // grown in steps, kept between calls (no allocation once warm)
+        const std::size_t capacity = std::max<std::size_t>(64, 2 * count);
+        interval.resize(capacity);
+        for (auto* v : {&ya, &yb, &za, &zb}) v->resize(capacity);
+      }
+      interval[count] = i;
+      ya[count] = y0;
+      yb[count] = y1;
+      za[count] = z0;
+      zb[count] = z1;
       ++count;
     }
   };
