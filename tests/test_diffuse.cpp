@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <span>
 #include <vector>
@@ -40,14 +41,15 @@ struct window_rate {
 };
 
 /// The operator of setup s on 40 bins extended by `shifts` nodes, keeping the products below shifts + 1 nodes.
-diffuse_operator<double> small_operator(const diffuse_setup<double>& s, std::size_t shifts) {
+diffuse_operator<double> small_operator(const diffuse_setup<double>& s, std::size_t shifts, diffuse_blocks blocks = diffuse_blocks::species,
+                                        std::size_t threads = 1) {
   diffuse_options<double> o;
   o.energy_bins = 40;
   const auto physical = detail::diffuse_physical_grid(o, shifts);
   const neutrino_spectrum<double> spectrum(s.spectrum);
   const mass_state_scattering<double> sc(s.interaction, spectrum);
   const relic_background<double> relic(s.relic, spectrum, s.interaction.nature);
-  return diffuse_operator<double>(sc, relic, physical, shifts + 1);
+  return diffuse_operator<double>(sc, relic, physical, shifts + 1, threads, blocks);
 }
 
 double mean_abs_difference(const std::vector<double>& a, const std::vector<double>& b, std::size_t stride_b = 1) {
@@ -379,6 +381,58 @@ TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and
         CHECK(op.number_on_grid(p, sp) == doctest::Approx(double(n)).epsilon(1e-13));
         CHECK(op.energy_on_grid_MeV(p, sp) == doctest::Approx(double(e)).epsilon(1e-13));
       }
+  }
+}
+
+TEST_CASE("the diffuse operator in halves only: the same halves and sums below as from the species blocks, bit for bit") {
+  // diffuse_blocks::halves forms the halves and the running sums from each run of source nodes as the kernel assembles
+  // them (mass_state_block_sink), the kernel's blocks never stored: the same numbers as the pass over the stored
+  // blocks, on one and two threads; the species' gains are then not available.
+  for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
+    CAPTURE(static_cast<int>(nature));
+    diffuse_setup<double> s;
+    s.interaction.med.coupling = 1e-3;
+    s.interaction.channels = channel_set::stu;
+    s.interaction.nature = nature;
+    const std::size_t shifts = 10;
+    const auto species = small_operator(s, shifts);
+    REQUIRE(species.kind_symmetric());
+    CHECK(species.species_blocks());
+    for (const std::size_t threads : {1u, 2u}) {
+      CAPTURE(threads);
+      const auto halves = small_operator(s, shifts, diffuse_blocks::halves, threads);
+      REQUIRE(halves.kind_symmetric());
+      CHECK_FALSE(halves.species_blocks());
+      const std::size_t S = species.species(), H = species.half_species(), P = species.nodes();
+      REQUIRE(halves.species() == S);
+      std::size_t differing = 0, compared = 0;
+      auto same = [&](double a, double b) {
+        ++compared;
+        if (std::memcmp(&a, &b, sizeof a) != 0) ++differing;
+      };
+      for (std::size_t j = 0; j < P; ++j)
+        for (std::size_t d = 0; j + d < P; ++d)
+          for (std::size_t half = 0; half < 2; ++half)
+            for (std::size_t hp = 0; hp < H; ++hp)
+              for (std::size_t h = 0; h < H; ++h) same(halves.half_gain(half, j, d, hp, h), species.half_gain(half, j, d, hp, h));
+      for (std::size_t p = 0; p < P; ++p)
+        for (std::size_t sp = 0; sp < S; ++sp) {
+          same(halves.loss(p, sp), species.loss(p, sp));
+          same(halves.number_on_grid(p, sp), species.number_on_grid(p, sp));
+          same(halves.energy_on_grid_MeV(p, sp), species.energy_on_grid_MeV(p, sp));
+          for (std::size_t j = 0; j <= p && j < species.below_nodes(); ++j) {
+            same(halves.number_below(p, sp, j), species.number_below(p, sp, j));
+            same(halves.energy_below_MeV(p, sp, j), species.energy_below_MeV(p, sp, j));
+          }
+        }
+      CHECK(compared > 10000);
+      CHECK(differing == 0);
+      std::vector<double> a(P * S, 1.0), acc(S);
+      CHECK_THROWS_WITH_AS((void)halves.gain(0, 1, 0, 0), doctest::Contains("species_blocks()"), nusi::invalid_argument);
+      CHECK_THROWS_WITH_AS(halves.column_gains(0, a.data(), 1, 1, acc.data()), doctest::Contains("species_blocks()"), nusi::invalid_argument);
+      CHECK_THROWS_WITH_AS(halves.add_gains_into(0, a.data(), 1, 1.0, acc.data()), doctest::Contains("species_blocks()"),
+                           nusi::invalid_argument);
+    }
   }
 }
 

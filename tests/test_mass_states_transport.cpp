@@ -6,7 +6,10 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <mutex>
 #include <random>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <boost/math/quadrature/gauss.hpp>
@@ -421,6 +424,101 @@ TEST_CASE("mass states: narrow thermal states take fewer target energies, and F 
     REQUIRE(Fr.detected.value > 1e-3);
     for (std::size_t a = 0; a < 3; ++a) CHECK(std::abs(Fn.by_flavour[a].value - Fr.by_flavour[a].value) <= 1e-9);
     CHECK(Fn.detected.value != Fr.detected.value);  // the narrow rule is used
+  }
+}
+
+namespace {
+// Keeps what a mass_state_block_sink receives: every block and column sum by (source, destination), and each source's
+// count of deliveries.
+struct recording_sink final : nusi::mass_state_block_sink<double> {
+  std::size_t n = 0, S = 0;
+  std::vector<double> blocks, sums;
+  std::vector<int> delivered;
+  std::mutex mutex;
+  bool sums_given = false;
+  void receive(std::size_t i0, std::size_t sources, std::size_t stride, const double* b, const double* column_sums) override {
+    const std::lock_guard<std::mutex> lock(mutex);
+    sums_given = column_sums != nullptr;
+    for (std::size_t r = 0; r < sources; ++r) {
+      const std::size_t i = i0 + r;
+      ++delivered[i];
+      for (std::size_t k = 0; k <= i; ++k) {
+        std::copy_n(b + (r * stride + k) * S * S, S * S, blocks.data() + (i * n + k) * S * S);
+        if (column_sums)
+          for (std::size_t sp = 0; sp < S; ++sp) sums[(i * n + k) * S + sp] = column_sums[r * S * stride + sp * (i + 1) + k];
+      }
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("mass states: a block sink receives the stored kernel's blocks and column sums, bit for bit, on any thread count") {
+  for (const bool thermal : {false, true})
+    for (const auto scope : {nusi::kernel_scope::full, nusi::kernel_scope::above_threshold})
+      for (const std::size_t threads : {1u, 2u}) {
+        CAPTURE(thermal);
+        CAPTURE(static_cast<int>(scope));
+        CAPTURE(threads);
+        const nusi::mass_state_model<double> model(nusi_test::near_bound_mass_states(thermal));
+        nusi::energy_grid_options<double> eo;
+        eo.bins = 45;  // tracked nodes not a multiple of the runs of source nodes
+        const auto grid = nusi::make_mass_state_energy_grid(model, eo);
+        const nusi::mass_state_kernel<double> stored(model.scattering(), model.relic(), grid, scope);
+        REQUIRE(stored.stores_blocks());
+        recording_sink sink;
+        sink.n = stored.nodes();
+        sink.S = stored.species();
+        const std::size_t n = sink.n, S = sink.S;
+        sink.blocks.assign(n * n * S * S, -1.0);
+        sink.sums.assign(n * n * S, -1.0);
+        sink.delivered.assign(n, 0);
+        const nusi::mass_state_kernel<double> sunk(model.scattering(), model.relic(), grid, scope, {}, threads, sink);
+        CHECK_FALSE(sunk.stores_blocks());
+        CHECK(sink.sums_given == (scope == nusi::kernel_scope::full));
+        CHECK(std::all_of(sink.delivered.begin(), sink.delivered.end(), [](int c) { return c == 1; }));
+        std::size_t differing = 0;
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t k = 0; k <= i; ++k) {
+            const double* B = stored.gain_block_per_cm(i, k);
+            if (std::memcmp(B, sink.blocks.data() + (i * n + k) * S * S, S * S * sizeof(double)) != 0) ++differing;
+            if (scope == nusi::kernel_scope::full)
+              for (std::size_t sp = 0; sp < S; ++sp) {
+                double column = 0;
+                for (std::size_t s = 0; s < S; ++s) column += B[sp * S + s];
+                if (column != sink.sums[(i * n + k) * S + sp]) ++differing;
+              }
+          }
+        CHECK(differing == 0);
+        for (std::size_t k = 0; k < n; ++k)
+          for (std::size_t s = 0; s < S; ++s) {
+            CHECK(sunk.rate_per_cm(k, s) == stored.rate_per_cm(k, s));
+            for (std::size_t b = 0; b < nusi::budget_index::count; ++b) CHECK(sunk.budget_per_cm(b, k, s) == stored.budget_per_cm(b, k, s));
+          }
+        std::vector<double> x(sunk.size(), 1.0), y(sunk.size());
+        const std::vector<double> shifts{1e-22};
+        CHECK_THROWS_WITH_AS(sunk.apply(x.data(), y.data()), doctest::Contains("stores_blocks()"), nusi::invalid_argument);
+        CHECK_THROWS_WITH_AS(sunk.solve_shifted(std::span<const double>(shifts), x.data(), y.data()), doctest::Contains("stores_blocks()"),
+                             nusi::invalid_argument);
+        CHECK_THROWS_WITH_AS((void)sunk.gain_per_cm(0, 0, 0, 0), doctest::Contains("stores_blocks()"), nusi::invalid_argument);
+        CHECK_THROWS_WITH_AS((void)sunk.gain_block_per_cm(0, 0), doctest::Contains("stores_blocks()"), nusi::invalid_argument);
+      }
+}
+
+TEST_CASE("mass states: an exception from a block sink fails the kernel's construction, on any thread count") {
+  struct failing_sink final : nusi::mass_state_block_sink<double> {
+    void receive(std::size_t i0, std::size_t, std::size_t, const double*, const double*) override {
+      if (i0 >= nusi::mass_state_kernel<double>::source_run) throw std::runtime_error("sink full at " + std::to_string(i0));
+    }
+  };
+  const nusi::mass_state_model<double> model(nusi_test::near_bound_mass_states(false));
+  nusi::energy_grid_options<double> eo;
+  eo.bins = 30;
+  const auto grid = nusi::make_mass_state_energy_grid(model, eo);
+  for (const std::size_t threads : {1u, 2u}) {
+    failing_sink sink;
+    // The lowest failing run's exception, as on one thread.
+    CHECK_THROWS_WITH_AS(nusi::mass_state_kernel<double>(model.scattering(), model.relic(), grid, nusi::kernel_scope::full, {}, threads, sink),
+                         "sink full at 4", std::runtime_error);
   }
 }
 

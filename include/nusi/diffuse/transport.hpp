@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <concepts>
 #include <cstddef>
@@ -88,7 +89,8 @@ struct diffuse_options {
   std::size_t threads = 1;
   /// Sweep the partners' sums and differences where the operator allows it (diffuse_operator::kind_symmetric): the same
   /// fluxes to rounding in a quarter of the gains' multiplications per half, and none for the differences while the
-  /// sources and the numbers are the same for both kinds. false: the species themselves (the check of the halves).
+  /// sources and the numbers are the same for both kinds; the operator keeps the halves alone (diffuse_blocks::halves).
+  /// false: the species themselves (the check of the halves).
   bool kind_halves = true;
 };
 
@@ -188,42 +190,68 @@ inline constexpr std::array<std::array<long double, 2>, 3> gauss3_unit{
     {{0.11270166537925831148L, 0.27777777777777777778L}, {0.5L, 0.44444444444444444444L}, {0.88729833462074168852L, 0.27777777777777777778L}}};
 }  // namespace detail
 
+/// What diffuse_operator keeps of its kernel's gain blocks.
+enum class diffuse_blocks {
+  species,  ///< every species block (gain, column_gains), and the partners' halves where the operator is kind-symmetric
+  /// The partners' halves alone where the operator is kind-symmetric, formed as the kernel assembles its blocks (which
+  /// are never stored: gain, add_gains_into and column_gains throw); else, as species, the species blocks.
+  halves
+};
+
 /// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: the
 /// mass_state_kernel of the grid at today's density (per physical node its loss rates and the gain blocks into lower
-/// nodes, read in place), and per source the gains' number and energy below each of the lowest `below_nodes` nodes
+/// nodes, read in place; with diffuse_blocks::halves the partners' halves alone, see diffuse_blocks), and per source the gains' number and energy below each of the lowest `below_nodes` nodes
 /// (the products that leave the comoving grid: below physical node m at whole shift m, so the solver keeps shifts + 1).
-/// `threads` (0: all cores) share the kernel's assembly and the pass over its blocks; the same numbers on any count.
+/// `threads` (0: all cores) share the kernel's assembly and the pass over its blocks; the same numbers on any count and
+/// either `blocks` (the halves and sums are formed from the same block values in the same order).
 /// @throws nusi::invalid_argument from the kernel (grid below the relic masses, too many entries).
 template <class Real>
 class diffuse_operator {
  public:
   diffuse_operator(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic, const energy_grid<Real>& physical,
-                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max(), std::size_t threads = 1)
-      : kernel_(scattering, relic, physical, kernel_scope::full, {}, threads),
-        S_(scattering.species()),
-        P_(physical.size()),
-        L_(std::min(below_nodes, physical.size())),
-        nodes_(physical.nodes_MeV()) {
+                   std::size_t below_nodes = std::numeric_limits<std::size_t>::max(), std::size_t threads = 1,
+                   diffuse_blocks blocks = diffuse_blocks::species)
+      : S_(scattering.species()), P_(physical.size()), L_(std::min(below_nodes, physical.size())), nodes_(physical.nodes_MeV()) {
     below_number_.assign(P_ * S_ * L_, Real(0));
     below_energy_ = below_number_;
+    if (blocks == diffuse_blocks::halves && S_ % 6 == 0) {
+      // The halves and the running sums from the blocks as the kernel makes them (halves_sink); the kernel stores none.
+      // Not kind-symmetric after all (not so for the model's natures): assembled again below, with its blocks.
+      allocate_halves();
+      gain_number_.assign(P_ * S_, Real(0));
+      gain_energy_ = gain_number_;
+      halves_sink sink(*this);
+      kernel_.emplace(scattering, relic, physical, kernel_scope::full, mass_state_kernel_options<Real>{}, threads, sink);
+      if (sink.symmetric.load() && losses_symmetric()) {
+        symmetric_ = true;
+        return;
+      }
+    }
+    kernel_.emplace(scattering, relic, physical, kernel_scope::full, mass_state_kernel_options<Real>{}, threads);
     // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
     // as running sums (number, energy), in the order of a sum over j per source.
     // The same pass writes the partners' halves while every block so far has been symmetric (kind_symmetric).
     const bool halves = S_ == 6 ? sums_and_halves<6>(threads) : sums_and_halves<0>(threads);
     symmetric_ = halves;
     if (!halves) {
-      for (auto& v : halves_) v = {};
+      halves_ = {};
       half_offset_ = {};
     }
   }
+  /// Whether the species blocks are kept (gain, add_gains_into and column_gains available).
+  bool species_blocks() const { return kernel_->stores_blocks(); }
 
   std::size_t species() const { return S_; }
   std::size_t nodes() const { return P_; }
   Real node_MeV(std::size_t p) const { return nodes_[p]; }
   /// Loss rate of species s at physical node p [cm^-1] (today's density).
-  Real loss(std::size_t p, std::size_t s) const { return kernel_.rate_per_cm(p, s); }
+  Real loss(std::size_t p, std::size_t s) const { return kernel_->rate_per_cm(p, s); }
   /// Gain into (j, product species s) per unit density of (j + d, source species sp) per cm.
-  Real gain(std::size_t j, std::size_t d, std::size_t sp, std::size_t s) const { return kernel_.gain_per_cm(j + d, sp, j, s); }
+  /// @throws nusi::invalid_argument unless species_blocks() (also add_gains_into, column_gains).
+  Real gain(std::size_t j, std::size_t d, std::size_t sp, std::size_t s) const {
+    if (!species_blocks()) throw_no_species_blocks("gain");
+    return kernel_->gain_per_cm(j + d, sp, j, s);
+  }
   /// in[s] += w sum_{d = 1}^{count} sum_sp gain(j, d, sp, s) a[(d - 1) S + sp]: the gains into node j from the `count`
   /// nodes above it, per unit density a of each; each block's product is summed before it is added (column_gains, r = 1).
   void add_gains_into(std::size_t j, const Real* a, std::size_t count, Real w, Real* in) const {
@@ -239,6 +267,7 @@ class diffuse_operator {
   /// (a[(e - 1) S] is the density e nodes above the first sweep node). Per t the blocks are added in ascending d, each
   /// block's product summed over sp before it is added. Six species (three states, two kinds) are fixed at compile time.
   void column_gains(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
+    if (!species_blocks()) throw_no_species_blocks("column_gains");
     if (r < 1 || r > max_shared_nodes) throw_shared_nodes(r);
     if (j + count + r > P_) throw_beyond_grid(j, count, r);
     if (S_ == 6) {
@@ -262,7 +291,7 @@ class diffuse_operator {
   /// partner's). @pre kind_symmetric().
   Real half_gain(std::size_t half, std::size_t j, std::size_t d, std::size_t hp, std::size_t h) const {
     const std::size_t H = S_ / 2;
-    return halves_[half][(half_offset_[j] + d) * H * H + hp * H + h];
+    return half_data(half)[(half_offset_[j] + d) * H * H + hp * H + h];
   }
   /// column_gains for one half: for t < r, acc[t * stride + h] = sum_{d = t + 1}^{t + count} sum_h' half_gain(half, j, d,
   /// h', h) a[(d - t - 1) * stride + h'] (the half's densities at stride `stride`, e.g. both halves of a node side by
@@ -291,7 +320,7 @@ class diffuse_operator {
       }
     }
     const std::size_t H = S_ / 2;  // not reached by the model's 6 or 12 species: any other even count
-    block_products_any(halves_[half].data() + (half_offset_[j] + 1) * H * H, a, stride, H, count, r, acc);
+    block_products_any(half_data(half) + (half_offset_[j] + 1) * H * H, a, stride, H, count, r, acc);
   }
   /// Nodes j below which the products' number and energy are kept (number_below, energy_below_MeV: j < below_nodes()).
   std::size_t below_nodes() const { return L_; }
@@ -306,6 +335,10 @@ class diffuse_operator {
   // Products below node j of source (p, s), j-major: the sweep reads them at j = m for the sources p = k + m of
   // consecutive nodes k (neighbours in memory).
   std::size_t below(std::size_t j, std::size_t p, std::size_t s) const { return (j * P_ + p) * S_ + s; }
+  [[noreturn]] static void throw_no_species_blocks(const std::string& function) {
+    detail::throw_invalid("nusi::diffuse_operator::" + function, "species_blocks()",
+                          "true (the operator was built with diffuse_blocks::halves and is kind-symmetric)", "false");
+  }
   [[noreturn]] static void throw_shared_nodes(std::size_t r) {
     detail::throw_invalid("nusi::diffuse_operator::column_gains", "r", "in [1, " + detail::to_text(max_shared_nodes) + "]", r);
   }
@@ -330,7 +363,7 @@ class diffuse_operator {
   // The blocks (j + d -> j), d = 1 .. count + R - 1, contiguous; block d is used by the t with t < d <= t + count.
   template <std::size_t S, std::size_t R>
   void column_gains_portable(std::size_t j, const Real* a, std::size_t count, Real* acc) const {
-    block_products<S, R>(kernel_.gain_block_per_cm(j + 1, j), a, S, count, acc);
+    block_products<S, R>(kernel_->gain_block_per_cm(j + 1, j), a, S, count, acc);
   }
   // For t < R: acc[t * stride + s] = sum over d = t + 1 .. t + count of block d's product with the densities
   // a + (d - t - 1) * stride (S x S blocks from B, contiguous; each product summed over the sources before it is added).
@@ -363,7 +396,7 @@ class diffuse_operator {
         lo[t] = detail::broadcast4(0);
         hi[t] = double2{0, 0};
       }
-      const double* B = kernel_.gain_block_per_cm(j + 1, j);
+      const double* B = kernel_->gain_block_per_cm(j + 1, j);
       for (std::size_t d = 1; d < count + R; ++d, B += S * S)
         for (std::size_t t = 0; t < R; ++t) {
           if (d <= t || d > t + count) continue;
@@ -392,7 +425,7 @@ class diffuse_operator {
   }
   // Any species count: the same sums, the species and the sweep nodes at run time.
   void column_gains_generic(std::size_t j, const Real* a, std::size_t count, std::size_t r, Real* acc) const {
-    block_products_any(kernel_.gain_block_per_cm(j + 1, j), a, S_, S_, count, r, acc);
+    block_products_any(kernel_->gain_block_per_cm(j + 1, j), a, S_, S_, count, r, acc);
   }
   // block_products with S and R = r at run time (the same operations in the same order).
   static void block_products_any(const Real* B, const Real* a, std::size_t stride, std::size_t S, std::size_t count, std::size_t r, Real* acc) {
@@ -428,7 +461,7 @@ class diffuse_operator {
       bool halves = symmetric[w] != 0;
       for (std::size_t j = 0; j < p1; ++j) {
         const std::size_t first = std::max(j, p0);
-        const Real* B = kernel_.gain_block_per_cm(first, j);  // the blocks (p -> j), p = first, first + 1, ..., contiguous
+        const Real* B = kernel_->gain_block_per_cm(first, j);  // the blocks (p -> j), p = first, first + 1, ..., contiguous
         for (std::size_t p = first; p < p1; ++p, B += S * S) {
           if (halves) halves = add_half_block<FS / 2>(half_offset_[j] + p - j, B);
           for (std::size_t sp = 0; sp < S; ++sp) {
@@ -454,24 +487,78 @@ class diffuse_operator {
   // each ([h' * H + h]), if every entry and loss has its partner's value. start_halves: the species pair up and the losses
   // are symmetric (the storage then allocated); add_half_block: block b (in that order) is symmetric, and its halves.
   bool start_halves() {
-    if (S_ % 6 != 0) return false;
-    const std::size_t H = S_ / 2;
+    if (S_ % 6 != 0 || !losses_symmetric()) return false;
+    allocate_halves();
+    return true;
+  }
+  bool losses_symmetric() const {
     for (std::size_t p = 0; p < P_; ++p)
-      for (std::size_t h = 0; h < H; ++h)
-        if (!partners_equal(kernel_.rate_per_cm(p, 2 * h), kernel_.rate_per_cm(p, 2 * h + 1))) return false;
+      for (std::size_t h = 0; h < S_ / 2; ++h)
+        if (!partners_equal(kernel_->rate_per_cm(p, 2 * h), kernel_->rate_per_cm(p, 2 * h + 1))) return false;
+    return true;
+  }
+  void allocate_halves() {
+    const std::size_t H = S_ / 2;
     half_offset_.resize(P_);
     for (std::size_t j = 0, offset = 0; j < P_; offset += P_ - j, ++j) half_offset_[j] = offset;
-    for (auto& h : halves_) {  // every block written by add_half_block (not zeroed first); one past the end: the
-      h.resize(P_ * (P_ + 1) / 2 * H * H + 1);  // four-lane loads of the last row
-      h.back() = 0;
+    // One allocation for both halves, each with one entry past its end (the four-lane loads of its last row); every
+    // block written by add_half_block (not zeroed first).
+    half_size_ = P_ * (P_ + 1) / 2 * H * H + 1;
+    halves_.resize(2 * half_size_);
+    half_data(0)[half_size_ - 1] = half_data(1)[half_size_ - 1] = 0;
+  }
+  Real* half_data(std::size_t half) { return halves_.data() + half * half_size_; }
+  const Real* half_data(std::size_t half) const { return halves_.data() + half * half_size_; }
+  // Takes the kernel's blocks run by run of source nodes (diffuse_blocks::halves): the halves while every block so far
+  // has been symmetric, each destination's from the run's consecutive sources side by side, and every source's running
+  // sums below each node from the blocks' column sums (both in the order of sums_and_halves: the same values).
+  struct halves_sink final : mass_state_block_sink<Real> {
+    explicit halves_sink(diffuse_operator& o) : op(o) {}
+    diffuse_operator& op;
+    std::atomic<bool> symmetric{true};
+    void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums) override {
+      if (op.S_ == 6) op.receive_run<6>(i0, sources, stride, blocks, column_sums, symmetric);
+      else op.receive_run<0>(i0, sources, stride, blocks, column_sums, symmetric);
     }
-    return true;
+  };
+  template <std::size_t FS>
+  void receive_run(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums,
+                   std::atomic<bool>& symmetric) {
+    const std::size_t S = FS > 0 ? FS : S_;
+    if (symmetric.load(std::memory_order_relaxed))
+      for (std::size_t j = 0; j < i0 + sources; ++j) {
+        const std::size_t r0 = j > i0 ? j - i0 : 0;
+        for (std::size_t r = r0; r < sources; ++r)
+          if (!add_half_block<FS / 2>(half_offset_[j] + i0 + r - j, blocks + (r * stride + j) * S * S)) {
+            symmetric.store(false, std::memory_order_relaxed);
+            j = i0 + sources;
+            break;
+          }
+      }
+    for (std::size_t r = 0; r < sources; ++r) {
+      const std::size_t p = i0 + r, count = p + 1;
+      const Real* sums = column_sums + r * S * stride;
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        Real run_n = 0, run_e = 0;
+        for (std::size_t j = 0; j < count; ++j) {
+          if (j < L_) {
+            below_number_[below(j, p, sp)] = run_n;
+            below_energy_[below(j, p, sp)] = run_e;
+          }
+          const Real column = sums[sp * count + j];
+          run_n += column;
+          run_e += column * nodes_[j];
+        }
+        gain_number_[p * S + sp] = run_n;
+        gain_energy_[p * S + sp] = run_e;
+      }
+    }
   }
   template <std::size_t FH>
   bool add_half_block(std::size_t b, const Real* B) {
     const std::size_t H = FH > 0 ? FH : S_ / 2, S = 2 * H;
-    Real* plus = halves_[0].data() + b * H * H;
-    Real* minus = halves_[1].data() + b * H * H;
+    Real* plus = half_data(0) + b * H * H;
+    Real* minus = half_data(1) + b * H * H;
     for (std::size_t hp = 0; hp < H; ++hp)
       for (std::size_t h = 0; h < H; ++h) {
         const Real same = B[2 * hp * S + 2 * h], other = B[2 * hp * S + 2 * h + 1];
@@ -496,7 +583,7 @@ class diffuse_operator {
   }
   template <std::size_t H, std::size_t R>
   void half_gains_portable(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
-    block_products<H, R>(halves_[half].data() + (half_offset_[j] + 1) * H * H, a, stride, count, acc);
+    block_products<H, R>(half_data(half) + (half_offset_[j] + 1) * H * H, a, stride, count, acc);
   }
   // The same operations for three species per half in four-double registers (the fourth lane is not used: the next row's
   // first entry, or the padding after the last block).
@@ -506,7 +593,7 @@ class diffuse_operator {
     if constexpr (std::is_same_v<Real, double> && H == 3) {
       detail::double4 sum[R];
       for (std::size_t t = 0; t < R; ++t) sum[t] = detail::broadcast4(0);
-      const double* B = halves_[half].data() + (half_offset_[j] + 1) * H * H;
+      const double* B = half_data(half) + (half_offset_[j] + 1) * H * H;
       for (std::size_t d = 1; d < count + R; ++d, B += H * H)
         for (std::size_t t = 0; t < R; ++t) {
           if (d <= t || d > t + count) continue;
@@ -526,13 +613,14 @@ class diffuse_operator {
 #endif
     half_gains_portable<H, R>(half, j, a, stride, count, acc);
   }
-  mass_state_kernel<Real> kernel_;
+  std::optional<mass_state_kernel<Real>> kernel_;
   bool wide_ = detail::use_avx2();
   std::size_t S_, P_, L_;
   std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
   bool symmetric_ = false;
   std::vector<std::size_t> half_offset_;  // per j: the index of block (j -> j) in halves_ (in blocks)
-  std::array<detail::uninitialized_vector<Real>, 2> halves_;
+  detail::uninitialized_vector<Real> halves_;  // the sums' half (half_data(0)), then the differences'
+  std::size_t half_size_ = 0;
 };
 
 namespace detail {
@@ -666,7 +754,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   std::optional<diffuse_operator<Real>> op;
   if (options.interactions) {
     const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-    op.emplace(scattering, relic, physical, shifts + 1, options.threads);
+    op.emplace(scattering, relic, physical, shifts + 1, options.threads, options.kind_halves ? diffuse_blocks::halves : diffuse_blocks::species);
   }
   // r^-m: comoving energy per physical energy at a whole shift m.
   std::vector<Real> inverse_ratio_power(shifts + 1);

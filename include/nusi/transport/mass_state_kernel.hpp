@@ -676,6 +676,29 @@ inline scattering_basis shape_representative(scattering_basis b) {
 }
 }  // namespace detail
 
+/// Takes a mass_state_kernel's gain blocks as its assembly makes them, in place of their storage (the kernel's
+/// constructor with a sink): a consumer that needs another form of the blocks (diffuse_operator's partner halves) gets
+/// them without the kernel's whole array written and read back. Called once per run of consecutive source nodes (the
+/// assembly's unit of work, mass_state_kernel::source_run nodes), from the assembly's threads: concurrently for
+/// different runs. An exception thrown here fails the kernel's construction.
+template <class Real>
+class mass_state_block_sink {
+ public:
+  mass_state_block_sink() = default;
+  virtual ~mass_state_block_sink() = default;
+  /// Tracked source nodes i = i0 + r, r < sources. Node i's blocks (i -> k), k = 0 .. i, each laid out as
+  /// gain_block_per_cm's, at blocks + (r * stride + k) * species^2; in the full scope its column sums (block k's column
+  /// sp summed over the products s in ascending order from 0) at column_sums[r * species * stride + sp * (i + 1) + k],
+  /// else column_sums is nullptr. Both are valid during the call only.
+  virtual void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums) = 0;
+
+ protected:  // copied or moved as the derived sink only
+  mass_state_block_sink(const mass_state_block_sink&) = default;
+  mass_state_block_sink& operator=(const mass_state_block_sink&) = default;
+  mass_state_block_sink(mass_state_block_sink&&) noexcept = default;
+  mass_state_block_sink& operator=(mass_state_block_sink&&) noexcept = default;
+};
+
 /// The energy-only operator of the mass states: node j, species sigma (mass state x kind, mass_state_scattering).
 /// Node i scatters species sigma' at the rate Gamma = sum over relic populations of n <sigma>_bin [cm^-1] (resonant
 /// prefactors averaged over the bin in closed form at rest, over the thermal distribution otherwise; t/u terms at the
@@ -692,43 +715,30 @@ class mass_state_kernel {
   using value_type = Real;
   /// Largest number of block entries species^2 n (n + 1)/2 (2^27, ~1 GB in double).
   static constexpr std::size_t max_entries = std::size_t(1) << 27;
+  /// Consecutive source nodes a thread assembles in turn (and a mass_state_block_sink receives at once).
+  static constexpr std::size_t source_run = 4;
 
   mass_state_kernel(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
                     const energy_grid<Real>& grid, kernel_scope scope = kernel_scope::full,
                     const mass_state_kernel_options<Real>& options = {}, std::size_t threads = 1)
       : grid_(grid), scope_(scope), S_(scattering.species()) {
-    constexpr std::string_view fn = "nusi::mass_state_kernel";
-    detail::require_thread_count(fn, "threads", threads);
-    detail::validate_kernel_options(fn, "options", options);
-    two_point_ = options.fewest_gauss_points == 2;
-    for (std::size_t b = 0; b < 3; ++b)
-      if (!(grid.node_MeV(0) > relic.mass_MeV(b)))
-        detail::throw_invalid(fn, "energy.min_energy_MeV", "> the relic masses (" + detail::to_text(relic.mass_MeV(b)) + " MeV)",
-                              grid.node_MeV(0));
-    const std::size_t N = grid.size();
-    first_ = scope == kernel_scope::full ? 0 : grid.first_above_threshold();
-    const std::size_t n = N - first_;
-    const long double entries = static_cast<long double>(S_) * S_ * n * (n + 1) / 2;
-    if (entries > static_cast<long double>(max_entries))
-      detail::throw_invalid(fn, "energy.bins", "giving at most 2^27 block entries species^2 n (n + 1)/2 (reduce the bins)", entries);
-    block_offset_.resize(n + 1);
-    for (std::size_t k = 0, off = 0; k <= n; ++k) {  // destination-major: blocks (i -> k), i = k..n-1
-      block_offset_[k] = off;
-      if (k < n) off += (n - k) * S_ * S_;
-    }
-    blocks_.resize(block_offset_[n]);  // not zeroed: the assembly writes every entry of every block (write_blocks)
-    loss_.assign(n * S_, Real(0));
-    if (scope_ == kernel_scope::full) {
-      underflow_number_.assign(n * S_, Real(0));
-      underflow_energy_.assign(n * S_, Real(0));
-      injected_.assign(n * S_, Real(0));
-    }
-    assemble(scattering, relic, options, threads);
+    construct(scattering, relic, options, threads, nullptr);
+  }
+  /// The same assembly handing every source node's blocks to `sink` instead of storing them: the rates and budgets are
+  /// kept, the blocks are not (stores_blocks() is false: gain_per_cm, gain_block_per_cm, apply and solve_shifted throw
+  /// nusi::invalid_argument).
+  mass_state_kernel(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
+                    const energy_grid<Real>& grid, kernel_scope scope, const mass_state_kernel_options<Real>& options,
+                    std::size_t threads, mass_state_block_sink<Real>& sink)
+      : grid_(grid), scope_(scope), S_(scattering.species()) {
+    construct(scattering, relic, options, threads, &sink);
   }
 
   const energy_grid<Real>& grid() const { return grid_; }
   kernel_scope scope() const { return scope_; }
   std::size_t species() const { return S_; }
+  /// Whether the gain blocks are stored (the kernel was built without a mass_state_block_sink).
+  bool stores_blocks() const { return stores_blocks_; }
   /// Energy nodes tracked and the state size (nodes x species, plus budget_index::count accumulators in full scope).
   std::size_t nodes() const { return loss_.size() / S_; }
   std::size_t size() const { return loss_.size() + (scope_ == kernel_scope::full ? budget_index::count : 0); }
@@ -747,11 +757,15 @@ class mass_state_kernel {
   }
   /// Gain into (k, sigma) per unit density of (i, sigma') per cm, k <= i.
   Real gain_per_cm(std::size_t i, std::size_t sigma_source, std::size_t k, std::size_t sigma) const {
+    if (!stores_blocks_) throw_no_blocks("gain_per_cm");
     return blocks_[block(i, k) + sigma_source * S_ + sigma];
   }
   /// The gains of the block (i -> k), gain_per_cm(i, sigma', k, sigma) at [sigma' * species() + sigma]; the blocks
   /// (i -> k) of one k follow one another in i (from i = k, species()^2 apart).
-  const Real* gain_block_per_cm(std::size_t i, std::size_t k) const { return blocks_.data() + block(i, k); }
+  const Real* gain_block_per_cm(std::size_t i, std::size_t k) const {
+    if (!stores_blocks_) throw_no_blocks("gain_block_per_cm");
+    return blocks_.data() + block(i, k);
+  }
   /// Budget accumulator b (budget_index) gained per unit density of (k, sigma) per cm; 0 in above_threshold scope.
   Real budget_per_cm(std::size_t b, std::size_t k, std::size_t sigma) const {
     if (scope_ != kernel_scope::full) return Real(0);
@@ -771,6 +785,7 @@ class mass_state_kernel {
 
   /// y = A x [cm^-1].
   void apply(const Real* x, Real* y) const {
+    if (!stores_blocks_) throw_no_blocks("apply");
     const std::size_t n = nodes();
     for (std::size_t k = 0; k < n; ++k) {
       for (std::size_t s = 0; s < S_; ++s) y[k * S_ + s] = -loss_[k * S_ + s] * x[k * S_ + s];
@@ -800,6 +815,7 @@ class mass_state_kernel {
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
     detail::require_finite_shifts("nusi::mass_state_kernel::solve_shifted", shifts);
+    if (!stores_blocks_) throw_no_blocks("solve_shifted");
     const std::size_t n = nodes(), Z = shifts.size(), S = S_;
     std::vector<Scalar> acc(S * Z), M(S * S), b(S);
     for (std::size_t k = n; k-- > 0;) {
@@ -845,6 +861,45 @@ class mass_state_kernel {
   }
 
  private:
+  [[noreturn]] static void throw_no_blocks(const std::string& function) {
+    detail::throw_invalid("nusi::mass_state_kernel::" + function, "stores_blocks()", "true (the kernel was built with a mass_state_block_sink)",
+                          "false");
+  }
+  void construct(const mass_state_scattering<Real>& scattering, const relic_background<Real>& relic,
+                 const mass_state_kernel_options<Real>& options, std::size_t threads, mass_state_block_sink<Real>* sink) {
+    const energy_grid<Real>& grid = grid_;
+    const kernel_scope scope = scope_;
+    constexpr std::string_view fn = "nusi::mass_state_kernel";
+    sink_ = sink;
+    stores_blocks_ = sink == nullptr;
+    detail::require_thread_count(fn, "threads", threads);
+    detail::validate_kernel_options(fn, "options", options);
+    two_point_ = options.fewest_gauss_points == 2;
+    for (std::size_t b = 0; b < 3; ++b)
+      if (!(grid.node_MeV(0) > relic.mass_MeV(b)))
+        detail::throw_invalid(fn, "energy.min_energy_MeV", "> the relic masses (" + detail::to_text(relic.mass_MeV(b)) + " MeV)",
+                              grid.node_MeV(0));
+    const std::size_t N = grid.size();
+    first_ = scope == kernel_scope::full ? 0 : grid.first_above_threshold();
+    const std::size_t n = N - first_;
+    const long double entries = static_cast<long double>(S_) * S_ * n * (n + 1) / 2;
+    if (entries > static_cast<long double>(max_entries))
+      detail::throw_invalid(fn, "energy.bins", "giving at most 2^27 block entries species^2 n (n + 1)/2 (reduce the bins)", entries);
+    block_offset_.resize(n + 1);
+    for (std::size_t k = 0, off = 0; k <= n; ++k) {  // destination-major: blocks (i -> k), i = k..n-1
+      block_offset_[k] = off;
+      if (k < n) off += (n - k) * S_ * S_;
+    }
+    if (stores_blocks_) blocks_.resize(block_offset_[n]);  // not zeroed: the assembly writes every entry of every block (write_blocks)
+    loss_.assign(n * S_, Real(0));
+    if (scope_ == kernel_scope::full) {
+      underflow_number_.assign(n * S_, Real(0));
+      underflow_energy_.assign(n * S_, Real(0));
+      injected_.assign(n * S_, Real(0));
+    }
+    assemble(scattering, relic, options, threads);
+    sink_ = nullptr;  // used during the construction only
+  }
   // Blocks ahead whose cache lines the assembly asks for before writing them (the blocks of one source node lie a
   // destination column apart: each write would otherwise wait for its lines).
   static constexpr std::size_t block_prefetch_distance = 8;
@@ -1062,7 +1117,8 @@ class mass_state_kernel {
       else x_nodes[b] = relic.distribution(b).gauss_nodes(thermal_shape_nodes_of(relic.distribution(b), options));
     }
     // One source node i: everything it writes (its loss, budget and x-rate entries, its blocks (i -> k)) is its own, so
-    // the nodes can be shared among threads (interleaved: thread t takes i = t, t + T, ...) with the same result.
+    // the nodes can be shared among threads (runs of source_run nodes, interleaved: thread t takes runs t, t + T, ...)
+    // with the same result.
     // Scratch per thread: the deposits per target state of the current source node, its rows of gains per (target
     // state, group of pairs) into every destination ([row][destination]: the loops run along the destinations).
     struct scratch {
@@ -1070,6 +1126,8 @@ class mass_state_kernel {
       std::vector<Real> group_gains, budget_sums;
       std::vector<Real> column_sums;  // [source species][destination]: the blocks' column sums (full scope)
       std::vector<const Real*> row;   // the species pairs' rows in group_gains (CSR as pair_row)
+      std::vector<Real> blocks, run_sums;  // with a sink: the run's blocks and column sums (mass_state_block_sink)
+      std::size_t slot = 0;                // the node's place in its run
     };
     auto source_node = [&](std::size_t i, scratch& work) {
       auto& totals = work.totals;
@@ -1167,8 +1225,13 @@ class mass_state_kernel {
       for (std::size_t r = 0; r < pair_row.size(); ++r) work.row[r] = group_gains.data() + pair_row[r] * count;
       const block_rows pr{count, pair_row_begin.data(), work.row.data()};
       Real* sums = budget ? work.column_sums.data() : nullptr;
-      if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums);
-      else write_blocks_portable(i, jj0, pr, sums);
+      Real* contiguous = nullptr;  // with a sink: this node's blocks one after another, handed to it
+      if (sink_) {
+        contiguous = work.blocks.data() + work.slot * n * S_ * S_;
+        if (budget) sums = work.run_sums.data() + work.slot * S_ * n;
+      }
+      if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums, contiguous);
+      else write_blocks_portable(i, jj0, pr, sums, 0, contiguous);
       if (budget) {  // per source species the sums over q ascending, the species side by side (independent chains)
         if (S_ == 6) column_sum_totals<6>(sums, jj0, count, budget_sums.data());
         else column_sum_totals<0>(sums, jj0, count, budget_sums.data());
@@ -1189,9 +1252,22 @@ class mass_state_kernel {
     std::vector<std::exception_ptr> failure(workers);
     parallel_for(workers, workers, [&](std::size_t t) {
       scratch work;
-      std::size_t i = t;
+      constexpr std::size_t C = source_run;
+      if (sink_) {
+        work.blocks.resize(C * n * S_ * S_);
+        work.run_sums.resize(scope_ == kernel_scope::full ? C * S_ * n : 0);
+      }
+      std::size_t i = t * C;
       try {
-        for (; i < n; i += workers) source_node(i, work);
+        for (std::size_t i0 = t * C; i0 < n; i0 += workers * C) {
+          const std::size_t i1 = std::min(n, i0 + C);
+          for (i = i0; i < i1; ++i) {
+            work.slot = i - i0;
+            source_node(i, work);
+          }
+          i = i0;  // a failure of the sink is the run's
+          if (sink_) sink_->receive(i0, i1 - i0, n, work.blocks.data(), work.run_sums.empty() ? nullptr : work.run_sums.data());
+        }
       } catch (...) {
         failed_node[t] = i;
         failure[t] = std::current_exception();
@@ -1652,12 +1728,14 @@ class mass_state_kernel {
   };
   // The blocks (i -> jj0 - first_ + q), q < count: entry pair = the sum of the pair's rows at q in order (the first
   // assigned: 0 + x = x; 0 for a pair no row reaches); with sums, also sums[sp * count + q] = the block's column sp summed
-  // over the products in order (0 + first + ...). Destinations from q_begin on.
-  void write_blocks_portable(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, std::size_t q_begin = 0) {
+  // over the products in order (0 + first + ...). Destinations from q_begin on. With `contiguous`, block q is written
+  // there at q species^2 instead of in the kernel's storage.
+  void write_blocks_portable(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, std::size_t q_begin = 0,
+                             Real* contiguous = nullptr) {
     const std::size_t SS = S_ * S_;
     for (std::size_t q = q_begin; q < pr.count; ++q) {
-      Real* B = blocks_.data() + block(i, jj0 + q - first_);
-      if (q + block_prefetch_distance < pr.count)
+      Real* B = contiguous ? contiguous + q * SS : blocks_.data() + block(i, jj0 + q - first_);
+      if (!contiguous && q + block_prefetch_distance < pr.count)
         detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + block_prefetch_distance - first_), SS);
       for (std::size_t p = 0; p < SS; ++p) {
         const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
@@ -1676,7 +1754,7 @@ class mass_state_kernel {
   // The same values for S species (S * S a multiple of 4), four destinations at a time in four-double registers: each
   // pair's sums over four destinations, then 4 x 4 transposes into the blocks (AVX2; the rest as above).
   template <std::size_t S>
-  NUSI_TARGET_AVX2 void write_blocks_avx2(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums) {
+  NUSI_TARGET_AVX2 void write_blocks_avx2(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, Real* contiguous = nullptr) {
     std::size_t q = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
     if constexpr (std::is_same_v<Real, double> && S * S % 4 == 0) {
@@ -1698,6 +1776,10 @@ class mass_state_kernel {
           }
         Real* B[4];
         for (std::size_t l = 0; l < 4; ++l) {
+          if (contiguous) {
+            B[l] = contiguous + (q + l) * SS;
+            continue;
+          }
           B[l] = blocks_.data() + block(i, jj0 + q + l - first_);
           if (q + l + block_prefetch_distance < pr.count)
             detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + l + block_prefetch_distance - first_), SS);
@@ -1713,10 +1795,12 @@ class mass_state_kernel {
       }
     }
 #endif
-    write_blocks_portable(i, jj0, pr, sums, q);
+    write_blocks_portable(i, jj0, pr, sums, q, contiguous);
   }
   std::vector<std::size_t> block_offset_;
   detail::uninitialized_vector<Real> blocks_;
+  bool stores_blocks_ = true;
+  mass_state_block_sink<Real>* sink_ = nullptr;  // during the construction with a sink
   std::vector<Real> loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
 };
