@@ -52,6 +52,15 @@ diffuse_operator<double> small_operator(const diffuse_setup<double>& s, std::siz
   return diffuse_operator<double>(sc, relic, physical, shifts + 1, threads, blocks);
 }
 
+/// s, t and u channels, g = 1e-3 (the default mediator), Majorana or Dirac: the operators whose partner halves are tested.
+diffuse_setup<double> stu_setup(neutrino_nature nature) {
+  diffuse_setup<double> s;
+  s.interaction.med.coupling = 1e-3;
+  s.interaction.channels = channel_set::stu;
+  s.interaction.nature = nature;
+  return s;
+}
+
 double mean_abs_difference(const std::vector<double>& a, const std::vector<double>& b, std::size_t stride_b = 1) {
   double sum = 0;
   for (std::size_t k = 0; k < a.size(); ++k) sum += std::abs(a[k] - b[k * stride_b]);
@@ -390,10 +399,7 @@ TEST_CASE("the diffuse operator in halves only: the same halves and sums below a
   // blocks, on one and two threads; the species' gains are then not available.
   for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
     CAPTURE(static_cast<int>(nature));
-    diffuse_setup<double> s;
-    s.interaction.med.coupling = 1e-3;
-    s.interaction.channels = channel_set::stu;
-    s.interaction.nature = nature;
+    const diffuse_setup<double> s = stu_setup(nature);
     const std::size_t shifts = 10;
     const auto species = small_operator(s, shifts);
     REQUIRE(species.kind_symmetric());
@@ -444,11 +450,7 @@ TEST_CASE("the diffuse operator's partner halves are the sums and differences of
   // cancellation (1e-13 of the sum), differences are measured against the sums' size (densities in [0.5, 1.5]).
   for (const auto nature : {neutrino_nature::majorana, neutrino_nature::dirac}) {
     CAPTURE(static_cast<int>(nature));
-    diffuse_setup<double> s;
-    s.interaction.med.coupling = 1e-3;
-    s.interaction.channels = channel_set::stu;
-    s.interaction.nature = nature;
-    const auto op = small_operator(s, 10);
+    const auto op = small_operator(stu_setup(nature), 10);
     REQUIRE(op.kind_symmetric());
     const std::size_t S = op.species(), H = op.half_species(), P = op.nodes();
     CHECK(H == (nature == neutrino_nature::majorana ? 3u : 6u));

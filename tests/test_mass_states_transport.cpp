@@ -204,12 +204,16 @@ double graded_integral(F f, double lo, double hi, double left_pole, double right
   }
   return boost::math::quadrature::gauss<double, 20>::integrate(f, lo, hi);
 }
+
+// The six scalar-mediator shapes (their representatives, as scalar_shape_interval_moments takes them).
+constexpr std::size_t scalar_shapes[6] = {
+    std::size_t(nusi::scattering_basis::s_ss), std::size_t(nusi::scattering_basis::s_tt),    std::size_t(nusi::scattering_basis::s_uu),
+    std::size_t(nusi::scattering_basis::s_tu), std::size_t(nusi::scattering_basis::s_st_re), std::size_t(nusi::scattering_basis::s_su_re)};
 }  // namespace
 
 TEST_CASE("mass states: closed-form interval moments of the scalar shapes match a graded quadrature of basis_shape") {
   using B = nusi::scattering_basis;
-  const std::size_t index[6] = {std::size_t(B::s_ss), std::size_t(B::s_tt), std::size_t(B::s_uu),
-                                std::size_t(B::s_tu), std::size_t(B::s_st_re), std::size_t(B::s_su_re)};
+  const std::size_t* index = scalar_shapes;
   std::mt19937_64 rng(14);
   std::uniform_real_distribution<double> u(0, 1);
   int checked = 0;
@@ -265,9 +269,7 @@ TEST_CASE("mass states: the batched closed-form interval moments are scalar_shap
   // Intervals of one (a, beta) in vector lanes: the series of the pole moments in registers, a lane outside its radius
   // (|rho| >= 1/10: wide intervals, or near a pole) by the scalar logarithms. Against one call per interval, with the
   // intervals written to permuted slots and a count that leaves a remainder of the lanes.
-  using B = nusi::scattering_basis;
-  const std::size_t index[6] = {std::size_t(B::s_ss), std::size_t(B::s_tt), std::size_t(B::s_uu),
-                                std::size_t(B::s_tu), std::size_t(B::s_st_re), std::size_t(B::s_su_re)};
+  const std::size_t* index = scalar_shapes;
   std::mt19937_64 rng(33);
   std::uniform_real_distribution<double> u(0, 1);
   std::size_t series = 0, logarithms = 0;

@@ -324,6 +324,36 @@ void pole_interval_moments(Real d0, Real d1, Real Delta, Real sigma, Real* pole,
   pole2[1] = h2;
 }
 
+/// One moment of a scalar shape in closed form (scalar_shape_interval_moments): from the interval's `one` (its width, or
+/// half its square) and the moments of the same order of the t pole (T, TT) and the u pole (V, VV), the moment of shape
+/// `basis` for the product at p3 (direct) and at p4 (mirror). X is Real, or four lanes of Reals (the same operations in
+/// each lane); c1 = beta - 2a, c2 = a (a - beta), kappa = a (1 + a)/(1 + 2a).
+template <class X>
+NUSI_ALWAYS_INLINE void scalar_shape_moment(scattering_basis basis, const X& one, const X& T, const X& TT, const X& V, const X& VV, const X& c1,
+                                            const X& c2, const X& kappa, const X& a, const X& inverse_A, X& direct, X& mirror) {
+  using B = scattering_basis;
+  switch (basis) {
+    case B::s_tt:
+      direct = one + c1 * T + c2 * TT;
+      mirror = one + c1 * V + c2 * VV;
+      break;
+    case B::s_uu:
+      direct = one + c1 * V + c2 * VV;
+      mirror = one + c1 * T + c2 * TT;
+      break;
+    case B::s_tu: direct = mirror = one - kappa * (T + V); break;
+    case B::s_st_re:
+      direct = (one - a * T) * inverse_A;
+      mirror = (one - a * V) * inverse_A;
+      break;
+    case B::s_su_re:
+      direct = (one - a * V) * inverse_A;
+      mirror = (one - a * T) * inverse_A;
+      break;
+    default: direct = mirror = one; break;  // s_ss
+  }
+}
+
 /// Whether scalar_shape_interval_moments applies to [ya, yb] (z = 1 - y from za down to zb): a <= 1 and the interval
 /// reaching y >= a/2 and z >= a/2. There the partial fractions lose at most ~5 bits (their terms are at most ~30x the
 /// moment); nearer a pole than a/2 at both ends, or with a > 1, the shapes are small differences of O(1) terms.
@@ -350,28 +380,8 @@ void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, R
   const Real c1 = beta - 2 * a, c2 = a * (a - beta), kappa = a * (1 + a) / (1 + 2 * a);
   for (std::size_t d = 0; d < D; ++d) {
     Real direct[2], mirror[2];
-    for (int q = 0; q < 2; ++q) {
-      switch (static_cast<B>(index[d])) {
-        case B::s_tt:
-          direct[q] = one[q] + c1 * T[q] + c2 * TT[q];
-          mirror[q] = one[q] + c1 * V[q] + c2 * VV[q];
-          break;
-        case B::s_uu:
-          direct[q] = one[q] + c1 * V[q] + c2 * VV[q];
-          mirror[q] = one[q] + c1 * T[q] + c2 * TT[q];
-          break;
-        case B::s_tu: direct[q] = mirror[q] = one[q] - kappa * (T[q] + V[q]); break;
-        case B::s_st_re:
-          direct[q] = (one[q] - a * T[q]) * inverse_A;
-          mirror[q] = (one[q] - a * V[q]) * inverse_A;
-          break;
-        case B::s_su_re:
-          direct[q] = (one[q] - a * V[q]) * inverse_A;
-          mirror[q] = (one[q] - a * T[q]) * inverse_A;
-          break;
-        default: direct[q] = mirror[q] = one[q]; break;  // s_ss
-      }
-    }
+    for (int q = 0; q < 2; ++q)
+      scalar_shape_moment(static_cast<B>(index[d]), one[q], T[q], TT[q], V[q], VV[q], c1, c2, kappa, a, inverse_A, direct[q], mirror[q]);
     m0_3[d] = direct[0];
     n1_3[d] = direct[1];
     m0_4[d] = mirror[0];
@@ -457,28 +467,8 @@ NUSI_TARGET_AVX2 void scalar_shape_moments_batch_avx2(const std::size_t* interva
       const double4 one[2] = {Delta, Delta * Delta / broadcast4(2)};
       for (std::size_t d = 0; d < D; ++d) {
         double4 direct[2], mirror[2];
-        for (std::size_t q = 0; q < 2; ++q) {
-          switch (static_cast<B>(index[d])) {
-            case B::s_tt:
-              direct[q] = one[q] + c1 * T[q] + c2 * TT[q];
-              mirror[q] = one[q] + c1 * V[q] + c2 * VV[q];
-              break;
-            case B::s_uu:
-              direct[q] = one[q] + c1 * V[q] + c2 * VV[q];
-              mirror[q] = one[q] + c1 * T[q] + c2 * TT[q];
-              break;
-            case B::s_tu: direct[q] = mirror[q] = one[q] - kappa * (T[q] + V[q]); break;
-            case B::s_st_re:
-              direct[q] = (one[q] - a4 * T[q]) * iA;
-              mirror[q] = (one[q] - a4 * V[q]) * iA;
-              break;
-            case B::s_su_re:
-              direct[q] = (one[q] - a4 * V[q]) * iA;
-              mirror[q] = (one[q] - a4 * T[q]) * iA;
-              break;
-            default: direct[q] = mirror[q] = one[q]; break;  // s_ss
-          }
-        }
+        for (std::size_t q = 0; q < 2; ++q)
+          scalar_shape_moment(static_cast<B>(index[d]), one[q], T[q], TT[q], V[q], VV[q], c1, c2, kappa, a4, iA, direct[q], mirror[q]);
         const double4 parts[4] = {direct[0], direct[1] * span4, mirror[0], mirror[1] * span4};
         for (std::size_t part = 0; part < 4; ++part) {
           double* column = out + (part * D + d) * stride;
