@@ -13,6 +13,7 @@
 #include <nusi/mass_state_monte_carlo.hpp>
 #include <nusi/transport.hpp>
 #include <nusi/transport/mass_state_angle_propagate.hpp>
+#include <nusi/transport/mass_state_halves.hpp>
 #include <nusi/transport/mass_state_propagate.hpp>
 
 #include "bench_support.hpp"
@@ -156,25 +157,48 @@ void BM_floor_block_apply(benchmark::State& state) {
 }
 BENCHMARK(BM_floor_block_apply)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMicrosecond);
 
+// The exact solve of one F at rest (the contour's resolvent solves) with the kernel's species blocks (kind_halves:0)
+// or the partner halves (kind_halves:1, mass_state_halves_operator: two half-size substitutions).
 void BM_mass_state_solve(benchmark::State& state) {
   const nusi::mass_state_model<double> model(setup(relics::at_rest_heavy, nusi::channel_set::stu));
   const auto o = bins(static_cast<std::size_t>(state.range(0)));
+  const bool halves = state.range(1) != 0;
   const auto grid = nusi::make_mass_state_energy_grid(model, o.energy);
-  const nusi::mass_state_kernel<double> k(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold);
+  const nusi::mass_state_halves_operator<double> op(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold, {}, 1,
+                                                    halves);
+  const auto& k = op.kernel();
   const auto weights = nusi::detail::emission_weights<double, nusi::pinched_spectrum<double>>("bench", anti_e);
   const auto f0 = nusi::detail::mass_state_emitted_state<double, nusi::pinched_spectrum<double>>(
       k, model.scattering(), model.spectrum(), anti_e, weights);
   for (auto _ : state) {
-    auto fD = nusi::exponential_action(k, f0, model.setup().distance_cm, nusi::detail::mass_state_talbot_nodes);
+    auto fD = nusi::exponential_action(op, f0, model.setup().distance_cm, nusi::detail::mass_state_talbot_nodes);
     benchmark::DoNotOptimize(fD.value.data());
   }
-  // Floor of the block substitution: species^2 multiply-adds per pair of nodes and shift (nodes/2 complex shifts).
+  // Floor of the block substitution: species^2 multiply-adds per pair of nodes and shift (nodes/2 complex shifts), half
+  // of them in partner halves (two blocks of (species/2)^2).
   const double pairs = double(k.nodes()) * double(k.nodes() + 1) / 2;
   const double shifts = double(nusi::detail::mass_state_talbot_nodes / 2);
-  state.counters["block_flops"] = benchmark::Counter(pairs * double(k.species() * k.species()) * shifts * 4,
-                                                     benchmark::Counter::kIsIterationInvariantRate);
+  const double entries = double(k.species() * k.species()) / (op.kind_symmetric() ? 2.0 : 1.0);
+  state.counters["block_flops"] = benchmark::Counter(pairs * entries * shifts * 4, benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_mass_state_solve)->ArgNames({"energy_bins"})->Arg(400)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_mass_state_solve)->ArgNames({"energy_bins", "kind_halves"})->Args({400, 0})->Args({400, 1})->Unit(benchmark::kMillisecond);
+
+// One F at rest, the operator in partner halves (the default) or in the species' blocks (kind_halves:0, the same F to
+// rounding), Majorana (six species, three per half) and Dirac (twelve, six per half).
+void BM_mass_state_fraction_kind_halves(benchmark::State& state) {
+  auto s = setup(relics::at_rest_heavy, nusi::channel_set::stu);
+  if (state.range(1) != 0) s.interaction.nature = nusi::neutrino_nature::dirac;
+  const nusi::mass_state_model<double> model(s);
+  const auto o = bins(400);
+  nusi::mass_state_kernel_options<double> ko;
+  ko.kind_halves = state.range(0) != 0;
+  for (auto _ : state) {
+    auto F = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, anti_e, o, ko);
+    benchmark::DoNotOptimize(F);
+  }
+}
+BENCHMARK(BM_mass_state_fraction_kind_halves)->ArgNames({"kind_halves", "dirac"})->Args({0, 0})->Args({1, 0})->Args({0, 1})->Args({1, 1})
+    ->Unit(benchmark::kMillisecond);
 
 // The Monte Carlo of mass states on the saturated line of tests/test_mass_state_monte_carlo_thermal.cpp (m_lightest =
 // 0.05 eV, g = 10^-3.2, the lightest state's resonance at 15 MeV), the same primaries and seed with every state

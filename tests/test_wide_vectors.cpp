@@ -107,14 +107,16 @@ TEST_CASE("wide vectors: the diffuse sweep gives the same numbers bit for bit on
   for (std::size_t sp = 0; sp < wide.number.size(); ++sp) CHECK(same_bits(wide.number[sp], portable.number[sp]));
 }
 
-TEST_CASE("wide vectors: four shifted six-species solves in lanes equal dense_solve bit for bit, and refuse a row swap") {
-  if (!nusi::detail::processor_has_avx2()) return;  // the lanes exist on AVX2 processors only
-  constexpr std::size_t S = 6;
+namespace {
+// Four shifted S-species solves in lanes (shifted_solve_lanes_avx2<S>) against dense_solve<S>, one system at a time.
+template <std::size_t S>
+void check_shifted_lanes() {
+  CAPTURE(S);
   // D as the kernel's node block (gains >= 0 off the diagonal, a smaller gain on it), loss per species; shifts of both
   // Smith branches (|re| >= |im| and <), a real one, and a zero gain (a row whose factor is zero: left alone).
   std::vector<double> D(S * S), loss(S);
   for (std::size_t c = 0; c < S * S; ++c) D[c] = 0.05 * (1.0 + std::sin(double(3 * c + 1)));
-  D[2 * S + 4] = 0;  // gain of species 2 into 4: M[4][2] = 0
+  D[1 * S + 2] = 0;  // gain of species 1 into 2: M[2][1] = 0
   for (std::size_t r = 0; r < S; ++r) loss[r] = 1.0 + 0.3 * double(r);
   const std::vector<std::complex<double>> shifts{{2.0, 0.5}, {0.3, 4.0}, {1.5, 0.0}, {-0.2, 1.1}};
   const std::size_t stride = 5;  // lanes of one species apart by stride, as the kernel's Z shifts are
@@ -128,10 +130,10 @@ TEST_CASE("wide vectors: four shifted six-species solves in lanes equal dense_so
       M[r * S + r] += shifts[l] + loss[r];
       v[r] = b[r * stride + l];
     }
-    nusi::detail::dense_solve<6>(M.data(), v.data(), S);
+    nusi::detail::dense_solve<S>(M.data(), v.data(), S);
     return v;
   };
-  REQUIRE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, x.data()));
+  REQUIRE(nusi::detail::shifted_solve_lanes_avx2<S>(D.data(), loss.data(), shifts.data(), b.data(), stride, x.data()));
   for (std::size_t l = 0; l < 4; ++l) {
     CAPTURE(l);
     const auto v = scalar(l);
@@ -139,15 +141,22 @@ TEST_CASE("wide vectors: four shifted six-species solves in lanes equal dense_so
   }
   // Three systems: the fourth lane repeats the third, and its slot is not written.
   std::vector<std::complex<double>> three(S * stride, {-7.0, -7.0});
-  REQUIRE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, three.data(), 3));
+  REQUIRE(nusi::detail::shifted_solve_lanes_avx2<S>(D.data(), loss.data(), shifts.data(), b.data(), stride, three.data(), 3));
   for (std::size_t s = 0; s < S; ++s) {
     for (std::size_t l = 0; l < 3; ++l) CHECK(std::memcmp(&three[s * stride + l], &x[s * stride + l], sizeof x[0]) == 0);
     CHECK(three[s * stride + 3] == std::complex<double>(-7.0, -7.0));
   }
   // A gain larger than the diagonal in one lane's column 0: partial pivoting would swap rows, so the lanes decline and
   // write nothing.
-  D[0 * S + 3] = 50.0;
+  D[0 * S + 2] = 50.0;
   std::vector<std::complex<double>> untouched(S * stride, {-7.0, -7.0});
-  CHECK_FALSE(nusi::detail::shifted_solve_lanes6_avx2(D.data(), loss.data(), shifts.data(), b.data(), stride, untouched.data()));
+  CHECK_FALSE(nusi::detail::shifted_solve_lanes_avx2<S>(D.data(), loss.data(), shifts.data(), b.data(), stride, untouched.data()));
   for (const auto& v : untouched) CHECK(v == std::complex<double>(-7.0, -7.0));
+}
+}  // namespace
+
+TEST_CASE("wide vectors: four shifted solves in lanes (six species, and three: partner halves) equal dense_solve bit for bit, and refuse a row swap") {
+  if (!nusi::detail::processor_has_avx2()) return;  // the lanes exist on AVX2 processors only
+  check_shifted_lanes<6>();
+  check_shifted_lanes<3>();
 }

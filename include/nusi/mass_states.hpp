@@ -15,5 +15,6 @@
 #include "mass_states/target_energy_distribution.hpp"
 #include "transport/mass_state_angle_kernel.hpp"
 #include "transport/mass_state_angle_propagate.hpp"
+#include "transport/mass_state_halves.hpp"
 #include "transport/mass_state_kernel.hpp"
 #include "transport/mass_state_propagate.hpp"

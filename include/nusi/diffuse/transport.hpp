@@ -34,6 +34,7 @@
 #include "../mass_states/setup.hpp"
 #include "../spectra.hpp"
 #include "../transport/grid.hpp"
+#include "../transport/mass_state_halves.hpp"
 #include "../transport/mass_state_kernel.hpp"
 #include "../units.hpp"
 #include "cosmology.hpp"
@@ -556,26 +557,10 @@ class diffuse_operator {
   }
   template <std::size_t FH>
   bool add_half_block(std::size_t b, const Real* B) {
-    const std::size_t H = FH > 0 ? FH : S_ / 2, S = 2 * H;
-    Real* plus = half_data(0) + b * H * H;
-    Real* minus = half_data(1) + b * H * H;
-    for (std::size_t hp = 0; hp < H; ++hp)
-      for (std::size_t h = 0; h < H; ++h) {
-        const Real same = B[2 * hp * S + 2 * h], other = B[2 * hp * S + 2 * h + 1];
-        const Real same_partner = B[(2 * hp + 1) * S + 2 * h + 1], other_partner = B[(2 * hp + 1) * S + 2 * h];
-        if (!partners_equal(same, same_partner) || !partners_equal(other, other_partner)) return false;
-        const Real P = (same + same_partner) / 2, Q = (other + other_partner) / 2;  // x exactly where equal: (x + x)/2
-        plus[hp * H + h] = P + Q;
-        minus[hp * H + h] = P - Q;
-      }
-    return true;
+    const std::size_t H = S_ / 2;
+    return detail::kind_half_block<FH>(B, H, half_data(0) + b * H * H, half_data(1) + b * H * H);
   }
-  // Partners' values equal up to the order of the sums that made them (16 units in the last place): the Dirac scalar's
-  // sums over the relic populations run in the partner's order reversed (4.3e-16 relative at most, measured).
-  static bool partners_equal(Real a, Real b) {
-    using std::abs;
-    return abs(a - b) <= 16 * std::numeric_limits<Real>::epsilon() * std::max(abs(a), abs(b));
-  }
+  static bool partners_equal(Real a, Real b) { return detail::partners_equal(a, b); }
   template <std::size_t H, std::size_t R>
   void half_fixed(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
     if (wide_) half_gains_avx2<H, R>(half, j, a, stride, count, acc);

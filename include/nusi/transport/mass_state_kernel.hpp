@@ -63,6 +63,10 @@ struct mass_state_kernel_options {
   /// Also compute the collision-weighted mean target energy per node and species (mean_target_energy_MeV: the
   /// energy-angle kernel's turn of a thermal part's products); costs a second thermal pole average per bin.
   bool mean_target_energies = false;
+  /// Not the kernel's own setting: the energy-only transport of the mass states (mass_state_fractions_above_threshold,
+  /// mass_state_propagate) holds a kind-symmetric operator as partner halves (mass_state_halves_operator: half the
+  /// multiplications of each solve); false keeps the kernel's species blocks (the same results to rounding: the check).
+  bool kind_halves = true;
 };
 
 namespace detail {
@@ -166,18 +170,18 @@ void dense_solve(Scalar* A, Scalar* b, std::size_t n_runtime) {
   }
 }
 
-/// Four six-species systems M_l x_l = b_l, l < 4, with M_l[r][c] = -D[c * 6 + r] + (shift[l] + loss[r]) delta_rc (D the
-/// mass-state kernel's node block of gains, D^T = A_kk + diag(loss): M_l = shift[l] I - A_kk), solved in four lanes
-/// (AVX2): per lane the operations of dense_solve<6> on M_l as the kernel builds it (complex products as std::complex
-/// forms them, Smith's reciprocal of each pivot, a row whose factor is zero left alone), so the same values bit for
-/// bit. Returns false, writing nothing, if a
+/// Four S-species systems M_l x_l = b_l, l < 4, with M_l[r][c] = -D[c * S + r] + (shift[l] + loss[r]) delta_rc (D the
+/// mass-state kernel's node block of gains, D^T = A_kk + diag(loss): M_l = shift[l] I - A_kk; or a block of partner
+/// halves, S = 3), solved in four lanes (AVX2): per lane the operations of dense_solve<S> on M_l as the kernel builds it
+/// (complex products as std::complex forms them, Smith's reciprocal of each pivot, a row whose factor is zero left
+/// alone), so the same values bit for bit. Returns false, writing nothing, if a
 /// lane's pivot search would swap rows (dense_solve then solves those systems). b and x hold lane l of species s at
 /// [s * stride + l]. With lanes < 4 systems, the last one fills the lanes left (solved, not written).
-NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
-                                                     const std::complex<double>* b, std::size_t stride, std::complex<double>* x,
-                                                     std::size_t lanes = 4) {
+template <std::size_t S>
+NUSI_TARGET_AVX2 bool shifted_solve_lanes_avx2(const double* D, const double* loss, const std::complex<double>* shift,
+                                               const std::complex<double>* b, std::size_t stride, std::complex<double>* x,
+                                               std::size_t lanes = 4) {
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
-  constexpr std::size_t S = 6;
   double4 Are[S][S], Aim[S][S], bre[S], bim[S], ire[S], iim[S], shift_re, shift_im;
   if (lanes < 1 || lanes > 4) return false;
   for (std::size_t l = 0; l < 4; ++l) {
@@ -236,6 +240,78 @@ NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const do
   (void)D, (void)loss, (void)shift, (void)b, (void)stride, (void)x, (void)lanes;
   return false;
 #endif
+}
+/// The six-species systems of the kernel's node blocks (shifted_solve_lanes_avx2<6>).
+NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
+                                                     const std::complex<double>* b, std::size_t stride, std::complex<double>* x,
+                                                     std::size_t lanes = 4) {
+  return shifted_solve_lanes_avx2<6>(D, loss, shift, b, stride, x, lanes);
+}
+
+/// One destination's sums of a block forward substitution in L real lanes: a[s * W + l] += sum over the source nodes
+/// b < count (in order) and their species sp (in order) of B[b * S * S + sp * S + s] x[b * node_stride + sp * W + l], l
+/// < L, with the S x L sums in registers. B: the S x S blocks of the sources above the destination, one after another
+/// (gain_block_per_cm's layout: source species major); x: the first source's solution, lane-contiguous per species.
+/// Real lanes: a complex solution is two (real_array). The portable and AVX2 forms are the same operations per lane.
+template <std::size_t S, std::size_t L, class Real>
+NUSI_ALWAYS_INLINE void substitute_lanes(const Real* B, std::size_t count, const Real* x, std::size_t node_stride, std::size_t W, Real* a) {
+  Real sum[S][L];
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t l = 0; l < L; ++l) sum[s][l] = a[s * W + l];
+  for (std::size_t b = 0; b < count; ++b, B += S * S, x += node_stride)
+    for (std::size_t sp = 0; sp < S; ++sp) {
+      Real v[L];
+      for (std::size_t l = 0; l < L; ++l) v[l] = x[sp * W + l];
+      for (std::size_t s = 0; s < S; ++s) {
+        const Real c = B[sp * S + s];
+        for (std::size_t l = 0; l < L; ++l) sum[s][l] += c * v[l];
+      }
+    }
+  for (std::size_t s = 0; s < S; ++s)
+    for (std::size_t l = 0; l < L; ++l) a[s * W + l] = sum[s][l];
+}
+template <std::size_t S, std::size_t L, class Real>
+void substitute_lanes_portable(const Real* B, std::size_t count, const Real* x, std::size_t node_stride, std::size_t W, Real* a) {
+  substitute_lanes<S, L>(B, count, x, node_stride, W, a);
+}
+template <std::size_t S, std::size_t L, class Real>
+NUSI_TARGET_AVX2 void substitute_lanes_avx2(const Real* B, std::size_t count, const Real* x, std::size_t node_stride, std::size_t W, Real* a) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+  if constexpr (std::is_same_v<Real, double> && L % 4 == 0) {
+    // In four-double registers, written out: the compiler's own vectorisation of the loops spilled sums to memory.
+    constexpr std::size_t V = L / 4;
+    double4 sum[S][V];
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t q = 0; q < V; ++q) sum[s][q] = load4(a + s * W + 4 * q);
+    for (std::size_t b = 0; b < count; ++b, B += S * S, x += node_stride)
+      for (std::size_t sp = 0; sp < S; ++sp) {
+        double4 v[V];
+        for (std::size_t q = 0; q < V; ++q) v[q] = load4(x + sp * W + 4 * q);
+        for (std::size_t s = 0; s < S; ++s) {
+          const double4 c = broadcast4(B[sp * S + s]);
+          for (std::size_t q = 0; q < V; ++q) sum[s][q] += c * v[q];
+        }
+      }
+    for (std::size_t s = 0; s < S; ++s)
+      for (std::size_t q = 0; q < V; ++q) store4(a + s * W + 4 * q, sum[s][q]);
+    return;
+  }
+#endif
+  substitute_lanes<S, L>(B, count, x, node_stride, W, a);
+}
+/// A destination's substitution sums over all W lanes: eight, then four, then one at a time.
+template <std::size_t S, class Real>
+void substitute_all_lanes(const Real* B, std::size_t count, const Real* x, std::size_t node_stride, std::size_t W, Real* a, bool wide) {
+  std::size_t w = 0;
+  if (wide) {
+    for (; w + 8 <= W; w += 8) substitute_lanes_avx2<S, 8>(B, count, x + w, node_stride, W, a + w);
+    for (; w + 4 <= W; w += 4) substitute_lanes_avx2<S, 4>(B, count, x + w, node_stride, W, a + w);
+    for (; w < W; ++w) substitute_lanes_avx2<S, 1>(B, count, x + w, node_stride, W, a + w);
+  } else {
+    for (; w + 8 <= W; w += 8) substitute_lanes_portable<S, 8>(B, count, x + w, node_stride, W, a + w);
+    for (; w + 4 <= W; w += 4) substitute_lanes_portable<S, 4>(B, count, x + w, node_stride, W, a + w);
+    for (; w < W; ++w) substitute_lanes_portable<S, 1>(B, count, x + w, node_stride, W, a + w);
+  }
 }
 
 /// Every basis shape at (y, z = 1 - y), a = M^2/A, beta = m^2/A (the same values as nusi::basis_shape), for the
@@ -907,12 +983,8 @@ class mass_state_kernel {
         // real array of W = 2Z lanes (std::complex's array layout). Eight lanes of every species stay in registers over
         // all the nodes i: per lane the same operations in the same order as below.
         const std::size_t W = detail::real_lanes<Scalar> * Z;
-        const Real* x = detail::real_array<Real>(out);
-        Real* a = detail::real_array<Real>(acc);
-        std::size_t w = 0;
-        for (; w + 8 <= W; w += 8) substitute_lanes<FixedS, 8>(k, W, w, x, a);
-        for (; w + 4 <= W; w += 4) substitute_lanes<FixedS, 4>(k, W, w, x, a);
-        for (; w < W; ++w) substitute_lanes<FixedS, 1>(k, W, w, x, a);
+        detail::substitute_all_lanes<FixedS>(blocks_.data() + block(k + 1, k), n - k - 1, detail::real_array<Real>(out) + (k + 1) * S * W,
+                                             S * W, W, detail::real_array<Real>(acc), true);
         return;
       }
     }
@@ -938,54 +1010,6 @@ class mass_state_kernel {
           }
       }
     }
-  }
-
-  // Lanes w .. w + L - 1 of substitute_blocks (AVX2): a[s * W + lane] += sum over the nodes i > k (in order) and the
-  // source species sp (in order) of block(i -> k)[sp, s] x[(i * S + sp) * W + lane], the S x L sums in registers.
-  template <std::size_t S, std::size_t L>
-  NUSI_TARGET_AVX2 void substitute_lanes(std::size_t k, std::size_t W, std::size_t w, const Real* x, Real* a) const {
-    const std::size_t n = nodes();
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
-    if constexpr (std::is_same_v<Real, double> && L % 4 == 0) {
-      // In four-double registers, written out: the compiler's own vectorisation of the loops below spilled sums to memory.
-      constexpr std::size_t V = L / 4;
-      detail::double4 sum[S][V];
-      for (std::size_t s = 0; s < S; ++s)
-        for (std::size_t q = 0; q < V; ++q) sum[s][q] = detail::load4(a + s * W + w + 4 * q);
-      for (std::size_t i = k + 1; i < n; ++i) {
-        const Real* B = blocks_.data() + block(i, k);
-        const Real* xi = x + i * S * W + w;
-        for (std::size_t sp = 0; sp < S; ++sp) {
-          detail::double4 v[V];
-          for (std::size_t q = 0; q < V; ++q) v[q] = detail::load4(xi + sp * W + 4 * q);
-          for (std::size_t s = 0; s < S; ++s) {
-            const detail::double4 c = detail::broadcast4(B[sp * S + s]);
-            for (std::size_t q = 0; q < V; ++q) sum[s][q] += c * v[q];
-          }
-        }
-      }
-      for (std::size_t s = 0; s < S; ++s)
-        for (std::size_t q = 0; q < V; ++q) detail::store4(a + s * W + w + 4 * q, sum[s][q]);
-      return;
-    }
-#endif
-    Real sum[S][L];
-    for (std::size_t s = 0; s < S; ++s)
-      for (std::size_t l = 0; l < L; ++l) sum[s][l] = a[s * W + w + l];
-    for (std::size_t i = k + 1; i < n; ++i) {
-      const Real* B = blocks_.data() + block(i, k);
-      const Real* xi = x + i * S * W + w;
-      for (std::size_t sp = 0; sp < S; ++sp) {
-        Real v[L];
-        for (std::size_t l = 0; l < L; ++l) v[l] = xi[sp * W + l];
-        for (std::size_t s = 0; s < S; ++s) {
-          const Real c = B[sp * S + s];
-          for (std::size_t l = 0; l < L; ++l) sum[s][l] += c * v[l];
-        }
-      }
-    }
-    for (std::size_t s = 0; s < S; ++s)
-      for (std::size_t l = 0; l < L; ++l) a[s * W + w + l] = sum[s][l];
   }
 
   // Moments of the used basis shapes of one (source node, target, target energy x) over the destination intervals,

@@ -20,6 +20,7 @@
 #include "../mass_states/setup.hpp"
 #include "../spectra.hpp"
 #include "grid.hpp"
+#include "mass_state_halves.hpp"
 #include "mass_state_kernel.hpp"
 #include "propagate.hpp"
 #include "solvers.hpp"
@@ -285,10 +286,11 @@ mass_state_fractions<Real> mass_state_fractions_above_threshold(const mass_state
   detail::validate_mass_state_run(fn, options, kernel_options);
   const std::vector<Real> weights = detail::emission_weights(fn, emission);
   const energy_grid<Real> grid = make_mass_state_energy_grid(model, options.energy);
-  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::above_threshold, kernel_options,
-                                      options.threads);
+  const mass_state_halves_operator<Real> op(model.scattering(), model.relic(), grid, kernel_scope::above_threshold, kernel_options,
+                                            options.threads, kernel_options.kind_halves);
+  const mass_state_kernel<Real>& kernel = op.kernel();
   const std::vector<Real> f0 = detail::mass_state_emitted_state(kernel, model.scattering(), model.spectrum(), emission, weights);
-  exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
+  exponential_action_result<Real> fD = detail::evolve(op, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());
   return detail::mass_state_fractions_from(kernel, model.scattering(), model.spectrum(), emission, weights, f0, fD,
                                            model.setup().detected_flavour, model.setup().detection);
@@ -351,10 +353,11 @@ mass_state_propagation_result<Real> propagate_mass_states(const mass_state_model
   detail::validate_mass_state_run(fn, options, kernel_options);
   const std::vector<Real> weights = detail::emission_weights(fn, emission);
   const energy_grid<Real> grid = make_mass_state_energy_grid(model, options.energy);
-  const mass_state_kernel<Real> kernel(model.scattering(), model.relic(), grid, kernel_scope::full, kernel_options,
-                                      options.threads);
+  const mass_state_halves_operator<Real> op(model.scattering(), model.relic(), grid, kernel_scope::full, kernel_options, options.threads,
+                                            kernel_options.kind_halves);
+  const mass_state_kernel<Real>& kernel = op.kernel();
   const std::vector<Real> f0 = detail::mass_state_emitted_state(kernel, model.scattering(), model.spectrum(), emission, weights);
-  exponential_action_result<Real> fD = detail::evolve(kernel, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
+  exponential_action_result<Real> fD = detail::evolve(op, f0, model.setup().distance_cm, options, detail::mass_state_talbot_nodes);
   detail::apply_cascade_floor(fD, kernel.nodes(), kernel.species());
   return detail::mass_state_result_from(kernel, grid, model, emission, weights, f0, fD);
 }
