@@ -56,6 +56,46 @@ bool kind_half_block(const Real* B, std::size_t H_runtime, Real* plus, Real* min
   return true;
 }
 
+/// kind_half_block for three species per half, the first two of each row's three entries in four-double registers
+/// (AVX2): per entry the same operations, so the same halves bit for bit.
+NUSI_TARGET_AVX2 inline bool kind_half_block3_avx2(const double* B, double* plus, double* minus) {
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+  constexpr std::size_t H = 3, S = 6;
+  const double4 tolerance = broadcast4(16 * std::numeric_limits<double>::epsilon());
+  bool equal = true;
+  for (std::size_t hp = 0; hp < H; ++hp) {
+    const double* even = B + 2 * hp * S;  // same, other of h = 0, 1
+    const double* odd = B + (2 * hp + 1) * S;
+    const double4 a = load4(even), b = load4(odd);
+    const double4 partner = __builtin_shufflevector(b, b, 1, 0, 3, 2);  // same_partner, other_partner of h = 0, 1
+    const double4 bound = tolerance * select4(to_mask4(abs4(a) >= abs4(partner)), abs4(a), abs4(partner));
+    const mask4 far = ~to_mask4(abs4(a - partner) <= bound);
+    equal = equal && !any4(far);
+    const double4 m = (a + partner) / broadcast4(2);  // P, Q of h = 0, then of h = 1
+    plus[hp * H] = m[0] + m[1];
+    minus[hp * H] = m[0] - m[1];
+    plus[hp * H + 1] = m[2] + m[3];
+    minus[hp * H + 1] = m[2] - m[3];
+    const double same = even[4], other = even[5], same_partner = odd[5], other_partner = odd[4];
+    equal = equal && partners_equal(same, same_partner) && partners_equal(other, other_partner);
+    const double P = (same + same_partner) / 2, Q = (other + other_partner) / 2;
+    plus[hp * H + 2] = P + Q;
+    minus[hp * H + 2] = P - Q;
+  }
+  return equal;
+#else
+  return kind_half_block<3>(B, 3, plus, minus);
+#endif
+}
+
+/// kind_half_block, taking the four-lane form for three species per half where the AVX2 paths are used.
+template <std::size_t FH, class Real>
+bool kind_half_block_any(const Real* B, std::size_t H, Real* plus, Real* minus, bool wide) {
+  if constexpr (FH == 3 && std::is_same_v<Real, double>)
+    if (wide) return kind_half_block3_avx2(B, plus, minus);
+  return kind_half_block<FH>(B, H, plus, minus);
+}
+
 }  // namespace detail
 
 /// The energy-only operator of the mass states (mass_state_kernel, the same rates and blocks) for the exact transport,
@@ -200,12 +240,14 @@ class mass_state_halves_operator {
     std::atomic<bool> symmetric{true};
     void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real*) override {
       const std::size_t S = op.S_, H = op.H_;
+      const bool wide = detail::use_avx2();
       for (std::size_t k = 0; k < i0 + sources && symmetric.load(std::memory_order_relaxed); ++k)
         for (std::size_t r = k > i0 ? k - i0 : 0; r < sources; ++r) {
           const std::size_t b = op.offset_[k] + i0 + r - k;
           const Real* B = blocks + (r * stride + k) * S * S;
-          const bool same = H == 3 ? detail::kind_half_block<3>(B, H, op.half_data(0) + b * H * H, op.half_data(1) + b * H * H)
-                                   : detail::kind_half_block<6>(B, H, op.half_data(0) + b * H * H, op.half_data(1) + b * H * H);
+          Real* plus = op.half_data(0) + b * H * H;
+          Real* minus = op.half_data(1) + b * H * H;
+          const bool same = H == 3 ? detail::kind_half_block_any<3>(B, H, plus, minus, wide) : detail::kind_half_block<6>(B, H, plus, minus);
           if (!same) {
             symmetric.store(false, std::memory_order_relaxed);
             return;
@@ -240,18 +282,26 @@ class mass_state_halves_operator {
         xh[k * S_ + H_ + h] = a - b;
       }
   }
-  // The species from the sums and differences, Z values per component ([c * Z + z]); in place if xh == x.
+  // The species from the sums and differences, Z values per component ([c * Z + z]); in place if xh == x. On the real
+  // lanes of the values (a complex sum or halving is the same on its two parts).
   template <class Scalar>
   void from_halves(const Scalar* xh, std::size_t Z, Scalar* x) const {
-    std::vector<Scalar> node(S_ * Z);
+    const std::size_t W = detail::real_lanes<Scalar> * Z;
+    const Real* in = detail::real_array<Real>(xh);
+    Real* out = detail::real_array<Real>(x);
+    std::vector<Real> node(S_ * W);
     for (std::size_t k = 0; k < n_; ++k) {
-      std::copy_n(xh + k * S_ * Z, S_ * Z, node.begin());
-      for (std::size_t h = 0; h < H_; ++h)
-        for (std::size_t z = 0; z < Z; ++z) {
-          const Scalar sum = node[h * Z + z], difference = node[(H_ + h) * Z + z];
-          x[(k * S_ + 2 * h) * Z + z] = (sum + difference) / Real(2);
-          x[(k * S_ + 2 * h + 1) * Z + z] = (sum - difference) / Real(2);
+      std::copy_n(in + k * S_ * W, S_ * W, node.begin());
+      for (std::size_t h = 0; h < H_; ++h) {
+        const Real* sum = node.data() + h * W;
+        const Real* difference = node.data() + (H_ + h) * W;
+        Real* first = out + (k * S_ + 2 * h) * W;
+        Real* second = first + W;
+        for (std::size_t w = 0; w < W; ++w) {
+          first[w] = (sum[w] + difference[w]) / 2;
+          second[w] = (sum[w] - difference[w]) / 2;
         }
+      }
     }
   }
   // The budget accumulators (full scope) of apply (no shifts: y = the sums) or of solve_shifted (the sums plus rhs,
