@@ -7,6 +7,7 @@
 #include <cmath>
 #include <complex>
 #include <cstring>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -162,4 +163,96 @@ TEST_CASE("mass-state halves: asked not to, the operator keeps the kernel's bloc
   CHECK_THROWS_WITH_AS(halves.half_gain_per_cm(0, 1, 3, 0, 0), doctest::Contains("half_species()"), nusi::invalid_argument);
   const std::vector<complex> bad{{std::nan(""), 0.0}};
   CHECK_THROWS_AS(halves.solve_shifted(std::span<const complex>(bad), x.data(), b.data()), nusi::invalid_argument);
+}
+
+namespace {
+// Keeps the partner halves a sink receives (mass_state_block_sink::takes_kind_halves) by (source, destination).
+struct recording_half_sink final : nusi::mass_state_block_sink<double> {
+  std::size_t n = 0, H = 0;
+  std::vector<double> plus, minus, sums;
+  std::vector<int> delivered;
+  bool symmetric = true, blocks_received = false, sums_given = false;
+  std::mutex mutex;
+  bool takes_kind_halves() const override { return true; }
+  void receive(std::size_t, std::size_t, std::size_t, const double*, const double*) override { blocks_received = true; }
+  void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const double* p, const double* m, bool run_symmetric,
+                      const double* column_sums) override {
+    const std::lock_guard<std::mutex> lock(mutex);
+    symmetric = symmetric && run_symmetric;
+    sums_given = column_sums != nullptr;
+    const std::size_t HH = H * H, C = nusi::mass_state_kernel<double>::source_run, S = 2 * H;
+    for (std::size_t r = 0; r < sources; ++r) {
+      const std::size_t i = i0 + r;
+      ++delivered[i];
+      for (std::size_t k = 0; k <= i; ++k) {
+        std::copy_n(p + (k * C + r) * HH, HH, plus.data() + (i * n + k) * HH);
+        std::copy_n(m + (k * C + r) * HH, HH, minus.data() + (i * n + k) * HH);
+        if (column_sums)
+          for (std::size_t sp = 0; sp < S; ++sp) sums[(i * n + k) * S + sp] = column_sums[r * S * stride + sp * (i + 1) + k];
+      }
+    }
+  }
+};
+}  // namespace
+
+TEST_CASE("mass-state halves: a sink that takes halves receives kind_half_block of the stored kernel's blocks, bit for bit, on any thread count") {
+  for (const auto nature : {nusi::neutrino_nature::majorana, nusi::neutrino_nature::dirac})
+    for (const auto scope : {nusi::kernel_scope::full, nusi::kernel_scope::above_threshold})
+      for (const std::size_t threads : {1u, 2u}) {
+        CAPTURE(static_cast<int>(nature));
+        CAPTURE(static_cast<int>(scope));
+        CAPTURE(threads);
+        const auto model = model_of({false, nature, scope});
+        nusi::energy_grid_options<double> eo;
+        eo.bins = 45;  // tracked nodes not a multiple of the runs of source nodes
+        const auto grid = nusi::make_mass_state_energy_grid(model, eo);
+        const nusi::mass_state_kernel<double> stored(model.scattering(), model.relic(), grid, scope);
+        recording_half_sink sink;
+        const std::size_t n = stored.nodes(), S = stored.species(), H = S / 2, HH = H * H;
+        sink.n = n;
+        sink.H = H;
+        sink.plus.assign(n * n * HH, -1.0);
+        sink.minus = sink.plus;
+        sink.sums.assign(n * n * S, -1.0);
+        sink.delivered.assign(n, 0);
+        const nusi::mass_state_kernel<double> sunk(model.scattering(), model.relic(), grid, scope, {}, threads, sink);
+        CHECK(sink.symmetric);
+        CHECK_FALSE(sink.blocks_received);
+        CHECK(sink.sums_given == (scope == nusi::kernel_scope::full));
+        CHECK(std::all_of(sink.delivered.begin(), sink.delivered.end(), [](int c) { return c == 1; }));
+        std::size_t differing = 0;
+        std::vector<double> plus(HH), minus(HH);
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t k = 0; k <= i; ++k) {
+            const double* B = stored.gain_block_per_cm(i, k);
+            REQUIRE(nusi::detail::kind_half_block<0>(B, H, plus.data(), minus.data()));
+            if (std::memcmp(plus.data(), sink.plus.data() + (i * n + k) * HH, HH * sizeof(double)) != 0) ++differing;
+            if (std::memcmp(minus.data(), sink.minus.data() + (i * n + k) * HH, HH * sizeof(double)) != 0) ++differing;
+            if (scope == nusi::kernel_scope::full)
+              for (std::size_t sp = 0; sp < S; ++sp) {
+                double column = 0;
+                for (std::size_t s = 0; s < S; ++s) column += B[sp * S + s];
+                if (column != sink.sums[(i * n + k) * S + sp]) ++differing;
+              }
+          }
+        CHECK(differing == 0);
+      }
+}
+
+TEST_CASE("mass-state halves: a block whose partners differ is reported, and kind_half_block refuses it") {
+  // A six-species block with kind symmetry, then one entry moved off its partner's value by 1e-12 relative.
+  std::vector<double> B(36);
+  for (std::size_t sp = 0; sp < 6; ++sp)
+    for (std::size_t s = 0; s < 6; ++s) {
+      const std::size_t hp = sp / 2, h = s / 2;
+      const bool same_kind = (sp % 2) == (s % 2);
+      B[sp * 6 + s] = 0.1 * double(hp + 1) + 0.01 * double(h + 1) + (same_kind ? 0.5 : 0.0);
+    }
+  std::vector<double> plus(9), minus(9);
+  CHECK(nusi::detail::kind_half_block<3>(B.data(), 3, plus.data(), minus.data()));
+  CHECK(plus[1 * 3 + 2] == doctest::Approx(B[2 * 6 + 4] + B[2 * 6 + 5]).epsilon(1e-15));
+  CHECK(minus[1 * 3 + 2] == doctest::Approx(B[2 * 6 + 4] - B[2 * 6 + 5]).epsilon(1e-15));
+  B[3 * 6 + 5] *= 1 + 1e-12;  // 2h' + 1 -> 2h + 1 of h' = 1, h = 2: no longer the partner of 2 -> 4
+  CHECK_FALSE(nusi::detail::kind_half_block<3>(B.data(), 3, plus.data(), minus.data()));
+  CHECK_FALSE(nusi::detail::kind_half_block<0>(B.data(), 3, plus.data(), minus.data()));
 }

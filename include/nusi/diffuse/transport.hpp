@@ -495,7 +495,7 @@ class diffuse_operator {
   bool losses_symmetric() const {
     for (std::size_t p = 0; p < P_; ++p)
       for (std::size_t h = 0; h < S_ / 2; ++h)
-        if (!partners_equal(kernel_->rate_per_cm(p, 2 * h), kernel_->rate_per_cm(p, 2 * h + 1))) return false;
+        if (!detail::partners_equal(kernel_->rate_per_cm(p, 2 * h), kernel_->rate_per_cm(p, 2 * h + 1))) return false;
     return true;
   }
   void allocate_halves() {
@@ -503,7 +503,7 @@ class diffuse_operator {
     half_offset_.resize(P_);
     for (std::size_t j = 0, offset = 0; j < P_; offset += P_ - j, ++j) half_offset_[j] = offset;
     // One allocation for both halves, each with one entry past its end (the four-lane loads of its last row); every
-    // block written by add_half_block (not zeroed first).
+    // block written (by add_half_block, or the kernel through halves_sink; not zeroed first).
     half_size_ = P_ * (P_ + 1) / 2 * H * H + 1;
     halves_.resize(2 * half_size_);
     half_data(0)[half_size_ - 1] = half_data(1)[half_size_ - 1] = 0;
@@ -513,29 +513,28 @@ class diffuse_operator {
   // Takes the kernel's blocks run by run of source nodes (diffuse_blocks::halves): the halves while every block so far
   // has been symmetric, each destination's from the run's consecutive sources side by side, and every source's running
   // sums below each node from the blocks' column sums (both in the order of sums_and_halves: the same values).
+  // The kernel forms the halves as it writes (takes_kind_halves: kind_half_block's operations, the same values).
   struct halves_sink final : mass_state_block_sink<Real> {
     explicit halves_sink(diffuse_operator& o) : op(o) {}
     diffuse_operator& op;
     std::atomic<bool> symmetric{true};
-    void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums) override {
-      if (op.S_ == 6) op.receive_run<6>(i0, sources, stride, blocks, column_sums, symmetric);
-      else op.receive_run<0>(i0, sources, stride, blocks, column_sums, symmetric);
+    bool takes_kind_halves() const override { return true; }
+    void receive(std::size_t, std::size_t, std::size_t, const Real*, const Real*) override {
+      symmetric.store(false, std::memory_order_relaxed);  // not called: the kernel hands halves
+    }
+    void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const Real* plus, const Real* minus, bool run_symmetric,
+                        const Real* column_sums) override {
+      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);
+      if (symmetric.load(std::memory_order_relaxed))
+        detail::copy_run_halves(i0, sources, op.S_ / 2, mass_state_kernel<Real>::source_run, plus, minus, op.half_offset_.data(), op.half_data(0),
+                                op.half_data(1));
+      if (op.S_ == 6) op.receive_sums<6>(i0, sources, stride, column_sums);
+      else op.receive_sums<0>(i0, sources, stride, column_sums);
     }
   };
   template <std::size_t FS>
-  void receive_run(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums,
-                   std::atomic<bool>& symmetric) {
+  void receive_sums(std::size_t i0, std::size_t sources, std::size_t stride, const Real* column_sums) {
     const std::size_t S = FS > 0 ? FS : S_;
-    if (symmetric.load(std::memory_order_relaxed))
-      for (std::size_t j = 0; j < i0 + sources; ++j) {
-        const std::size_t r0 = j > i0 ? j - i0 : 0;
-        for (std::size_t r = r0; r < sources; ++r)
-          if (!add_half_block<FS / 2>(half_offset_[j] + i0 + r - j, blocks + (r * stride + j) * S * S)) {
-            symmetric.store(false, std::memory_order_relaxed);
-            j = i0 + sources;
-            break;
-          }
-      }
     for (std::size_t r = 0; r < sources; ++r) {
       const std::size_t p = i0 + r, count = p + 1;
       const Real* sums = column_sums + r * S * stride;
@@ -560,7 +559,6 @@ class diffuse_operator {
     const std::size_t H = S_ / 2;
     return detail::kind_half_block<FH>(B, H, half_data(0) + b * H * H, half_data(1) + b * H * H);
   }
-  static bool partners_equal(Real a, Real b) { return detail::partners_equal(a, b); }
   template <std::size_t H, std::size_t R>
   void half_fixed(std::size_t half, std::size_t j, const Real* a, std::size_t stride, std::size_t count, Real* acc) const {
     if (wide_) half_gains_avx2<H, R>(half, j, a, stride, count, acc);

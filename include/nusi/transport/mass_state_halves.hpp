@@ -26,77 +26,6 @@
 #include "mass_state_kernel.hpp"
 
 namespace nusi {
-namespace detail {
-
-/// Partners' values equal up to the order of the sums that made them (16 units in the last place): the Dirac scalar's
-/// sums over the relic populations run in the partner's order reversed (4.3e-16 relative at most, measured).
-template <class Real>
-bool partners_equal(Real a, Real b) {
-  using std::abs;
-  return abs(a - b) <= 16 * std::numeric_limits<Real>::epsilon() * std::max(abs(a), abs(b));
-}
-
-/// The partners' halves of one species block B (2H species, partners 2h and 2h + 1; B[sp * 2H + s] the gain into s per
-/// unit density of sp): plus[h' * H + h] = P + Q and minus[h' * H + h] = P - Q, P the mean of the gains 2h' -> 2h and
-/// 2h' + 1 -> 2h + 1, Q of 2h' -> 2h + 1 and 2h' + 1 -> 2h (each x itself where the two are equal: (x + x)/2). False if
-/// an entry differs from its partner's (partners_equal); the halves are then partly written. FH > 0 fixes H at compile
-/// time.
-template <std::size_t FH, class Real>
-bool kind_half_block(const Real* B, std::size_t H_runtime, Real* plus, Real* minus) {
-  const std::size_t H = FH > 0 ? FH : H_runtime, S = 2 * H;
-  for (std::size_t hp = 0; hp < H; ++hp)
-    for (std::size_t h = 0; h < H; ++h) {
-      const Real same = B[2 * hp * S + 2 * h], other = B[2 * hp * S + 2 * h + 1];
-      const Real same_partner = B[(2 * hp + 1) * S + 2 * h + 1], other_partner = B[(2 * hp + 1) * S + 2 * h];
-      if (!partners_equal(same, same_partner) || !partners_equal(other, other_partner)) return false;
-      const Real P = (same + same_partner) / 2, Q = (other + other_partner) / 2;
-      plus[hp * H + h] = P + Q;
-      minus[hp * H + h] = P - Q;
-    }
-  return true;
-}
-
-/// kind_half_block for three species per half, the first two of each row's three entries in four-double registers
-/// (AVX2): per entry the same operations, so the same halves bit for bit.
-NUSI_TARGET_AVX2 inline bool kind_half_block3_avx2(const double* B, double* plus, double* minus) {
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
-  constexpr std::size_t H = 3, S = 6;
-  const double4 tolerance = broadcast4(16 * std::numeric_limits<double>::epsilon());
-  bool equal = true;
-  for (std::size_t hp = 0; hp < H; ++hp) {
-    const double* even = B + 2 * hp * S;  // same, other of h = 0, 1
-    const double* odd = B + (2 * hp + 1) * S;
-    const double4 a = load4(even), b = load4(odd);
-    const double4 partner = __builtin_shufflevector(b, b, 1, 0, 3, 2);  // same_partner, other_partner of h = 0, 1
-    const double4 bound = tolerance * select4(to_mask4(abs4(a) >= abs4(partner)), abs4(a), abs4(partner));
-    const mask4 far = ~to_mask4(abs4(a - partner) <= bound);
-    equal = equal && !any4(far);
-    const double4 m = (a + partner) / broadcast4(2);  // P, Q of h = 0, then of h = 1
-    plus[hp * H] = m[0] + m[1];
-    minus[hp * H] = m[0] - m[1];
-    plus[hp * H + 1] = m[2] + m[3];
-    minus[hp * H + 1] = m[2] - m[3];
-    const double same = even[4], other = even[5], same_partner = odd[5], other_partner = odd[4];
-    equal = equal && partners_equal(same, same_partner) && partners_equal(other, other_partner);
-    const double P = (same + same_partner) / 2, Q = (other + other_partner) / 2;
-    plus[hp * H + 2] = P + Q;
-    minus[hp * H + 2] = P - Q;
-  }
-  return equal;
-#else
-  return kind_half_block<3>(B, 3, plus, minus);
-#endif
-}
-
-/// kind_half_block, taking the four-lane form for three species per half where the AVX2 paths are used.
-template <std::size_t FH, class Real>
-bool kind_half_block_any(const Real* B, std::size_t H, Real* plus, Real* minus, bool wide) {
-  if constexpr (FH == 3 && std::is_same_v<Real, double>)
-    if (wide) return kind_half_block3_avx2(B, plus, minus);
-  return kind_half_block<FH>(B, H, plus, minus);
-}
-
-}  // namespace detail
 
 /// The energy-only operator of the mass states (mass_state_kernel, the same rates and blocks) for the exact transport,
 /// held as the partners' halves where it is kind-symmetric: every loss rate and block entry equal to its partner's (s
@@ -233,28 +162,26 @@ class mass_state_halves_operator {
   }
 
  private:
-  // Takes the kernel's blocks run by run of source nodes: each block's halves while every block so far is symmetric.
+  // Takes the kernel's partner halves run by run of source nodes: each destination's from the run's sources side by
+  // side, copied in place, while every block so far is symmetric.
   struct sink final : mass_state_block_sink<Real> {
     explicit sink(mass_state_halves_operator& o) : op(o) {}
     mass_state_halves_operator& op;
     std::atomic<bool> symmetric{true};
-    void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real*) override {
-      const std::size_t S = op.S_, H = op.H_;
-      const bool wide = detail::use_avx2();
-      for (std::size_t k = 0; k < i0 + sources && symmetric.load(std::memory_order_relaxed); ++k)
-        for (std::size_t r = k > i0 ? k - i0 : 0; r < sources; ++r) {
-          const std::size_t b = op.offset_[k] + i0 + r - k;
-          const Real* B = blocks + (r * stride + k) * S * S;
-          Real* plus = op.half_data(0) + b * H * H;
-          Real* minus = op.half_data(1) + b * H * H;
-          const bool same = H == 3 ? detail::kind_half_block_any<3>(B, H, plus, minus, wide) : detail::kind_half_block<6>(B, H, plus, minus);
-          if (!same) {
-            symmetric.store(false, std::memory_order_relaxed);
-            return;
-          }
-        }
+    bool takes_kind_halves() const override { return true; }
+    void receive(std::size_t, std::size_t, std::size_t, const Real*, const Real*) override {
+      symmetric.store(false, std::memory_order_relaxed);  // not called: the kernel hands halves (takes_kind_halves)
+    }
+    void receive_halves(std::size_t i0, std::size_t sources, std::size_t, const Real* plus, const Real* minus, bool run_symmetric,
+                        const Real*) override {
+      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);
+      if (!symmetric.load(std::memory_order_relaxed)) return;
+      op.copy_run_halves(i0, sources, plus, minus);
     }
   };
+  void copy_run_halves(std::size_t i0, std::size_t sources, const Real* plus, const Real* minus) {
+    detail::copy_run_halves(i0, sources, H_, mass_state_kernel<Real>::source_run, plus, minus, offset_.data(), half_data(0), half_data(1));
+  }
   // Per half, the blocks (i -> k) of one destination k one after another from i = k (mass_state_kernel's order), H x H
   // each; both halves in one allocation, each with one entry past its end (the four-lane loads of its last row).
   void allocate() {

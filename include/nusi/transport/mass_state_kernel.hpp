@@ -241,6 +241,43 @@ NUSI_TARGET_AVX2 bool shifted_solve_lanes_avx2(const double* D, const double* lo
   return false;
 #endif
 }
+/// Partners' values equal up to the order of the sums that made them (16 units in the last place): the Dirac scalar's
+/// sums over the relic populations run in the partner's order reversed (4.3e-16 relative at most, measured).
+template <class Real>
+bool partners_equal(Real a, Real b) {
+  using std::abs;
+  return abs(a - b) <= 16 * std::numeric_limits<Real>::epsilon() * std::max(abs(a), abs(b));
+}
+
+/// The partners' halves of one species block B (2H species, partners 2h and 2h + 1; B[sp * 2H + s] the gain into s per
+/// unit density of sp): plus[h' * H + h] = P + Q and minus[h' * H + h] = P - Q, P the mean of the gains 2h' -> 2h and
+/// 2h' + 1 -> 2h + 1, Q of 2h' -> 2h + 1 and 2h' + 1 -> 2h (each x itself where the two are equal: (x + x)/2). False if
+/// an entry differs from its partner's (partners_equal); the halves are then partly written. FH > 0 fixes H at compile
+/// time.
+template <std::size_t FH, class Real>
+bool kind_half_block(const Real* B, std::size_t H_runtime, Real* plus, Real* minus) {
+  const std::size_t H = FH > 0 ? FH : H_runtime, S = 2 * H;
+  for (std::size_t hp = 0; hp < H; ++hp)
+    for (std::size_t h = 0; h < H; ++h) {
+      const Real same = B[2 * hp * S + 2 * h], other = B[2 * hp * S + 2 * h + 1];
+      const Real same_partner = B[(2 * hp + 1) * S + 2 * h + 1], other_partner = B[(2 * hp + 1) * S + 2 * h];
+      if (!partners_equal(same, same_partner) || !partners_equal(other, other_partner)) return false;
+      const Real P = (same + same_partner) / 2, Q = (other + other_partner) / 2;
+      plus[hp * H + h] = P + Q;
+      minus[hp * H + h] = P - Q;
+    }
+  return true;
+}
+
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
+/// Lanes where partners_equal(a, b) fails (tolerance = 16 eps in every lane): the same comparison per lane.
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 mask4 partners_far4(double4 a, double4 b, double4 tolerance) {
+  const double4 size_a = abs4(a), size_b = abs4(b);
+  const double4 bound = tolerance * select4(to_mask4(size_a < size_b), size_b, size_a);
+  return ~to_mask4(abs4(a - b) <= bound);
+}
+#endif
+
 /// The six-species systems of the kernel's node blocks (shifted_solve_lanes_avx2<6>).
 NUSI_TARGET_AVX2 inline bool shifted_solve_lanes6_avx2(const double* D, const double* loss, const std::complex<double>* shift,
                                                      const std::complex<double>* b, std::size_t stride, std::complex<double>* x,
@@ -763,6 +800,17 @@ class mass_state_block_sink {
   /// sp summed over the products s in ascending order from 0) at column_sums[r * species * stride + sp * (i + 1) + k],
   /// else column_sums is nullptr. Both are valid during the call only.
   virtual void receive(std::size_t i0, std::size_t sources, std::size_t stride, const Real* blocks, const Real* column_sums) = 0;
+  /// Whether the sink takes the partners' halves of the blocks (receive_halves) in place of the blocks (receive): the
+  /// kernel then forms them as it writes, with detail::kind_half_block's operations (the same values).
+  virtual bool takes_kind_halves() const { return false; }
+  /// With takes_kind_halves(): the same run's blocks as partner halves, H = species/2. Source i = i0 + r into node k <= i
+  /// at plus + (k * mass_state_kernel::source_run + r) * H^2 (sums) and minus + ... (differences): for each destination
+  /// the run's sources side by side. `symmetric` is false if a block of the run is not kind-symmetric (partners'
+  /// entries not equal within detail::partners_equal; its halves then mean nothing); column_sums as for receive.
+  virtual void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const Real* plus, const Real* minus, bool symmetric,
+                              const Real* column_sums) {
+    (void)i0, (void)sources, (void)stride, (void)plus, (void)minus, (void)symmetric, (void)column_sums;
+  }
 
  protected:  // copied or moved as the derived sink only
   mass_state_block_sink(const mass_state_block_sink&) = default;
@@ -770,6 +818,25 @@ class mass_state_block_sink {
   mass_state_block_sink(mass_state_block_sink&&) noexcept = default;
   mass_state_block_sink& operator=(mass_state_block_sink&&) noexcept = default;
 };
+
+namespace detail {
+/// A run's partner halves as mass_state_block_sink::receive_halves has them (run = mass_state_kernel::source_run) into
+/// destination-major storage whose block (i -> k), H x H, is at block offset[k] + i - k of to_plus and to_minus.
+template <class Real>
+void copy_run_halves(std::size_t i0, std::size_t sources, std::size_t H, std::size_t run, const Real* plus, const Real* minus,
+                     const std::size_t* offset, Real* to_plus, Real* to_minus) {
+  const std::size_t HH = H * H;
+  for (std::size_t k = 0; k < i0 + sources; ++k) {
+    const std::size_t r0 = k > i0 ? k - i0 : 0, b = offset[k] + i0 + r0 - k;
+    const Real* from_plus = plus + (k * run + r0) * HH;
+    const Real* from_minus = minus + (k * run + r0) * HH;
+    for (std::size_t e = 0; e < (sources - r0) * HH; ++e) {  // at most run H^2 values: a loop, not a call
+      to_plus[b * HH + e] = from_plus[e];
+      to_minus[b * HH + e] = from_minus[e];
+    }
+  }
+}
+}  // namespace detail
 
 /// The energy-only operator of the mass states: node j, species sigma (mass state x kind, mass_state_scattering).
 /// Node i scatters species sigma' at the rate Gamma = sum over relic populations of n <sigma>_bin [cm^-1] (resonant
@@ -944,6 +1011,7 @@ class mass_state_kernel {
     constexpr std::string_view fn = "nusi::mass_state_kernel";
     sink_ = sink;
     stores_blocks_ = sink == nullptr;
+    halves_out_ = sink != nullptr && sink->takes_kind_halves() && S_ % 2 == 0;
     detail::require_thread_count(fn, "threads", threads);
     detail::validate_kernel_options(fn, "options", options);
     two_point_ = options.fewest_gauss_points == 2;
@@ -971,6 +1039,7 @@ class mass_state_kernel {
     }
     assemble(scattering, relic, options, threads);
     sink_ = nullptr;  // used during the construction only
+    halves_out_ = false;
   }
   // Blocks ahead whose cache lines the assembly asks for before writing them (the blocks of one source node lie a
   // destination column apart: each write would otherwise wait for its lines).
@@ -1130,6 +1199,9 @@ class mass_state_kernel {
       pair_row.insert(pair_row.end(), list.begin(), list.end());
       pair_row_begin.push_back(pair_row.size());
     }
+    std::size_t uniform_rows = rows_of_pair.empty() ? 0 : rows_of_pair[0].size();
+    for (const auto& list : rows_of_pair)
+      if (list.size() != uniform_rows) uniform_rows = 0;
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
     for (std::size_t b = 0; b < 3; ++b) {
@@ -1146,8 +1218,9 @@ class mass_state_kernel {
       std::vector<Real> group_gains, budget_sums;
       std::vector<Real> column_sums;  // [source species][destination]: the blocks' column sums (full scope)
       std::vector<const Real*> row;   // the species pairs' rows in group_gains (CSR as pair_row)
-      std::vector<Real> blocks, run_sums;  // with a sink: the run's blocks and column sums (mass_state_block_sink)
+      std::vector<Real> blocks, run_sums;  // with a sink: the run's blocks (or halves) and column sums (mass_state_block_sink)
       std::size_t slot = 0;                // the node's place in its run
+      bool symmetric = true;               // halves to a sink: every block of the run so far kind-symmetric
     };
     auto source_node = [&](std::size_t i, scratch& work) {
       auto& totals = work.totals;
@@ -1243,15 +1316,21 @@ class mass_state_kernel {
       work.column_sums.resize(budget ? S_ * count : 0);
       work.row.resize(pair_row.size());
       for (std::size_t r = 0; r < pair_row.size(); ++r) work.row[r] = group_gains.data() + pair_row[r] * count;
-      const block_rows pr{count, pair_row_begin.data(), work.row.data()};
+      const block_rows pr{count, pair_row_begin.data(), work.row.data(), uniform_rows};
       Real* sums = budget ? work.column_sums.data() : nullptr;
       Real* contiguous = nullptr;  // with a sink: this node's blocks one after another, handed to it
+      half_target halves{};        // or their partner halves (mass_state_block_sink::takes_kind_halves)
       if (sink_) {
-        contiguous = work.blocks.data() + work.slot * n * S_ * S_;
+        if (halves_out_) {
+          const std::size_t HH = S_ / 2 * (S_ / 2);
+          halves = {work.blocks.data() + work.slot * HH, work.blocks.data() + source_run * n * HH + work.slot * HH, source_run * HH, &work.symmetric};
+        } else {
+          contiguous = work.blocks.data() + work.slot * n * S_ * S_;
+        }
         if (budget) sums = work.run_sums.data() + work.slot * S_ * n;
       }
-      if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums, contiguous);
-      else write_blocks_portable(i, jj0, pr, sums, 0, contiguous);
+      if (wide && S_ == 6) write_blocks_avx2<6>(i, jj0, pr, sums, contiguous, halves);
+      else write_blocks_portable(i, jj0, pr, sums, 0, contiguous, halves);
       if (budget) {  // per source species the sums over q ascending, the species side by side (independent chains)
         if (S_ == 6) column_sum_totals<6>(sums, jj0, count, budget_sums.data());
         else column_sum_totals<0>(sums, jj0, count, budget_sums.data());
@@ -1274,7 +1353,7 @@ class mass_state_kernel {
       scratch work;
       constexpr std::size_t C = source_run;
       if (sink_) {
-        work.blocks.resize(C * n * S_ * S_);
+        work.blocks.resize(halves_out_ ? 2 * C * n * (S_ / 2) * (S_ / 2) : C * n * S_ * S_);
         work.run_sums.resize(scope_ == kernel_scope::full ? C * S_ * n : 0);
       }
       std::size_t i = t * C;
@@ -1286,7 +1365,14 @@ class mass_state_kernel {
             source_node(i, work);
           }
           i = i0;  // a failure of the sink is the run's
-          if (sink_) sink_->receive(i0, i1 - i0, n, work.blocks.data(), work.run_sums.empty() ? nullptr : work.run_sums.data());
+          const Real* run_sums = work.run_sums.empty() ? nullptr : work.run_sums.data();
+          if (sink_ && halves_out_) {
+            const std::size_t HH = S_ / 2 * (S_ / 2);
+            sink_->receive_halves(i0, i1 - i0, n, work.blocks.data(), work.blocks.data() + C * n * HH, work.symmetric, run_sums);
+            work.symmetric = true;
+          } else if (sink_) {
+            sink_->receive(i0, i1 - i0, n, work.blocks.data(), run_sums);
+          }
         }
       } catch (...) {
         failed_node[t] = i;
@@ -1742,20 +1828,30 @@ class mass_state_kernel {
   // One source node's rows of gains per species pair, in target-state order: pair p's rows are row[begin[p] ..
   // begin[p + 1]), each a row of gains into the destinations q < count.
   struct block_rows {
-    std::size_t count;
-    const std::size_t* begin;
-    const Real* const* row;
+    std::size_t count = 0;
+    const std::size_t* begin = nullptr;
+    const Real* const* row = nullptr;
+    std::size_t uniform = 0;  // R if every pair has R rows (begin[p] = R p), else 0
+  };
+  // Where a source node's partner halves go (a sink that takes them): destination q's at plus + q * stride and minus +
+  // q * stride (H x H each); *symmetric cleared if a block is not kind-symmetric. plus == nullptr: blocks, not halves.
+  struct half_target {
+    Real* plus = nullptr;
+    Real* minus = nullptr;
+    std::size_t stride = 0;
+    bool* symmetric = nullptr;
   };
   // The blocks (i -> jj0 - first_ + q), q < count: entry pair = the sum of the pair's rows at q in order (the first
   // assigned: 0 + x = x; 0 for a pair no row reaches); with sums, also sums[sp * count + q] = the block's column sp summed
   // over the products in order (0 + first + ...). Destinations from q_begin on. With `contiguous`, block q is written
   // there at q species^2 instead of in the kernel's storage.
   void write_blocks_portable(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, std::size_t q_begin = 0,
-                             Real* contiguous = nullptr) {
-    const std::size_t SS = S_ * S_;
+                             Real* contiguous = nullptr, const half_target& halves = {}) {
+    const std::size_t SS = S_ * S_, H = S_ / 2;
+    std::vector<Real> local(halves.plus ? SS : 0);  // with halves: each block formed here, then halved
     for (std::size_t q = q_begin; q < pr.count; ++q) {
-      Real* B = contiguous ? contiguous + q * SS : blocks_.data() + block(i, jj0 + q - first_);
-      if (!contiguous && q + block_prefetch_distance < pr.count)
+      Real* B = halves.plus ? local.data() : contiguous ? contiguous + q * SS : blocks_.data() + block(i, jj0 + q - first_);
+      if (!contiguous && !halves.plus && q + block_prefetch_distance < pr.count)
         detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + block_prefetch_distance - first_), SS);
       for (std::size_t p = 0; p < SS; ++p) {
         const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
@@ -1769,12 +1865,15 @@ class mass_state_kernel {
           for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
           sums[sp * pr.count + q] = column;
         }
+      if (halves.plus && !detail::kind_half_block<0>(B, H, halves.plus + q * halves.stride, halves.minus + q * halves.stride))
+        *halves.symmetric = false;
     }
   }
   // The same values for S species (S * S a multiple of 4), four destinations at a time in four-double registers: each
   // pair's sums over four destinations, then 4 x 4 transposes into the blocks (AVX2; the rest as above).
   template <std::size_t S>
-  NUSI_TARGET_AVX2 void write_blocks_avx2(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, Real* contiguous = nullptr) {
+  NUSI_TARGET_AVX2 void write_blocks_avx2(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, Real* contiguous = nullptr,
+                                          const half_target& halves = {}) {
     std::size_t q = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
     if constexpr (std::is_same_v<Real, double> && S * S % 4 == 0) {
@@ -1782,11 +1881,16 @@ class mass_state_kernel {
       constexpr std::size_t SS = S * S;
       double4 v[SS];
       for (; q + 4 <= pr.count; q += 4) {
-        for (std::size_t p = 0; p < SS; ++p) {
-          const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
-          double4 x = r0 < r1 ? detail::load4(pr.row[r0] + q) : detail::broadcast4(0);
-          for (std::size_t r = r0 + 1; r < r1; ++r) x += detail::load4(pr.row[r] + q);
-          v[p] = x;
+        if (pr.uniform == 3) {  // every pair three rows (one per target state): the same sums, unrolled
+          for (std::size_t p = 0; p < SS; ++p)
+            v[p] = (detail::load4(pr.row[3 * p] + q) + detail::load4(pr.row[3 * p + 1] + q)) + detail::load4(pr.row[3 * p + 2] + q);
+        } else {
+          for (std::size_t p = 0; p < SS; ++p) {
+            const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
+            double4 x = r0 < r1 ? detail::load4(pr.row[r0] + q) : detail::broadcast4(0);
+            for (std::size_t r = r0 + 1; r < r1; ++r) x += detail::load4(pr.row[r] + q);
+            v[p] = x;
+          }
         }
         if (sums)
           for (std::size_t sp = 0; sp < S; ++sp) {
@@ -1794,6 +1898,25 @@ class mass_state_kernel {
             for (std::size_t s = 0; s < S; ++s) column += v[sp * S + s];
             detail::store4(sums + sp * pr.count + q, column);
           }
+        if (halves.plus) {  // kind_half_block's operations, four destinations per register
+          constexpr std::size_t H = S / 2;
+          const double4 tolerance = detail::broadcast4(16 * std::numeric_limits<double>::epsilon());
+          detail::mask4 far{0, 0, 0, 0};
+          for (std::size_t hp = 0; hp < H; ++hp)
+            for (std::size_t h = 0; h < H; ++h) {
+              const double4 same = v[2 * hp * S + 2 * h], other = v[2 * hp * S + 2 * h + 1];
+              const double4 same_partner = v[(2 * hp + 1) * S + 2 * h + 1], other_partner = v[(2 * hp + 1) * S + 2 * h];
+              far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
+              const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
+              const double4 plus = P + Q, minus = P - Q;
+              for (std::size_t l = 0; l < 4; ++l) {
+                halves.plus[(q + l) * halves.stride + hp * H + h] = plus[l];
+                halves.minus[(q + l) * halves.stride + hp * H + h] = minus[l];
+              }
+            }
+          if (detail::any4(far)) *halves.symmetric = false;
+          continue;
+        }
         Real* B[4];
         for (std::size_t l = 0; l < 4; ++l) {
           if (contiguous) {
@@ -1815,12 +1938,13 @@ class mass_state_kernel {
       }
     }
 #endif
-    write_blocks_portable(i, jj0, pr, sums, q, contiguous);
+    write_blocks_portable(i, jj0, pr, sums, q, contiguous, halves);
   }
   std::vector<std::size_t> block_offset_;
   detail::uninitialized_vector<Real> blocks_;
   bool stores_blocks_ = true;
   mass_state_block_sink<Real>* sink_ = nullptr;  // during the construction with a sink
+  bool halves_out_ = false;                       // the sink takes partner halves
   std::vector<Real> loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
 };
