@@ -393,7 +393,7 @@ TEST_CASE("the diffuse operator's row of gains equals the sum of its blocks, and
   }
 }
 
-TEST_CASE("the diffuse operator in halves only: the same halves and sums below as from the species blocks, bit for bit") {
+TEST_CASE("the diffuse operator in halves only (or the sums' half alone): the same halves and sums below as from the species blocks, bit for bit") {
   // diffuse_blocks::halves forms the halves and the running sums from each run of source nodes as the kernel assembles
   // them (mass_state_block_sink), the kernel's blocks never stored: the same numbers as the pass over the stored
   // blocks, on one and two threads; the species' gains are then not available.
@@ -437,6 +437,25 @@ TEST_CASE("the diffuse operator in halves only: the same halves and sums below a
       CHECK_THROWS_WITH_AS((void)halves.gain(0, 1, 0, 0), doctest::Contains("species_blocks()"), nusi::invalid_argument);
       CHECK_THROWS_WITH_AS(halves.column_gains(0, a.data(), 1, 1, acc.data()), doctest::Contains("species_blocks()"), nusi::invalid_argument);
       CHECK_THROWS_WITH_AS(halves.add_gains_into(0, a.data(), 1, 1.0, acc.data()), doctest::Contains("species_blocks()"),
+                           nusi::invalid_argument);
+      CHECK(halves.has_differences());
+      // The sums' half alone (sources with equal partners): the same sums' half and sums below, no differences.
+      const auto sums = small_operator(s, shifts, diffuse_blocks::sums, threads);
+      REQUIRE(sums.kind_symmetric());
+      CHECK_FALSE(sums.has_differences());
+      differing = compared = 0;
+      for (std::size_t j = 0; j < P; ++j)
+        for (std::size_t d = 0; j + d < P; ++d)
+          for (std::size_t hp = 0; hp < H; ++hp)
+            for (std::size_t h = 0; h < H; ++h) same(sums.half_gain(0, j, d, hp, h), species.half_gain(0, j, d, hp, h));
+      for (std::size_t p = 0; p < P; ++p)
+        for (std::size_t sp = 0; sp < S; ++sp)
+          for (std::size_t j = 0; j <= p && j < species.below_nodes(); ++j) same(sums.number_below(p, sp, j), species.number_below(p, sp, j));
+      CHECK(compared > 5000);
+      CHECK(differing == 0);
+      std::vector<double> acc2(2 * S);
+      sums.half_column_gains(0, 0, a.data(), S, 3, 2, acc2.data());
+      CHECK_THROWS_WITH_AS(sums.half_column_gains(1, 0, a.data(), S, 3, 2, acc2.data()), doctest::Contains("has_differences()"),
                            nusi::invalid_argument);
     }
   }

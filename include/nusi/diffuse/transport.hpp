@@ -196,7 +196,10 @@ enum class diffuse_blocks {
   species,  ///< every species block (gain, column_gains), and the partners' halves where the operator is kind-symmetric
   /// The partners' halves alone where the operator is kind-symmetric, formed as the kernel assembles its blocks (which
   /// are never stored: gain, add_gains_into and column_gains throw); else, as species, the species blocks.
-  halves
+  halves,
+  /// As halves, the sums' half alone (half 1 of half_gain and half_column_gains throws): for sources with equal partners,
+  /// whose differences stay zero (propagate_diffuse asks for it then); else, as species.
+  sums
 };
 
 /// The scattering operator of every redshift on one physical log grid e_p = e_0 r^p, p < nodes + shifts: the
@@ -215,9 +218,10 @@ class diffuse_operator {
       : S_(scattering.species()), P_(physical.size()), L_(std::min(below_nodes, physical.size())), nodes_(physical.nodes_MeV()) {
     below_number_.assign(P_ * S_ * L_, Real(0));
     below_energy_ = below_number_;
-    if (blocks == diffuse_blocks::halves && S_ % 6 == 0) {
+    if ((blocks == diffuse_blocks::halves || blocks == diffuse_blocks::sums) && S_ % 6 == 0) {
       // The halves and the running sums from the blocks as the kernel makes them (halves_sink); the kernel stores none.
       // Not kind-symmetric after all (not so for the model's natures): assembled again below, with its blocks.
+      halves_kept_ = blocks == diffuse_blocks::sums ? 1 : 2;
       allocate_halves();
       gain_number_.assign(P_ * S_, Real(0));
       gain_energy_ = gain_number_;
@@ -232,6 +236,7 @@ class diffuse_operator {
     // One pass in the kernel's order (destination j ascending, then source p): each source's products below every node
     // as running sums (number, energy), in the order of a sum over j per source.
     // The same pass writes the partners' halves while every block so far has been symmetric (kind_symmetric).
+    halves_kept_ = 2;
     const bool halves = S_ == 6 ? sums_and_halves<6>(threads) : sums_and_halves<0>(threads);
     symmetric_ = halves;
     if (!halves) {
@@ -285,11 +290,13 @@ class diffuse_operator {
   /// multiplications per half, and a source symmetric in the kinds (equal neutrinos and antineutrinos) never feeds the
   /// differences at all.
   bool kind_symmetric() const { return symmetric_; }
+  /// Whether the differences' half is kept (kind_symmetric() and not built with diffuse_blocks::sums).
+  bool has_differences() const { return symmetric_ && halves_kept_ == 2; }
   /// Species per half (species() / 2), h = state * kinds / 2 + kind / 2 for the partners 2h, 2h + 1.
   std::size_t half_species() const { return S_ / 2; }
   /// Gain into (j, h) from (j + d, h') for the sums (half 0) or the differences (half 1) of partners per unit density and
   /// cm: gain(j, d, 2h', 2h) + gain(j, d, 2h', 2h + 1), or the difference (each the mean of the entry and its
-  /// partner's). @pre kind_symmetric().
+  /// partner's). @pre kind_symmetric(), and half 0 unless has_differences().
   Real half_gain(std::size_t half, std::size_t j, std::size_t d, std::size_t hp, std::size_t h) const {
     const std::size_t H = S_ / 2;
     return half_data(half)[(half_offset_[j] + d) * H * H + hp * H + h];
@@ -302,8 +309,9 @@ class diffuse_operator {
                          Real* acc) const {
     if (r < 1 || r > max_shared_nodes) throw_shared_nodes(r);
     if (j + count + r > P_) throw_beyond_grid(j, count, r);
-    if (!symmetric_ || half > 1)
-      detail::throw_invalid("nusi::diffuse_operator::half_column_gains", "half", "0 or 1 of a kind-symmetric operator", half);
+    if (!symmetric_ || half >= halves_kept_)
+      detail::throw_invalid("nusi::diffuse_operator::half_column_gains", "half",
+                            "0, or 1 where has_differences(), of a kind-symmetric operator", half);
     if (S_ == 6) {  // three states, two kinds (Majorana; Dirac vector)
       switch (r) {
         case 1: return half_fixed<3, 1>(half, j, a, stride, count, acc);
@@ -505,8 +513,8 @@ class diffuse_operator {
     // One allocation for both halves, each with one entry past its end (the four-lane loads of its last row); every
     // block written (by add_half_block, or the kernel through halves_sink; not zeroed first).
     half_size_ = P_ * (P_ + 1) / 2 * H * H + 1;
-    halves_.resize(2 * half_size_);
-    half_data(0)[half_size_ - 1] = half_data(1)[half_size_ - 1] = 0;
+    halves_.resize(halves_kept_ * half_size_);
+    for (std::size_t half = 0; half < halves_kept_; ++half) half_data(half)[half_size_ - 1] = 0;
   }
   Real* half_data(std::size_t half) { return halves_.data() + half * half_size_; }
   const Real* half_data(std::size_t half) const { return halves_.data() + half * half_size_; }
@@ -527,7 +535,7 @@ class diffuse_operator {
       if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);
       if (symmetric.load(std::memory_order_relaxed))
         detail::copy_run_halves(i0, sources, op.S_ / 2, mass_state_kernel<Real>::source_run, plus, minus, op.half_offset_.data(), op.half_data(0),
-                                op.half_data(1));
+                                op.halves_kept_ == 2 ? op.half_data(1) : nullptr);
       if (op.S_ == 6) op.receive_sums<6>(i0, sources, stride, column_sums);
       else op.receive_sums<0>(i0, sources, stride, column_sums);
     }
@@ -601,6 +609,7 @@ class diffuse_operator {
   std::size_t S_, P_, L_;
   std::vector<Real> nodes_, below_number_, below_energy_, gain_number_, gain_energy_;
   bool symmetric_ = false;
+  std::size_t halves_kept_ = 2;  // 1: the sums' half alone (diffuse_blocks::sums)
   std::vector<std::size_t> half_offset_;  // per j: the index of block (j -> j) in halves_ (in blocks)
   detail::uninitialized_vector<Real> halves_;  // the sums' half (half_data(0)), then the differences'
   std::size_t half_size_ = 0;
@@ -735,10 +744,10 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
   const energy_grid<Real> physical = detail::diffuse_physical_grid(options, shifts);
   std::vector<Real> eps(physical.nodes_MeV().begin(), physical.nodes_MeV().begin() + static_cast<std::ptrdiff_t>(N));
   std::optional<diffuse_operator<Real>> op;
-  if (options.interactions) {
+  auto build_operator = [&](diffuse_blocks blocks) {
     const relic_background<Real> relic(setup.relic, spectrum, setup.interaction.nature);
-    op.emplace(scattering, relic, physical, shifts + 1, options.threads, options.kind_halves ? diffuse_blocks::halves : diffuse_blocks::species);
-  }
+    op.emplace(scattering, relic, physical, shifts + 1, options.threads, blocks);
+  };
   // r^-m: comoving energy per physical energy at a whole shift m.
   std::vector<Real> inverse_ratio_power(shifts + 1);
   for (std::size_t m = 0; m <= shifts; ++m) inverse_ratio_power[m] = physical.node_MeV(0) / physical.node_MeV(m);
@@ -767,6 +776,22 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         }
     if (same_spectrum[ci] == ci) projected[ci].hats.resize(N);
   }
+  // Sources with equal partners: the neutrino components, in order, are the antineutrino ones (spectrum, weight and
+  // mass-state probabilities), so every step's sources of partners are the same sums bit for bit and their differences
+  // stay zero: the operator keeps the partners' sums alone (diffuse_blocks::sums).
+  bool equal_partners = true;
+  {
+    std::array<std::vector<std::size_t>, 2> of_kind;
+    for (std::size_t ci = 0; ci < components.size(); ++ci) of_kind[components[ci].antineutrino ? 1 : 0].push_back(ci);
+    equal_partners = of_kind[0].size() == of_kind[1].size();
+    for (std::size_t q = 0; equal_partners && q < of_kind[0].size(); ++q) {
+      const auto &nu = components[of_kind[0][q]], &anti = components[of_kind[1][q]];
+      equal_partners = same_spectrum[of_kind[0][q]] == same_spectrum[of_kind[1][q]] && nu.weight == anti.weight;
+      for (std::size_t i = 0; equal_partners && i < 3; ++i) equal_partners = nu.probability(spectrum, i) == anti.probability(spectrum, i);
+    }
+  }
+  if (options.interactions)
+    build_operator(!options.kind_halves ? diffuse_blocks::species : equal_partners ? diffuse_blocks::sums : diffuse_blocks::halves);
   std::vector<Real> O(S * S), A(S * S), b(S), tau(S), in(S), spec(S), spec_tau(S);
   // With kind halves the sweep holds, per node, the partners' sums x_2h + x_2h+1 in [0, H) and differences in [H, S):
   // x, avg and the step's sources in that basis (the species' numbers return at the end).
@@ -843,6 +868,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
           differences = differences || s0 != s1 || x[k * S + H + h] != 0;
         }
     }
+    if (differences && !op->has_differences()) build_operator(diffuse_blocks::halves);  // not reached: equal_partners holds
     const std::vector<Real>& src = halves ? step_source : source;
     // Weights of the whole shifts m: w_m = int over the step of q(x) box(x/h - m) dx, q = (1+z)^3 c/H(z) [cm], box = 1
     // on [m - 1/2, m + 1/2): a comoving node whose physical energy lies in the bin of physical node k + m takes that
@@ -906,7 +932,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
             tau[h] += loss;
             tau[H + h] += loss;
           }
-          for (std::size_t half = 0; half < 2; ++half)
+          for (std::size_t half = 0; half < (differences ? 2u : 1u); ++half)  // the differences' O is not used while they are 0
             for (std::size_t hp = 0; hp < H; ++hp)
               for (std::size_t h = 0; h < H; ++h) O[(half * H + h) * S + half * H + hp] += w * op->half_gain(half, j, 0, hp, h);
         } else {
@@ -946,8 +972,8 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
         }
         b[s] = phi1[s] * x[k * S + s] + phi2[s] * in[s];
       }
-      if (halves) {  // O is block diagonal: one H x H system per half
-        for (std::size_t half = 0; half < 2; ++half) {
+      if (halves) {  // O is block diagonal: one H x H system per half; zero differences stay zero
+        for (std::size_t half = 0; half < (differences ? 2u : 1u); ++half) {
           for (std::size_t r = 0; r < H; ++r)
             for (std::size_t c = 0; c < H; ++c)
               A[r * H + c] = (r == c ? Real(1) : Real(0)) - phi2[half * H + r] * O[(half * H + r) * S + half * H + c];

@@ -821,7 +821,8 @@ class mass_state_block_sink {
 
 namespace detail {
 /// A run's partner halves as mass_state_block_sink::receive_halves has them (run = mass_state_kernel::source_run) into
-/// destination-major storage whose block (i -> k), H x H, is at block offset[k] + i - k of to_plus and to_minus.
+/// destination-major storage whose block (i -> k), H x H, is at block offset[k] + i - k of to_plus and to_minus (the
+/// differences not copied if to_minus is nullptr).
 template <class Real>
 void copy_run_halves(std::size_t i0, std::size_t sources, std::size_t H, std::size_t run, const Real* plus, const Real* minus,
                      const std::size_t* offset, Real* to_plus, Real* to_minus) {
@@ -830,10 +831,9 @@ void copy_run_halves(std::size_t i0, std::size_t sources, std::size_t H, std::si
     const std::size_t r0 = k > i0 ? k - i0 : 0, b = offset[k] + i0 + r0 - k;
     const Real* from_plus = plus + (k * run + r0) * HH;
     const Real* from_minus = minus + (k * run + r0) * HH;
-    for (std::size_t e = 0; e < (sources - r0) * HH; ++e) {  // at most run H^2 values: a loop, not a call
-      to_plus[b * HH + e] = from_plus[e];
-      to_minus[b * HH + e] = from_minus[e];
-    }
+    for (std::size_t e = 0; e < (sources - r0) * HH; ++e) to_plus[b * HH + e] = from_plus[e];  // at most run H^2: a loop
+    if (to_minus)
+      for (std::size_t e = 0; e < (sources - r0) * HH; ++e) to_minus[b * HH + e] = from_minus[e];
   }
 }
 }  // namespace detail
