@@ -1037,7 +1037,10 @@ class mass_state_kernel {
       underflow_energy_.assign(n * S_, Real(0));
       injected_.assign(n * S_, Real(0));
     }
+    inverse_width_.resize(N - 1);
+    for (std::size_t c = 0; c + 1 < N; ++c) inverse_width_[c] = 1 / (grid.node_MeV(c + 1) - grid.node_MeV(c));
     assemble(scattering, relic, options, threads);
+    inverse_width_ = {};
     sink_ = nullptr;  // used during the construction only
     halves_out_ = false;
   }
@@ -1559,9 +1562,9 @@ class mass_state_kernel {
     // shapes (fixed slots): the intervals on one Gauss piece batched by rule and parametrisation (gauss_piece_batch:
     // each interval the same operations as integrate's, the intervals in vector lanes), the others by integrate.
     const std::size_t intervals = j - total.lo;
-    thread_local std::vector<Real> stored, inverse_width, lower_share, upper_share;
+    thread_local std::vector<Real> stored, lower_share, upper_share;
     stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
-    inverse_width.resize(intervals);
+    const Real* inverse_width = inverse_width_.data() + total.lo;  // 1/(e_{c+1} - e_c), once per grid
     auto part = [&](std::size_t which, std::size_t d) { return stored.data() + (which * D + d) * intervals; };
     auto store = [&](std::size_t i) {
       for (std::size_t d = 0; d < D; ++d) {
@@ -1578,7 +1581,6 @@ class mass_state_kernel {
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
     for (std::size_t c = total.lo; c < j; ++c) {
       const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
-      inverse_width[c - total.lo] = 1 / (Eu - El);
       if (fixed_slots) {
         const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
         const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
@@ -1665,9 +1667,9 @@ class mass_state_kernel {
           const Real *m0 = part(2 * product, slot[u]), *n1 = part(2 * product + 1, slot[u]);
           Real* node = total.dep.data() + (product * U + u) * stride;  // node lo at node[0]
           if (detail::use_avx2())
-            detail::deposit_column_avx2(m0, n1, inverse_width.data(), weight[u], intervals, assign, lower_share.data(), upper_share.data(), node);
+            detail::deposit_column_avx2(m0, n1, inverse_width, weight[u], intervals, assign, lower_share.data(), upper_share.data(), node);
           else
-            detail::deposit_column_portable(m0, n1, inverse_width.data(), weight[u], intervals, assign, lower_share.data(), upper_share.data(),
+            detail::deposit_column_portable(m0, n1, inverse_width, weight[u], intervals, assign, lower_share.data(), upper_share.data(),
                                             node);
         }
     }
@@ -1947,6 +1949,7 @@ class mass_state_kernel {
   bool halves_out_ = false;                       // the sink takes partner halves
   std::vector<Real> loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
+  std::vector<Real> inverse_width_;  // during the assembly: per grid interval c, 1/(e_{c+1} - e_c)
 };
 
 }  // namespace nusi
