@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cmath>
+#include <cstddef>
 
 #include <nusi/mass_states/setup.hpp>
 
@@ -34,6 +35,18 @@ inline nusi::mass_state_setup<double> near_bound_mass_states(bool thermal) {
     s.relic.kinematics = nusi::relic_kinematics::at_rest;
   }
   return s;
+}
+
+// How many of block B's column sums (S x S, source species major: column sp summed over the products s in order from 0)
+// differ from sums[sp], sp < S.
+inline std::size_t column_sums_differing(const double* B, std::size_t S, const double* sums) {
+  std::size_t differing = 0;
+  for (std::size_t sp = 0; sp < S; ++sp) {
+    double column = 0;
+    for (std::size_t s = 0; s < S; ++s) column += B[sp * S + s];
+    if (column != sums[sp]) ++differing;
+  }
+  return differing;
 }
 
 }  // namespace nusi_test

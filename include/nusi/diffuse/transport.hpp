@@ -518,10 +518,10 @@ class diffuse_operator {
   }
   Real* half_data(std::size_t half) { return halves_.data() + half * half_size_; }
   const Real* half_data(std::size_t half) const { return halves_.data() + half * half_size_; }
-  // Takes the kernel's blocks run by run of source nodes (diffuse_blocks::halves): the halves while every block so far
-  // has been symmetric, each destination's from the run's consecutive sources side by side, and every source's running
-  // sums below each node from the blocks' column sums (both in the order of sums_and_halves: the same values).
-  // The kernel forms the halves as it writes (takes_kind_halves: kind_half_block's operations, the same values).
+  // Takes the kernel's partner halves run by run of source nodes (diffuse_blocks::halves or sums; the kernel forms them
+  // as it writes with kind_half_block's operations): while every block so far has been symmetric, each destination's
+  // from the run's consecutive sources side by side, copied in place; and every source's running sums below each node
+  // from the blocks' column sums (both the values of sums_and_halves).
   struct halves_sink final : mass_state_block_sink<Real> {
     explicit halves_sink(diffuse_operator& o) : op(o) {}
     diffuse_operator& op;
