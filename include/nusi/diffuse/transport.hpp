@@ -868,7 +868,7 @@ diffuse_result<Real> propagate_diffuse(const diffuse_setup<Real>& setup, const E
           differences = differences || s0 != s1 || x[k * S + H + h] != 0;
         }
     }
-    if (differences && !op->has_differences()) build_operator(diffuse_blocks::halves);  // not reached: equal_partners holds
+    if (halves && differences && !op->has_differences()) build_operator(diffuse_blocks::halves);  // not reached: equal_partners holds
     const std::vector<Real>& src = halves ? step_source : source;
     // Weights of the whole shifts m: w_m = int over the step of q(x) box(x/h - m) dx, q = (1+z)^3 c/H(z) [cm], box = 1
     // on [m - 1/2, m + 1/2): a comoving node whose physical energy lies in the bin of physical node k + m takes that
