@@ -171,22 +171,34 @@ struct recording_half_sink final : nusi::mass_state_block_sink<double> {
   std::size_t n = 0, H = 0;
   std::vector<double> plus, minus, sums;
   std::vector<int> delivered;
-  bool symmetric = true, blocks_received = false, sums_given = false;
+  bool symmetric = true, blocks_received = false, sums_given = false, handed = false;
   std::mutex mutex;
+  // Block (i -> k) at k * n + i of plus and minus; in place the kernel writes it there (offset[k] + i - k).
+  bool in_place = false, keep_minus = true;
+  std::vector<std::size_t> offset;
   bool takes_kind_halves() const override { return true; }
+  halves_storage halves_in_place() override {
+    if (!in_place) return {};
+    offset.resize(n);
+    for (std::size_t k = 0; k < n; ++k) offset[k] = k * n + k;  // (i -> k) at k * n + i
+    return {offset.data(), plus.data(), keep_minus ? minus.data() : nullptr};
+  }
   void receive(std::size_t, std::size_t, std::size_t, const double*, const double*) override { blocks_received = true; }
   void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const double* p, const double* m, bool run_symmetric,
                       const double* column_sums) override {
     const std::lock_guard<std::mutex> lock(mutex);
     symmetric = symmetric && run_symmetric;
     sums_given = column_sums != nullptr;
+    handed = p != nullptr || m != nullptr;
     const std::size_t HH = H * H, C = nusi::mass_state_kernel<double>::source_run, S = 2 * H;
     for (std::size_t r = 0; r < sources; ++r) {
       const std::size_t i = i0 + r;
       ++delivered[i];
       for (std::size_t k = 0; k <= i; ++k) {
-        std::copy_n(p + (k * C + r) * HH, HH, plus.data() + (i * n + k) * HH);
-        std::copy_n(m + (k * C + r) * HH, HH, minus.data() + (i * n + k) * HH);
+        if (!in_place) {
+          std::copy_n(p + (k * C + r) * HH, HH, plus.data() + (k * n + i) * HH);
+          std::copy_n(m + (k * C + r) * HH, HH, minus.data() + (k * n + i) * HH);
+        }
         if (column_sums)
           for (std::size_t sp = 0; sp < S; ++sp) sums[(i * n + k) * S + sp] = column_sums[r * S * stride + sp * (i + 1) + k];
       }
@@ -195,10 +207,13 @@ struct recording_half_sink final : nusi::mass_state_block_sink<double> {
 };
 }  // namespace
 
-TEST_CASE("mass-state halves: a sink that takes halves receives kind_half_block of the stored kernel's blocks, bit for bit, on any thread count") {
+TEST_CASE("mass-state halves: a sink that takes halves receives (or has written in place) kind_half_block of the stored kernel's blocks, bit for bit, on any thread count") {
+  // Handed over run by run; written in place; in place without the differences.
+  for (const int delivery : {0, 1, 2})
   for (const auto nature : {nusi::neutrino_nature::majorana, nusi::neutrino_nature::dirac})
     for (const auto scope : {nusi::kernel_scope::full, nusi::kernel_scope::above_threshold})
       for (const std::size_t threads : {1u, 2u}) {
+        CAPTURE(delivery);
         CAPTURE(static_cast<int>(nature));
         CAPTURE(static_cast<int>(scope));
         CAPTURE(threads);
@@ -215,7 +230,10 @@ TEST_CASE("mass-state halves: a sink that takes halves receives kind_half_block 
         sink.minus = sink.plus;
         sink.sums.assign(n * n * S, -1.0);
         sink.delivered.assign(n, 0);
+        sink.in_place = delivery > 0;
+        sink.keep_minus = delivery < 2;
         const nusi::mass_state_kernel<double> sunk(model.scattering(), model.relic(), grid, scope, {}, threads, sink);
+        CHECK(sink.handed == !sink.in_place);
         CHECK(sink.symmetric);
         CHECK_FALSE(sink.blocks_received);
         CHECK(sink.sums_given == (scope == nusi::kernel_scope::full));
@@ -226,11 +244,13 @@ TEST_CASE("mass-state halves: a sink that takes halves receives kind_half_block 
           for (std::size_t k = 0; k <= i; ++k) {
             const double* B = stored.gain_block_per_cm(i, k);
             REQUIRE(nusi::detail::kind_half_block<0>(B, H, plus.data(), minus.data()));
-            if (std::memcmp(plus.data(), sink.plus.data() + (i * n + k) * HH, HH * sizeof(double)) != 0) ++differing;
-            if (std::memcmp(minus.data(), sink.minus.data() + (i * n + k) * HH, HH * sizeof(double)) != 0) ++differing;
+            if (std::memcmp(plus.data(), sink.plus.data() + (k * n + i) * HH, HH * sizeof(double)) != 0) ++differing;
+            if (sink.keep_minus && std::memcmp(minus.data(), sink.minus.data() + (k * n + i) * HH, HH * sizeof(double)) != 0) ++differing;
             if (scope == nusi::kernel_scope::full) differing += nusi_test::column_sums_differing(B, S, sink.sums.data() + (i * n + k) * S);
           }
         CHECK(differing == 0);
+        if (!sink.keep_minus)  // the differences' storage untouched
+          CHECK(std::all_of(sink.minus.begin(), sink.minus.end(), [](double v) { return v == -1.0; }));
       }
 }
 

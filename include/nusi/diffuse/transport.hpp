@@ -518,24 +518,24 @@ class diffuse_operator {
   }
   Real* half_data(std::size_t half) { return halves_.data() + half * half_size_; }
   const Real* half_data(std::size_t half) const { return halves_.data() + half * half_size_; }
-  // Takes the kernel's partner halves run by run of source nodes (diffuse_blocks::halves or sums; the kernel forms them
-  // as it writes with kind_half_block's operations): while every block so far has been symmetric, each destination's
-  // from the run's consecutive sources side by side, copied in place; and every source's running sums below each node
-  // from the blocks' column sums (both the values of sums_and_halves).
+  // Has the kernel write its partner halves (diffuse_blocks::halves or sums; formed with kind_half_block's operations)
+  // straight into this operator's storage (halves_in_place), learns from each run whether its blocks were
+  // kind-symmetric, and takes every source's running sums below each node from the blocks' column sums (both the
+  // values of sums_and_halves).
   struct halves_sink final : mass_state_block_sink<Real> {
     explicit halves_sink(diffuse_operator& o) : op(o) {}
     diffuse_operator& op;
     std::atomic<bool> symmetric{true};
     bool takes_kind_halves() const override { return true; }
+    typename mass_state_block_sink<Real>::halves_storage halves_in_place() override {
+      return {op.half_offset_.data(), op.half_data(0), op.halves_kept_ == 2 ? op.half_data(1) : nullptr};
+    }
     void receive(std::size_t, std::size_t, std::size_t, const Real*, const Real*) override {
       symmetric.store(false, std::memory_order_relaxed);  // not called: the kernel hands halves
     }
-    void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const Real* plus, const Real* minus, bool run_symmetric,
+    void receive_halves(std::size_t i0, std::size_t sources, std::size_t stride, const Real*, const Real*, bool run_symmetric,
                         const Real* column_sums) override {
-      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);
-      if (symmetric.load(std::memory_order_relaxed))
-        detail::copy_run_halves(i0, sources, op.S_ / 2, mass_state_kernel<Real>::source_run, plus, minus, op.half_offset_.data(), op.half_data(0),
-                                op.halves_kept_ == 2 ? op.half_data(1) : nullptr);
+      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);  // the halves are written in place
       if (op.S_ == 6) op.receive_sums<6>(i0, sources, stride, column_sums);
       else op.receive_sums<0>(i0, sources, stride, column_sums);
     }

@@ -162,26 +162,23 @@ class mass_state_halves_operator {
   }
 
  private:
-  // Takes the kernel's partner halves run by run of source nodes: each destination's from the run's sources side by
-  // side, copied in place, while every block so far is symmetric.
+  // Has the kernel write its partner halves straight into this operator's storage (halves_in_place) and learns
+  // from each run whether its blocks were kind-symmetric.
   struct sink final : mass_state_block_sink<Real> {
     explicit sink(mass_state_halves_operator& o) : op(o) {}
     mass_state_halves_operator& op;
     std::atomic<bool> symmetric{true};
     bool takes_kind_halves() const override { return true; }
+    typename mass_state_block_sink<Real>::halves_storage halves_in_place() override {
+      return {op.offset_.data(), op.half_data(0), op.half_data(1)};
+    }
     void receive(std::size_t, std::size_t, std::size_t, const Real*, const Real*) override {
       symmetric.store(false, std::memory_order_relaxed);  // not called: the kernel hands halves (takes_kind_halves)
     }
-    void receive_halves(std::size_t i0, std::size_t sources, std::size_t, const Real* plus, const Real* minus, bool run_symmetric,
-                        const Real*) override {
-      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);
-      if (!symmetric.load(std::memory_order_relaxed)) return;
-      op.copy_run_halves(i0, sources, plus, minus);
+    void receive_halves(std::size_t, std::size_t, std::size_t, const Real*, const Real*, bool run_symmetric, const Real*) override {
+      if (!run_symmetric) symmetric.store(false, std::memory_order_relaxed);  // the halves themselves are written in place
     }
   };
-  void copy_run_halves(std::size_t i0, std::size_t sources, const Real* plus, const Real* minus) {
-    detail::copy_run_halves(i0, sources, H_, mass_state_kernel<Real>::source_run, plus, minus, offset_.data(), half_data(0), half_data(1));
-  }
   // Per half, the blocks (i -> k) of one destination k one after another from i = k (mass_state_kernel's order), H x H
   // each; both halves in one allocation, each with one entry past its end (the four-lane loads of its last row).
   void allocate() {

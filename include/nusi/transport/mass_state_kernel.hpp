@@ -811,6 +811,16 @@ class mass_state_block_sink {
                               const Real* column_sums) {
     (void)i0, (void)sources, (void)stride, (void)plus, (void)minus, (void)symmetric, (void)column_sums;
   }
+  /// Destination-major storage of the halves (block (i -> k), H x H, at block offset[k] + i - k of plus and of minus;
+  /// minus nullptr: the differences not kept), written by every thread for its own sources.
+  struct halves_storage {
+    const std::size_t* offset = nullptr;
+    Real* plus = nullptr;
+    Real* minus = nullptr;
+  };
+  /// With takes_kind_halves(): storage the kernel writes the halves straight into, in place of handing them over; its
+  /// receive_halves then has plus and minus nullptr (the run's symmetry and column sums alone). Default: none.
+  virtual halves_storage halves_in_place() { return {}; }
 
  protected:  // copied or moved as the derived sink only
   mass_state_block_sink(const mass_state_block_sink&) = default;
@@ -819,24 +829,6 @@ class mass_state_block_sink {
   mass_state_block_sink& operator=(mass_state_block_sink&&) noexcept = default;
 };
 
-namespace detail {
-/// A run's partner halves as mass_state_block_sink::receive_halves has them (run = mass_state_kernel::source_run) into
-/// destination-major storage whose block (i -> k), H x H, is at block offset[k] + i - k of to_plus and to_minus (the
-/// differences not copied if to_minus is nullptr).
-template <class Real>
-void copy_run_halves(std::size_t i0, std::size_t sources, std::size_t H, std::size_t run, const Real* plus, const Real* minus,
-                     const std::size_t* offset, Real* to_plus, Real* to_minus) {
-  const std::size_t HH = H * H;
-  for (std::size_t k = 0; k < i0 + sources; ++k) {
-    const std::size_t r0 = k > i0 ? k - i0 : 0, b = offset[k] + i0 + r0 - k;
-    const Real* from_plus = plus + (k * run + r0) * HH;
-    const Real* from_minus = minus + (k * run + r0) * HH;
-    for (std::size_t e = 0; e < (sources - r0) * HH; ++e) to_plus[b * HH + e] = from_plus[e];  // at most run H^2: a loop
-    if (to_minus)
-      for (std::size_t e = 0; e < (sources - r0) * HH; ++e) to_minus[b * HH + e] = from_minus[e];
-  }
-}
-}  // namespace detail
 
 /// The energy-only operator of the mass states: node j, species sigma (mass state x kind, mass_state_scattering).
 /// Node i scatters species sigma' at the rate Gamma = sum over relic populations of n <sigma>_bin [cm^-1] (resonant
@@ -1012,6 +1004,8 @@ class mass_state_kernel {
     sink_ = sink;
     stores_blocks_ = sink == nullptr;
     halves_out_ = sink != nullptr && sink->takes_kind_halves() && S_ % 2 == 0;
+    in_place_ = halves_out_ ? sink->halves_in_place() : typename mass_state_block_sink<Real>::halves_storage{};
+    if (in_place_.offset && !in_place_.plus) in_place_ = {};
     detail::require_thread_count(fn, "threads", threads);
     detail::validate_kernel_options(fn, "options", options);
     two_point_ = options.fewest_gauss_points == 2;
@@ -1043,6 +1037,7 @@ class mass_state_kernel {
     inverse_width_ = {};
     sink_ = nullptr;  // used during the construction only
     halves_out_ = false;
+    in_place_ = {};
   }
   // Blocks ahead whose cache lines the assembly asks for before writing them (the blocks of one source node lie a
   // destination column apart: each write would otherwise wait for its lines).
@@ -1326,7 +1321,11 @@ class mass_state_kernel {
       if (sink_) {
         if (halves_out_) {
           const std::size_t HH = S_ / 2 * (S_ / 2);
-          halves = {work.blocks.data() + work.slot * HH, work.blocks.data() + source_run * n * HH + work.slot * HH, source_run * HH, &work.symmetric};
+          if (in_place_.offset)
+            halves = {in_place_.plus, in_place_.minus, 0, &work.symmetric, in_place_.offset, i, jj0 - first_, HH};
+          else
+            halves = {work.blocks.data() + work.slot * HH, work.blocks.data() + source_run * n * HH + work.slot * HH, source_run * HH,
+                      &work.symmetric};
         } else {
           contiguous = work.blocks.data() + work.slot * n * S_ * S_;
         }
@@ -1356,7 +1355,7 @@ class mass_state_kernel {
       scratch work;
       constexpr std::size_t C = source_run;
       if (sink_) {
-        work.blocks.resize(halves_out_ ? 2 * C * n * (S_ / 2) * (S_ / 2) : C * n * S_ * S_);
+        work.blocks.resize(halves_out_ ? (in_place_.offset ? 0 : 2 * C * n * (S_ / 2) * (S_ / 2)) : C * n * S_ * S_);
         work.run_sums.resize(scope_ == kernel_scope::full ? C * S_ * n : 0);
       }
       std::size_t i = t * C;
@@ -1371,7 +1370,8 @@ class mass_state_kernel {
           const Real* run_sums = work.run_sums.empty() ? nullptr : work.run_sums.data();
           if (sink_ && halves_out_) {
             const std::size_t HH = S_ / 2 * (S_ / 2);
-            sink_->receive_halves(i0, i1 - i0, n, work.blocks.data(), work.blocks.data() + C * n * HH, work.symmetric, run_sums);
+            if (in_place_.offset) sink_->receive_halves(i0, i1 - i0, n, nullptr, nullptr, work.symmetric, run_sums);
+            else sink_->receive_halves(i0, i1 - i0, n, work.blocks.data(), work.blocks.data() + C * n * HH, work.symmetric, run_sums);
             work.symmetric = true;
           } else if (sink_) {
             sink_->receive(i0, i1 - i0, n, work.blocks.data(), run_sums);
@@ -1837,11 +1837,25 @@ class mass_state_kernel {
   };
   // Where a source node's partner halves go (a sink that takes them): destination q's at plus + q * stride and minus +
   // q * stride (H x H each); *symmetric cleared if a block is not kind-symmetric. plus == nullptr: blocks, not halves.
+  // In place (offset set): destination q's at plus + (offset[d] + source - d) H^2, d = first + q, as
+  // mass_state_block_sink::halves_storage; minus nullptr: the differences not kept.
   struct half_target {
     Real* plus = nullptr;
     Real* minus = nullptr;
     std::size_t stride = 0;
     bool* symmetric = nullptr;
+    const std::size_t* offset = nullptr;
+    std::size_t source = 0, first = 0, HH = 0;
+    Real* plus_at(std::size_t q) const {
+      if (!offset) return plus + q * stride;
+      const std::size_t d = first + q;
+      return plus + (offset[d] + source - d) * HH;
+    }
+    Real* minus_at(std::size_t q) const {
+      if (!offset) return minus + q * stride;
+      const std::size_t d = first + q;
+      return minus ? minus + (offset[d] + source - d) * HH : nullptr;
+    }
   };
   // The blocks (i -> jj0 - first_ + q), q < count: entry pair = the sum of the pair's rows at q in order (the first
   // assigned: 0 + x = x; 0 for a pair no row reaches); with sums, also sums[sp * count + q] = the block's column sp summed
@@ -1850,7 +1864,7 @@ class mass_state_kernel {
   void write_blocks_portable(std::size_t i, std::size_t jj0, const block_rows& pr, Real* sums, std::size_t q_begin = 0,
                              Real* contiguous = nullptr, const half_target& halves = {}) {
     const std::size_t SS = S_ * S_, H = S_ / 2;
-    std::vector<Real> local(halves.plus ? SS : 0);  // with halves: each block formed here, then halved
+    std::vector<Real> local(halves.plus ? SS : 0), unkept;  // with halves: each block formed here, then halved
     for (std::size_t q = q_begin; q < pr.count; ++q) {
       Real* B = halves.plus ? local.data() : contiguous ? contiguous + q * SS : blocks_.data() + block(i, jj0 + q - first_);
       if (!contiguous && !halves.plus && q + block_prefetch_distance < pr.count)
@@ -1867,8 +1881,14 @@ class mass_state_kernel {
           for (std::size_t s = 0; s < S_; ++s) column += B[sp * S_ + s];
           sums[sp * pr.count + q] = column;
         }
-      if (halves.plus && !detail::kind_half_block<0>(B, H, halves.plus + q * halves.stride, halves.minus + q * halves.stride))
-        *halves.symmetric = false;
+      if (halves.plus) {
+        Real* minus = halves.minus_at(q);
+        if (!minus) {  // the differences not kept: formed (for the symmetry check) and dropped
+          unkept.resize(H * H);
+          minus = unkept.data();
+        }
+        if (!detail::kind_half_block<0>(B, H, halves.plus_at(q), minus)) *halves.symmetric = false;
+      }
     }
   }
   // The same values for S species (S * S a multiple of 4), four destinations at a time in four-double registers: each
@@ -1904,6 +1924,11 @@ class mass_state_kernel {
           constexpr std::size_t H = S / 2;
           const double4 tolerance = detail::broadcast4(16 * std::numeric_limits<double>::epsilon());
           detail::mask4 far{0, 0, 0, 0};
+          Real *to_plus[4], *to_minus[4];
+          for (std::size_t l = 0; l < 4; ++l) {
+            to_plus[l] = halves.plus_at(q + l);
+            to_minus[l] = halves.minus_at(q + l);
+          }
           for (std::size_t hp = 0; hp < H; ++hp)
             for (std::size_t h = 0; h < H; ++h) {
               const double4 same = v[2 * hp * S + 2 * h], other = v[2 * hp * S + 2 * h + 1];
@@ -1911,10 +1936,9 @@ class mass_state_kernel {
               far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
               const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
               const double4 plus = P + Q, minus = P - Q;
-              for (std::size_t l = 0; l < 4; ++l) {
-                halves.plus[(q + l) * halves.stride + hp * H + h] = plus[l];
-                halves.minus[(q + l) * halves.stride + hp * H + h] = minus[l];
-              }
+              for (std::size_t l = 0; l < 4; ++l) to_plus[l][hp * H + h] = plus[l];
+              if (to_minus[0])
+                for (std::size_t l = 0; l < 4; ++l) to_minus[l][hp * H + h] = minus[l];
             }
           if (detail::any4(far)) *halves.symmetric = false;
           continue;
@@ -1947,6 +1971,7 @@ class mass_state_kernel {
   bool stores_blocks_ = true;
   mass_state_block_sink<Real>* sink_ = nullptr;  // during the construction with a sink
   bool halves_out_ = false;                       // the sink takes partner halves
+  typename mass_state_block_sink<Real>::halves_storage in_place_{};  // and, if offset is set, has them written in place
   std::vector<Real> loss_, underflow_number_, underflow_energy_, injected_;
   std::vector<Real> x_rate_;  // with options.mean_target_energies: sum over collisions of x [MeV cm^-1]
   std::vector<Real> inverse_width_;  // during the assembly: per grid interval c, 1/(e_{c+1} - e_c)
