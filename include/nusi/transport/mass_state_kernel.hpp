@@ -724,36 +724,31 @@ void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>&
 
 /// One column of hat deposits from n > 0 intervals: interval i (moments m0[i], n1[i], 1/width inverse_width[i], weight w)
 /// puts w (m0 - n1/width) on node[i] and w n1/width on node[i + 1]; node i takes interval i - 1's share, then interval
-/// i's. If `assign`, each node's first share is assigned (0 + x = x: the same values as adding to zeros). lower and
-/// upper: scratch of n.
+/// i's. If `assign`, each node's first share is assigned (0 + x = x: the same values as adding to zeros). One pass: a
+/// hat n1/width is formed for both of its nodes (the same product twice).
 template <class Real>
-NUSI_ALWAYS_INLINE void deposit_column(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* lower,
-                                       Real* upper, Real* node) {
-  for (std::size_t i = 0; i < n; ++i) {
-    const Real hat = n1[i] * inverse_width[i];
-    lower[i] = w * (m0[i] - hat);
-    upper[i] = w * hat;
-  }
+NUSI_ALWAYS_INLINE void deposit_column(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* node) {
+  auto lower = [&](std::size_t i) { return w * (m0[i] - n1[i] * inverse_width[i]); };
+  auto upper = [&](std::size_t i) { return w * (n1[i] * inverse_width[i]); };
   if (assign) {
-    node[0] = lower[0];
-    for (std::size_t i = 1; i < n; ++i) node[i] = upper[i - 1] + lower[i];
-    node[n] = upper[n - 1];
+    node[0] = lower(0);
+    for (std::size_t i = 1; i < n; ++i) node[i] = upper(i - 1) + lower(i);
+    node[n] = upper(n - 1);
   } else {
-    node[0] += lower[0];
-    for (std::size_t i = 1; i < n; ++i) node[i] = (node[i] + upper[i - 1]) + lower[i];
-    node[n] += upper[n - 1];
+    node[0] += lower(0);
+    for (std::size_t i = 1; i < n; ++i) node[i] = (node[i] + upper(i - 1)) + lower(i);
+    node[n] += upper(n - 1);
   }
 }
 template <class Real>
-void deposit_column_portable(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* lower,
-                             Real* upper, Real* node) {
-  deposit_column(m0, n1, inverse_width, w, n, assign, lower, upper, node);
+void deposit_column_portable(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign, Real* node) {
+  deposit_column(m0, n1, inverse_width, w, n, assign, node);
 }
 // The same loops compiled for AVX2 (detail/wide_vectors.hpp: the same values bit for bit).
 template <class Real>
 NUSI_TARGET_AVX2 void deposit_column_avx2(const Real* m0, const Real* n1, const Real* inverse_width, Real w, std::size_t n, bool assign,
-                                          Real* lower, Real* upper, Real* node) {
-  deposit_column(m0, n1, inverse_width, w, n, assign, lower, upper, node);
+                                          Real* node) {
+  deposit_column(m0, n1, inverse_width, w, n, assign, node);
 }
 
 /// sum[q] = rows[0][q] + rows[1][q] + ... + rows[R - 1][q] (from 0, in that order), rows[r] at rows + r * count.
@@ -1562,7 +1557,7 @@ class mass_state_kernel {
     // shapes (fixed slots): the intervals on one Gauss piece batched by rule and parametrisation (gauss_piece_batch:
     // each interval the same operations as integrate's, the intervals in vector lanes), the others by integrate.
     const std::size_t intervals = j - total.lo;
-    thread_local std::vector<Real> stored, lower_share, upper_share;
+    thread_local std::vector<Real> stored;
     stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
     const Real* inverse_width = inverse_width_.data() + total.lo;  // 1/(e_{c+1} - e_c), once per grid
     auto part = [&](std::size_t which, std::size_t d) { return stored.data() + (which * D + d) * intervals; };
@@ -1659,18 +1654,14 @@ class mass_state_kernel {
     // node m0 - n1/width. Node c takes its share from interval c - 1, then from interval c (in that order, as a loop
     // over the intervals would add them); if `assign`, the first of them is assigned (0 + x = x: the same values).
     if (intervals > 0) {
-      lower_share.resize(intervals);
-      upper_share.resize(intervals);
+      const bool wide = detail::use_avx2();
       const std::size_t stride = total.nodes;
       for (std::size_t u = 0; u < U; ++u)
         for (std::size_t product = 0; product < 2; ++product) {  // at p3 (column u), at p4 (column U + u)
           const Real *m0 = part(2 * product, slot[u]), *n1 = part(2 * product + 1, slot[u]);
           Real* node = total.dep.data() + (product * U + u) * stride;  // node lo at node[0]
-          if (detail::use_avx2())
-            detail::deposit_column_avx2(m0, n1, inverse_width, weight[u], intervals, assign, lower_share.data(), upper_share.data(), node);
-          else
-            detail::deposit_column_portable(m0, n1, inverse_width, weight[u], intervals, assign, lower_share.data(), upper_share.data(),
-                                            node);
+          if (wide) detail::deposit_column_avx2(m0, n1, inverse_width, weight[u], intervals, assign, node);
+          else detail::deposit_column_portable(m0, n1, inverse_width, weight[u], intervals, assign, node);
         }
     }
     if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0)) {  // below the lowest node: the underflow
