@@ -1780,15 +1780,39 @@ class mass_state_kernel {
   static void combine_groups_portable(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count, Real* rows) {
     combine_groups(comb, U, d, stride, count, rows);
   }
-  // The same values bit for bit (detail/wide_vectors.hpp), the dense combinations sixteen destinations at a time in AVX2
-  // registers, a group's sums kept in registers over its slots with a coefficient (a slot whose two coefficients are
-  // zero adds 0 * x + 0 * y = 0 to a sum above: skipped).
+  // The same values bit for bit (detail/wide_vectors.hpp), sixteen destinations at a time in AVX2 registers, a group's
+  // sums kept in registers over its terms (sparse: each term one pass over the destinations no more) or over its slots
+  // with a coefficient (dense: a slot whose two coefficients are zero adds 0 * x + 0 * y = 0 to a sum above: skipped).
   NUSI_TARGET_AVX2 static void combine_groups_avx2(const combination& comb, std::size_t U, const Real* d, std::size_t stride, std::size_t count,
                                                    Real* rows) {
     std::size_t q = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
     if constexpr (std::is_same_v<Real, double>) {
-      if (!comb.sparse) {
+      if (comb.sparse) {  // a group's terms summed in registers, sixteen destinations at a time (the first assigns)
+        using detail::double4;
+        const std::size_t G = comb.group_first.size(), tiles = count / 16 * 16;
+        for (std::size_t t0 = 0; t0 < tiles; t0 += 64) {
+          for (std::size_t group = 0; group < G; ++group) {
+            const std::size_t r = comb.group_first[group];
+            const auto* first = comb.terms.data() + (r == 0 ? 0 : comb.pair_end[r - 1]);
+            const auto* last = comb.terms.data() + comb.pair_end[r];
+            double* g = rows + group * count;
+            for (std::size_t t = t0; t < std::min(tiles, t0 + 64); t += 16) {
+              double4 sum[4];
+              const double4 c0 = detail::broadcast4(first->coefficient);
+              const double* column0 = d + first->column * stride + t;
+              for (std::size_t v = 0; v < 4; ++v) sum[v] = c0 * detail::load4(column0 + 4 * v);
+              for (const auto* term = first + 1; term != last; ++term) {
+                const double4 c = detail::broadcast4(term->coefficient);
+                const double* column = d + term->column * stride + t;
+                for (std::size_t v = 0; v < 4; ++v) sum[v] += c * detail::load4(column + 4 * v);
+              }
+              for (std::size_t v = 0; v < 4; ++v) detail::store4(g + t + 4 * v, sum[v]);
+            }
+          }
+        }
+        q = tiles;
+      } else {
         using detail::double4;
         // Blocks of 64 destinations (their columns, 8 KiB for eight slots, stay in the first-level cache over the groups).
         const std::size_t G = comb.group_first.size(), tiles = count / 16 * 16;
