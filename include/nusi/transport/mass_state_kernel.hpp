@@ -1195,6 +1195,12 @@ class mass_state_kernel {
     std::size_t uniform_rows = rows_of_pair.empty() ? 0 : rows_of_pair[0].size();
     for (const auto& list : rows_of_pair)
       if (list.size() != uniform_rows) uniform_rows = 0;
+    // Kind-symmetric by construction: each entry's partner (s <-> s ^ 1 on both sides) sums the same rows in the same
+    // order, so the two are equal bit for bit in every block (the halves need no comparison).
+    bool rows_kind_symmetric = S_ % 2 == 0;
+    for (std::size_t sp = 0; sp < S_ && rows_kind_symmetric; ++sp)
+      for (std::size_t sq = 0; sq < S_; ++sq)
+        if (rows_of_pair[sp * S_ + sq] != rows_of_pair[(sp ^ 1) * S_ + (sq ^ 1)]) rows_kind_symmetric = false;
     const Real M = sc.interaction().med.mass_MeV, M2 = M * M, MGamma = M * sc.width_MeV();
     std::array<std::vector<target_energy_node<Real>>, 3> x_nodes;
     for (std::size_t b = 0; b < 3; ++b) {
@@ -1317,10 +1323,10 @@ class mass_state_kernel {
         if (halves_out_) {
           const std::size_t HH = S_ / 2 * (S_ / 2);
           if (in_place_.offset)
-            halves = {in_place_.plus, in_place_.minus, 0, &work.symmetric, in_place_.offset, i, jj0 - first_, HH};
+            halves = {in_place_.plus, in_place_.minus, 0, &work.symmetric, in_place_.offset, i, jj0 - first_, HH, !rows_kind_symmetric};
           else
             halves = {work.blocks.data() + work.slot * HH, work.blocks.data() + source_run * n * HH + work.slot * HH, source_run * HH,
-                      &work.symmetric};
+                      &work.symmetric, nullptr, 0, 0, 0, !rows_kind_symmetric};
         } else {
           contiguous = work.blocks.data() + work.slot * n * S_ * S_;
         }
@@ -1861,6 +1867,7 @@ class mass_state_kernel {
     bool* symmetric = nullptr;
     const std::size_t* offset = nullptr;
     std::size_t source = 0, first = 0, HH = 0;
+    bool compare = true;  // false: partners equal by construction (mass_state_kernel's rows_kind_symmetric_)
     Real* plus_at(std::size_t q) const {
       if (!offset) return plus + q * stride;
       const std::size_t d = first + q;
@@ -1902,7 +1909,7 @@ class mass_state_kernel {
           unkept.resize(H * H);
           minus = unkept.data();
         }
-        if (!detail::kind_half_block<0>(B, H, halves.plus_at(q), minus)) *halves.symmetric = false;
+        if (!detail::kind_half_block<0>(B, H, halves.plus_at(q), minus)) *halves.symmetric = false;  // equal partners pass
       }
     }
   }
@@ -1948,7 +1955,8 @@ class mass_state_kernel {
             for (std::size_t h = 0; h < H; ++h) {
               const double4 same = v[2 * hp * S + 2 * h], other = v[2 * hp * S + 2 * h + 1];
               const double4 same_partner = v[(2 * hp + 1) * S + 2 * h + 1], other_partner = v[(2 * hp + 1) * S + 2 * h];
-              far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
+              if (halves.compare)
+                far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
               const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
               const double4 plus = P + Q, minus = P - Q;
               for (std::size_t l = 0; l < 4; ++l) to_plus[l][hp * H + h] = plus[l];
