@@ -1924,17 +1924,25 @@ class mass_state_kernel {
       using detail::double4;
       constexpr std::size_t SS = S * S;
       double4 v[SS];
+      // Halves of blocks whose partners sum the same rows (half_target::compare false): the entries of the odd source
+      // species are their partners' (the same bits), so only the even ones are summed, and the halves' means of
+      // partners (x + x)/2 are x itself (exact for |x| < max/2): sums same + other and differences same - other.
+      const bool shared = halves.plus && !halves.compare && S % 2 == 0;
       for (; q + 4 <= pr.count; q += 4) {
-        if (pr.uniform == 3) {  // every pair three rows (one per target state): the same sums, unrolled
+        if (pr.uniform == 3 && !shared) {  // every pair three rows (one per target state): the same sums, unrolled
           for (std::size_t p = 0; p < SS; ++p)
             v[p] = (detail::load4(pr.row[3 * p] + q) + detail::load4(pr.row[3 * p + 1] + q)) + detail::load4(pr.row[3 * p + 2] + q);
         } else {
           for (std::size_t p = 0; p < SS; ++p) {
+            if (shared && (p / S) % 2 == 1) continue;
             const std::size_t r0 = pr.begin[p], r1 = pr.begin[p + 1];
             double4 x = r0 < r1 ? detail::load4(pr.row[r0] + q) : detail::broadcast4(0);
             for (std::size_t r = r0 + 1; r < r1; ++r) x += detail::load4(pr.row[r] + q);
             v[p] = x;
           }
+          if (shared && sums)
+            for (std::size_t sp = 1; sp < S; sp += 2)
+              for (std::size_t s = 0; s < S; ++s) v[sp * S + s] = v[(sp - 1) * S + (s ^ 1)];
         }
         if (sums)
           for (std::size_t sp = 0; sp < S; ++sp) {
@@ -1954,11 +1962,17 @@ class mass_state_kernel {
           for (std::size_t hp = 0; hp < H; ++hp)
             for (std::size_t h = 0; h < H; ++h) {
               const double4 same = v[2 * hp * S + 2 * h], other = v[2 * hp * S + 2 * h + 1];
-              const double4 same_partner = v[(2 * hp + 1) * S + 2 * h + 1], other_partner = v[(2 * hp + 1) * S + 2 * h];
-              if (halves.compare)
+              double4 plus, minus;
+              if (shared) {
+                plus = same + other;
+                minus = same - other;
+              } else {
+                const double4 same_partner = v[(2 * hp + 1) * S + 2 * h + 1], other_partner = v[(2 * hp + 1) * S + 2 * h];
                 far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
-              const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
-              const double4 plus = P + Q, minus = P - Q;
+                const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
+                plus = P + Q;
+                minus = P - Q;
+              }
               for (std::size_t l = 0; l < 4; ++l) to_plus[l][hp * H + h] = plus[l];
               if (to_minus[0])
                 for (std::size_t l = 0; l < 4; ++l) to_minus[l][hp * H + h] = minus[l];
