@@ -1867,7 +1867,7 @@ class mass_state_kernel {
     bool* symmetric = nullptr;
     const std::size_t* offset = nullptr;
     std::size_t source = 0, first = 0, HH = 0;
-    bool compare = true;  // false: partners equal by construction (mass_state_kernel's rows_kind_symmetric_)
+    bool compare = true;  // false: each entry equals its partner by construction (the assembly's rows_kind_symmetric)
     Real* plus_at(std::size_t q) const {
       if (!offset) return plus + q * stride;
       const std::size_t d = first + q;
@@ -1909,7 +1909,7 @@ class mass_state_kernel {
           unkept.resize(H * H);
           minus = unkept.data();
         }
-        if (!detail::kind_half_block<0>(B, H, halves.plus_at(q), minus)) *halves.symmetric = false;  // equal partners pass
+        if (!detail::kind_half_block<0>(B, H, halves.plus_at(q), minus)) *halves.symmetric = false;
       }
     }
   }
