@@ -5,6 +5,7 @@
 // s-channel F (transport/propagate.hpp) and the floor (bench_support.hpp), all timed in this binary; one F and a small
 // energy-angle transport on 1 and 2 threads; and the mass-state Monte Carlo with thermal against at-rest relics (null-collision tracking against the closed-form rate).
 #include <cmath>
+#include <cstdint>
 #include <vector>
 
 #include <benchmark/benchmark.h>
@@ -137,6 +138,34 @@ void BM_mass_state_kernel_assembly(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_mass_state_kernel_assembly)->ArgNames({"energy_bins", "thermal"})->Args({400, 0})->Args({400, 1})->Unit(benchmark::kMillisecond);
+
+// The thermal pole moments of one F (the default model: three thermal states, the bins above threshold): the x-first
+// tanh-sinh rule (swapped:0) against the order of integration swapped (swapped:1, what thermal_pole_moments uses for a
+// whole distribution whose support the bin's box meets; elsewhere both take the distribution's rule).
+void BM_thermal_pole_moments(benchmark::State& state) {
+  const nusi::mass_state_model<double> model(setup(relics::thermal_massless, nusi::channel_set::stu));
+  const auto grid = nusi::make_mass_state_energy_grid(model, bins(400).energy);
+  const double M = model.setup().interaction.med.mass_MeV;
+  const nusi::resonance_pole<double> pole{M * M, M * model.scattering().width_MeV()};
+  std::size_t first = 0;
+  while (grid.node_MeV(first) < model.setup().threshold_MeV) ++first;
+  const bool swapped = state.range(0) != 0;
+  for (auto _ : state) {
+    double sum = 0;
+    for (std::size_t b = 0; b < 3; ++b) {
+      const auto& rho = model.relic().distribution(b);
+      for (std::size_t j = first; j < grid.size(); ++j) {
+        const double lo = grid.bin_lower_MeV(j), hi = grid.bin_upper_MeV(j);
+        const auto J = swapped ? nusi::thermal_pole_moments(pole, rho, lo, hi)
+                               : nusi::detail::thermal_pole_moments_weighted(pole, rho, lo, hi, false, static_cast<double*>(nullptr));
+        sum += J[0];
+      }
+    }
+    benchmark::DoNotOptimize(sum);
+  }
+  state.SetItemsProcessed(state.iterations() * 3 * static_cast<std::int64_t>(grid.size() - first));
+}
+BENCHMARK(BM_thermal_pole_moments)->ArgNames({"swapped"})->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // The arithmetic floor of any solve: y = A x once on the nodes above threshold (the dense lower block triangle:
 // species^2 multiply-adds per pair of nodes), as bench_transport's BM_floor_operator_apply for one state.
