@@ -132,6 +132,9 @@ class target_energy_distribution {
   Real min_x_MeV() const { return x_min_; }
   /// A composite Gauss rule for int rho(x) h(x) dx, smooth h: about 50 (m = 0) to 130 nodes, sorted by x.
   const std::vector<target_energy_node<Real>>& nodes() const { return nodes_; }
+  /// gauss_nodes(16), kept: for integrands analytic across the support with their nearest singularity well away from
+  /// it (a pole at least half the support's range of s beyond it: within 1e-13 of the composite rule, docs/physics.md).
+  const std::vector<target_energy_node<Real>>& smooth_nodes() const { return smooth_nodes_; }
 
   /// A K-node Gauss rule for rho in the variable ln x (exact for polynomials of degree 2K - 1 in ln x), from the
   /// fine rule by the Stieltjes procedure and the Golub-Welsch eigenproblem (Gautschi, Orthogonal Polynomials,
@@ -239,7 +242,7 @@ class target_energy_distribution {
     }
     if (x1 >= m_) return branch_tail(x1, true) - branch_tail(x2, true);
     if (x2 <= m_) return branch_tail(x2, false) - branch_tail(x1, false);
-    return (lower_tail_[0] - branch_tail(x1, false)) + (upper_tail_[0] - branch_tail(x2, true));
+    return (lower_tail_at_cusp_ - branch_tail(x1, false)) + (upper_tail_at_cusp_ - branch_tail(x2, true));
   }
   /// d(rho/x)/dx [MeV^-3] (0 outside the support; at x = m, the upper branch's).
   Real density_over_x_slope_per_MeV3(Real x_MeV) const {
@@ -281,8 +284,10 @@ class target_energy_distribution {
   // The tails of int rho/x on the two branches (m > 0) as functions of P: upper, from x_+(P) to the support's upper end;
   // lower, from its lower end to x_-(P). Both fall from P = 0 (x = m) to 0 at the table's end. With x_+- = E_P +- P,
   // dx/dP = +-x/E_P: dT/dP = -W x/(2N E_P) and d2T/dP2 = -(W' x/E_P + W d(x/E_P)/dP)/(2N), d(x_+-/E_P)/dP = +-m^2/E_P^3,
-  // W and W' of W's interpolant (the density's). Tabulated at W's edges, each interval split in tail_split_ (4 where m < 8T: x/E_P then varies over m, and
-  // the quintic's error, ~h^6 (x/E)^(5) W, reached 1e-8 of a 0.2 % box at m = 0.6 T with W's edges alone).
+  // W and W' of W's interpolant (the density's). Tabulated at W's edges, each interval split in tail_split_ (4 where
+  // m < 8T: x/E_P then varies over m, and the quintic's error, ~h^6 (x/E)^(5) W, reached 1e-8 of a 0.2 % box at m = 0.6T
+  // with W's edges alone); per interval the quintic Hermite interpolant through the values and derivatives at its ends,
+  // kept as six coefficients in powers of t = (P - P_k)/h_k.
   void build_inverse_x_tails() {
     using rule = boost::math::quadrature::gauss<Real, 6>;
     tail_split_ = m_ < 8 * T_ ? 4 : 1;
@@ -292,20 +297,36 @@ class target_energy_distribution {
       for (std::size_t j = 0; j < tail_split_; ++j)
         tail_P_[k * tail_split_ + j] = edges_[k] + (edges_[k + 1] - edges_[k]) * Real(j) / Real(tail_split_);
     tail_P_.back() = edges_.back();
+    tail_inverse_width_.resize(n - 1);
+    for (std::size_t k = 0; k + 1 < n; ++k) tail_inverse_width_[k] = 1 / (tail_P_[k + 1] - tail_P_[k]);
+    std::vector<Real> tail(n), piece(n - 1), d1(n), d2(n);
     for (bool upper : {true, false}) {
-      std::vector<Real>& tail = upper ? upper_tail_ : lower_tail_;
-      std::vector<Real>& d1 = upper ? upper_tail_d1_ : lower_tail_d1_;
-      std::vector<Real>& d2 = upper ? upper_tail_d2_ : lower_tail_d2_;
-      tail.assign(n, Real(0));
-      d1.resize(n);
-      d2.resize(n);
       auto x_of = [&](Real P) { return upper ? P + energy(P) : m_ * m_ / (P + energy(P)); };
-      for (std::size_t k = n - 1; k-- > 0;)
-        tail[k] = tail[k + 1] + rule::integrate([&](Real P) { return W(P) * x_of(P) / (2 * N_ * energy(P)); }, tail_P_[k], tail_P_[k + 1]);
+      tail[n - 1] = 0;
+      for (std::size_t k = n - 1; k-- > 0;) {
+        piece[k] = rule::integrate([&](Real P) { return W(P) * x_of(P) / (2 * N_ * energy(P)); }, tail_P_[k], tail_P_[k + 1]);
+        tail[k] = tail[k + 1] + piece[k];
+      }
       for (std::size_t k = 0; k < n; ++k) {
         const Real P = tail_P_[k], E = energy(P), x = x_of(P), curvature = (upper ? 1 : -1) * m_ * m_ / (E * E * E);
         d1[k] = -W(P) * x / (2 * N_ * E);
         d2[k] = -(W_slope(P) * x / E + W(P) * curvature) / (2 * N_);
+      }
+      (upper ? upper_tail_at_cusp_ : lower_tail_at_cusp_) = tail[0];
+      std::vector<Real>& c = upper ? upper_tail_coefficients_ : lower_tail_coefficients_;
+      c.resize(6 * (n - 1));
+      for (std::size_t k = 0; k + 1 < n; ++k) {
+        // The quintic Hermite basis in powers of t: values Q, slopes h Q', curvatures h^2 Q'' at t = 0 and 1.
+        const Real h = tail_P_[k + 1] - tail_P_[k];
+        const Real q0 = tail[k], s0 = h * d1[k], c0 = h * h * d2[k], s1 = h * d1[k + 1], c1 = h * h * d2[k + 1];
+        const Real dq = -piece[k];  // q1 - q0 without the rounding of the two sums
+        Real* a = c.data() + 6 * k;
+        a[0] = q0;
+        a[1] = s0;
+        a[2] = c0 / 2;
+        a[3] = 10 * dq - 6 * s0 - 4 * s1 - Real(1.5L) * c0 + c1 / 2;
+        a[4] = -15 * dq + 8 * s0 + 7 * s1 + Real(1.5L) * c0 - c1;
+        a[5] = 6 * dq - 3 * s0 - 3 * s1 - c0 / 2 + c1 / 2;
       }
     }
   }
@@ -317,21 +338,26 @@ class target_energy_distribution {
     const Real da = -G_[k] * h, db = -G_[k + 1] * h, t2 = t * t;
     return ((6 * t2 - 6 * t) * W_[k] + (3 * t2 - 4 * t + 1) * da + (-6 * t2 + 6 * t) * W_[k + 1] + (3 * t2 - 2 * t) * db) / h;
   }
-  // A branch's tail at x on it (quintic Hermite on [0, 1] with values, first and second derivatives times h, h^2).
+  // A branch's tail at x on it: the interval of P (directly where W's edges are uniform, by bisection below), then the
+  // interval's quintic by Horner.
   Real branch_tail(Real x, bool upper) const {
     const Real P = (upper ? (x - m_) * (x + m_) : (m_ - x) * (m_ + x)) / (2 * x);
     if (!(P < edges_.back())) return Real(0);
-    const std::size_t e = interval(P);
-    const Real sub = (P - edges_[e]) / (edges_[e + 1] - edges_[e]) * Real(tail_split_);
-    const std::size_t k = e * tail_split_ + std::min(static_cast<std::size_t>(sub > 0 ? sub : Real(0)), tail_split_ - 1);
-    const std::vector<Real>& Q = upper ? upper_tail_ : lower_tail_;
-    const std::vector<Real>& Q1 = upper ? upper_tail_d1_ : lower_tail_d1_;
-    const std::vector<Real>& Q2 = upper ? upper_tail_d2_ : lower_tail_d2_;
-    const Real a = tail_P_[k], h = tail_P_[k + 1] - a, t = (P - a) / h;
-    const Real t2 = t * t, t3 = t2 * t, u = 1 - t, u3 = u * u * u;
-    const Real h00 = u3 * (1 + 3 * t + 6 * t2), h10 = u3 * t * (1 + 3 * t), h20 = u3 * t2 / 2;
-    const Real h01 = t3 * (10 - 15 * t + 6 * t2), h11 = t3 * (t - 1) * (4 - 3 * t), h21 = t3 * u * u / 2;
-    return h00 * Q[k] + h10 * h * Q1[k] + h20 * h * h * Q2[k] + h01 * Q[k + 1] + h11 * h * Q1[k + 1] + h21 * h * h * Q2[k + 1];
+    const std::size_t intervals = tail_P_.size() - 1, first_uniform = uniform_index_ * tail_split_;
+    std::size_t k = 0;
+    if (P >= uniform_start_) {
+      k = first_uniform + static_cast<std::size_t>((P - uniform_start_) * (Real(tail_split_) / uniform_step_));
+      k = std::min(k, intervals - 1);
+      while (k + 1 < intervals && !(P < tail_P_[k + 1])) ++k;
+      while (k > first_uniform && P < tail_P_[k]) --k;
+    } else {
+      const auto end = tail_P_.begin() + static_cast<std::ptrdiff_t>(first_uniform + 1);
+      k = static_cast<std::size_t>(std::upper_bound(tail_P_.begin(), end, P) - tail_P_.begin());
+      k = k > 0 ? k - 1 : 0;
+    }
+    const Real t = (P - tail_P_[k]) * tail_inverse_width_[k];
+    const Real* a = (upper ? upper_tail_coefficients_ : lower_tail_coefficients_).data() + 6 * k;
+    return a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))));
   }
 
   // The Gauss rule over x in [x_min_, x_max_]: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval (the
@@ -399,6 +425,7 @@ class target_energy_distribution {
     standard_deviation_ = total > 0 ? sqrt(max(Real(0), second / total - mean_ * mean_)) : Real(0);
     for (auto& node : nodes_) node.weight /= total_;  // unit normalised to rounding (the rule's error is ~1e-12)
     probability_ = whole ? total / total_ : Real(1);
+    smooth_nodes_ = nodes_.empty() ? nodes_ : gauss_nodes(16);
   }
 
   Real energy(Real P) const {
@@ -419,10 +446,12 @@ class target_energy_distribution {
   Real x_max_ = 0, x_min_ = 0, x_max_whole_ = 0, x_min_whole_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
   std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
-  // The branches' tails of int rho/x at the edges, with their first and second derivatives in P (m > 0).
-  std::vector<Real> tail_P_, upper_tail_, upper_tail_d1_, upper_tail_d2_, lower_tail_, lower_tail_d1_, lower_tail_d2_;
+  // The branches' tails of int rho/x (m > 0): their P-grid (W's edges, split), its inverse widths, six coefficients per
+  // interval and branch, and the tails at the cusp (P = 0: the whole branch).
+  std::vector<Real> tail_P_, tail_inverse_width_, upper_tail_coefficients_, lower_tail_coefficients_;
+  Real upper_tail_at_cusp_ = 0, lower_tail_at_cusp_ = 0;
   std::size_t tail_split_ = 1;
-  std::vector<target_energy_node<Real>> nodes_;
+  std::vector<target_energy_node<Real>> nodes_, smooth_nodes_;
 };
 
 }  // namespace nusi
