@@ -222,7 +222,7 @@ class target_energy_distribution {
   Real density_per_MeV(Real x_MeV) const {
     detail::require_not_nan("nusi::target_energy_distribution::density_per_MeV", "x_MeV", x_MeV);
     if (!(x_MeV > 0) || x_MeV < x_min_ || !(x_MeV < x_max_)) return Real(0);
-    const Real P = (x_MeV > m_ ? (x_MeV - m_) * (x_MeV + m_) : (m_ - x_MeV) * (m_ + x_MeV)) / (2 * x_MeV);
+    const Real P = momentum_of(x_MeV);
     return x_MeV * W(P) / (2 * N_);
   }
   /// int_{x1}^{x2} rho(x)/x dx [MeV^-1] over the whole distribution (a restricted part's window ignored; 0 unless
@@ -248,7 +248,7 @@ class target_energy_distribution {
   Real density_over_x_slope_per_MeV3(Real x_MeV) const {
     if (!(x_MeV > x_min_) || !(x_MeV < x_max_)) return Real(0);
     const bool upper = x_MeV >= m_;
-    const Real P = (upper ? (x_MeV - m_) * (x_MeV + m_) : (m_ - x_MeV) * (m_ + x_MeV)) / (2 * x_MeV);
+    const Real P = momentum_of(x_MeV);
     const Real dP_dx = (upper ? Real(1) : Real(-1)) * (1 + m_ * m_ / (x_MeV * x_MeV)) / 2;
     return -g(P) * dP_dx / (2 * N_);  // W' = -g
   }
@@ -341,7 +341,7 @@ class target_energy_distribution {
   // A branch's tail at x on it: the interval of P (directly where W's edges are uniform, by bisection below), then the
   // interval's quintic by Horner.
   Real branch_tail(Real x, bool upper) const {
-    const Real P = (upper ? (x - m_) * (x + m_) : (m_ - x) * (m_ + x)) / (2 * x);
+    const Real P = momentum_of(x);  // @pre x on the branch (x >= m upper, x <= m lower)
     if (!(P < edges_.back())) return Real(0);
     const std::size_t intervals = tail_P_.size() - 1, first_uniform = uniform_index_ * tail_split_;
     std::size_t k = 0;
@@ -369,8 +369,6 @@ class target_energy_distribution {
     const auto& abscissa = rule::abscissa();
     const auto& weights = rule::weights();
     nodes_.clear();
-    // P of a target energy on either branch: |x^2 - m^2|/(2x).
-    auto P_of = [this](Real x) { return (x > m_ ? (x - m_) * (x + m_) : (m_ - x) * (m_ + x)) / (2 * x); };
     auto add = [&](Real P, Real w, bool upper) {
       const Real E = energy(P), Wp = W(P);
       const Real x = upper ? P + E : m_ * m_ / (P + E);  // sqrt(P^2 + m^2) -/+ P without cancellation
@@ -395,8 +393,8 @@ class target_energy_distribution {
           const Real xb = upper ? b + energy(b) : m_ * m_ / (b + energy(b));
           const Real lo = std::max(std::min(xa, xb), x_min_), hi = std::min(std::max(xa, xb), x_max_);
           if (!(hi > lo)) continue;
-          const Real Plo = upper ? (lo > m_ ? P_of(lo) : Real(0)) : (hi < m_ ? P_of(hi) : Real(0));
-          const Real Phi = upper ? P_of(hi) : P_of(lo);
+          const Real Plo = upper ? (lo > m_ ? momentum_of(lo) : Real(0)) : (hi < m_ ? momentum_of(hi) : Real(0));
+          const Real Phi = upper ? momentum_of(hi) : momentum_of(lo);
           a = std::max(a, Plo);
           b = std::min(b, Phi);
           if (!(b > a)) continue;
@@ -428,6 +426,8 @@ class target_energy_distribution {
     smooth_nodes_ = nodes_.empty() ? nodes_ : gauss_nodes(16);
   }
 
+  // P of a target energy on either branch, |x^2 - m^2|/(2x), without cancellation.
+  Real momentum_of(Real x) const { return (x > m_ ? (x - m_) * (x + m_) : (m_ - x) * (m_ + x)) / (2 * x); }
   Real energy(Real P) const {
     using std::sqrt;
     return sqrt(P * P + m_ * m_);
