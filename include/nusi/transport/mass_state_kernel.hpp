@@ -614,14 +614,26 @@ NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a
   }
 }
 
+/// Where gauss_piece_moments writes: the sums of interval e go to columns of `stored` (stride entries apart) at entry
+/// interval[e]; column c takes sum source[c] of the twelve (k: the number sum of slot k, s_ss, s_tt, s_uu, s_tu, s_st,
+/// s_su of the product at p3; 6 + k: its energy sum), for c < columns.
+template <class Real>
+struct piece_destination {
+  const std::size_t* interval;
+  const std::size_t* source;
+  std::size_t columns;
+  Real* stored;
+  std::size_t stride;
+};
+
 /// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals: y from from[e] to to[e] (or, if
-/// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); out[k n + e] the
-/// number sum of slot k (s_ss, s_tt, s_uu, s_tu, s_st, s_su: the product at p3), out[(6 + k) n + e] the energy sum.
-/// Each interval takes the operations of mass_state_kernel's integrate in the same order (the AVX2 twin below holds
-/// four intervals in one register).
+/// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); written where `out`
+/// says. Each interval takes the operations of mass_state_kernel's integrate in the same order (the AVX2 twin below
+/// holds four intervals in one register).
 template <std::size_t G, bool ZParam, class Real>
 NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
-                                            const Real* to, const Real* origin, std::size_t begin, std::size_t n, Real* out) {
+                                            const Real* to, const Real* origin, std::size_t begin, std::size_t n,
+                                            const piece_destination<Real>& out) {
   for (std::size_t e = begin; e < n; ++e) {
     Real m[6] = {}, energy[6] = {};
     const Real f = from[e], l = to[e], o = origin[e];
@@ -640,26 +652,33 @@ NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real
       }
       add_scalar_shapes(y, z, w, t, a, beta, inverse_A, m, energy);
     }
-    for (std::size_t k = 0; k < 6; ++k) {
-      out[k * n + e] = m[k];
-      out[(6 + k) * n + e] = energy[k];
+    for (std::size_t c = 0; c < out.columns; ++c) {
+      const std::size_t k = out.source[c];
+      out.stored[c * out.stride + out.interval[e]] = k < 6 ? m[k] : energy[k - 6];
     }
   }
 }
 template <std::size_t G, bool ZParam, class Real>
 void gauss_piece_moments_portable(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
-                                  const Real* to, const Real* origin, std::size_t n, Real* out) {
+                                  const Real* to, const Real* origin, std::size_t n, const piece_destination<Real>& out) {
   gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, 0, n, out);
 }
 // The same loop in AVX2 registers, four intervals per register (detail/wide_vectors.hpp: the same operations in the same
 // order, so the same sums bit for bit), the last n mod 4 as above.
 template <std::size_t G, bool ZParam, class Real>
 NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span,
-                                               const Real* from, const Real* to, const Real* origin, std::size_t n, Real* out) {
+                                               const Real* from, const Real* to, const Real* origin, std::size_t n,
+                                               const piece_destination<Real>& out) {
   std::size_t e = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
   if constexpr (std::is_same_v<Real, double>) {
     const double4 one = broadcast4(1), a4 = broadcast4(a), beta4 = broadcast4(beta), iA = broadcast4(inverse_A), span4 = broadcast4(span);
+    // The destination in locals: the stores (memcpy) may alias anything, so fields read through `out` would be reloaded.
+    const std::size_t* const interval = out.interval;
+    const std::size_t columns = out.columns, stride = out.stride;
+    std::array<std::size_t, 4 * basis_count> source{};
+    std::copy_n(out.source, columns, source.begin());
+    double* const stored = out.stored;
     for (; e + 4 <= n; e += 4) {
       const double4 f = load4(from + e), l = load4(to + e), o = load4(origin + e);
       double4 m[6], energy[6];
@@ -687,9 +706,17 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, R
           energy[k] += f3 * t;
         }
       }
-      for (std::size_t k = 0; k < 6; ++k) {
-        store4(out + k * n + e, m[k]);
-        store4(out + (6 + k) * n + e, energy[k]);
+      // Four neighbouring intervals (the usual case: a rule holds over a stretch of the grid) in one store per column.
+      const std::size_t first = interval[e];
+      const bool neighbours = interval[e + 3] == first + 3;  // the intervals ascend
+      const std::array<std::size_t, 4> at{interval[e], interval[e + 1], interval[e + 2], interval[e + 3]};
+      for (std::size_t c = 0; c < columns; ++c) {
+        const std::size_t k = source[c];
+        const double4 sum = k < 6 ? m[k] : energy[k - 6];
+        double* column = stored + c * stride;
+        if (neighbours) store4(column + first, sum);
+        else
+          for (std::size_t l = 0; l < 4; ++l) column[at[l]] = sum[l];
       }
     }
   }
@@ -697,28 +724,30 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, R
   gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, e, n, out);
 }
 template <std::size_t G, bool ZParam, class Real, class Batch>
-void gauss_piece_dispatch(const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span, Batch& b) {
+void gauss_piece_dispatch(const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span, const Batch& b,
+                          const piece_destination<Real>& out) {
   const std::size_t n = b.size();
   if (use_avx2())
-    gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n,
-                                        b.moments.data());
+    gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
   else
     gauss_piece_moments_portable<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n,
-                                            b.moments.data());
+                                            out);
 }
-/// gauss_piece_moments for a batch (from, to, origin, size(); moments sized 12 size()) of `points` (2, 3, 5 or 8).
+/// gauss_piece_moments for a batch (interval, from, to, origin, size(); the intervals ascending) of `points` (2, 3, 5 or
+/// 8), written to `stored` (columns as `source` says, stride apart).
 template <class Real, class Batch>
 void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span,
-                       Batch& b) {
+                       const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
+  const piece_destination<Real> out{b.interval.data(), source, columns, stored, stride};
   switch (points * 2 + (z_param ? 1 : 0)) {
-    case 4: return gauss_piece_dispatch<2, false>(g, a, beta, inverse_A, span, b);
-    case 5: return gauss_piece_dispatch<2, true>(g, a, beta, inverse_A, span, b);
-    case 6: return gauss_piece_dispatch<3, false>(g, a, beta, inverse_A, span, b);
-    case 7: return gauss_piece_dispatch<3, true>(g, a, beta, inverse_A, span, b);
-    case 10: return gauss_piece_dispatch<5, false>(g, a, beta, inverse_A, span, b);
-    case 11: return gauss_piece_dispatch<5, true>(g, a, beta, inverse_A, span, b);
-    case 16: return gauss_piece_dispatch<8, false>(g, a, beta, inverse_A, span, b);
-    default: return gauss_piece_dispatch<8, true>(g, a, beta, inverse_A, span, b);
+    case 4: return gauss_piece_dispatch<2, false>(g, a, beta, inverse_A, span, b, out);
+    case 5: return gauss_piece_dispatch<2, true>(g, a, beta, inverse_A, span, b, out);
+    case 6: return gauss_piece_dispatch<3, false>(g, a, beta, inverse_A, span, b, out);
+    case 7: return gauss_piece_dispatch<3, true>(g, a, beta, inverse_A, span, b, out);
+    case 10: return gauss_piece_dispatch<5, false>(g, a, beta, inverse_A, span, b, out);
+    case 11: return gauss_piece_dispatch<5, true>(g, a, beta, inverse_A, span, b, out);
+    case 16: return gauss_piece_dispatch<8, false>(g, a, beta, inverse_A, span, b, out);
+    default: return gauss_piece_dispatch<8, true>(g, a, beta, inverse_A, span, b, out);
   }
 }
 
@@ -1636,25 +1665,21 @@ class mass_state_kernel {
                                                     closed.zb.data(), closed.size(), a, beta, inverse_A, span, index.data(), D, stored.data(),
                                                     intervals);
     }
+    // The batches write each part straight to its place: part (which, d) from sum source[which * D + d] of the twelve
+    // (the number and energy sums of slot k at p3; p4's are p3's of the mirrored slot).
+    std::array<std::size_t, 4 * most> source{};
+    for (std::size_t d = 0; d < D && fixed_slots; ++d) {
+      const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+      source[d] = k;
+      source[D + d] = 6 + k;
+      source[2 * D + d] = k4;
+      source[3 * D + d] = 6 + k4;
+    }
     for (std::size_t b = 0; b < batches.size(); ++b) {
-      auto& batch = batches[b];
+      const auto& batch = batches[b];
       if (batch.size() == 0) continue;
-      const bool z_param = b % 2 == 1;
-      detail::gauss_piece_batch(rules[b / 2]->x.size(), z_param, *rules[b / 2], a, beta, inverse_A, span, batch);
-      const std::size_t n = batch.size();
-      // A batch's intervals ascend, mostly in runs of neighbours (a rule holds over a stretch of the grid): copied run
-      // by run.
-      for (std::size_t q0 = 0, q1 = 0; q0 < n; q0 = q1) {
-        for (q1 = q0 + 1; q1 < n && batch.interval[q1] == batch.interval[q1 - 1] + 1;) ++q1;
-        const std::size_t i0 = batch.interval[q0], length = q1 - q0;
-        for (std::size_t d = 0; d < D; ++d) {
-          const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
-          std::copy_n(batch.moments.data() + k * n + q0, length, part(0, d) + i0);
-          std::copy_n(batch.moments.data() + (6 + k) * n + q0, length, part(1, d) + i0);
-          std::copy_n(batch.moments.data() + k4 * n + q0, length, part(2, d) + i0);
-          std::copy_n(batch.moments.data() + (6 + k4) * n + q0, length, part(3, d) + i0);
-        }
-      }
+      detail::gauss_piece_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], a, beta, inverse_A, span, batch, source.data(), 4 * D,
+                                stored.data(), intervals);
     }
     // Deposits on the nodes c (if tracked/stored) and c + 1 of each interval c, by the hats: upper node n1/width, lower
     // node m0 - n1/width. Node c takes its share from interval c - 1, then from interval c (in that order, as a loop
@@ -1683,11 +1708,10 @@ class mass_state_kernel {
   }
 
   // Intervals integrated on one Gauss piece (accumulate_deposits): per interval its index, the piece's ends (y from
-  // `from` to `to`, or z from `from` down to `to`) and the origin of its energy weight (ya, or za); the moments out.
+  // `from` to `to`, or z from `from` down to `to`) and the origin of its energy weight (ya, or za); their moments go straight to the stored parts (gauss_piece_batch).
   struct piece_batch {
     std::vector<std::size_t> interval;
     std::vector<Real> from, to, origin;
-    std::vector<Real> moments;  // [slot k (m0), 6 + k (n1)][entry]: the six scalar shapes' sums at p3
     std::size_t count = 0;
     std::size_t size() const { return count; }
     void clear() { count = 0; }
@@ -1698,7 +1722,6 @@ class mass_state_kernel {
         from.resize(capacity);
         to.resize(capacity);
         origin.resize(capacity);
-        moments.resize(12 * capacity);
       }
       interval[count] = i;
       from[count] = f;
