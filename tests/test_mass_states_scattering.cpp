@@ -2,7 +2,8 @@
 // Scattering of mass states (include/nusi/mass_states/scattering.hpp) against independent computations: the squared
 // amplitude of every process and helicity configuration from explicit spinors (tests/mass_state_amplitudes.hpp), the
 // optical theorem at the resonance, the contact (four-fermion) limits in closed form, the totals against quadrature of
-// the differential cross sections, and the paper's Eq. (4) for one Dirac state.
+// the differential cross sections, the shape integrals of all bases at once against adaptive quadrature, and the
+// paper's Eq. (4) for one Dirac state.
 #include <array>
 #include <cmath>
 #include <complex>
@@ -275,4 +276,30 @@ TEST_CASE("the mass-state interaction rejects bad members by name") {
   in = {};
   in.channels = static_cast<nusi::channel_set>(7);
   CHECK_THROWS_WITH_AS(nusi::mass_state_scattering<double>(in, spectrum), doctest::Contains("channels"), nusi::invalid_argument);
+}
+
+TEST_CASE("shape integrals of all bases at once equal each basis's own adaptive quadrature, on both sides of a = 1") {
+  using B = nusi::scattering_basis;
+  std::vector<B> bases;
+  for (std::size_t b = 0; b < nusi::detail::basis_count; ++b) bases.push_back(static_cast<B>(b));
+  const double M2 = 1e-7;
+  for (double a : {0.3, 1.0, 1.0001, 1.7, 4.0, 30.0, 1e3, 1e8})
+    for (double beta : {0.0, 0.05, 2.0}) {
+      CAPTURE(a);
+      CAPTURE(beta);
+      // A = M^2/a and m^2 = beta A: s = m^2 + A.
+      const double A = M2 / a, m2 = beta * A;
+      const nusi::scattering_kinematics<double> k{m2 + A, m2, M2, 1e-3 * M2};
+      std::vector<double> together(bases.size());
+      nusi::detail::shape_integrals(bases.data(), bases.size(), k, together.data());
+      for (std::size_t b = 0; b < bases.size(); ++b) {
+        CAPTURE(b);
+        auto f = [&](double y) { return nusi::basis_shape(bases[b], y, k); };
+        const double quad = boost::math::quadrature::gauss_kronrod<double, 61>::integrate(f, 0.0, 1.0, 10, 1e-15);
+        // The shapes are smooth on [0, 1] (poles at -a and 1 + a); the s_st/s_su shapes carry 1/A: scale-free check.
+        const double scale = boost::math::quadrature::gauss_kronrod<double, 61>::integrate([&](double y) { return std::abs(f(y)); }, 0.0, 1.0, 10, 1e-15);
+        CHECK(std::abs(together[b] - quad) <= 1e-14 * scale);
+        if (!(a > 1)) CHECK(together[b] == nusi::detail::shape_integral(bases[b], k));
+      }
+    }
 }

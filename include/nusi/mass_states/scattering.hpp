@@ -5,6 +5,7 @@
 // terms prefactor(s) x shape(s, y) with y = (1 + cos theta*)/2 the CM fraction of the outgoing neutrino at p3.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cmath>
 #include <complex>
@@ -219,6 +220,54 @@ Real shape_integral(scattering_basis b, const scattering_kinematics<Real>& k) {
     case scattering_basis::v_wu_st_re: case scattering_basis::v_wu_st_im: case scattering_basis::v_wt_su_re:
     case scattering_basis::v_wt_su_im: return -(c * (c + beta) * L - (2 * c + beta) + (1 + 2 * a) / 2);          // -J7
     default: return Real(0);
+  }
+}
+
+/// shape_integral of `count` bases at once into out[0 .. count). Where a > 1, one 20-point Gauss-Legendre rule whose
+/// points serve every basis (their shapes share 1/(z + a) and 1/(y + a), as basis_shape's formulas rearranged: z/(A z +
+/// M^2) = z/(A (z + a))); elsewhere, and for the polynomial shapes, shape_integral.
+template <class Real>
+void shape_integrals(const scattering_basis* bases, std::size_t count, const scattering_kinematics<Real>& k, Real* out) {
+  using B = scattering_basis;
+  const Real a = k.a();
+  if (!(a > 1)) {
+    for (std::size_t b = 0; b < count; ++b) out[b] = shape_integral(bases[b], k);
+    return;
+  }
+  const Real beta = k.beta(), inverse_A = 1 / k.A();
+  using rule = boost::math::quadrature::gauss<Real, 20>;
+  const auto& x = rule::abscissa();
+  const auto& w = rule::weights();
+  std::fill_n(out, count, Real(0));
+  for (std::size_t i = 0; i < x.size(); ++i)
+    for (const Real sign : {Real(-1), Real(1)}) {
+      const Real y = (1 + sign * x[i]) / 2, z = (1 - sign * x[i]) / 2;
+      const Real T = 1 / (z + a), V = 1 / (y + a), yy = y * (y + beta), zz = z * (z + beta);
+      for (std::size_t b = 0; b < count; ++b) {
+        Real shape = 0;
+        switch (bases[b]) {
+          case B::s_tt: shape = zz * T * T; break;
+          case B::s_uu: shape = yy * V * V; break;
+          case B::s_tu: shape = y * z * T * V; break;
+          case B::s_st_re: case B::s_st_im: shape = z * T * inverse_A; break;
+          case B::s_su_re: case B::s_su_im: shape = y * V * inverse_A; break;
+          case B::v_pp_tt: shape = T * T; break;
+          case B::v_pp_uu: shape = V * V; break;
+          case B::v_pp_tu: shape = T * V; break;
+          case B::v_wu_tt: shape = yy * T * T; break;
+          case B::v_wu_st_re: case B::v_wu_st_im: shape = -yy * T; break;
+          case B::v_wt_uu: shape = zz * V * V; break;
+          case B::v_wt_su_re: case B::v_wt_su_im: shape = -zz * V; break;
+          default: break;  // the polynomial shapes: below
+        }
+        out[b] += w[i] * shape;
+      }
+    }
+  for (std::size_t b = 0; b < count; ++b) {
+    switch (bases[b]) {
+      case B::s_ss: case B::v_wu_ss2: case B::v_wt_ss2: case B::v_wu_ss1: case B::v_wt_ss1: out[b] = shape_integral(bases[b], k); break;
+      default: out[b] /= 2;
+    }
   }
 }
 }  // namespace detail

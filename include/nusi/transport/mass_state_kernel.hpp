@@ -1302,11 +1302,12 @@ class mass_state_kernel {
           std::array<Real, detail::basis_count> weight{};
           for (std::size_t u = 0; u < used.size(); ++u)
             weight[u] = detail::resonant_basis(used[u]) ? resonant_weight * resonant[u] : node.weight * detail::plain_prefactor(used[u], k);
-          for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * detail::shape_integral(used[u], k);
+          std::array<Real, detail::basis_count> shape_total{};
+          detail::shape_integrals(used.data(), used.size(), k, shape_total.data());
+          for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * shape_total[u];
           if (with_x && !rest)
             for (std::size_t u = 0; u < used.size(); ++u)
-              integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) *
-                               detail::shape_integral(used[u], k);
+              integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) * shape_total[u];
           accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target);
           first_target = false;
         }
