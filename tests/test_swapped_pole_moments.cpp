@@ -191,43 +191,55 @@ TEST_CASE("thermal pole moments in the narrow-line limit: pi/gamma times the box
   }
 }
 
-TEST_CASE("thermal pole moments far from the support: the 16-node ln x rule against the composite rule") {
-  // Where the pole lies at least half the bin's range of v beyond every s it reaches, thermal_pole_moments integrates
-  // the closed-form bin averages over rho by the distribution's 16-node Gauss rule in ln x instead of its composite rule
-  // in P (~50 to 130 nodes): two independent rules over the same integrand, within 1e-12 of the moments' L1 norm (the
-  // composite rule's own normalisation error).
+TEST_CASE("thermal pole moments beside the support: the 16-node ln x rule against the composite rule") {
+  // Where the pole lies beyond every s the bin reaches, thermal_pole_moments integrates the closed-form bin averages
+  // over a whole distribution by its 16-node Gauss rule in ln x instead of its composite rule in P (~50 to 130 nodes),
+  // and so does its x-weighted twin where the pole lies at least half the bin's range of v beyond: two independent
+  // rules over the same integrand, within 1e-12 of the moments' L1 norm (the composite rule's own normalisation error).
+  // The bins are spread over the energies, and also placed with the pole a fraction delta of the bin's range of v
+  // beyond either end (delta down to 1e-6: the box's edge at the pole).
   const double T = nusi::eV(1.6764e-4);
   int compared = 0;
   for (const double m_eV : {0.0, 1e-4, 2e-3, 8.6e-3, 0.05}) {
     const nusi::target_energy_distribution<double> rho(nusi::eV(m_eV), T);
-    const double m = rho.mass_MeV(), m2 = m * m;
+    const double m = rho.mass_MeV(), m2 = m * m, x_lo = rho.min_x_MeV(), x_hi = rho.max_x_MeV();
     REQUIRE(rho.smooth_nodes().size() == 16);
-    for (const double gamma : {1e-25, 1e-6, 1e-3, 0.3}) {
-      for (const double M2 : {1e-12, 1e-10, 1e-8, 1e-6, 1e-4}) {
-        const nusi::resonance_pole<double> pole{M2, gamma * M2};
-        for (const double ratio : {1.025, 1.3}) {
-          for (double E_lo = 0.01; E_lo < 300; E_lo *= 1.5) {
-            const double E_hi = ratio * E_lo;
-            const double v_first = (m2 + 2 * E_lo * rho.min_x_MeV()) / M2 - 1, v_last = (m2 + 2 * E_hi * rho.max_x_MeV()) / M2 - 1;
-            const double distance = v_first > 0 ? v_first : -v_last;
-            if (!(distance >= (v_last - v_first) / 2)) continue;
-            CAPTURE(m_eV);
-            CAPTURE(gamma);
-            CAPTURE(M2);
-            CAPTURE(E_lo);
-            CAPTURE(ratio);
-            const auto J = nusi::thermal_pole_moments(pole, rho, E_lo, E_hi);
-            std::array<double, 3> composite{};
-            for (const auto& node : rho.nodes()) {
-              const auto box = pole.moments(m2 + 2 * E_lo * node.x_MeV, m2 + 2 * E_hi * node.x_MeV);
-              for (int k = 0; k < 3; ++k) composite[k] += node.weight * box[k];
-            }
-            for (int k = 0; k < 3; ++k) CHECK(std::abs(J[k] - composite[k]) <= 1e-12 * norm(composite));
-            ++compared;
-          }
+    auto compare = [&](const nusi::resonance_pole<double>& pole, double E_lo, double E_hi) {
+      const double v_first = (m2 + 2 * E_lo * x_lo) / pole.M2 - 1, v_last = (m2 + 2 * E_hi * x_hi) / pole.M2 - 1;
+      if (!(v_first > 0 || v_last < 0)) return;  // the pole within reach: the swapped rule
+      const bool far = (v_first > 0 ? v_first : -v_last) >= (v_last - v_first) / 2;
+      CAPTURE(m_eV);
+      CAPTURE(pole.M2);
+      CAPTURE(pole.gamma());
+      CAPTURE(E_lo);
+      CAPTURE(E_hi);
+      const auto J = nusi::thermal_pole_moments(pole, rho, E_lo, E_hi), Jx = nusi::thermal_pole_moments_times_x(pole, rho, E_lo, E_hi);
+      std::array<double, 3> composite{}, composite_x{};
+      for (const auto& node : rho.nodes()) {
+        const auto box = pole.moments(m2 + 2 * E_lo * node.x_MeV, m2 + 2 * E_hi * node.x_MeV);
+        for (int k = 0; k < 3; ++k) {
+          composite[k] += node.weight * box[k];
+          composite_x[k] += node.weight * node.x_MeV * box[k];
         }
       }
+      for (int k = 0; k < 3; ++k) {
+        CHECK(std::abs(J[k] - composite[k]) <= 1e-12 * norm(composite));
+        if (far) CHECK(std::abs(Jx[k] - composite_x[k]) <= 1e-12 * norm(composite_x));
+      }
+      ++compared;
+    };
+    for (const double gamma : {1e-25, 1e-6, 1e-3, 0.3}) {
+      for (const double M2 : {1e-12, 1e-10, 1e-8, 1e-6, 1e-4})
+        for (const double ratio : {1.025, 1.3})
+          for (double E_lo = 0.01; E_lo < 300; E_lo *= 1.5) compare({M2, gamma * M2}, E_lo, ratio * E_lo);
+      for (const double delta : {0.125, 1.0 / 32, 1e-3, 1e-6})
+        for (const double ratio : {1.025, 1.3})
+          for (double E_lo = 0.02; E_lo < 300; E_lo *= 2.5) {
+            const double s_first = m2 + 2 * E_lo * x_lo, s_last = m2 + 2 * ratio * E_lo * x_hi, reach = delta * (s_last - s_first);
+            for (const double M2 : {s_first - reach, s_last + reach})
+              if (M2 > 0) compare({M2, gamma * M2}, E_lo, ratio * E_lo);
+          }
     }
   }
-  CHECK(compared > 500);
+  CHECK(compared > 1000);
 }

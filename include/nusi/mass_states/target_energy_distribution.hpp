@@ -133,7 +133,8 @@ class target_energy_distribution {
   /// A composite Gauss rule for int rho(x) h(x) dx, smooth h: about 50 (m = 0) to 130 nodes, sorted by x.
   const std::vector<target_energy_node<Real>>& nodes() const { return nodes_; }
   /// gauss_nodes(16), kept: for integrands analytic across the support with their nearest singularity well away from
-  /// it (a pole at least half the support's range of s beyond it: within 1e-13 of the composite rule, docs/physics.md).
+  /// it (a pole at least half the support's range of s beyond it: within 1e-13 of the composite rule), or steep only in
+  /// rho's tails (docs/physics.md, "Bin averages of the mass-state model").
   const std::vector<target_energy_node<Real>>& smooth_nodes() const { return smooth_nodes_; }
 
   /// A K-node Gauss rule for rho in the variable ln x (exact for polynomials of degree 2K - 1 in ln x), from the
