@@ -51,6 +51,11 @@ struct mass_state_kernel_options {
   /// 0.002 of its distance to the poles y = -a, 1 + a takes 2 points (the hat shares within ~6e-10 of the piece's pole
   /// terms, measured against exact integrals of 1/x and 1/x^2); 3 is the finer rule (~5e-11 up to 0.03 of the distance).
   std::size_t fewest_gauss_points = 2;
+  /// A thermal state's target energies (scalar mediator, not the s-channel alone) deposit their products' shapes
+  /// together: summed at each quadrature point, each piece's rule set by the target nearest its pole (at least as fine
+  /// as each target's own), so the intervals are sorted and the hats deposited once per state instead of once per
+  /// target. false takes the targets one by one (the check: the same kernel within the rules' accuracy).
+  bool target_energies_together = true;
   /// Energy-angle kernel only: a thermal state's targets are split into this many parts of equal probability in the
   /// target energy x (target_energy_distribution::equal_probability_edges_MeV), each with its own kernel (its rates
   /// weight x by rho(x) sigma(s(x)) inside the part) and each deflecting its products by the part's mean x.
@@ -751,6 +756,150 @@ void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>&
   }
 }
 
+/// One target energy's scalar shapes in a sum over several target energies (gauss_piece_moments_nodes): its a, beta,
+/// 1/A and the factors of its shapes' families, factor[0] for the resonant ones (s_ss, s_st, s_su), factor[1] for those
+/// with plain prefactors (s_tt, s_uu, s_tu). A shape and its mirror (p4's shape) are of one family.
+template <class Real>
+struct target_shapes {
+  Real a, beta, inverse_A;
+  std::array<Real, 2> factor;
+};
+inline constexpr std::array<std::size_t, 6> scalar_slot_family{0, 1, 1, 1, 0, 0};  // s_ss, s_tt, s_uu, s_tu, s_st, s_su
+
+/// add_scalar_shapes with the weights of the two families (w_resonant, w_plain).
+template <class Real>
+NUSI_ALWAYS_INLINE void add_scalar_shapes_by_family(Real y, Real z, Real w_resonant, Real w_plain, Real t, Real a, Real beta, Real inverse_A,
+                                                    Real* number, Real* energy) {
+  const Real T = 1 / (z + a), V = 1 / (y + a);
+  const Real yy = y * (y + beta), zz = z * (z + beta);
+  const Real f3[6] = {w_resonant, w_plain * (zz * T * T), w_plain * (yy * V * V), w_plain * (y * z * T * V), w_resonant * (z * T * inverse_A),
+                      w_resonant * (y * V * inverse_A)};
+  for (std::size_t k = 0; k < 6; ++k) {
+    number[k] += f3[k];
+    energy[k] += f3[k] * t;
+  }
+}
+
+/// gauss_piece_moments summed over K target energies with their families' factors: at each point the shapes of every
+/// target (in order) weighted and added. The AVX2 twin below does the same operations in the same order.
+template <std::size_t G, bool ZParam, class Real>
+NUSI_ALWAYS_INLINE void gauss_piece_moments_nodes(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
+                                                  const Real* from, const Real* to, const Real* origin, std::size_t begin, std::size_t n,
+                                                  const piece_destination<Real>& out) {
+  for (std::size_t e = begin; e < n; ++e) {
+    Real m[6] = {}, energy[6] = {};
+    const Real f = from[e], l = to[e], o = origin[e];
+    for (std::size_t i = 0; i < G; ++i) {
+      Real y, z, w, t;
+      if constexpr (ZParam) {
+        z = f - (f - l) * gx[i];
+        y = 1 - z;
+        w = (f - l) * gw[i];
+        t = (o - z) * span;
+      } else {
+        y = f + (l - f) * gx[i];
+        z = 1 - y;
+        w = (l - f) * gw[i];
+        t = (y - o) * span;
+      }
+      for (std::size_t q = 0; q < K; ++q) {
+        const auto& target = targets[q];
+        add_scalar_shapes_by_family(y, z, w * target.factor[0], w * target.factor[1], t, target.a, target.beta, target.inverse_A, m, energy);
+      }
+    }
+    for (std::size_t c = 0; c < out.columns; ++c) {
+      const std::size_t k = out.source[c];
+      out.stored[c * out.stride + out.interval[e]] = k < 6 ? m[k] : energy[k - 6];
+    }
+  }
+}
+template <std::size_t G, bool ZParam, class Real>
+NUSI_TARGET_AVX2 void gauss_piece_moments_nodes_avx2(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K,
+                                                     Real span, const Real* from, const Real* to, const Real* origin, std::size_t n,
+                                                     const piece_destination<Real>& out) {
+  std::size_t e = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+  if constexpr (std::is_same_v<Real, double>) {
+    const double4 one = broadcast4(1), span4 = broadcast4(span);
+    const std::size_t* const interval = out.interval;
+    const std::size_t columns = out.columns, stride = out.stride;
+    std::array<std::size_t, 4 * basis_count> source{};
+    std::copy_n(out.source, columns, source.begin());
+    double* const stored = out.stored;
+    for (; e + 4 <= n; e += 4) {
+      const double4 f = load4(from + e), l = load4(to + e), o = load4(origin + e);
+      double4 m[6], energy[6];
+      for (std::size_t k = 0; k < 6; ++k) m[k] = energy[k] = broadcast4(0);
+      for (std::size_t i = 0; i < G; ++i) {
+        const double4 xi = broadcast4(gx[i]), wi = broadcast4(gw[i]);
+        double4 y, z, w, t;
+        if constexpr (ZParam) {
+          z = f - (f - l) * xi;
+          y = one - z;
+          w = (f - l) * wi;
+          t = (o - z) * span4;
+        } else {
+          y = f + (l - f) * xi;
+          z = one - y;
+          w = (l - f) * wi;
+          t = (y - o) * span4;
+        }
+        for (std::size_t q = 0; q < K; ++q) {
+          const auto& target = targets[q];
+          const double4 a4 = broadcast4(target.a), beta4 = broadcast4(target.beta), iA = broadcast4(target.inverse_A);
+          const double4 w_resonant = w * broadcast4(target.factor[0]), w_plain = w * broadcast4(target.factor[1]);
+          const double4 T = one / (z + a4), V = one / (y + a4);
+          const double4 yy = y * (y + beta4), zz = z * (z + beta4);
+          const double4 f3[6] = {w_resonant, w_plain * (zz * T * T), w_plain * (yy * V * V), w_plain * (y * z * T * V), w_resonant * (z * T * iA),
+                                 w_resonant * (y * V * iA)};
+          for (std::size_t k = 0; k < 6; ++k) {
+            m[k] += f3[k];
+            energy[k] += f3[k] * t;
+          }
+        }
+      }
+      const std::size_t first = interval[e];
+      const bool neighbours = interval[e + 3] == first + 3;  // the intervals ascend
+      const std::array<std::size_t, 4> at{interval[e], interval[e + 1], interval[e + 2], interval[e + 3]};
+      for (std::size_t c = 0; c < columns; ++c) {
+        const std::size_t k = source[c];
+        const double4 sum = k < 6 ? m[k] : energy[k - 6];
+        double* column = stored + c * stride;
+        if (neighbours) store4(column + first, sum);
+        else
+          for (std::size_t lane = 0; lane < 4; ++lane) column[at[lane]] = sum[lane];
+      }
+    }
+  }
+#endif
+  gauss_piece_moments_nodes<G, ZParam>(gx, gw, targets, K, span, from, to, origin, e, n, out);
+}
+template <std::size_t G, bool ZParam, class Real, class Batch>
+void gauss_piece_nodes_dispatch(const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K, Real span, const Batch& b,
+                                const piece_destination<Real>& out) {
+  const std::size_t n = b.size();
+  if (use_avx2())
+    gauss_piece_moments_nodes_avx2<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
+  else
+    gauss_piece_moments_nodes<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), 0, n, out);
+}
+/// gauss_piece_moments_nodes for a batch (as gauss_piece_batch).
+template <class Real, class Batch>
+void gauss_piece_nodes_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K,
+                             Real span, const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
+  const piece_destination<Real> out{b.interval.data(), source, columns, stored, stride};
+  switch (points * 2 + (z_param ? 1 : 0)) {
+    case 4: return gauss_piece_nodes_dispatch<2, false>(g, targets, K, span, b, out);
+    case 5: return gauss_piece_nodes_dispatch<2, true>(g, targets, K, span, b, out);
+    case 6: return gauss_piece_nodes_dispatch<3, false>(g, targets, K, span, b, out);
+    case 7: return gauss_piece_nodes_dispatch<3, true>(g, targets, K, span, b, out);
+    case 10: return gauss_piece_nodes_dispatch<5, false>(g, targets, K, span, b, out);
+    case 11: return gauss_piece_nodes_dispatch<5, true>(g, targets, K, span, b, out);
+    case 16: return gauss_piece_nodes_dispatch<8, false>(g, targets, K, span, b, out);
+    default: return gauss_piece_nodes_dispatch<8, true>(g, targets, K, span, b, out);
+  }
+}
+
 /// One column of hat deposits from n > 0 intervals: interval i (moments m0[i], n1[i], 1/width inverse_width[i], weight w)
 /// puts w (m0 - n1/width) on node[i] and w n1/width on node[i + 1]; node i takes interval i - 1's share, then interval
 /// i's. If `assign`, each node's first share is assigned (0 + x = x: the same values as adding to zeros). One pass: a
@@ -1033,6 +1182,7 @@ class mass_state_kernel {
     detail::require_thread_count(fn, "threads", threads);
     detail::validate_kernel_options(fn, "options", options);
     two_point_ = options.fewest_gauss_points == 2;
+    targets_together_ = options.target_energies_together;
     for (std::size_t b = 0; b < 3; ++b)
       if (!(grid.node_MeV(0) > relic.mass_MeV(b)))
         detail::throw_invalid(fn, "energy.min_energy_MeV", "> the relic masses (" + detail::to_text(relic.mass_MeV(b)) + " MeV)",
@@ -1296,6 +1446,12 @@ class mass_state_kernel {
         // their shapes take the nodes' weights relative to the share.
         const Real share = rest ? Real(1) : relic.distribution(b).probability();
         bool first_target = true;
+        // Several target energies with scalar shapes in fixed slots: their deposits summed before the hats
+        // (accumulate_deposits_nodes), each target's shapes weighted by its families' factors.
+        const std::size_t K = x_nodes[b].size();
+        const bool together = targets_together_ && K > 1 && K <= 16 && fixed_slot_shapes(used);
+        std::array<detail::target_shapes<Real>, 16> targets{};
+        std::size_t q = 0;
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
           const Real resonant_weight = share == 1 ? node.weight : node.weight / share;
@@ -1308,8 +1464,18 @@ class mass_state_kernel {
           if (with_x && !rest)
             for (std::size_t u = 0; u < used.size(); ++u)
               integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) * shape_total[u];
-          accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target);
+          if (together) {  // the resonant family's factor, and the plain one's (s_tt, s_uu and s_tu share 1/(32 pi A))
+            targets[q++] = {k.a(), k.beta(), 1 / k.A(), {resonant_weight, node.weight * detail::plain_prefactor(scattering_basis::s_tt, k)}};
+            accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target, false);  // the underflow alone
+          } else {
+            accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target);
+          }
           first_target = false;
+        }
+        if (together) {
+          std::array<Real, detail::basis_count> coefficient{};
+          for (std::size_t u = 0; u < used.size(); ++u) coefficient[u] = detail::resonant_basis(used[u]) ? resonant[u] : Real(1);
+          accumulate_deposits_nodes(used, targets.data(), K, coefficient.data(), e, E_fmin, j, total);
         }
         // Gains and losses from the combined coefficients of (source species, product species, basis).
         const auto& comb = combined_[b];
@@ -1449,7 +1615,8 @@ class mass_state_kernel {
   // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
   // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
   void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
-                           const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total, bool assign) const {
+                           const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total, bool assign,
+                           bool with_intervals = true) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
     bool polynomial = true;
     for (auto b : used)
@@ -1592,7 +1759,7 @@ class mass_state_kernel {
     // The moments of every interval [e_c, e_{c+1}], c = lo .. j-1, first; then the deposits, column by column. Scalar
     // shapes (fixed slots): the intervals on one Gauss piece batched by rule and parametrisation (gauss_piece_batch:
     // each interval the same operations as integrate's, the intervals in vector lanes), the others by integrate.
-    const std::size_t intervals = j - total.lo;
+    const std::size_t intervals = with_intervals ? j - total.lo : 0;
     thread_local std::vector<Real> stored;
     stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
     const Real* inverse_width = inverse_width_.data() + total.lo;  // 1/(e_{c+1} - e_c), once per grid
@@ -1610,7 +1777,7 @@ class mass_state_kernel {
     thread_local closed_batch closed;  // the intervals in closed form
     closed.clear();
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
-    for (std::size_t c = total.lo; c < j; ++c) {
+    for (std::size_t c = total.lo; c < total.lo + intervals; ++c) {
       const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
       if (fixed_slots) {
         const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
@@ -1708,6 +1875,221 @@ class mass_state_kernel {
     }
   }
 
+  // Whether accumulate_deposits takes the used bases' shapes in fixed slots: scalar shapes, not all polynomial (then
+  // accumulate_deposits_nodes applies).
+  static bool fixed_slot_shapes(const std::vector<scattering_basis>& used) {
+    bool polynomial = true, scalar_only = true;
+    for (auto b : used) {
+      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
+          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
+        polynomial = false;
+      scalar_only = scalar_only && static_cast<std::size_t>(detail::shape_representative(b)) <= static_cast<std::size_t>(scattering_basis::s_su_im);
+    }
+    return scalar_only && !polynomial;
+  }
+
+  // accumulate_deposits' intervals (not its underflow) for K target energies of one state at once, the bases' shapes in
+  // fixed slots (fixed_slot_shapes). Target q's shapes weigh by its family factors (detail::target_shapes: a basis's
+  // weight at target q is targets[q].factor[family] times coefficient[u]), summed over the targets before the hats are
+  // deposited, so the intervals are sorted and deposited once per state instead of once per target. Each interval
+  // takes, for every target, a rule at least as fine as accumulate_deposits would give it: the closed form where it
+  // applies for the largest a (then for all) and the nearest target's pole asks for it; else one Gauss piece whose
+  // width and points are set by the smallest a (the nearest poles: the piece fits, and the rule suffices, for every
+  // target); else, per target, accumulate_deposits' own treatment.
+  void accumulate_deposits_nodes(const std::vector<scattering_basis>& used, const detail::target_shapes<Real>* targets, std::size_t K,
+                                 const Real* coefficient, Real e, Real E_fmin, std::size_t j, deposits& total) const {
+    const std::size_t U = used.size(), intervals = j - total.lo;
+    if (intervals == 0) return;
+    const Real span = e - E_fmin, inverse_span = 1 / span;
+    constexpr std::size_t most = detail::basis_count;
+    std::array<scattering_basis, most> shapes{};
+    std::size_t D = 0;
+    std::array<std::size_t, most> slot{}, index{};
+    for (std::size_t u = 0; u < U; ++u) {
+      const scattering_basis r = detail::shape_representative(used[u]);
+      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(D), r);
+      slot[u] = static_cast<std::size_t>(it - shapes.begin());
+      if (slot[u] == D) shapes[D++] = r;
+    }
+    for (std::size_t d = 0; d < D; ++d) index[d] = static_cast<std::size_t>(shapes[d]);
+    // The six scalar slots (s_ss, s_tt, s_uu, s_tu, s_st, s_su) of the used shapes, their mirrors (p4) and families.
+    std::array<std::size_t, most> scalar_slot{};
+    for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b) scalar_slot[b] = b < 5 ? b : 5;
+    scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
+    static constexpr std::size_t mirror_slot[6] = {0, 2, 1, 3, 5, 4};
+    std::array<std::size_t, most> family{};
+    for (std::size_t d = 0; d < D; ++d) family[d] = detail::scalar_slot_family[scalar_slot[index[d]]];
+    Real a_min = targets[0].a, a_max = targets[0].a;
+    for (std::size_t q = 1; q < K; ++q) {
+      a_min = std::min(a_min, targets[q].a);
+      a_max = std::max(a_max, targets[q].a);
+    }
+    thread_local std::vector<Real> stored, target_parts;
+    stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
+    auto part = [&](std::size_t which, std::size_t d) { return stored.data() + (which * D + d) * intervals; };
+    const Real* inverse_width = inverse_width_.data() + total.lo;
+    const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5),
+               &g8 = detail::unit_gauss_rule<Real>(8);
+    const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
+    auto rule_index = [&](Real r) -> std::size_t {  // as accumulate_deposits' rule
+      if (two_point_ && r <= Real(0.002L)) return 0;
+      return r <= Real(0.03L) ? 1 : (r <= Real(0.25L) ? 2 : 3);
+    };
+    thread_local std::array<piece_batch, 8> batches;
+    for (auto& b : batches) b.clear();
+    thread_local closed_batch closed;
+    closed.clear();
+    thread_local std::vector<std::size_t> apart;  // intervals each target takes on its own
+    apart.clear();
+    for (std::size_t c = total.lo; c < j; ++c) {
+      const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
+      const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
+      const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
+      if (yb > ya && a_max <= 1 && yb - ya > Real(0.03L) * std::min(ya + a_min, zb + a_min) && detail::scalar_closed_form_applies(yb, za, a_max)) {
+        closed.add(c - total.lo, ya, yb, za, zb);
+        continue;
+      }
+      // One piece in y or in z for the smallest a (its q, zq are the nearest to ya, za of all the targets').
+      const Real a = a_min;
+      bool z_param = false, single = yb > ya;
+      Real from = 0, to = 0, r = 0;
+      if (single) {
+        const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
+        if (ya < y_end && !(zp > zb)) {
+          Real q = std::min({y_end, ya + (ya + a), (1 + a + ya) / 2});
+          if (!(q > ya)) q = y_end;
+          single = q == y_end;
+          from = ya;
+          to = q;
+          r = (q - ya) / std::min(ya + a, 1 + a - q);
+        } else if (!(ya < y_end) && zp > zb) {
+          Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});
+          zq = std::max(zq, zb);
+          if (!(zq < zp)) zq = zb;
+          single = zq == zb;
+          z_param = true;
+          from = zp;
+          to = zq;
+          r = (zp - zq) / std::min(zq + a, 1 + a - zp);
+        } else {
+          single = false;
+        }
+      }
+      if (single) batches[2 * rule_index(r) + (z_param ? 1 : 0)].add(c - total.lo, from, to, z_param ? za : ya);
+      else apart.push_back(c - total.lo);
+    }
+    // Adds target q's moments v of (part, d) at interval i with its family's factor (the first target assigns).
+    auto add = [&](std::size_t q, std::size_t which, std::size_t d, std::size_t i, Real v) {
+      Real& into = part(which, d)[i];
+      const Real weighted = targets[q].factor[family[d]] * v;
+      into = q == 0 ? weighted : into + weighted;
+    };
+    if (closed.size() > 0) {
+      target_parts.resize(4 * D * intervals);
+      for (std::size_t q = 0; q < K; ++q) {
+        const auto& t = targets[q];
+        if (detail::use_avx2())
+          detail::scalar_shape_moments_batch_avx2(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(), closed.zb.data(),
+                                                  closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D, target_parts.data(), intervals);
+        else
+          detail::scalar_shape_moments_batch_portable(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(),
+                                                      closed.zb.data(), closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D,
+                                                      target_parts.data(), intervals);
+        for (std::size_t which = 0; which < 4; ++which)
+          for (std::size_t d = 0; d < D; ++d) {
+            const Real* from_target = target_parts.data() + (which * D + d) * intervals;
+            for (std::size_t n = 0; n < closed.size(); ++n) add(q, which, d, closed.interval[n], from_target[closed.interval[n]]);
+          }
+      }
+    }
+    std::array<std::size_t, 4 * most> source{};
+    for (std::size_t d = 0; d < D; ++d) {
+      const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+      source[d] = k;
+      source[D + d] = 6 + k;
+      source[2 * D + d] = k4;
+      source[3 * D + d] = 6 + k4;
+    }
+    for (std::size_t b = 0; b < batches.size(); ++b)
+      if (batches[b].size() > 0)
+        detail::gauss_piece_nodes_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], targets, K, span, batches[b], source.data(), 4 * D,
+                                        stored.data(), intervals);
+    // The remaining intervals target by target, as accumulate_deposits' integrate takes them.
+    for (const std::size_t i : apart) {
+      const Real El = grid_.node_MeV(total.lo + i), Eu = grid_.node_MeV(total.lo + i + 1);
+      const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
+      const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
+      for (std::size_t q = 0; q < K; ++q) {
+        const Real a = targets[q].a, beta = targets[q].beta, inverse_A = targets[q].inverse_A;
+        std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
+        if (!(yb > ya)) {
+          // nothing: the moments stay zero
+        } else if (a <= 1 && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
+          detail::scalar_shape_interval_moments(ya, yb, za, zb, a, beta, inverse_A, index.data(), D, m0_3.data(), n1_3.data(), m0_4.data(),
+                                                n1_4.data());
+          for (std::size_t d = 0; d < D; ++d) {
+            n1_3[d] *= span;
+            n1_4[d] *= span;
+          }
+        } else {
+          std::array<Real, 6> s_m3{}, s_n3{};
+          auto pieces = [&](Real x, Real x_end, bool z_side) {  // y up from x to x_end, or z down from x to x_end
+            while (z_side ? x > x_end : x < x_end) {
+              Real next, width, distance;
+              if (!z_side) {
+                next = std::min({x_end, x + (x + a), (1 + a + x) / 2});
+                if (!(next > x)) next = x_end;
+                width = next - x;
+                distance = std::min(x + a, 1 + a - next);
+              } else {
+                next = std::max({x_end, x - (x + a), (x - a) / 2});
+                next = std::max(next, x_end);
+                if (!(next < x)) next = x_end;
+                width = x - next;
+                distance = std::min(next + a, 1 + a - x);
+              }
+              const auto& g = *rules[rule_index(width / distance)];
+              for (std::size_t p = 0; p < g.x.size(); ++p) {
+                if (!z_side) {
+                  const Real y = x + width * g.x[p];
+                  detail::add_scalar_shapes(y, 1 - y, width * g.w[p], (y - ya) * span, a, beta, inverse_A, s_m3.data(), s_n3.data());
+                } else {
+                  const Real z = x - width * g.x[p];
+                  detail::add_scalar_shapes(1 - z, z, width * g.w[p], (za - z) * span, a, beta, inverse_A, s_m3.data(), s_n3.data());
+                }
+              }
+              x = next;
+            }
+          };
+          pieces(ya, std::min(yb, Real(1) / 2), false);
+          pieces(std::min(za, Real(1) / 2), zb, true);
+          for (std::size_t d = 0; d < D; ++d) {
+            const std::size_t k = scalar_slot[index[d]];
+            m0_3[d] = s_m3[k];
+            n1_3[d] = s_n3[k];
+            m0_4[d] = s_m3[mirror_slot[k]];
+            n1_4[d] = s_n3[mirror_slot[k]];
+          }
+        }
+        for (std::size_t d = 0; d < D; ++d) {
+          add(q, 0, d, i, m0_3[d]);
+          add(q, 1, d, i, n1_3[d]);
+          add(q, 2, d, i, m0_4[d]);
+          add(q, 3, d, i, n1_4[d]);
+        }
+      }
+    }
+    const bool wide = detail::use_avx2();
+    const std::size_t stride = total.nodes;
+    for (std::size_t u = 0; u < U; ++u)
+      for (std::size_t product = 0; product < 2; ++product) {
+        const Real *m0 = part(2 * product, slot[u]), *n1 = part(2 * product + 1, slot[u]);
+        Real* node = total.dep.data() + (product * U + u) * stride;
+        if (wide) detail::deposit_column_avx2(m0, n1, inverse_width, coefficient[u], intervals, true, node);
+        else detail::deposit_column_portable(m0, n1, inverse_width, coefficient[u], intervals, true, node);
+      }
+  }
+
   // Intervals integrated on one Gauss piece (accumulate_deposits): per interval its index, the piece's ends (y from
   // `from` to `to`, or z from `from` down to `to`) and the origin of its energy weight (ya, or za); their moments go straight to the stored parts (gauss_piece_batch).
   struct piece_batch {
@@ -1758,6 +2140,7 @@ class mass_state_kernel {
   kernel_scope scope_;
   std::size_t S_;
   bool two_point_ = true;  // options.fewest_gauss_points == 2
+  bool targets_together_ = true;  // options.target_energies_together
   std::size_t first_ = 0;
   std::array<std::vector<scattering_basis>, 3> used_{};
   // Per target state: process coefficients combined over processes and populations.
