@@ -1397,6 +1397,7 @@ class mass_state_kernel {
       std::vector<Real> column_sums;  // [source species][destination]: the blocks' column sums (full scope)
       std::vector<const Real*> row;   // the species pairs' rows in group_gains (CSR as pair_row)
       std::vector<Real> blocks, run_sums;  // with a sink: the run's blocks (or halves) and column sums (mass_state_block_sink)
+      std::array<detail::target_shapes<Real>, 16> targets{};  // a thermal state's targets (accumulate_deposits_nodes)
       std::size_t slot = 0;                // the node's place in its run
       bool symmetric = true;               // halves to a sink: every block of the run so far kind-symmetric
     };
@@ -1450,7 +1451,7 @@ class mass_state_kernel {
         // (accumulate_deposits_nodes), each target's shapes weighted by its families' factors.
         const std::size_t K = x_nodes[b].size();
         const bool together = targets_together_ && K > 1 && K <= 16 && fixed_slot_shapes(used);
-        std::array<detail::target_shapes<Real>, 16> targets{};
+        auto& targets = work.targets;
         std::size_t q = 0;
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
