@@ -605,20 +605,6 @@ NUSI_TARGET_AVX2 void scalar_shape_moments_batch_avx2(const std::size_t* interva
   scalar_shape_moments_batch(interval, ya, yb, za, zb, e, n, a, beta, inverse_A, span, index, D, out, stride);
 }
 
-/// Adds a quadrature point (y, z = 1 - y, weight w, energy above the interval's lower end t [MeV]) to the six scalar
-/// shapes' sums (s_ss, s_tt, s_uu, s_tu, s_st, s_su of the product at p3): number[k] += w shape_k, energy[k] += that times t.
-template <class Real>
-NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a, Real beta, Real inverse_A, Real* number, Real* energy) {
-  const Real T = 1 / (z + a), V = 1 / (y + a);
-  const Real yy = y * (y + beta), zz = z * (z + beta);
-  const Real shape[6] = {Real(1), zz * T * T, yy * V * V, y * z * T * V, z * T * inverse_A, y * V * inverse_A};
-  for (std::size_t k = 0; k < 6; ++k) {
-    const Real f3 = w * shape[k];
-    number[k] += f3;
-    energy[k] += f3 * t;
-  }
-}
-
 /// Where gauss_piece_moments writes: the sums of interval e go to columns of `stored` (stride entries apart) at entry
 /// interval[e]; column c takes sum source[c] of the twelve (k: the number sum of slot k, s_ss, s_tt, s_uu, s_tu, s_st,
 /// s_su of the product at p3; 6 + k: its energy sum), for c < columns.
@@ -631,132 +617,7 @@ struct piece_destination {
   std::size_t stride;
 };
 
-/// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals: y from from[e] to to[e] (or, if
-/// ZParam, z from from[e] down to to[e]), the energy weight t measured from origin[e] (ya, or za); written where `out`
-/// says. Each interval takes the operations of mass_state_kernel's integrate in the same order (the AVX2 twin below
-/// holds four intervals in one register).
-template <std::size_t G, bool ZParam, class Real>
-NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
-                                            const Real* to, const Real* origin, std::size_t begin, std::size_t n,
-                                            const piece_destination<Real>& out) {
-  for (std::size_t e = begin; e < n; ++e) {
-    Real m[6] = {}, energy[6] = {};
-    const Real f = from[e], l = to[e], o = origin[e];
-    for (std::size_t i = 0; i < G; ++i) {
-      Real y, z, w, t;
-      if constexpr (ZParam) {
-        z = f - (f - l) * gx[i];
-        y = 1 - z;
-        w = (f - l) * gw[i];
-        t = (o - z) * span;
-      } else {
-        y = f + (l - f) * gx[i];
-        z = 1 - y;
-        w = (l - f) * gw[i];
-        t = (y - o) * span;
-      }
-      add_scalar_shapes(y, z, w, t, a, beta, inverse_A, m, energy);
-    }
-    for (std::size_t c = 0; c < out.columns; ++c) {
-      const std::size_t k = out.source[c];
-      out.stored[c * out.stride + out.interval[e]] = k < 6 ? m[k] : energy[k - 6];
-    }
-  }
-}
-template <std::size_t G, bool ZParam, class Real>
-void gauss_piece_moments_portable(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span, const Real* from,
-                                  const Real* to, const Real* origin, std::size_t n, const piece_destination<Real>& out) {
-  gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, 0, n, out);
-}
-// The same loop in AVX2 registers, four intervals per register (detail/wide_vectors.hpp: the same operations in the same
-// order, so the same sums bit for bit), the last n mod 4 as above.
-template <std::size_t G, bool ZParam, class Real>
-NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, Real a, Real beta, Real inverse_A, Real span,
-                                               const Real* from, const Real* to, const Real* origin, std::size_t n,
-                                               const piece_destination<Real>& out) {
-  std::size_t e = 0;
-#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
-  if constexpr (std::is_same_v<Real, double>) {
-    const double4 one = broadcast4(1), a4 = broadcast4(a), beta4 = broadcast4(beta), iA = broadcast4(inverse_A), span4 = broadcast4(span);
-    // The destination in locals: the stores (memcpy) may alias anything, so fields read through `out` would be reloaded.
-    const std::size_t* const interval = out.interval;
-    const std::size_t columns = out.columns, stride = out.stride;
-    std::array<std::size_t, 4 * basis_count> source{};
-    std::copy_n(out.source, columns, source.begin());
-    double* const stored = out.stored;
-    for (; e + 4 <= n; e += 4) {
-      const double4 f = load4(from + e), l = load4(to + e), o = load4(origin + e);
-      double4 m[6], energy[6];
-      for (std::size_t k = 0; k < 6; ++k) m[k] = energy[k] = broadcast4(0);
-      for (std::size_t i = 0; i < G; ++i) {
-        const double4 xi = broadcast4(gx[i]), wi = broadcast4(gw[i]);
-        double4 y, z, w, t;
-        if constexpr (ZParam) {
-          z = f - (f - l) * xi;
-          y = one - z;
-          w = (f - l) * wi;
-          t = (o - z) * span4;
-        } else {
-          y = f + (l - f) * xi;
-          z = one - y;
-          w = (l - f) * wi;
-          t = (y - o) * span4;
-        }
-        const double4 T = one / (z + a4), V = one / (y + a4);
-        const double4 yy = y * (y + beta4), zz = z * (z + beta4);
-        const double4 shape[6] = {one, zz * T * T, yy * V * V, y * z * T * V, z * T * iA, y * V * iA};
-        for (std::size_t k = 0; k < 6; ++k) {
-          const double4 f3 = w * shape[k];
-          m[k] += f3;
-          energy[k] += f3 * t;
-        }
-      }
-      // Four neighbouring intervals (the usual case: a rule holds over a stretch of the grid) in one store per column.
-      const std::size_t first = interval[e];
-      const bool neighbours = interval[e + 3] == first + 3;  // the intervals ascend
-      const std::array<std::size_t, 4> at{interval[e], interval[e + 1], interval[e + 2], interval[e + 3]};
-      for (std::size_t c = 0; c < columns; ++c) {
-        const std::size_t k = source[c];
-        const double4 sum = k < 6 ? m[k] : energy[k - 6];
-        double* column = stored + c * stride;
-        if (neighbours) store4(column + first, sum);
-        else
-          for (std::size_t l = 0; l < 4; ++l) column[at[l]] = sum[l];
-      }
-    }
-  }
-#endif
-  gauss_piece_moments<G, ZParam>(gx, gw, a, beta, inverse_A, span, from, to, origin, e, n, out);
-}
-template <std::size_t G, bool ZParam, class Real, class Batch>
-void gauss_piece_dispatch(const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span, const Batch& b,
-                          const piece_destination<Real>& out) {
-  const std::size_t n = b.size();
-  if (use_avx2())
-    gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
-  else
-    gauss_piece_moments_portable<G, ZParam>(g.x.data(), g.w.data(), a, beta, inverse_A, span, b.from.data(), b.to.data(), b.origin.data(), n,
-                                            out);
-}
-/// gauss_piece_moments for a batch (interval, from, to, origin, size(); the intervals ascending) of `points` (2, 3, 5 or
-/// 8), written to `stored` (columns as `source` says, stride apart).
-template <class Real, class Batch>
-void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, Real a, Real beta, Real inverse_A, Real span,
-                       const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
-  const piece_destination<Real> out{b.interval.data(), source, columns, stored, stride};
-  switch (points * 2 + (z_param ? 1 : 0)) {
-    case 4: return gauss_piece_dispatch<2, false>(g, a, beta, inverse_A, span, b, out);
-    case 5: return gauss_piece_dispatch<2, true>(g, a, beta, inverse_A, span, b, out);
-    case 6: return gauss_piece_dispatch<3, false>(g, a, beta, inverse_A, span, b, out);
-    case 7: return gauss_piece_dispatch<3, true>(g, a, beta, inverse_A, span, b, out);
-    case 10: return gauss_piece_dispatch<5, false>(g, a, beta, inverse_A, span, b, out);
-    case 11: return gauss_piece_dispatch<5, true>(g, a, beta, inverse_A, span, b, out);
-    case 16: return gauss_piece_dispatch<8, false>(g, a, beta, inverse_A, span, b, out);
-    default: return gauss_piece_dispatch<8, true>(g, a, beta, inverse_A, span, b, out);
-  }
-}
-
-/// One target energy's scalar shapes in a sum over several target energies (gauss_piece_moments_nodes): its a, beta,
+/// One target energy's scalar shapes in a sum over several target energies (gauss_piece_moments): its a, beta,
 /// 1/A and the factors of its shapes' families, factor[0] for the resonant ones (s_ss, s_st, s_su), factor[1] for those
 /// with plain prefactors (s_tt, s_uu, s_tu). A shape and its mirror (p4's shape) are of one family.
 template <class Real>
@@ -766,7 +627,9 @@ struct target_shapes {
 };
 inline constexpr std::array<std::size_t, 6> scalar_slot_family{0, 1, 1, 1, 0, 0};  // s_ss, s_tt, s_uu, s_tu, s_st, s_su
 
-/// add_scalar_shapes with the weights of the two families (w_resonant, w_plain).
+/// Adds a quadrature point (y, z = 1 - y, energy above the interval's lower end t [MeV]) to the six scalar shapes' sums
+/// (s_ss, s_tt, s_uu, s_tu, s_st, s_su of the product at p3) with the weights of their two families: number[k] +=
+/// w shape_k (w = w_resonant for s_ss, s_st, s_su, w_plain for the others), energy[k] += that times t.
 template <class Real>
 NUSI_ALWAYS_INLINE void add_scalar_shapes_by_family(Real y, Real z, Real w_resonant, Real w_plain, Real t, Real a, Real beta, Real inverse_A,
                                                     Real* number, Real* energy) {
@@ -779,11 +642,19 @@ NUSI_ALWAYS_INLINE void add_scalar_shapes_by_family(Real y, Real z, Real w_reson
     energy[k] += f3[k] * t;
   }
 }
+/// The same with one weight w for every shape.
+template <class Real>
+NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a, Real beta, Real inverse_A, Real* number, Real* energy) {
+  add_scalar_shapes_by_family(y, z, w, w, t, a, beta, inverse_A, number, energy);
+}
 
-/// gauss_piece_moments summed over K target energies with their families' factors: at each point the shapes of every
-/// target (in order) weighted and added. The AVX2 twin below does the same operations in the same order.
+/// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals, summed over K target energies
+/// with their families' factors: y from from[e] to to[e] (or, if ZParam, z from from[e] down to to[e]), the energy weight
+/// t measured from origin[e] (ya, or za), at each point the shapes of every target (in order) weighted and added; written
+/// where `out` says. One target with factors 1 takes the operations of mass_state_kernel's integrate in the same order
+/// (w 1 = w). The AVX2 twin below holds four intervals in one register and does the same operations in the same order.
 template <std::size_t G, bool ZParam, class Real>
-NUSI_ALWAYS_INLINE void gauss_piece_moments_nodes(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
+NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
                                                   const Real* from, const Real* to, const Real* origin, std::size_t begin, std::size_t n,
                                                   const piece_destination<Real>& out) {
   for (std::size_t e = begin; e < n; ++e) {
@@ -814,7 +685,7 @@ NUSI_ALWAYS_INLINE void gauss_piece_moments_nodes(const Real* gx, const Real* gw
   }
 }
 template <std::size_t G, bool ZParam, class Real>
-NUSI_TARGET_AVX2 void gauss_piece_moments_nodes_avx2(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K,
+NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K,
                                                      Real span, const Real* from, const Real* to, const Real* origin, std::size_t n,
                                                      const piece_destination<Real>& out) {
   std::size_t e = 0;
@@ -872,31 +743,32 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_nodes_avx2(const Real* gx, const Real*
     }
   }
 #endif
-  gauss_piece_moments_nodes<G, ZParam>(gx, gw, targets, K, span, from, to, origin, e, n, out);
+  gauss_piece_moments<G, ZParam>(gx, gw, targets, K, span, from, to, origin, e, n, out);
 }
 template <std::size_t G, bool ZParam, class Real, class Batch>
-void gauss_piece_nodes_dispatch(const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K, Real span, const Batch& b,
+void gauss_piece_dispatch(const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K, Real span, const Batch& b,
                                 const piece_destination<Real>& out) {
   const std::size_t n = b.size();
   if (use_avx2())
-    gauss_piece_moments_nodes_avx2<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
+    gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
   else
-    gauss_piece_moments_nodes<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), 0, n, out);
+    gauss_piece_moments<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), 0, n, out);
 }
-/// gauss_piece_moments_nodes for a batch (as gauss_piece_batch).
+/// gauss_piece_moments for a batch (interval, from, to, origin, size(); the intervals ascending) of `points` (2, 3, 5 or
+/// 8), written to `stored` (columns as `source` says, stride apart).
 template <class Real, class Batch>
-void gauss_piece_nodes_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K,
+void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K,
                              Real span, const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
   const piece_destination<Real> out{b.interval.data(), source, columns, stored, stride};
   switch (points * 2 + (z_param ? 1 : 0)) {
-    case 4: return gauss_piece_nodes_dispatch<2, false>(g, targets, K, span, b, out);
-    case 5: return gauss_piece_nodes_dispatch<2, true>(g, targets, K, span, b, out);
-    case 6: return gauss_piece_nodes_dispatch<3, false>(g, targets, K, span, b, out);
-    case 7: return gauss_piece_nodes_dispatch<3, true>(g, targets, K, span, b, out);
-    case 10: return gauss_piece_nodes_dispatch<5, false>(g, targets, K, span, b, out);
-    case 11: return gauss_piece_nodes_dispatch<5, true>(g, targets, K, span, b, out);
-    case 16: return gauss_piece_nodes_dispatch<8, false>(g, targets, K, span, b, out);
-    default: return gauss_piece_nodes_dispatch<8, true>(g, targets, K, span, b, out);
+    case 4: return gauss_piece_dispatch<2, false>(g, targets, K, span, b, out);
+    case 5: return gauss_piece_dispatch<2, true>(g, targets, K, span, b, out);
+    case 6: return gauss_piece_dispatch<3, false>(g, targets, K, span, b, out);
+    case 7: return gauss_piece_dispatch<3, true>(g, targets, K, span, b, out);
+    case 10: return gauss_piece_dispatch<5, false>(g, targets, K, span, b, out);
+    case 11: return gauss_piece_dispatch<5, true>(g, targets, K, span, b, out);
+    case 16: return gauss_piece_dispatch<8, false>(g, targets, K, span, b, out);
+    default: return gauss_piece_dispatch<8, true>(g, targets, K, span, b, out);
   }
 }
 
@@ -1844,11 +1716,12 @@ class mass_state_kernel {
       source[2 * D + d] = k4;
       source[3 * D + d] = 6 + k4;
     }
+    const detail::target_shapes<Real> alone{a, beta, inverse_A, {Real(1), Real(1)}};  // the weights come with the hats
     for (std::size_t b = 0; b < batches.size(); ++b) {
       const auto& batch = batches[b];
       if (batch.size() == 0) continue;
-      detail::gauss_piece_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], a, beta, inverse_A, span, batch, source.data(), 4 * D,
-                                stored.data(), intervals);
+      detail::gauss_piece_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], &alone, 1, span, batch, source.data(), 4 * D, stored.data(),
+                                intervals);
     }
     // Deposits on the nodes c (if tracked/stored) and c + 1 of each interval c, by the hats: upper node n1/width, lower
     // node m0 - n1/width. Node c takes its share from interval c - 1, then from interval c (in that order, as a loop
@@ -2013,7 +1886,7 @@ class mass_state_kernel {
     }
     for (std::size_t b = 0; b < batches.size(); ++b)
       if (batches[b].size() > 0)
-        detail::gauss_piece_nodes_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], targets, K, span, batches[b], source.data(), 4 * D,
+        detail::gauss_piece_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], targets, K, span, batches[b], source.data(), 4 * D,
                                         stored.data(), intervals);
     // The remaining intervals target by target, as accumulate_deposits' integrate takes them.
     for (const std::size_t i : apart) {
