@@ -772,6 +772,76 @@ void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>&
   }
 }
 
+/// The Gauss rule of a piece of relative width r (its width over its distance to the nearer pole): 0, 1, 2, 3 for 2
+/// (if two_point: up to r = 0.002), 3 (up to 0.03), 5 (up to 0.25) and 8 points.
+template <class Real>
+std::size_t piece_rule_index(Real r, bool two_point) {
+  if (two_point && r <= Real(0.002L)) return 0;
+  return r <= Real(0.03L) ? 1 : (r <= Real(0.25L) ? 2 : 3);
+}
+
+/// The one Gauss piece mass_state_kernel's integrate cuts from an interval [ya, yb] (z = 1 - y from za down to zb) at
+/// pole distance a: in y from ya (the z part empty) or in z from min(za, 1/2) (the y part empty), to its end `to`; its
+/// relative width r (width over its distance to the nearer pole). `single` false if the interval takes more pieces.
+template <class Real>
+struct interval_piece {
+  bool single = false, z_param = false;
+  Real from = 0, to = 0, r = 0;
+};
+template <class Real>
+interval_piece<Real> single_piece_of(Real ya, Real yb, Real za, Real zb, Real a) {
+  interval_piece<Real> piece;
+  if (!(yb > ya)) return piece;
+  const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
+  if (ya < y_end && !(zp > zb)) {
+    Real q = std::min({y_end, ya + (ya + a), (1 + a + ya) / 2});
+    if (!(q > ya)) q = y_end;
+    piece = {q == y_end, false, ya, q, (q - ya) / std::min(ya + a, 1 + a - q)};
+  } else if (!(ya < y_end) && zp > zb) {
+    Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});
+    zq = std::max(zq, zb);
+    if (!(zq < zp)) zq = zb;
+    piece = {zq == zb, true, zp, zq, (zp - zq) / std::min(zq + a, 1 + a - zp)};
+  }
+  return piece;
+}
+
+/// The Gauss points mass_state_kernel's integrate takes over [ya, yb] (z = 1 - y from za down to zb) at pole distance a:
+/// y up to 1/2, then z down from 1/2, on pieces no wider than their distance to the poles y = -a and 1 + a (halving it
+/// at most), each with the rule of its relative width (piece_rule_index); point(y, z, w, t) at each, t the energy above
+/// the interval's lower end [MeV] (span: the energy per unit y).
+template <class Real, class Point>
+void interval_gauss_points(Real ya, Real yb, Real za, Real zb, Real a, Real span, bool two_point, Point&& point) {
+  const std::array<const unit_gauss<Real>*, 4> rules{&unit_gauss_rule<Real>(2), &unit_gauss_rule<Real>(3), &unit_gauss_rule<Real>(5),
+                                                     &unit_gauss_rule<Real>(8)};
+  // y-parametrised part: [ya, min(yb, 1/2)].
+  Real p = ya;
+  const Real y_end = std::min(yb, Real(1) / 2);
+  while (p < y_end) {
+    Real q = std::min({y_end, p + (p + a), (1 + a + p) / 2});
+    if (!(q > p)) q = y_end;
+    const auto& g = *rules[piece_rule_index((q - p) / std::min(p + a, 1 + a - q), two_point)];
+    for (std::size_t i = 0; i < g.x.size(); ++i) {
+      const Real y = p + (q - p) * g.x[i];
+      point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
+    }
+    p = q;
+  }
+  // z-parametrised part: z from min(za, 1/2) down to zb (y from max(ya, 1/2) up to yb).
+  Real zp = std::min(za, Real(1) / 2);
+  while (zp > zb) {
+    Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});  // halve the distance z + a to the pole, at most
+    zq = std::max(zq, zb);
+    if (!(zq < zp)) zq = zb;
+    const auto& g = *rules[piece_rule_index((zp - zq) / std::min(zq + a, 1 + a - zp), two_point)];
+    for (std::size_t i = 0; i < g.x.size(); ++i) {
+      const Real z = zp - (zp - zq) * g.x[i];
+      point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
+    }
+    zp = zq;
+  }
+}
+
 /// One column of hat deposits from n > 0 intervals: interval i (moments m0[i], n1[i], 1/width inverse_width[i], weight w)
 /// puts w (m0 - n1/width) on node[i] and w n1/width on node[i + 1]; node i takes interval i - 1's share, then interval
 /// i's. If `assign`, each node's first share is assigned (0 + x = x: the same values as adding to zeros). One pass: a
@@ -1550,11 +1620,8 @@ class mass_state_kernel {
       else add_point(y, z, w, t);
     };
     const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5), &g8 = detail::unit_gauss_rule<Real>(8);
-    // Points per piece of relative width r (its width over its distance to the nearer pole).
-    auto rule = [&](Real r) -> const detail::unit_gauss<Real>& {
-      if (two_point_ && r <= Real(0.002L)) return g2;
-      return r <= Real(0.03L) ? g3 : (r <= Real(0.25L) ? g5 : g8);
-    };
+    // The rules of 2, 3, 5 and 8 points (detail::piece_rule_index).
+    const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
     // The interval between energies El < Eu (with y and z at both ends).
     auto clear = [&] {
       std::fill_n(m0_3.begin(), D, Real(0));
@@ -1592,34 +1659,7 @@ class mass_state_kernel {
         return;
       }
       if (fixed_slots) s_m3 = s_n3 = std::array<Real, 6>{};
-      // y-parametrised part: [ya, min(yb, 1/2)].
-      Real p = ya;
-      const Real y_end = std::min(yb, Real(1) / 2);
-      while (p < y_end) {
-        Real q = std::min({y_end, p + (p + a), (1 + a + p) / 2});
-        if (!(q > p)) q = y_end;
-        const Real r = (q - p) / std::min(p + a, 1 + a - q);
-        const auto& g = rule(r);
-        for (std::size_t i = 0; i < g.x.size(); ++i) {
-          const Real y = p + (q - p) * g.x[i];
-          point(y, 1 - y, (q - p) * g.w[i], (y - ya) * span);
-        }
-        p = q;
-      }
-      // z-parametrised part: z from min(za, 1/2) down to zb (y from max(ya, 1/2) up to yb).
-      Real zp = std::min(za, Real(1) / 2);
-      while (zp > zb) {
-        Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});  // halve the distance z + a to the pole, at most
-        zq = std::max(zq, zb);
-        if (!(zq < zp)) zq = zb;
-        const Real r = (zp - zq) / std::min(zq + a, 1 + a - zp);
-        const auto& g = rule(r);
-        for (std::size_t i = 0; i < g.x.size(); ++i) {
-          const Real z = zp - (zp - zq) * g.x[i];
-          point(1 - z, z, (zp - zq) * g.w[i], (za - z) * span);
-        }
-        zp = zq;
-      }
+      detail::interval_gauss_points(ya, yb, za, zb, a, span, two_point_, point);
       if (fixed_slots)
         for (std::size_t d = 0; d < D; ++d) {
           const std::size_t k = scalar_slot[index[d]];
@@ -1649,7 +1689,6 @@ class mass_state_kernel {
     for (auto& b : batches) b.clear();
     thread_local closed_batch closed;  // the intervals in closed form
     closed.clear();
-    const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
     for (std::size_t c = total.lo; c < total.lo + intervals; ++c) {
       const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
       if (fixed_slots) {
@@ -1661,36 +1700,10 @@ class mass_state_kernel {
           continue;
         }
         // one piece in y (the z part empty) or one in z (the y part empty), as integrate would cut them.
-        bool z_param = false;
-        Real from = 0, to = 0, r = 0;
-        bool single = yb > ya;
-        if (single) {
-          const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
-          if (ya < y_end && !(zp > zb)) {
-            Real q = std::min({y_end, ya + (ya + a), (1 + a + ya) / 2});
-            if (!(q > ya)) q = y_end;
-            single = q == y_end;
-            from = ya;
-            to = q;
-            r = (q - ya) / std::min(ya + a, 1 + a - q);
-          } else if (!(ya < y_end) && zp > zb) {
-            Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});
-            zq = std::max(zq, zb);
-            if (!(zq < zp)) zq = zb;
-            single = zq == zb;
-            z_param = true;
-            from = zp;
-            to = zq;
-            r = (zp - zq) / std::min(zq + a, 1 + a - zp);
-          } else {
-            single = false;
-          }
-        }
-        if (single) {
-          const auto& g = rule(r);
-          std::size_t which = 0;
-          while (rules[which] != &g) ++which;
-          batches[2 * which + (z_param ? 1 : 0)].add(c - total.lo, from, to, z_param ? za : ya);
+        const auto piece = detail::single_piece_of(ya, yb, za, zb, a);
+        if (piece.single) {
+          batches[2 * detail::piece_rule_index(piece.r, two_point_) + (piece.z_param ? 1 : 0)].add(c - total.lo, piece.from, piece.to,
+                                                                                               piece.z_param ? za : ya);
           continue;
         }
       }
@@ -1805,10 +1818,7 @@ class mass_state_kernel {
     const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5),
                &g8 = detail::unit_gauss_rule<Real>(8);
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
-    auto rule_index = [&](Real r) -> std::size_t {  // as accumulate_deposits' rule
-      if (two_point_ && r <= Real(0.002L)) return 0;
-      return r <= Real(0.03L) ? 1 : (r <= Real(0.25L) ? 2 : 3);
-    };
+    auto rule_index = [&](Real r) { return detail::piece_rule_index(r, two_point_); };
     thread_local std::array<piece_batch, 8> batches;
     for (auto& b : batches) b.clear();
     thread_local closed_batch closed;
@@ -1824,32 +1834,8 @@ class mass_state_kernel {
         continue;
       }
       // One piece in y or in z for the smallest a (its q, zq are the nearest to ya, za of all the targets').
-      const Real a = a_min;
-      bool z_param = false, single = yb > ya;
-      Real from = 0, to = 0, r = 0;
-      if (single) {
-        const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
-        if (ya < y_end && !(zp > zb)) {
-          Real q = std::min({y_end, ya + (ya + a), (1 + a + ya) / 2});
-          if (!(q > ya)) q = y_end;
-          single = q == y_end;
-          from = ya;
-          to = q;
-          r = (q - ya) / std::min(ya + a, 1 + a - q);
-        } else if (!(ya < y_end) && zp > zb) {
-          Real zq = std::max({zb, zp - (zp + a), (zp - a) / 2});
-          zq = std::max(zq, zb);
-          if (!(zq < zp)) zq = zb;
-          single = zq == zb;
-          z_param = true;
-          from = zp;
-          to = zq;
-          r = (zp - zq) / std::min(zq + a, 1 + a - zp);
-        } else {
-          single = false;
-        }
-      }
-      if (single) batches[2 * rule_index(r) + (z_param ? 1 : 0)].add(c - total.lo, from, to, z_param ? za : ya);
+      const auto piece = detail::single_piece_of(ya, yb, za, zb, a_min);
+      if (piece.single) batches[2 * rule_index(piece.r) + (piece.z_param ? 1 : 0)].add(c - total.lo, piece.from, piece.to, piece.z_param ? za : ya);
       else apart.push_back(c - total.lo);
     }
     // Adds target q's moments v of (part, d) at interval i with its family's factor (the first target assigns).
@@ -1907,36 +1893,9 @@ class mass_state_kernel {
           }
         } else {
           std::array<Real, 6> s_m3{}, s_n3{};
-          auto pieces = [&](Real x, Real x_end, bool z_side) {  // y up from x to x_end, or z down from x to x_end
-            while (z_side ? x > x_end : x < x_end) {
-              Real next, width, distance;
-              if (!z_side) {
-                next = std::min({x_end, x + (x + a), (1 + a + x) / 2});
-                if (!(next > x)) next = x_end;
-                width = next - x;
-                distance = std::min(x + a, 1 + a - next);
-              } else {
-                next = std::max({x_end, x - (x + a), (x - a) / 2});
-                next = std::max(next, x_end);
-                if (!(next < x)) next = x_end;
-                width = x - next;
-                distance = std::min(next + a, 1 + a - x);
-              }
-              const auto& g = *rules[rule_index(width / distance)];
-              for (std::size_t p = 0; p < g.x.size(); ++p) {
-                if (!z_side) {
-                  const Real y = x + width * g.x[p];
-                  detail::add_scalar_shapes(y, 1 - y, width * g.w[p], (y - ya) * span, a, beta, inverse_A, s_m3.data(), s_n3.data());
-                } else {
-                  const Real z = x - width * g.x[p];
-                  detail::add_scalar_shapes(1 - z, z, width * g.w[p], (za - z) * span, a, beta, inverse_A, s_m3.data(), s_n3.data());
-                }
-              }
-              x = next;
-            }
-          };
-          pieces(ya, std::min(yb, Real(1) / 2), false);
-          pieces(std::min(za, Real(1) / 2), zb, true);
+          detail::interval_gauss_points(ya, yb, za, zb, a, span, two_point_, [&](Real y, Real z, Real w, Real t) {
+            detail::add_scalar_shapes(y, z, w, t, a, beta, inverse_A, s_m3.data(), s_n3.data());
+          });
           for (std::size_t d = 0; d < D; ++d) {
             const std::size_t k = scalar_slot[index[d]];
             m0_3[d] = s_m3[k];
