@@ -626,6 +626,9 @@ struct target_shapes {
   std::array<Real, 2> factor;
 };
 inline constexpr std::array<std::size_t, 6> scalar_slot_family{0, 1, 1, 1, 0, 0};  // s_ss, s_tt, s_uu, s_tu, s_st, s_su
+// The product at p4 takes shape(1 - y), i.e. y and z swapped: s_tt and s_uu exchange, as do s_st and s_su, and s_ss and
+// s_tu (symmetric) stay. So p4's sums are p3's of the mirrored slot.
+inline constexpr std::array<std::size_t, 6> scalar_mirror_slot{0, 2, 1, 3, 5, 4};
 
 /// Adds a quadrature point (y, z = 1 - y, energy above the interval's lower end t [MeV]) to the six scalar shapes' sums
 /// (s_ss, s_tt, s_uu, s_tu, s_st, s_su of the product at p3) with the weights of their two families: number[k] +=
@@ -655,8 +658,8 @@ NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a
 /// (w 1 = w). The AVX2 twin below holds four intervals in one register and does the same operations in the same order.
 template <std::size_t G, bool ZParam, class Real>
 NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
-                                                  const Real* from, const Real* to, const Real* origin, std::size_t begin, std::size_t n,
-                                                  const piece_destination<Real>& out) {
+                                            const Real* from, const Real* to, const Real* origin, std::size_t begin, std::size_t n,
+                                            const piece_destination<Real>& out) {
   for (std::size_t e = begin; e < n; ++e) {
     Real m[6] = {}, energy[6] = {};
     const Real f = from[e], l = to[e], o = origin[e];
@@ -685,9 +688,9 @@ NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, cons
   }
 }
 template <std::size_t G, bool ZParam, class Real>
-NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K,
-                                                     Real span, const Real* from, const Real* to, const Real* origin, std::size_t n,
-                                                     const piece_destination<Real>& out) {
+NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
+                                               const Real* from, const Real* to, const Real* origin, std::size_t n,
+                                               const piece_destination<Real>& out) {
   std::size_t e = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
   if constexpr (std::is_same_v<Real, double>) {
@@ -747,7 +750,7 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, c
 }
 template <std::size_t G, bool ZParam, class Real, class Batch>
 void gauss_piece_dispatch(const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K, Real span, const Batch& b,
-                                const piece_destination<Real>& out) {
+                          const piece_destination<Real>& out) {
   const std::size_t n = b.size();
   if (use_avx2())
     gauss_piece_moments_avx2<G, ZParam>(g.x.data(), g.w.data(), targets, K, span, b.from.data(), b.to.data(), b.origin.data(), n, out);
@@ -758,7 +761,7 @@ void gauss_piece_dispatch(const unit_gauss<Real>& g, const target_shapes<Real>* 
 /// 8), written to `stored` (columns as `source` says, stride apart).
 template <class Real, class Batch>
 void gauss_piece_batch(std::size_t points, bool z_param, const unit_gauss<Real>& g, const target_shapes<Real>* targets, std::size_t K,
-                             Real span, const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
+                       Real span, const Batch& b, const std::size_t* source, std::size_t columns, Real* stored, std::size_t stride) {
   const piece_destination<Real> out{b.interval.data(), source, columns, stored, stride};
   switch (points * 2 + (z_param ? 1 : 0)) {
     case 4: return gauss_piece_dispatch<2, false>(g, targets, K, span, b, out);
@@ -1561,33 +1564,15 @@ class mass_state_kernel {
                            const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total, bool assign,
                            bool with_intervals = true) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
-    bool polynomial = true;
-    for (auto b : used)
-      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
-          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
-        polynomial = false;
     const std::size_t U = used.size();
-    // Distinct shapes (slot[u] for basis u): the moments are integrated once per shape. Fixed-size arrays (at most one
-    // slot per basis): no allocation per call.
     constexpr std::size_t most = detail::basis_count;
-    std::array<scattering_basis, most> shapes{};
-    std::size_t D = 0;
-    std::array<std::size_t, most> slot{};
-    for (std::size_t u = 0; u < U; ++u) {
-      const scattering_basis r = detail::shape_representative(used[u]);
-      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(D), r);
-      slot[u] = static_cast<std::size_t>(it - shapes.begin());
-      if (slot[u] == D) shapes[D++] = r;
-    }
+    const shape_slots shapes = shape_slots_of(used);
+    const std::size_t D = shapes.D;
+    const auto &slot = shapes.slot, &index = shapes.index;
+    const bool polynomial = shapes.polynomial, scalar_only = shapes.scalar_only;
     // m0: number; n1: int (E - E_low) f (energy above the interval's lower end), per shape, products at p3 and p4.
     std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
     const Real inverse_span = 1 / span;
-    std::array<std::size_t, most> index{};
-    bool scalar_only = true;  // a scalar mediator's shapes alone: the vector ones are not computed
-    for (std::size_t d = 0; d < D; ++d) {
-      index[d] = static_cast<std::size_t>(shapes[d]);
-      scalar_only = scalar_only && index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
-    }
     const bool closed_form = scalar_only && !polynomial && a <= 1;  // scalar shapes in closed form (vector: quadrature)
     std::array<Real, detail::basis_count> direct{}, mirror{};
     // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV]; the product at p4 has shape(1 - y).
@@ -1604,14 +1589,9 @@ class mass_state_kernel {
     // The scalar shapes s_ss, s_tt, s_uu, s_tu, s_st_re, s_su_re (slots 0-5) at a point, accumulated in fixed slots (no
     // indirection) and copied to the used shapes per interval.
     const bool fixed_slots = scalar_only && !polynomial;
-    std::array<std::size_t, detail::basis_count> scalar_slot{};
-    for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b)
-      scalar_slot[b] = b < 5 ? b : 5;  // s_st_im shares s_st_re's shape (never a representative); s_su_re/im: slot 5
-    scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
-    // The product at p4 takes shape(1 - y), i.e. y and z swapped: s_tt and s_uu exchange, as do s_st and s_su, and s_ss
-    // and s_tu (symmetric) stay. So p4's sums are p3's of the mirrored slot (mirror_slot), accumulated once.
+    const auto& fixed = shapes.fixed;
+    // p4's sums are p3's of the mirrored slot (detail::scalar_mirror_slot), accumulated once.
     std::array<Real, 6> s_m3{}, s_n3{};
-    static constexpr std::size_t mirror_slot[6] = {0, 2, 1, 3, 5, 4};
     auto add_scalar_point = [&](Real y, Real z, Real w, Real t) {
       detail::add_scalar_shapes(y, z, w, t, a, beta, inverse_A, s_m3.data(), s_n3.data());
     };
@@ -1662,11 +1642,11 @@ class mass_state_kernel {
       detail::interval_gauss_points(ya, yb, za, zb, a, span, two_point_, point);
       if (fixed_slots)
         for (std::size_t d = 0; d < D; ++d) {
-          const std::size_t k = scalar_slot[index[d]];
+          const std::size_t k = fixed[d];
           m0_3[d] = s_m3[k];
           n1_3[d] = s_n3[k];
-          m0_4[d] = s_m3[mirror_slot[k]];
-          n1_4[d] = s_n3[mirror_slot[k]];
+          m0_4[d] = s_m3[detail::scalar_mirror_slot[k]];
+          n1_4[d] = s_n3[detail::scalar_mirror_slot[k]];
         }
     };
     // The moments of every interval [e_c, e_{c+1}], c = lo .. j-1, first; then the deposits, column by column. Scalar
@@ -1723,7 +1703,7 @@ class mass_state_kernel {
     // (the number and energy sums of slot k at p3; p4's are p3's of the mirrored slot).
     std::array<std::size_t, 4 * most> source{};
     for (std::size_t d = 0; d < D && fixed_slots; ++d) {
-      const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+      const std::size_t k = fixed[d], k4 = detail::scalar_mirror_slot[k];
       source[d] = k;
       source[D + d] = 6 + k;
       source[2 * D + d] = k4;
@@ -1762,17 +1742,40 @@ class mass_state_kernel {
     }
   }
 
+  // The distinct shapes of the used bases: basis u's moments are those of shape slot[u] (D of them, shape d of basis
+  // index[d]; fixed-size arrays, at most one slot per basis: no allocation). Whether every shape is a scalar mediator's
+  // (then the vector ones are not computed; fixed[d]: shape d's place among the six scalar slots s_ss, s_tt, s_uu, s_tu,
+  // s_st, s_su; s_st_im and s_su_im share the real parts' shapes) and whether every one is a polynomial.
+  struct shape_slots {
+    std::size_t D = 0;
+    std::array<std::size_t, detail::basis_count> slot{}, index{}, fixed{};
+    bool scalar_only = true, polynomial = true;
+  };
+  static shape_slots shape_slots_of(const std::vector<scattering_basis>& used) {
+    shape_slots out;
+    std::array<scattering_basis, detail::basis_count> shapes{};
+    for (std::size_t u = 0; u < used.size(); ++u) {
+      const scattering_basis b = used[u], r = detail::shape_representative(b);
+      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
+          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
+        out.polynomial = false;
+      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(out.D), r);
+      out.slot[u] = static_cast<std::size_t>(it - shapes.begin());
+      if (out.slot[u] == out.D) shapes[out.D++] = r;
+    }
+    for (std::size_t d = 0; d < out.D; ++d) {
+      out.index[d] = static_cast<std::size_t>(shapes[d]);
+      out.scalar_only = out.scalar_only && out.index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
+      out.fixed[d] = std::min<std::size_t>(out.index[d], 5);  // s_ss .. s_st_re are slots 0-4 in basis order, s_su_re/im 5
+    }
+    return out;
+  }
+
   // Whether accumulate_deposits takes the used bases' shapes in fixed slots: scalar shapes, not all polynomial (then
   // accumulate_deposits_nodes applies).
   static bool fixed_slot_shapes(const std::vector<scattering_basis>& used) {
-    bool polynomial = true, scalar_only = true;
-    for (auto b : used) {
-      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
-          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
-        polynomial = false;
-      scalar_only = scalar_only && static_cast<std::size_t>(detail::shape_representative(b)) <= static_cast<std::size_t>(scattering_basis::s_su_im);
-    }
-    return scalar_only && !polynomial;
+    const shape_slots shapes = shape_slots_of(used);
+    return shapes.scalar_only && !shapes.polynomial;
   }
 
   // accumulate_deposits' intervals (not its underflow) for K target energies of one state at once, the bases' shapes in
@@ -1789,23 +1792,11 @@ class mass_state_kernel {
     if (intervals == 0) return;
     const Real span = e - E_fmin, inverse_span = 1 / span;
     constexpr std::size_t most = detail::basis_count;
-    std::array<scattering_basis, most> shapes{};
-    std::size_t D = 0;
-    std::array<std::size_t, most> slot{}, index{};
-    for (std::size_t u = 0; u < U; ++u) {
-      const scattering_basis r = detail::shape_representative(used[u]);
-      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(D), r);
-      slot[u] = static_cast<std::size_t>(it - shapes.begin());
-      if (slot[u] == D) shapes[D++] = r;
-    }
-    for (std::size_t d = 0; d < D; ++d) index[d] = static_cast<std::size_t>(shapes[d]);
-    // The six scalar slots (s_ss, s_tt, s_uu, s_tu, s_st, s_su) of the used shapes, their mirrors (p4) and families.
-    std::array<std::size_t, most> scalar_slot{};
-    for (std::size_t b = 0; b <= static_cast<std::size_t>(scattering_basis::s_su_im); ++b) scalar_slot[b] = b < 5 ? b : 5;
-    scalar_slot[static_cast<std::size_t>(scattering_basis::s_st_im)] = 4;
-    static constexpr std::size_t mirror_slot[6] = {0, 2, 1, 3, 5, 4};
+    const shape_slots shapes = shape_slots_of(used);
+    const std::size_t D = shapes.D;
+    const auto &slot = shapes.slot, &index = shapes.index, &fixed = shapes.fixed;
     std::array<std::size_t, most> family{};
-    for (std::size_t d = 0; d < D; ++d) family[d] = detail::scalar_slot_family[scalar_slot[index[d]]];
+    for (std::size_t d = 0; d < D; ++d) family[d] = detail::scalar_slot_family[fixed[d]];
     Real a_min = targets[0].a, a_max = targets[0].a;
     for (std::size_t q = 1; q < K; ++q) {
       a_min = std::min(a_min, targets[q].a);
@@ -1864,7 +1855,7 @@ class mass_state_kernel {
     }
     std::array<std::size_t, 4 * most> source{};
     for (std::size_t d = 0; d < D; ++d) {
-      const std::size_t k = scalar_slot[index[d]], k4 = mirror_slot[k];
+      const std::size_t k = fixed[d], k4 = detail::scalar_mirror_slot[k];
       source[d] = k;
       source[D + d] = 6 + k;
       source[2 * D + d] = k4;
@@ -1897,11 +1888,11 @@ class mass_state_kernel {
             detail::add_scalar_shapes(y, z, w, t, a, beta, inverse_A, s_m3.data(), s_n3.data());
           });
           for (std::size_t d = 0; d < D; ++d) {
-            const std::size_t k = scalar_slot[index[d]];
+            const std::size_t k = fixed[d];
             m0_3[d] = s_m3[k];
             n1_3[d] = s_n3[k];
-            m0_4[d] = s_m3[mirror_slot[k]];
-            n1_4[d] = s_n3[mirror_slot[k]];
+            m0_4[d] = s_m3[detail::scalar_mirror_slot[k]];
+            n1_4[d] = s_n3[detail::scalar_mirror_slot[k]];
           }
         }
         for (std::size_t d = 0; d < D; ++d) {
