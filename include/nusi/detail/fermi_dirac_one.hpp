@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstddef>
 #include <limits>
@@ -67,12 +68,23 @@ class fermi_dirac_one_table {
     const std::size_t k = scaled > 0 ? static_cast<std::size_t>(scaled) : 0;
     const Real s = 2 * (scaled - Real(k)) - 1;  // [-1, 1] on the interval
     const Real* c = coefficients_.data() + k * (degree + 1);
-    Real sum = c[degree];
-    for (std::size_t j = degree; j-- > 0;) sum = sum * s + c[j];
-    return sum;
+    const Real s2 = s * s, s4 = s2 * s2;
+    return estrin<degree + 1>(c, std::array<Real, 4>{s, s2, s4, s4 * s4});
   }
 
  private:
+  // c[0] + c[1] s + ... + c[n - 1] s^(n - 1) by Estrin's scheme (halves combined with the power of s at the split;
+  // power[i] = s^(2^i)): about log2(n) dependent steps instead of Horner's n - 1.
+  template <std::size_t n>
+  static Real estrin(const Real* c, const std::array<Real, 4>& power) {
+    if constexpr (n == 1) {
+      return c[0];
+    } else {
+      constexpr std::size_t level = std::bit_width(n - 1) - 1, half = std::size_t(1) << level;  // the largest 2^i < n
+      return estrin<half>(c, power) + estrin<n - half>(c + half, power) * power[level];
+    }
+  }
+
   fermi_dirac_one_table() : coefficients_(intervals * (degree + 1)) {
     using W = long double;
     using std::cos;

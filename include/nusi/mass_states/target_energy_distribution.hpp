@@ -45,6 +45,8 @@ class target_energy_distribution {
     detail::require_non_negative(fn, "mass_MeV", mass_MeV);
     detail::require_positive(fn, "temperature_MeV", temperature_MeV);
     N_ = T_ * T_ * T_ * fermi_dirac_integral(Real(2), Real(0));
+    T2_over_N_ = T_ * T_ / N_;
+    inverse_2T_ = 1 / (2 * T_);
     // Table of W on a fine P-grid (cubic Hermite between points: relative error < 1e-7): geometric with ratio 1.25
     // from a 64th of the smaller scale (m or T) up to T/4, then steps of T/16 up to P_max = 64 T, where W/W(0) < 1e-26.
     const Real scale = m_ > 0 ? min(m_, T_) : T_;
@@ -239,7 +241,7 @@ class target_energy_distribution {
     if (!(x2 > x1)) return Real(0);
     if (m_ == 0) {
       const auto& F1 = detail::fermi_dirac_one_table<Real>::instance();
-      return T_ * T_ * (F1(x1 / (2 * T_)) - F1(x2 / (2 * T_))) / N_;
+      return T2_over_N_ * (F1(x1 * inverse_2T_) - F1(x2 * inverse_2T_));
     }
     if (x1 >= m_) return branch_tail(x1, true) - branch_tail(x2, true);
     if (x2 <= m_) return branch_tail(x2, false) - branch_tail(x1, false);
@@ -443,7 +445,7 @@ class target_energy_distribution {
     return boost::math::quadrature::gauss<Real, 10>::integrate([this](Real p) { return g(p); }, a, b);
   }
 
-  Real m_, T_, N_ = 0, mean_ = 0, standard_deviation_ = 0, normalisation_error_ = 0, total_ = 1, probability_ = 1;
+  Real m_, T_, N_ = 0, T2_over_N_ = 0, inverse_2T_ = 0, mean_ = 0, standard_deviation_ = 0, normalisation_error_ = 0, total_ = 1, probability_ = 1;
   Real x_max_ = 0, x_min_ = 0, x_max_whole_ = 0, x_min_whole_ = 0, uniform_start_ = 0, uniform_step_ = 1;
   std::size_t uniform_index_ = 0;
   std::vector<Real> edges_, W_, G_;  // G_ = g at the edges
