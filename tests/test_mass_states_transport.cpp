@@ -324,12 +324,28 @@ TEST_CASE("mass states: the batched closed-form interval moments are scalar_shap
     }
     std::vector<double> portable(4 * D * n, -1.0), wide(4 * D * n, -1.0);
     nusi::detail::scalar_shape_moments_batch_portable(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index,
-                                                      D, portable.data(), n);
+                                                      D, {portable.data(), n});
     CHECK(std::memcmp(portable.data(), expected.data(), expected.size() * sizeof(double)) == 0);
     if (nusi::detail::processor_has_avx2()) {
       nusi::detail::scalar_shape_moments_batch_avx2(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index, D,
-                                                    wide.data(), n);
+                                                    {wide.data(), n});
       CHECK(std::memcmp(wide.data(), expected.data(), expected.size() * sizeof(double)) == 0);
+    }
+    // Weighted by a factor per shape and added to what is there (a target's share of a sum over targets): each entry
+    // c + f_d v, on both paths.
+    const std::array<double, 6> factor{0.5, 3.0, -2.0, 1e-3, 7.0, 0.25};
+    std::vector<double> weighted(4 * D * n), weighted_expected(4 * D * n), weighted_wide(4 * D * n);
+    for (std::size_t i = 0; i < weighted.size(); ++i) {
+      weighted[i] = weighted_wide[i] = 0.125 * double(i);
+      weighted_expected[i] = 0.125 * double(i) + factor[(i / n) % D] * expected[i];
+    }
+    nusi::detail::scalar_shape_moments_batch_portable(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index,
+                                                      D, {weighted.data(), n, factor.data(), true});
+    CHECK(std::memcmp(weighted.data(), weighted_expected.data(), weighted.size() * sizeof(double)) == 0);
+    if (nusi::detail::processor_has_avx2()) {
+      nusi::detail::scalar_shape_moments_batch_avx2(slot.data(), ya.data(), yb.data(), za.data(), zb.data(), n, a, beta, inverse_A, span, index, D,
+                                                    {weighted_wide.data(), n, factor.data(), true});
+      CHECK(std::memcmp(weighted_wide.data(), weighted_expected.data(), weighted.size() * sizeof(double)) == 0);
     }
   }
   // Both branches of the pole moments were taken in the lanes.

@@ -513,30 +513,46 @@ void scalar_shape_interval_moments(Real ya, Real yb, Real za, Real zb, Real a, R
   }
 }
 
+/// Where scalar_shape_moments_batch writes: shape d's part (0 .. 3: m0_3, n1_3 span, m0_4, n1_4 span) of interval e to
+/// out[(part * D + d) * stride + interval[e]], as it is (factor null) or times factor[d], added to the value there if
+/// `accumulate` (factor[d] v, then the sum: a target's share of several targets' sum).
+template <class Real>
+struct shape_moments_destination {
+  Real* out = nullptr;
+  std::size_t stride = 0;
+  const Real* factor = nullptr;
+  bool accumulate = false;
+  NUSI_ALWAYS_INLINE void put(std::size_t part, std::size_t D, std::size_t d, std::size_t interval, Real value) const {
+    Real& into = out[(part * D + d) * stride + interval];
+    if (factor == nullptr) into = value;
+    else into = accumulate ? into + factor[d] * value : factor[d] * value;
+  }
+};
+
 /// scalar_shape_interval_moments for intervals e = begin .. n - 1 (y from ya[e] to yb[e], z = 1 - y from za[e] down to
-/// zb[e]), the energy moments times span [MeV]: shape d's m0_3, n1_3 span, m0_4 and n1_4 span of interval e at
-/// out[(part * D + d) * stride + interval[e]], part 0 .. 3 in that order. D <= 6 (the scalar shapes).
+/// zb[e]), the energy moments times span [MeV]: shape d's m0_3, n1_3 span, m0_4 and n1_4 span of interval e, parts 0 .. 3
+/// in that order, to `to` (shape_moments_destination). D <= 6 (the scalar shapes).
 template <class Real>
 NUSI_ALWAYS_INLINE void scalar_shape_moments_batch(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
                                                    std::size_t begin, std::size_t n, Real a, Real beta, Real inverse_A, Real span,
-                                                   const std::size_t* index, std::size_t D, Real* out, std::size_t stride) {
+                                                   const std::size_t* index, std::size_t D, const shape_moments_destination<Real>& to) {
   for (std::size_t e = begin; e < n; ++e) {
     std::array<Real, 6> m0_3{}, n1_3{}, m0_4{}, n1_4{};  // D <= 6: the scalar shapes
     scalar_shape_interval_moments(ya[e], yb[e], za[e], zb[e], a, beta, inverse_A, index, D, m0_3.data(), n1_3.data(), m0_4.data(),
                                   n1_4.data());
     for (std::size_t d = 0; d < D; ++d) {
-      out[d * stride + interval[e]] = m0_3[d];
-      out[(D + d) * stride + interval[e]] = n1_3[d] * span;
-      out[(2 * D + d) * stride + interval[e]] = m0_4[d];
-      out[(3 * D + d) * stride + interval[e]] = n1_4[d] * span;
+      to.put(0, D, d, interval[e], m0_3[d]);
+      to.put(1, D, d, interval[e], n1_3[d] * span);
+      to.put(2, D, d, interval[e], m0_4[d]);
+      to.put(3, D, d, interval[e], n1_4[d] * span);
     }
   }
 }
 template <class Real>
 void scalar_shape_moments_batch_portable(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
                                          std::size_t n, Real a, Real beta, Real inverse_A, Real span, const std::size_t* index, std::size_t D,
-                                         Real* out, std::size_t stride) {
-  scalar_shape_moments_batch(interval, ya, yb, za, zb, 0, n, a, beta, inverse_A, span, index, D, out, stride);
+                                         const shape_moments_destination<Real>& to) {
+  scalar_shape_moments_batch(interval, ya, yb, za, zb, 0, n, a, beta, inverse_A, span, index, D, to);
 }
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
 /// Estrin's sum of pole_interval_moments' series q (0: h1, 1: h2) over rho^2 in four lanes, the same operations.
@@ -575,7 +591,7 @@ NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void pole_interval_moments4(double4 d0, doub
 template <class Real>
 NUSI_TARGET_AVX2 void scalar_shape_moments_batch_avx2(const std::size_t* interval, const Real* ya, const Real* yb, const Real* za, const Real* zb,
                                                       std::size_t n, Real a, Real beta, Real inverse_A, Real span, const std::size_t* index,
-                                                      std::size_t D, Real* out, std::size_t stride) {
+                                                      std::size_t D, const shape_moments_destination<Real>& to) {
   std::size_t e = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // double4
   if constexpr (std::is_same_v<Real, double>) {
@@ -594,15 +610,13 @@ NUSI_TARGET_AVX2 void scalar_shape_moments_batch_avx2(const std::size_t* interva
         for (std::size_t q = 0; q < 2; ++q)
           scalar_shape_moment(static_cast<B>(index[d]), one[q], T[q], TT[q], V[q], VV[q], c1, c2, kappa, a4, iA, direct[q], mirror[q]);
         const double4 parts[4] = {direct[0], direct[1] * span4, mirror[0], mirror[1] * span4};
-        for (std::size_t part = 0; part < 4; ++part) {
-          double* column = out + (part * D + d) * stride;
-          for (std::size_t l = 0; l < 4; ++l) column[interval[e + l]] = parts[part][l];
-        }
+        for (std::size_t part = 0; part < 4; ++part)
+          for (std::size_t l = 0; l < 4; ++l) to.put(part, D, d, interval[e + l], parts[part][l]);
       }
     }
   }
 #endif
-  scalar_shape_moments_batch(interval, ya, yb, za, zb, e, n, a, beta, inverse_A, span, index, D, out, stride);
+  scalar_shape_moments_batch(interval, ya, yb, za, zb, e, n, a, beta, inverse_A, span, index, D, to);
 }
 
 /// Where gauss_piece_moments writes: the sums of interval e go to columns of `stored` (stride entries apart) at entry
@@ -1230,6 +1244,7 @@ class mass_state_kernel {
             for (std::size_t q = 0; q < proc.term_count; ++q)
               if (std::find(used.begin(), used.end(), proc.terms[q].first) == used.end()) used.push_back(proc.terms[q].first);
       used_[b] = used;
+      slots_[b] = shape_slots_of(used);
       // Coefficients summed over processes and populations (densities included) per (source, product, basis).
       const auto pops = relic.targets(b);
       combination& comb = combined_[b];
@@ -1395,7 +1410,7 @@ class mass_state_kernel {
         // Several target energies with scalar shapes in fixed slots: their deposits summed before the hats
         // (accumulate_deposits_nodes), each target's shapes weighted by its families' factors.
         const std::size_t K = x_nodes[b].size();
-        const bool together = targets_together_ && K > 1 && K <= 16 && fixed_slot_shapes(used);
+        const bool together = targets_together_ && K > 1 && K <= 16 && fixed_slot_shapes(slots_[b]);
         auto& targets = work.targets;
         std::size_t q = 0;
         for (const auto& node : x_nodes[b]) {
@@ -1412,16 +1427,17 @@ class mass_state_kernel {
               integral_x[u] += (detail::resonant_basis(used[u]) ? resonant_weight * resonant_x[u] : weight[u] * node.x_MeV) * shape_total[u];
           if (together) {  // the resonant family's factor, and the plain one's (s_tt, s_uu and s_tu share 1/(32 pi A))
             targets[q++] = {k.a(), k.beta(), 1 / k.A(), {resonant_weight, node.weight * detail::plain_prefactor(scattering_basis::s_tt, k)}};
-            accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target, false);  // the underflow alone
+            if (scope_ == kernel_scope::full && E_fmin < grid_.node_MeV(0))  // the underflow alone (nothing else to do)
+              accumulate_deposits(used, slots_[b], k, weight.data(), e, E_fmin, j, total, first_target, false);
           } else {
-            accumulate_deposits(used, k, weight.data(), e, E_fmin, j, total, first_target);
+            accumulate_deposits(used, slots_[b], k, weight.data(), e, E_fmin, j, total, first_target);
           }
           first_target = false;
         }
         if (together) {
           std::array<Real, detail::basis_count> coefficient{};
           for (std::size_t u = 0; u < used.size(); ++u) coefficient[u] = detail::resonant_basis(used[u]) ? resonant[u] : Real(1);
-          accumulate_deposits_nodes(used, targets.data(), K, coefficient.data(), e, E_fmin, j, total);
+          accumulate_deposits_nodes(used, slots_[b], targets.data(), K, coefficient.data(), e, E_fmin, j, total);
         }
         // Gains and losses from the combined coefficients of (source species, product species, basis).
         const auto& comb = combined_[b];
@@ -1554,19 +1570,53 @@ class mass_state_kernel {
     }
   }
 
+  // The distinct shapes of the used bases: basis u's moments are those of shape slot[u] (D of them, shape d of basis
+  // index[d]; fixed-size arrays, at most one slot per basis: no allocation). Whether every shape is a scalar mediator's
+  // (then the vector ones are not computed; fixed[d]: shape d's place among the six scalar slots s_ss, s_tt, s_uu, s_tu,
+  // s_st, s_su; s_st_im and s_su_im share the real parts' shapes) and whether every one is a polynomial.
+  struct shape_slots {
+    std::size_t D = 0;
+    std::array<std::size_t, detail::basis_count> slot{}, index{}, fixed{};
+    bool scalar_only = true, polynomial = true;
+  };
+  static shape_slots shape_slots_of(const std::vector<scattering_basis>& used) {
+    shape_slots out;
+    std::array<scattering_basis, detail::basis_count> shapes{};
+    for (std::size_t u = 0; u < used.size(); ++u) {
+      const scattering_basis b = used[u], r = detail::shape_representative(b);
+      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
+          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
+        out.polynomial = false;
+      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(out.D), r);
+      out.slot[u] = static_cast<std::size_t>(it - shapes.begin());
+      if (out.slot[u] == out.D) shapes[out.D++] = r;
+    }
+    for (std::size_t d = 0; d < out.D; ++d) {
+      out.index[d] = static_cast<std::size_t>(shapes[d]);
+      out.scalar_only = out.scalar_only && out.index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
+      out.fixed[d] = std::min<std::size_t>(out.index[d], 5);  // s_ss .. s_st_re are slots 0-4 in basis order, s_su_re/im 5
+    }
+    return out;
+  }
+
+  // Whether accumulate_deposits takes the used bases' shapes in fixed slots: scalar shapes, not all polynomial (then
+  // accumulate_deposits_nodes applies).
+  static bool fixed_slot_shapes(const shape_slots& shapes) {
+    return shapes.scalar_only && !shapes.polynomial;
+  }
+
   // Adds to `total` (assigns, if `assign`: the first target energy) the hat deposits of every used basis, for products at p3 (shape(y)) and p4 (shape(1 - y)) of a
   // source at energy e, products at E(y) = E_fmin + y (e - E_fmin), each basis scaled by weight[u]. Gauss-Legendre on
   // pieces no wider than their distance to the poles y = -a and 1 + a (2 (options.fewest_gauss_points), 3, 5 or 8
   // points by that ratio r: 2 up to r = 0.002, 3 up to 0.03, 5 up to 0.25); above y = 1/2 the pieces are parametrised by z = 1 - y (computed from energies, so the
   // forward peak of width a keeps its relative accuracy down to a ~ 1e-300). Scalar shapes on an interval near a pole
   // (where scalar_closed_form_applies): in closed form instead (scalar_shape_interval_moments).
-  void accumulate_deposits(const std::vector<scattering_basis>& used, const scattering_kinematics<Real>& k,
+  void accumulate_deposits(const std::vector<scattering_basis>& used, const shape_slots& shapes, const scattering_kinematics<Real>& k,
                            const Real* weight, Real e, Real E_fmin, std::size_t j, deposits& total, bool assign,
                            bool with_intervals = true) const {
     const Real span = e - E_fmin, a = k.a(), beta = k.beta(), inverse_A = 1 / k.A();
     const std::size_t U = used.size();
     constexpr std::size_t most = detail::basis_count;
-    const shape_slots shapes = shape_slots_of(used);
     const std::size_t D = shapes.D;
     const auto &slot = shapes.slot, &index = shapes.index;
     const bool polynomial = shapes.polynomial, scalar_only = shapes.scalar_only;
@@ -1693,11 +1743,11 @@ class mass_state_kernel {
     if (closed.size() > 0) {
       if (detail::use_avx2())
         detail::scalar_shape_moments_batch_avx2(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(), closed.zb.data(),
-                                                closed.size(), a, beta, inverse_A, span, index.data(), D, stored.data(), intervals);
+                                                closed.size(), a, beta, inverse_A, span, index.data(), D, {stored.data(), intervals});
       else
         detail::scalar_shape_moments_batch_portable(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(),
-                                                    closed.zb.data(), closed.size(), a, beta, inverse_A, span, index.data(), D, stored.data(),
-                                                    intervals);
+                                                    closed.zb.data(), closed.size(), a, beta, inverse_A, span, index.data(), D,
+                                                    {stored.data(), intervals});
     }
     // The batches write each part straight to its place: part (which, d) from sum source[which * D + d] of the twelve
     // (the number and energy sums of slot k at p3; p4's are p3's of the mirrored slot).
@@ -1742,42 +1792,6 @@ class mass_state_kernel {
     }
   }
 
-  // The distinct shapes of the used bases: basis u's moments are those of shape slot[u] (D of them, shape d of basis
-  // index[d]; fixed-size arrays, at most one slot per basis: no allocation). Whether every shape is a scalar mediator's
-  // (then the vector ones are not computed; fixed[d]: shape d's place among the six scalar slots s_ss, s_tt, s_uu, s_tu,
-  // s_st, s_su; s_st_im and s_su_im share the real parts' shapes) and whether every one is a polynomial.
-  struct shape_slots {
-    std::size_t D = 0;
-    std::array<std::size_t, detail::basis_count> slot{}, index{}, fixed{};
-    bool scalar_only = true, polynomial = true;
-  };
-  static shape_slots shape_slots_of(const std::vector<scattering_basis>& used) {
-    shape_slots out;
-    std::array<scattering_basis, detail::basis_count> shapes{};
-    for (std::size_t u = 0; u < used.size(); ++u) {
-      const scattering_basis b = used[u], r = detail::shape_representative(b);
-      if (b != scattering_basis::s_ss && b != scattering_basis::v_wu_ss2 && b != scattering_basis::v_wu_ss1 &&
-          b != scattering_basis::v_wt_ss2 && b != scattering_basis::v_wt_ss1)
-        out.polynomial = false;
-      const auto it = std::find(shapes.begin(), shapes.begin() + static_cast<std::ptrdiff_t>(out.D), r);
-      out.slot[u] = static_cast<std::size_t>(it - shapes.begin());
-      if (out.slot[u] == out.D) shapes[out.D++] = r;
-    }
-    for (std::size_t d = 0; d < out.D; ++d) {
-      out.index[d] = static_cast<std::size_t>(shapes[d]);
-      out.scalar_only = out.scalar_only && out.index[d] <= static_cast<std::size_t>(scattering_basis::s_su_im);
-      out.fixed[d] = std::min<std::size_t>(out.index[d], 5);  // s_ss .. s_st_re are slots 0-4 in basis order, s_su_re/im 5
-    }
-    return out;
-  }
-
-  // Whether accumulate_deposits takes the used bases' shapes in fixed slots: scalar shapes, not all polynomial (then
-  // accumulate_deposits_nodes applies).
-  static bool fixed_slot_shapes(const std::vector<scattering_basis>& used) {
-    const shape_slots shapes = shape_slots_of(used);
-    return shapes.scalar_only && !shapes.polynomial;
-  }
-
   // accumulate_deposits' intervals (not its underflow) for K target energies of one state at once, the bases' shapes in
   // fixed slots (fixed_slot_shapes). Target q's shapes weigh by its family factors (detail::target_shapes: a basis's
   // weight at target q is targets[q].factor[family] times coefficient[u]), summed over the targets before the hats are
@@ -1786,13 +1800,13 @@ class mass_state_kernel {
   // applies for the largest a (then for all) and the nearest target's pole asks for it; else one Gauss piece whose
   // width and points are set by the smallest a (the nearest poles: the piece fits, and the rule suffices, for every
   // target); else, per target, accumulate_deposits' own treatment.
-  void accumulate_deposits_nodes(const std::vector<scattering_basis>& used, const detail::target_shapes<Real>* targets, std::size_t K,
+  void accumulate_deposits_nodes(const std::vector<scattering_basis>& used, const shape_slots& shapes, const detail::target_shapes<Real>* targets,
+                                 std::size_t K,
                                  const Real* coefficient, Real e, Real E_fmin, std::size_t j, deposits& total) const {
     const std::size_t U = used.size(), intervals = j - total.lo;
     if (intervals == 0) return;
     const Real span = e - E_fmin, inverse_span = 1 / span;
     constexpr std::size_t most = detail::basis_count;
-    const shape_slots shapes = shape_slots_of(used);
     const std::size_t D = shapes.D;
     const auto &slot = shapes.slot, &index = shapes.index, &fixed = shapes.fixed;
     std::array<std::size_t, most> family{};
@@ -1802,7 +1816,7 @@ class mass_state_kernel {
       a_min = std::min(a_min, targets[q].a);
       a_max = std::max(a_max, targets[q].a);
     }
-    thread_local std::vector<Real> stored, target_parts;
+    thread_local std::vector<Real> stored;
     stored.resize(4 * D * intervals);  // [(part * D + d) * intervals + c - lo], parts m0_3, n1_3, m0_4, n1_4
     auto part = [&](std::size_t which, std::size_t d) { return stored.data() + (which * D + d) * intervals; };
     const Real* inverse_width = inverse_width_.data() + total.lo;
@@ -1835,24 +1849,19 @@ class mass_state_kernel {
       const Real weighted = targets[q].factor[family[d]] * v;
       into = q == 0 ? weighted : into + weighted;
     };
-    if (closed.size() > 0) {
-      target_parts.resize(4 * D * intervals);
-      for (std::size_t q = 0; q < K; ++q) {
+    if (closed.size() > 0)
+      for (std::size_t q = 0; q < K; ++q) {  // each target's moments times its family factors, summed in place
         const auto& t = targets[q];
+        std::array<Real, most> factor{};
+        for (std::size_t d = 0; d < D; ++d) factor[d] = t.factor[family[d]];
+        const detail::shape_moments_destination<Real> to{stored.data(), intervals, factor.data(), q > 0};
         if (detail::use_avx2())
           detail::scalar_shape_moments_batch_avx2(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(), closed.zb.data(),
-                                                  closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D, target_parts.data(), intervals);
+                                                  closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D, to);
         else
           detail::scalar_shape_moments_batch_portable(closed.interval.data(), closed.ya.data(), closed.yb.data(), closed.za.data(),
-                                                      closed.zb.data(), closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D,
-                                                      target_parts.data(), intervals);
-        for (std::size_t which = 0; which < 4; ++which)
-          for (std::size_t d = 0; d < D; ++d) {
-            const Real* from_target = target_parts.data() + (which * D + d) * intervals;
-            for (std::size_t n = 0; n < closed.size(); ++n) add(q, which, d, closed.interval[n], from_target[closed.interval[n]]);
-          }
+                                                      closed.zb.data(), closed.size(), t.a, t.beta, t.inverse_A, span, index.data(), D, to);
       }
-    }
     std::array<std::size_t, 4 * most> source{};
     for (std::size_t d = 0; d < D; ++d) {
       const std::size_t k = fixed[d], k4 = detail::scalar_mirror_slot[k];
@@ -1967,6 +1976,7 @@ class mass_state_kernel {
   bool targets_together_ = true;  // options.target_energies_together
   std::size_t first_ = 0;
   std::array<std::vector<scattering_basis>, 3> used_{};
+  std::array<shape_slots, 3> slots_{};  // shape_slots_of(used_[b]), once per kernel
   // Per target state: process coefficients combined over processes and populations.
   struct combination {
     struct term {
