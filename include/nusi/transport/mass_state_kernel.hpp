@@ -665,11 +665,24 @@ NUSI_ALWAYS_INLINE void add_scalar_shapes(Real y, Real z, Real w, Real t, Real a
   add_scalar_shapes_by_family(y, z, w, w, t, a, beta, inverse_A, number, energy);
 }
 
+/// Adds one target's six scalar shapes (s_ss, s_tt, s_uu, s_tu, s_st, s_su of the product at p3) at (y, z = 1 - y), each
+/// times its family's factor, to sum.
+template <class Real>
+NUSI_ALWAYS_INLINE void add_target_shapes(Real y, Real z, const target_shapes<Real>& target, Real* sum) {
+  const Real T = 1 / (z + target.a), V = 1 / (y + target.a);
+  const Real yy = y * (y + target.beta), zz = z * (z + target.beta);
+  const Real resonant = target.factor[0], plain = target.factor[1];
+  const Real shape[6] = {resonant, plain * (zz * T * T), plain * (yy * V * V), plain * (y * z * T * V), resonant * (z * T * target.inverse_A),
+                         resonant * (y * V * target.inverse_A)};
+  for (std::size_t k = 0; k < 6; ++k) sum[k] += shape[k];
+}
+
 /// The six scalar shapes' sums over one Gauss piece of G points for each of n intervals, summed over K target energies
 /// with their families' factors: y from from[e] to to[e] (or, if ZParam, z from from[e] down to to[e]), the energy weight
-/// t measured from origin[e] (ya, or za), at each point the shapes of every target (in order) weighted and added; written
-/// where `out` says. One target with factors 1 takes the operations of mass_state_kernel's integrate in the same order
-/// (w 1 = w). The AVX2 twin below holds four intervals in one register and does the same operations in the same order.
+/// t measured from origin[e] (ya, or za): at each point the targets' shapes times their factors summed (in order,
+/// add_target_shapes), the sums then weighted by w and by t once; written where `out` says. One target with factors 1
+/// takes the operations of mass_state_kernel's integrate in the same order (1 x = x, 0 + x = x). The AVX2 twin below
+/// holds four intervals in one register and does the same operations in the same order.
 template <std::size_t G, bool ZParam, class Real>
 NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, const target_shapes<Real>* targets, std::size_t K, Real span,
                                             const Real* from, const Real* to, const Real* origin, std::size_t begin, std::size_t n,
@@ -690,9 +703,12 @@ NUSI_ALWAYS_INLINE void gauss_piece_moments(const Real* gx, const Real* gw, cons
         w = (l - f) * gw[i];
         t = (y - o) * span;
       }
-      for (std::size_t q = 0; q < K; ++q) {
-        const auto& target = targets[q];
-        add_scalar_shapes_by_family(y, z, w * target.factor[0], w * target.factor[1], t, target.a, target.beta, target.inverse_A, m, energy);
+      Real sum[6] = {};  // the targets' shapes times their factors, then weighted by w and t once
+      for (std::size_t q = 0; q < K; ++q) add_target_shapes(y, z, targets[q], sum);
+      for (std::size_t k = 0; k < 6; ++k) {
+        const Real f3 = w * sum[k];
+        m[k] += f3;
+        energy[k] += f3 * t;
       }
     }
     for (std::size_t c = 0; c < out.columns; ++c) {
@@ -732,18 +748,22 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, c
           w = (l - f) * wi;
           t = (y - o) * span4;
         }
-        for (std::size_t q = 0; q < K; ++q) {
+        double4 sum[6];
+        for (std::size_t k = 0; k < 6; ++k) sum[k] = broadcast4(0);
+        for (std::size_t q = 0; q < K; ++q) {  // add_target_shapes in four lanes
           const auto& target = targets[q];
           const double4 a4 = broadcast4(target.a), beta4 = broadcast4(target.beta), iA = broadcast4(target.inverse_A);
-          const double4 w_resonant = w * broadcast4(target.factor[0]), w_plain = w * broadcast4(target.factor[1]);
+          const double4 resonant = broadcast4(target.factor[0]), plain = broadcast4(target.factor[1]);
           const double4 T = one / (z + a4), V = one / (y + a4);
           const double4 yy = y * (y + beta4), zz = z * (z + beta4);
-          const double4 f3[6] = {w_resonant, w_plain * (zz * T * T), w_plain * (yy * V * V), w_plain * (y * z * T * V), w_resonant * (z * T * iA),
-                                 w_resonant * (y * V * iA)};
-          for (std::size_t k = 0; k < 6; ++k) {
-            m[k] += f3[k];
-            energy[k] += f3[k] * t;
-          }
+          const double4 shape[6] = {resonant, plain * (zz * T * T), plain * (yy * V * V), plain * (y * z * T * V), resonant * (z * T * iA),
+                                    resonant * (y * V * iA)};
+          for (std::size_t k = 0; k < 6; ++k) sum[k] += shape[k];
+        }
+        for (std::size_t k = 0; k < 6; ++k) {
+          const double4 f3 = w * sum[k];
+          m[k] += f3;
+          energy[k] += f3 * t;
         }
       }
       const std::size_t first = interval[e];
@@ -806,7 +826,7 @@ struct interval_piece {
   Real from = 0, to = 0, r = 0;
 };
 template <class Real>
-interval_piece<Real> single_piece_of(Real ya, Real yb, Real za, Real zb, Real a) {
+NUSI_ALWAYS_INLINE interval_piece<Real> single_piece_of(Real ya, Real yb, Real za, Real zb, Real a) {
   interval_piece<Real> piece;
   if (!(yb > ya)) return piece;
   const Real y_end = std::min(yb, Real(1) / 2), zp = std::min(za, Real(1) / 2);
