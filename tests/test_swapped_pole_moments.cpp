@@ -66,6 +66,53 @@ TEST_CASE("the table of F_1 against its closed form in long double, for float, d
   CHECK(worst(0.0L) <= 64);  // the long double closed form itself (exp, log1p) is good to a few tens of ulps
 }
 
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+// The F_1 table's four-lane evaluation from AVX2 code (its vectors do not cross into code compiled without AVX).
+NUSI_TARGET_AVX2 static void table_in_four_lanes(const double* y, double* out) {
+  nusi::detail::store4(out, nusi::detail::fermi_dirac_one_table<double>::instance().four(nusi::detail::load4(y)));
+}
+#endif
+
+TEST_CASE("int rho/x in batches: four lanes at a time for a massless state, the same bits as one at a time") {
+  // Boxes inside, across the ends of and beyond the support (the lanes outside it give 0), empty and inverted boxes,
+  // and F_1 past its table (y > 64: the closed form in a lane).
+  const double T = nusi::eV(1.6764e-4);
+  std::mt19937_64 random(11);
+  std::uniform_real_distribution<double> uniform(0, 1);
+  for (double m : {0.0, 8.6e-9}) {
+    CAPTURE(m);
+    const nusi::target_energy_distribution<double> rho(m, T);
+    std::vector<double> x1, x2;
+    for (int i = 0; i < 4003; ++i) {
+      const double a = rho.max_x_MeV() * 1.3 * uniform(random), b = a * (i % 7 == 0 ? 0.9 : 1 + 0.5 * uniform(random));
+      x1.push_back(a);
+      x2.push_back(b);
+    }
+    x1.push_back(0.5 * rho.max_x_MeV());
+    x2.push_back(rho.max_x_MeV());
+    std::vector<double> one(x1.size()), portable(x1.size()), wide(x1.size());
+    for (std::size_t i = 0; i < x1.size(); ++i) one[i] = rho.inverse_x_integral_per_MeV(x1[i], x2[i]);
+    nusi::detail::avx2_paths_allowed() = false;
+    rho.inverse_x_integrals_per_MeV(x1.data(), x2.data(), portable.data(), x1.size());
+    nusi::detail::avx2_paths_allowed() = true;
+    rho.inverse_x_integrals_per_MeV(x1.data(), x2.data(), wide.data(), x1.size());
+    CHECK(portable == one);
+    CHECK(wide == one);
+    CHECK(std::count(one.begin(), one.end(), 0.0) > 400);  // boxes beyond the support or empty
+  }
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+  if (nusi::detail::processor_has_avx2()) {
+    const auto& table = nusi::detail::fermi_dirac_one_table<double>::instance();
+    for (int i = 0; i < 1000; ++i) {
+      const std::array<double, 4> y{70 * uniform(random), 64 * uniform(random), 0.25 * (i % 257), i % 3 == 0 ? 64.0 : 1e-3 * uniform(random)};
+      std::array<double, 4> four{};
+      table_in_four_lanes(y.data(), four.data());
+      for (int l = 0; l < 4; ++l) CHECK(four[l] == table(y[l]));
+    }
+  }
+#endif
+}
+
 TEST_CASE("int rho/x between two target energies against adaptive Gauss-Kronrod of rho/x") {
   // The reference integrates density_per_MeV(x)/x (W's cubic Hermite table, C1 in P) by 10-point Gauss on many equal
   // pieces in x, split at the cusp x = m; the tail tables integrate the same interpolant by 6-point Gauss per (quarter)

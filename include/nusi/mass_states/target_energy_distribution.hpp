@@ -10,6 +10,7 @@
 #include <limits>
 #include <optional>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -247,6 +248,16 @@ class target_energy_distribution {
     if (x2 <= m_) return branch_tail(x2, false) - branch_tail(x1, false);
     return (lower_tail_at_cusp_ - branch_tail(x1, false)) + (upper_tail_at_cusp_ - branch_tail(x2, true));
   }
+  /// inverse_x_integral_per_MeV(x1[i], x2[i]) into out[i] for i < n: the same values bit for bit (for m = 0 four at a time
+  /// where use_avx2()).
+  void inverse_x_integrals_per_MeV(const Real* x1, const Real* x2, Real* out, std::size_t n) const {
+    std::size_t i = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+    if constexpr (std::is_same_v<Real, double>)
+      if (m_ == 0 && detail::use_avx2()) i = massless_integrals_avx2(x1, x2, out, n);
+#endif
+    for (; i < n; ++i) out[i] = inverse_x_integral_per_MeV(x1[i], x2[i]);
+  }
   /// d(rho/x)/dx [MeV^-3] (0 outside the support; at x = m, the upper branch's).
   Real density_over_x_slope_per_MeV3(Real x_MeV) const {
     if (!(x_MeV > x_min_) || !(x_MeV < x_max_)) return Real(0);
@@ -270,6 +281,32 @@ class target_energy_distribution {
   }
 
  private:
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
+  // inverse_x_integral_per_MeV for m = 0 in four lanes, as many whole quadruples as n holds; returns how many were done.
+  NUSI_TARGET_AVX2 std::size_t massless_integrals_avx2(const double* x1, const double* x2, double* out, std::size_t n) const
+    requires std::is_same_v<Real, double>
+  {
+    using detail::any4, detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::select4, detail::store4, detail::to_mask4;
+    const auto& F1 = detail::fermi_dirac_one_table<double>::instance();
+    const double4 lo = broadcast4(x_min_whole_), hi = broadcast4(x_max_whole_), scale = broadcast4(inverse_2T_);
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      double4 a = load4(x1 + i), b = load4(x2 + i);
+      a = select4(to_mask4(a < lo), lo, a);  // std::max(x1, lo) and std::min(x2, hi), as the scalar path
+      b = select4(to_mask4(hi < b), hi, b);
+      const mask4 inside = to_mask4(b > a);
+      if (!any4(inside)) {
+        store4(out + i, broadcast4(0));
+        continue;
+      }
+      // Lanes outside are evaluated inside the support (their value then replaced by 0).
+      const double4 ya = select4(inside, a, lo) * scale, yb = select4(inside, b, hi) * scale;
+      const double4 value = broadcast4(T2_over_N_) * (F1.four(ya) - F1.four(yb));
+      store4(out + i, select4(inside, value, broadcast4(0)));
+    }
+    return i;
+  }
+#endif
   // The edge interval [edges_[k], edges_[k + 1]) holding P < edges_.back(): above T/4 the edges are uniform (step T/16)
   // and the interval follows directly; below, binary search.
   std::size_t interval(Real P) const {
