@@ -1894,16 +1894,17 @@ class mass_state_kernel {
       if (batches[b].size() > 0)
         detail::gauss_piece_batch(rules[b / 2]->x.size(), b % 2 == 1, *rules[b / 2], targets, K, span, batches[b], source.data(), 4 * D,
                                         stored.data(), intervals);
-    // The remaining intervals target by target, as accumulate_deposits' integrate takes them.
+    // The remaining intervals target by target, as accumulate_deposits' integrate takes them (every branch below writes
+    // the D moments of each target).
+    std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
     for (const std::size_t i : apart) {
       const Real El = grid_.node_MeV(total.lo + i), Eu = grid_.node_MeV(total.lo + i + 1);
       const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
       const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
       for (std::size_t q = 0; q < K; ++q) {
         const Real a = targets[q].a, beta = targets[q].beta, inverse_A = targets[q].inverse_A;
-        std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
         if (!(yb > ya)) {
-          // nothing: the moments stay zero
+          for (auto* moments : {&m0_3, &n1_3, &m0_4, &n1_4}) std::fill_n(moments->begin(), D, Real(0));
         } else if (a <= 1 && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
           detail::scalar_shape_interval_moments(ya, yb, za, zb, a, beta, inverse_A, index.data(), D, m0_3.data(), n1_3.data(), m0_4.data(),
                                                 n1_4.data());
