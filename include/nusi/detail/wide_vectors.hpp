@@ -94,6 +94,10 @@ NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 abs4(double4 x) {
 }
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 select4(mask4 m, double4 yes, double4 no) { return from_bits4((m & bits4(yes)) | (~m & bits4(no))); }
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 bool any4(mask4 m) { return (m[0] | m[1] | m[2] | m[3]) != 0; }
+/// std::min(x, y) and std::max(x, y) per lane (y < x ? y : x and x < y ? y : x: the same lane as std's, ties and signed
+/// zeros included).
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 min4(double4 x, double4 y) { return select4(to_mask4(y < x), y, x); }
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 max4(double4 x, double4 y) { return select4(to_mask4(x < y), y, x); }
 #endif
 
 /// Asks the cache for the lines of p[0 .. n) before they are written (a hint only: no effect on any value).

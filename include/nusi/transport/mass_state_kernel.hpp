@@ -1644,6 +1644,7 @@ class mass_state_kernel {
     std::array<Real, most> m0_3{}, n1_3{}, m0_4{}, n1_4{};
     const Real inverse_span = 1 / span;
     const bool closed_form = scalar_only && !polynomial && a <= 1;  // scalar shapes in closed form (vector: quadrature)
+    // (fixed_slots below: scalar shapes, not all polynomial, so closed_form is a <= 1, as sort_intervals takes it)
     std::array<Real, detail::basis_count> direct{}, mirror{};
     // A point at (y, z = 1 - y), weight w, energy above the lower end t [MeV]; the product at p4 has shape(1 - y).
     auto add_point = [&](Real y, Real z, Real w, Real t) {
@@ -1736,29 +1737,21 @@ class mass_state_kernel {
       }
     };
     thread_local std::array<piece_batch, 8> batches;  // [2 * rule + (z-parametrised)], rules of 2, 3, 5, 8 points
-    for (auto& b : batches) b.clear();
     thread_local closed_batch closed;  // the intervals in closed form
-    closed.clear();
-    for (std::size_t c = total.lo; c < total.lo + intervals; ++c) {
-      const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
-      if (fixed_slots) {
-        const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
-        const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
-        // In closed form as integrate would take it (batched), or
-        if (yb > ya && closed_form && yb - ya > Real(0.03L) * std::min(ya + a, zb + a) && detail::scalar_closed_form_applies(yb, za, a)) {
-          closed.add(c - total.lo, ya, yb, za, zb);
-          continue;
-        }
-        // one piece in y (the z part empty) or one in z (the y part empty), as integrate would cut them.
-        const auto piece = detail::single_piece_of(ya, yb, za, zb, a);
-        if (piece.single) {
-          batches[2 * detail::piece_rule_index(piece.r, two_point_) + (piece.z_param ? 1 : 0)].add(c - total.lo, piece.from, piece.to,
-                                                                                               piece.z_param ? za : ya);
-          continue;
-        }
-      }
-      integrate(El, Eu);
-      store(c - total.lo);
+    thread_local std::vector<std::size_t> several;  // the intervals of several pieces (integrate)
+    if (fixed_slots) {
+      // In closed form as integrate would take it (batched), or one piece in y (the z part empty) or one in z (the y
+      // part empty), as integrate would cut them, or several.
+      sort_intervals(total.lo, intervals, e, E_fmin, inverse_span, a, a, closed, batches, several);
+    } else {
+      for (auto& b : batches) b.clear();
+      closed.clear();
+      several.resize(intervals);
+      for (std::size_t i = 0; i < intervals; ++i) several[i] = i;
+    }
+    for (const std::size_t i : several) {
+      integrate(grid_.node_MeV(total.lo + i), grid_.node_MeV(total.lo + i + 1));
+      store(i);
     }
     if (closed.size() > 0) {
       if (detail::use_avx2())
@@ -1843,26 +1836,11 @@ class mass_state_kernel {
     const auto &g2 = detail::unit_gauss_rule<Real>(2), &g3 = detail::unit_gauss_rule<Real>(3), &g5 = detail::unit_gauss_rule<Real>(5),
                &g8 = detail::unit_gauss_rule<Real>(8);
     const std::array<const detail::unit_gauss<Real>*, 4> rules{&g2, &g3, &g5, &g8};
-    auto rule_index = [&](Real r) { return detail::piece_rule_index(r, two_point_); };
     thread_local std::array<piece_batch, 8> batches;
-    for (auto& b : batches) b.clear();
     thread_local closed_batch closed;
-    closed.clear();
     thread_local std::vector<std::size_t> apart;  // intervals each target takes on its own
-    apart.clear();
-    for (std::size_t c = total.lo; c < j; ++c) {
-      const Real El = grid_.node_MeV(c), Eu = grid_.node_MeV(c + 1);
-      const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
-      const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
-      if (yb > ya && a_max <= 1 && yb - ya > Real(0.03L) * std::min(ya + a_min, zb + a_min) && detail::scalar_closed_form_applies(yb, za, a_max)) {
-        closed.add(c - total.lo, ya, yb, za, zb);
-        continue;
-      }
-      // One piece in y or in z for the smallest a (its q, zq are the nearest to ya, za of all the targets').
-      const auto piece = detail::single_piece_of(ya, yb, za, zb, a_min);
-      if (piece.single) batches[2 * rule_index(piece.r) + (piece.z_param ? 1 : 0)].add(c - total.lo, piece.from, piece.to, piece.z_param ? za : ya);
-      else apart.push_back(c - total.lo);
-    }
+    // One piece in y or in z for the smallest a (its q, zq are the nearest to ya, za of all the targets').
+    sort_intervals(total.lo, intervals, e, E_fmin, inverse_span, a_min, a_max, closed, batches, apart);
     // Adds target q's moments v of (part, d) at interval i with its family's factor (the first target assigns).
     auto add = [&](std::size_t q, std::size_t which, std::size_t d, std::size_t i, Real v) {
       Real& into = part(which, d)[i];
@@ -1989,6 +1967,86 @@ class mass_state_kernel {
       ++count;
     }
   };
+  // Sorts the intervals c = lo + i, i < count, of a source at energy e (products from E_fmin, 1/span = inverse_span) as the
+  // deposits take them (i in order in each list): into `closed` where a_max <= 1 and the closed form applies for a_max
+  // and the interval is longer than 0.03 of its distance to the nearer pole of a_min; else into the batch of its one
+  // Gauss piece for a_min (single_piece_of, piece_rule_index), z-parametrised or not; else (several pieces) into
+  // `several`. The lists are cleared first. Four intervals at a time in AVX2 registers where use_avx2(): the same
+  // operations, so the same lists.
+  void sort_intervals(std::size_t lo, std::size_t count, Real e, Real E_fmin, Real inverse_span, Real a_min, Real a_max, closed_batch& closed,
+                      std::array<piece_batch, 8>& batches, std::vector<std::size_t>& several) const {
+    for (auto& b : batches) b.clear();
+    closed.clear();
+    several.clear();
+    std::size_t i = 0;
+    if (detail::use_avx2()) i = sort_intervals_avx2(lo, count, e, E_fmin, inverse_span, a_min, a_max, closed, batches, several);
+    for (; i < count; ++i) {
+      const Real El = grid_.node_MeV(lo + i), Eu = grid_.node_MeV(lo + i + 1);
+      const Real ya = std::max((El - E_fmin) * inverse_span, Real(0)), yb = std::min((Eu - E_fmin) * inverse_span, Real(1));
+      const Real za = std::min((e - El) * inverse_span, Real(1)), zb = std::max((e - Eu) * inverse_span, Real(0));
+      if (yb > ya && a_max <= 1 && yb - ya > Real(0.03L) * std::min(ya + a_min, zb + a_min) && detail::scalar_closed_form_applies(yb, za, a_max)) {
+        closed.add(i, ya, yb, za, zb);
+        continue;
+      }
+      const auto piece = detail::single_piece_of(ya, yb, za, zb, a_min);
+      if (piece.single) batches[2 * detail::piece_rule_index(piece.r, two_point_) + (piece.z_param ? 1 : 0)].add(i, piece.from, piece.to, piece.z_param ? za : ya);
+      else several.push_back(i);
+    }
+  }
+  // sort_intervals' loop over whole quadruples of intervals (returns how many it sorted): each lane the operations of
+  // the scalar loop, std::min(x, y) as y < x ? y : x, std::max(x, y) as x < y ? y : x, and std::min({x, y, z}) and
+  // std::max({x, y, z}) as their first extreme.
+  NUSI_TARGET_AVX2 std::size_t sort_intervals_avx2(std::size_t lo, std::size_t count, Real e, Real E_fmin, Real inverse_span, Real a_min,
+                                                   Real a_max, closed_batch& closed, std::array<piece_batch, 8>& batches,
+                                                   std::vector<std::size_t>& several) const {
+    std::size_t i = 0;
+#if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)  // detail::double4
+    if constexpr (std::is_same_v<Real, double>) {
+      using detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::max4, detail::min4, detail::select4, detail::to_mask4;
+      const double4 zero = broadcast4(0), one = broadcast4(1), half = broadcast4(0.5), a = broadcast4(a_min);
+      const double4 span_inverse = broadcast4(inverse_span), fmin = broadcast4(E_fmin), e4 = broadcast4(e);
+      const bool closed_allowed = a_max <= 1;
+      const double4 closed_share = broadcast4(double(0.03L)), a_half = broadcast4(a_max / 2);
+      const double* node = grid_.nodes_MeV().data() + lo;
+      for (; i + 4 <= count; i += 4) {
+        const double4 El = load4(node + i), Eu = load4(node + i + 1);
+        const double4 ya = max4((El - fmin) * span_inverse, zero), yb = min4((Eu - fmin) * span_inverse, one);
+        const double4 za = min4((e4 - El) * span_inverse, one), zb = max4((e4 - Eu) * span_inverse, zero);
+        const mask4 valid = to_mask4(yb > ya);
+        const mask4 closed_lane = valid & to_mask4(yb - ya > closed_share * min4(ya + a, zb + a)) & to_mask4(yb >= a_half) & to_mask4(za >= a_half);
+        // single_piece_of(ya, yb, za, zb, a_min), both of its cases, chosen per lane
+        const double4 y_end = min4(yb, half), zp = min4(za, half);
+        const mask4 in_y = to_mask4(ya < y_end) & ~to_mask4(zp > zb), in_z = ~to_mask4(ya < y_end) & to_mask4(zp > zb);
+        double4 q = y_end;
+        q = select4(to_mask4(ya + (ya + a) < q), ya + (ya + a), q);
+        q = select4(to_mask4((one + a + ya) / broadcast4(2) < q), (one + a + ya) / broadcast4(2), q);
+        q = select4(to_mask4(q > ya), q, y_end);
+        double4 zq = zb;
+        zq = select4(to_mask4(zq < zp - (zp + a)), zp - (zp + a), zq);
+        zq = select4(to_mask4(zq < (zp - a) / broadcast4(2)), (zp - a) / broadcast4(2), zq);
+        zq = max4(zq, zb);
+        zq = select4(to_mask4(zq < zp), zq, zb);
+        const double4 from = select4(in_y, ya, zp), to = select4(in_y, q, zq);
+        const double4 numerator = select4(in_y, q - ya, zp - zq);
+        const double4 denominator = select4(in_y, min4(ya + a, one + a - q), min4(zq + a, one + a - zp));
+        const double4 r = numerator / denominator;
+        const mask4 single = valid & ((in_y & to_mask4(q == y_end)) | (in_z & to_mask4(zq == zb)));
+        for (std::size_t l = 0; l < 4; ++l) {
+          if (closed_allowed && closed_lane[l] != 0) {
+            closed.add(i + l, ya[l], yb[l], za[l], zb[l]);
+          } else if (single[l] != 0) {
+            const bool z_param = in_z[l] != 0;
+            batches[2 * detail::piece_rule_index(r[l], two_point_) + (z_param ? 1 : 0)].add(i + l, from[l], to[l], z_param ? za[l] : ya[l]);
+          } else {
+            several.push_back(i + l);
+          }
+        }
+      }
+    }
+#endif
+    return i;
+  }
+
 
   energy_grid<Real> grid_;
   kernel_scope scope_;
