@@ -110,6 +110,36 @@ TEST_CASE("mass-state halves: the operator's products and resolvent solves are t
   }
 }
 
+TEST_CASE("mass-state halves: the resolvent solves on 2, 3 and 4 threads (halves apart, shifts in groups) are the one thread's bit for bit") {
+  const auto model = model_of({true, nusi::neutrino_nature::majorana, nusi::kernel_scope::above_threshold});
+  nusi::energy_grid_options<double> eo;
+  eo.bins = 90;
+  const auto grid = nusi::make_mass_state_energy_grid(model, eo);
+  const std::vector<complex> shifts{{3e-23, 1e-23}, {-2e-23, 5e-23}, {1e-22, 0.2e-23}, {0.5e-23, 2e-22}, {1e-23, 1e-24}};
+  for (const bool kind_halves : {true, false}) {
+    CAPTURE(kind_halves);
+    const nusi::mass_state_halves_operator<double> op(model.scattering(), model.relic(), grid, nusi::kernel_scope::above_threshold, {}, 1,
+                                                      kind_halves);
+    REQUIRE(op.kind_symmetric() == kind_halves);
+    const std::size_t S = op.kernel().species();
+    std::vector<double> unequal(op.size()), equal(op.size());  // partners unequal (both halves), equal (the sums alone)
+    for (std::size_t q = 0; q < op.size(); ++q) {
+      unequal[q] = 1.0 + 0.5 * std::sin(double(3 * q + 1));
+      equal[q] = 1.0 + 0.5 * std::sin(double(3 * (q / S * S + q % S / 2 * 2) + 1));
+    }
+    for (const auto* rhs : {&unequal, &equal}) {
+      std::vector<complex> one(op.size() * shifts.size());
+      op.solve_shifted(std::span<const complex>(shifts), rhs->data(), one.data());
+      for (const std::size_t threads : {2u, 3u, 4u}) {
+        CAPTURE(threads);
+        std::vector<complex> many(one.size(), complex(7, 7));
+        op.solve_shifted(std::span<const complex>(shifts), rhs->data(), many.data(), threads);
+        CHECK(std::memcmp(one.data(), many.data(), one.size() * sizeof(complex)) == 0);
+      }
+    }
+  }
+}
+
 TEST_CASE("mass-state halves: F by flavour and the budgets of the transport match the species' solve, the same bits on 1 and 2 threads") {
   const std::vector<emission_t> emission{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0},
                                          {nusi::flavour::mu, false, nusi::pinched_spectrum<double>::paper_default(), 0.5}};

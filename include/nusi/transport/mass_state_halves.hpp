@@ -21,6 +21,7 @@
 #include "../errors.hpp"
 #include "../mass_states/relic_background.hpp"
 #include "../mass_states/scattering.hpp"
+#include "../parallel.hpp"
 #include "grid.hpp"
 #include "kernel.hpp"
 #include "mass_state_kernel.hpp"
@@ -107,61 +108,100 @@ class mass_state_halves_operator {
   /// @throws nusi::invalid_argument if a shift is not finite.
   template <class Scalar>
   void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out) const {
-    detail::require_finite_shifts("nusi::mass_state_halves_operator::solve_shifted", shifts);
-    if (!symmetric_) return kernel_->solve_shifted(shifts, rhs, out);
+    solve_shifted(shifts, rhs, out, 1);
+  }
+  /// The same on `threads` threads (0: all cores): the two halves apart (their substitutions are independent) and, with
+  /// more threads than halves, the shifts in groups; each half and shift takes the same arithmetic as on one thread, so
+  /// the result is the same bit for bit. exponential_action hands its shifts here instead of sharing them out itself
+  /// (each thread then streams one half's blocks, not both).
+  /// @throws nusi::invalid_argument if a shift is not finite or threads exceeds the limit of parallel_for.
+  template <class Scalar>
+  void solve_shifted(std::span<const Scalar> shifts, const Real* rhs, Scalar* out, std::size_t threads) const {
+    constexpr std::string_view fn = "nusi::mass_state_halves_operator::solve_shifted";
+    detail::require_finite_shifts(fn, shifts);
+    detail::require_thread_count(fn, "threads", threads);
     const std::size_t n = n_, Z = shifts.size(), S = S_, H = H_;
-    std::vector<Real> r(n * S), loss(H);
+    if (!symmetric_) {  // the kernel's species blocks: the shifts in groups
+      const std::size_t workers = resolve_threads(threads, Z);
+      if (workers == 1) return kernel_->solve_shifted(shifts, rhs, out);
+      const std::size_t c = kernel_->size();
+      parallel_for(workers, workers, [&](std::size_t t) {
+        const std::size_t z0 = Z * t / workers, count = Z * (t + 1) / workers - z0;
+        std::vector<Scalar> x(c * count);
+        kernel_->solve_shifted(shifts.subspan(z0, count), rhs, x.data());
+        for (std::size_t i = 0; i < c; ++i) std::copy_n(x.data() + i * count, count, out + i * Z + z0);
+      });
+      return;
+    }
+    std::vector<Real> r(n * S);
     to_halves(rhs, r.data());
     bool differences = false;
     for (std::size_t k = 0; k < n && !differences; ++k)
       for (std::size_t h = 0; h < H; ++h) differences = differences || r[k * S + H + h] != 0;
-    std::vector<Scalar> acc(H * Z), M(H * H), b(H);
-    const bool wide = detail::use_avx2();
-    const std::size_t W = detail::real_lanes<Scalar> * Z;
-    for (std::size_t k = n; k-- > 0;) {
-      for (std::size_t h = 0; h < H; ++h) loss[h] = kernel_->rate_per_cm(k, 2 * h);
-      for (std::size_t half = 0; half < 2; ++half) {
-        Scalar* x = out + (k * S + half * H) * Z;  // this node's half, [h * Z + z]
-        if (half == 1 && !differences) {
-          std::fill_n(x, H * Z, Scalar(0));
-          continue;
-        }
+    const std::size_t halves = differences ? 2 : 1;
+    if (!differences)  // the differences stay 0
+      for (std::size_t k = 0; k < n; ++k) std::fill_n(out + (k * S + H) * Z, H * Z, Scalar(0));
+    // Each half (and group of shifts) solved into its own compact buffer, then copied into place: the threads share no
+    // cache lines, and a substitution reads its half's values contiguously.
+    const std::size_t workers = resolve_threads(threads, halves * Z);
+    const std::size_t groups = std::max<std::size_t>(1, std::min(Z, workers / halves));
+    parallel_for(halves * groups, workers, [&](std::size_t task) {
+      const std::size_t half = task % halves, g = task / halves;
+      const std::size_t z0 = Z * g / groups, count = Z * (g + 1) / groups - z0;
+      std::vector<Scalar> x(n * H * count);
+      solve_half(half, shifts.subspan(z0, count), r.data(), x.data(), count);
+      for (std::size_t k = 0; k < n; ++k)
         for (std::size_t h = 0; h < H; ++h)
-          for (std::size_t z = 0; z < Z; ++z) acc[h * Z + z] = Scalar(r[k * S + half * H + h]);
-        const Real* above = half_block(half, k, k) + H * H;  // the blocks (k + 1 -> k), (k + 2 -> k), ...
-        const Real* x_above = detail::real_array<Real>(out) + ((k + 1) * S + half * H) * W;
-        if (H == 3) detail::substitute_all_lanes<3>(above, n - k - 1, x_above, S * W, W, detail::real_array<Real>(acc.data()), wide);
-        else detail::substitute_all_lanes<6>(above, n - k - 1, x_above, S * W, W, detail::real_array<Real>(acc.data()), wide);
-        const Real* D = half_block(half, k, k);
-        auto solve_one = [&](std::size_t z) {
-          for (std::size_t row = 0; row < H; ++row) {
-            for (std::size_t c = 0; c < H; ++c) M[row * H + c] = Scalar(-D[c * H + row]);  // -(plus or minus)^T
-            M[row * H + row] += shifts[z] + loss[row];
-            b[row] = acc[row * Z + z];
-          }
-          if (H == 3) detail::dense_solve<3>(M.data(), b.data(), H);
-          else detail::dense_solve<6>(M.data(), b.data(), H);
-          for (std::size_t h = 0; h < H; ++h) x[h * Z + z] = b[h];
-        };
-        std::size_t z = 0;
-        if constexpr (std::is_same_v<Scalar, std::complex<double>> && std::is_same_v<Real, double>) {
-          if (wide && Z > 1)  // a last group of 2 or 3 shifts fills its lanes
-            for (; z < Z; z += 4) {
-              const std::size_t lanes = std::min<std::size_t>(4, Z - z);
-              const bool solved = H == 3 ? detail::shifted_solve_lanes_avx2<3>(D, loss.data(), shifts.data() + z, acc.data() + z, Z, x + z, lanes)
-                                         : detail::shifted_solve_lanes_avx2<6>(D, loss.data(), shifts.data() + z, acc.data() + z, Z, x + z, lanes);
-              if (!solved)
-                for (std::size_t l = 0; l < lanes; ++l) solve_one(z + l);
-            }
-        }
-        for (; z < Z; ++z) solve_one(z);
-      }
-    }
+          std::copy_n(x.data() + (k * H + h) * count, count, out + (k * S + half * H + h) * Z + z0);
+    });
     from_halves<Scalar>(out, Z, out);
     budget_rows<Scalar>(out, out, shifts, rhs, Z);
   }
 
  private:
+  // One half's block forward substitution for the shifts `shifts` (Zb of them) from the halves' right-hand side r (sums
+  // [k * S, k * S + H), differences [k * S + H, (k + 1) * S)) into out[(k * H + h) * Zb + z].
+  template <class Scalar>
+  void solve_half(std::size_t half, std::span<const Scalar> shifts, const Real* r, Scalar* out, std::size_t Zb) const {
+    const std::size_t n = n_, Z = Zb, S = S_, H = H_;
+    std::vector<Real> loss(H);
+    std::vector<Scalar> acc(H * Z), M(H * H), b(H);
+    const bool wide = detail::use_avx2();
+    const std::size_t W = detail::real_lanes<Scalar> * Z;
+    for (std::size_t k = n; k-- > 0;) {
+      for (std::size_t h = 0; h < H; ++h) loss[h] = kernel_->rate_per_cm(k, 2 * h);
+      Scalar* x = out + k * H * Z;  // this node's half, [h * Z + z]
+      for (std::size_t h = 0; h < H; ++h)
+        for (std::size_t z = 0; z < Z; ++z) acc[h * Z + z] = Scalar(r[k * S + half * H + h]);
+      const Real* above = half_block(half, k, k) + H * H;  // the blocks (k + 1 -> k), (k + 2 -> k), ...
+      const Real* x_above = detail::real_array<Real>(out) + (k + 1) * H * W;
+      if (H == 3) detail::substitute_all_lanes<3>(above, n - k - 1, x_above, H * W, W, detail::real_array<Real>(acc.data()), wide);
+      else detail::substitute_all_lanes<6>(above, n - k - 1, x_above, H * W, W, detail::real_array<Real>(acc.data()), wide);
+      const Real* D = half_block(half, k, k);
+      auto solve_one = [&](std::size_t z) {
+        for (std::size_t row = 0; row < H; ++row) {
+          for (std::size_t c = 0; c < H; ++c) M[row * H + c] = Scalar(-D[c * H + row]);  // -(plus or minus)^T
+          M[row * H + row] += shifts[z] + loss[row];
+          b[row] = acc[row * Z + z];
+        }
+        if (H == 3) detail::dense_solve<3>(M.data(), b.data(), H);
+        else detail::dense_solve<6>(M.data(), b.data(), H);
+        for (std::size_t h = 0; h < H; ++h) x[h * Z + z] = b[h];
+      };
+      std::size_t z = 0;
+      if constexpr (std::is_same_v<Scalar, std::complex<double>> && std::is_same_v<Real, double>) {
+        if (wide && Z > 1)  // a last group of 2 or 3 shifts fills its lanes
+          for (; z < Z; z += 4) {
+            const std::size_t lanes = std::min<std::size_t>(4, Z - z);
+            const bool solved = H == 3 ? detail::shifted_solve_lanes_avx2<3>(D, loss.data(), shifts.data() + z, acc.data() + z, Z, x + z, lanes)
+                                       : detail::shifted_solve_lanes_avx2<6>(D, loss.data(), shifts.data() + z, acc.data() + z, Z, x + z, lanes);
+            if (!solved)
+              for (std::size_t l = 0; l < lanes; ++l) solve_one(z + l);
+          }
+      }
+      for (; z < Z; ++z) solve_one(z);
+    }
+  }
   // Has the kernel write its partner halves straight into this operator's storage (halves_in_place) and learns
   // from each run whether its blocks were kind-symmetric.
   struct sink final : mass_state_block_sink<Real> {

@@ -45,7 +45,8 @@ struct exponential_action_result {
 /// the contour encloses the whole negative real axis where e^{zD} matters. Throws
 /// nusi::invalid_argument on bad input and nusi::numerical_error on a non-finite result. The N/2 solves are shared among
 /// `threads` threads (0: all cores); each is the same arithmetic for any count, so the result is too (the operator's
-/// solve_shifted must be safe to call concurrently and treat each shift on its own, as nusi's operators do).
+/// solve_shifted must be safe to call concurrently and treat each shift on its own, as nusi's operators do). An operator
+/// with solve_shifted(shifts, rhs, out, threads) is handed all the shifts and the thread count instead.
 template <class Real, class Op>
   requires triangular_operator<Op, Real>
 exponential_action_result<Real> exponential_action(const Op& op, const std::vector<Real>& f0, Real distance_cm,
@@ -110,8 +111,14 @@ exponential_action_result<Real> exponential_action(const Op& op, const std::vect
     }
   };
   if (has_bound || has_both) magnitude.resize(n * Z);
+  // An operator that shares its solves among threads itself (solve_shifted with a thread count) takes all the shifts.
+  constexpr bool shares_threads = requires(std::span<const complex> zs, const Real* rhs, complex* x, std::size_t t) {
+    op.solve_shifted(zs, rhs, x, t);
+  };
   const std::size_t workers = resolve_threads(threads, Z);
-  if (workers == 1) {
+  if constexpr (shares_threads && !has_bound && !has_both) {
+    op.solve_shifted(std::span<const complex>(shifts), f0.data(), xhat.data(), threads);
+  } else if (workers == 1) {
     solve_range(0, Z, xhat.data(), magnitude.data());
   } else {
     // The shifts shared among threads in contiguous groups, each solved into its own buffers and copied into place. Each
