@@ -572,7 +572,7 @@ TEST_CASE("mass states: an exception from a block sink fails the kernel's constr
   nusi::energy_grid_options<double> eo;
   eo.bins = 30;
   const auto grid = nusi::make_mass_state_energy_grid(model, eo);
-  for (const std::size_t threads : {1u, 2u}) {
+  for (const std::size_t threads : {1u, 2u, 3u}) {
     failing_sink sink;
     // The lowest failing run's exception, as on one thread.
     CHECK_THROWS_WITH_AS(nusi::mass_state_kernel<double>(model.scattering(), model.relic(), grid, nusi::kernel_scope::full, {}, threads, sink),

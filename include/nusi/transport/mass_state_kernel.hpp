@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cmath>
 #include <complex>
 #include <cstddef>
@@ -1367,8 +1368,7 @@ class mass_state_kernel {
       else x_nodes[b] = relic.distribution(b).gauss_nodes(thermal_shape_nodes_of(relic.distribution(b), options));
     }
     // One source node i: everything it writes (its loss, budget and x-rate entries, its blocks (i -> k)) is its own, so
-    // the nodes can be shared among threads (runs of source_run nodes, interleaved: thread t takes runs t, t + T, ...)
-    // with the same result.
+    // the nodes can be shared among threads (runs of source_run nodes, handed out below) with the same result.
     // Scratch per thread: the deposits per target state of the current source node, its rows of gains per (target
     // state, group of pairs) into every destination ([row][destination]: the loops run along the destinations).
     struct scratch {
@@ -1526,21 +1526,24 @@ class mass_state_kernel {
         }
     };
     const std::size_t workers = resolve_threads(threads, n);
-    // If nodes throw, the exception of the lowest failing node is rethrown, as a single thread would (each thread runs
-    // its nodes in ascending order up to its first failure, so the lowest failing node is the lowest of those).
+    // The runs handed out from the highest (the costliest: a node's work grows with the destinations below it) down, to
+    // whichever thread is free. If nodes throw, the exception of the lowest failing node is rethrown, as a single thread
+    // would: a thread goes on after a failure (every run is taken) and keeps its lowest failing node.
+    constexpr std::size_t C = source_run;
+    const std::size_t runs = (n + C - 1) / C;
+    std::atomic<std::size_t> next_run{0};
     std::vector<std::size_t> failed_node(workers, n);
     std::vector<std::exception_ptr> failure(workers);
     parallel_for(workers, workers, [&](std::size_t t) {
       scratch work;
-      constexpr std::size_t C = source_run;
       if (sink_) {
         work.blocks.resize(halves_out_ ? (in_place_.offset ? 0 : 2 * C * n * (S_ / 2) * (S_ / 2)) : C * n * S_ * S_);
         work.run_sums.resize(scope_ == kernel_scope::full ? C * S_ * n : 0);
       }
-      std::size_t i = t * C;
-      try {
-        for (std::size_t i0 = t * C; i0 < n; i0 += workers * C) {
-          const std::size_t i1 = std::min(n, i0 + C);
+      for (std::size_t r = next_run.fetch_add(1, std::memory_order_relaxed); r < runs; r = next_run.fetch_add(1, std::memory_order_relaxed)) {
+        const std::size_t i0 = (runs - 1 - r) * C, i1 = std::min(n, i0 + C);
+        std::size_t i = i0;
+        try {
           for (i = i0; i < i1; ++i) {
             work.slot = i - i0;
             source_node(i, work);
@@ -1555,10 +1558,13 @@ class mass_state_kernel {
           } else if (sink_) {
             sink_->receive(i0, i1 - i0, n, work.blocks.data(), run_sums);
           }
+        } catch (...) {
+          if (i < failed_node[t]) {
+            failed_node[t] = i;
+            failure[t] = std::current_exception();
+          }
+          work.symmetric = true;
         }
-      } catch (...) {
-        failed_node[t] = i;
-        failure[t] = std::current_exception();
       }
     });
     const auto first_failure = std::min_element(failed_node.begin(), failed_node.end());
