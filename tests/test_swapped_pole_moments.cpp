@@ -73,13 +73,14 @@ NUSI_TARGET_AVX2 static void table_in_four_lanes(const double* y, double* out) {
 }
 #endif
 
-TEST_CASE("int rho/x in batches: four lanes at a time for a massless state, the same bits as one at a time") {
+TEST_CASE("int rho/x in batches: four lanes at a time, massless and massive, the same bits as one at a time") {
   // Boxes inside, across the ends of and beyond the support (the lanes outside it give 0), empty and inverted boxes,
-  // and F_1 past its table (y > 64: the closed form in a lane).
+  // and F_1 past its table (y > 64: the closed form in a lane); for a massive state boxes on either branch and across
+  // the cusp x = m, the tails' uniform and bisected intervals (the 8.6 meV state's tables split in four, 50 meV's not).
   const double T = nusi::eV(1.6764e-4);
   std::mt19937_64 random(11);
   std::uniform_real_distribution<double> uniform(0, 1);
-  for (double m : {0.0, 8.6e-9}) {
+  for (double m : {0.0, 8.6e-9, 5e-8}) {
     CAPTURE(m);
     const nusi::target_energy_distribution<double> rho(m, T);
     std::vector<double> x1, x2;
@@ -99,6 +100,18 @@ TEST_CASE("int rho/x in batches: four lanes at a time for a massless state, the 
     CHECK(portable == one);
     CHECK(wide == one);
     CHECK(std::count(one.begin(), one.end(), 0.0) > 400);  // boxes beyond the support or empty
+    if (m > 0) {  // every case of the massive path met: both ends above the cusp, both below, across it
+      std::size_t above = 0, below = 0, across = 0;
+      for (std::size_t i = 0; i < x1.size(); ++i) {
+        if (!(one[i] != 0)) continue;
+        above += x1[i] >= m;
+        below += x2[i] <= m;
+        across += x1[i] < m && x2[i] > m;
+      }
+      CHECK(above > 100);
+      CHECK(below > 100);
+      CHECK(across > 100);
+    }
   }
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
   if (nusi::detail::processor_has_avx2()) {

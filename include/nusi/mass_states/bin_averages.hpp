@@ -426,7 +426,7 @@ std::array<Real, 3> swapped_thermal_pole_moments(const resonance_pole<Real>& pol
     // of the odd 7-point Gauss rule too), the Gauss nodes are the Kronrod nodes of even index, Gauss weight i/2 goes
     // with Kronrod node i.
     constexpr std::size_t points = 15;
-    std::array<Real, points + 1> v{}, value{}, x_a{}, x_b{};  // a 16th (unused) slot: four lanes of four (m = 0)
+    std::array<Real, points + 1> v{}, value{}, x_a{}, x_b{};  // a 16th (unused) slot: four lanes of four
     for (std::size_t i = 0; i < node.size(); ++i) {
       v[i] = mid + half * node[i];
       if (i > 0) v[node.size() - 1 + i] = mid - half * node[i];
@@ -436,7 +436,7 @@ std::array<Real, 3> swapped_thermal_pole_moments(const resonance_pole<Real>& pol
       x_a[q] = xa0 + ca * v[q];
       x_b[q] = xb0 + cb * v[q];
     }
-    rho.inverse_x_integrals_per_MeV(x_a.data(), x_b.data(), value.data(), m > 0 ? points : points + 1);
+    rho.inverse_x_integrals_per_MeV(x_a.data(), x_b.data(), value.data(), points + 1);
     if (subtract)
       for (std::size_t q = 0; q < points; ++q) value[q] -= p[0] + v[q] * (p[1] + v[q] * p[2]);
     std::array<Real, 3> K{}, G{};

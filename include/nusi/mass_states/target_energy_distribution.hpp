@@ -248,13 +248,13 @@ class target_energy_distribution {
     if (x2 <= m_) return branch_tail(x2, false) - branch_tail(x1, false);
     return (lower_tail_at_cusp_ - branch_tail(x1, false)) + (upper_tail_at_cusp_ - branch_tail(x2, true));
   }
-  /// inverse_x_integral_per_MeV(x1[i], x2[i]) into out[i] for i < n: the same values bit for bit (for m = 0 four at a time
-  /// where use_avx2()).
+  /// inverse_x_integral_per_MeV(x1[i], x2[i]) into out[i] for i < n: the same values bit for bit (four at a time where
+  /// use_avx2()).
   void inverse_x_integrals_per_MeV(const Real* x1, const Real* x2, Real* out, std::size_t n) const {
     std::size_t i = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     if constexpr (std::is_same_v<Real, double>)
-      if (m_ == 0 && detail::use_avx2()) i = massless_integrals_avx2(x1, x2, out, n);
+      if (detail::use_avx2()) i = m_ == 0 ? massless_integrals_avx2(x1, x2, out, n) : massive_integrals_avx2(x1, x2, out, n);
 #endif
     for (; i < n; ++i) out[i] = inverse_x_integral_per_MeV(x1[i], x2[i]);
   }
@@ -305,6 +305,61 @@ class target_energy_distribution {
       store4(out + i, select4(inside, value, broadcast4(0)));
     }
     return i;
+  }
+  // inverse_x_integral_per_MeV for m > 0 in four lanes, the same operations: the momenta and the tails' quintics in
+  // registers, each lane's table interval found as branch_tail finds it; returns how many were done.
+  NUSI_TARGET_AVX2 std::size_t massive_integrals_avx2(const double* x1, const double* x2, double* out, std::size_t n) const
+    requires std::is_same_v<Real, double>
+  {
+    using detail::any4, detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::select4, detail::store4, detail::to_mask4;
+    const double4 lo = broadcast4(x_min_whole_), hi = broadcast4(x_max_whole_), m = broadcast4(m_), zero = broadcast4(0);
+    const double4 lower_at_cusp = broadcast4(lower_tail_at_cusp_), upper_at_cusp = broadcast4(upper_tail_at_cusp_);
+    std::size_t i = 0;
+    for (; i + 4 <= n; i += 4) {
+      double4 a = load4(x1 + i), b = load4(x2 + i);
+      a = select4(to_mask4(a < lo), lo, a);  // std::max(x1, lo) and std::min(x2, hi), as the scalar path
+      b = select4(to_mask4(hi < b), hi, b);
+      const mask4 inside = to_mask4(b > a);
+      if (!any4(inside)) {
+        store4(out + i, zero);
+        continue;
+      }
+      // Lanes outside are evaluated at the support's ends (their value then replaced by 0).
+      a = select4(inside, a, lo);
+      b = select4(inside, b, hi);
+      // Both on the upper branch (a >= m), both on the lower (b <= m), or across the cusp: a's tail on its branch, b's on
+      // its own.
+      const mask4 a_upper = to_mask4(a >= m), b_upper = to_mask4(b > m);
+      const double4 tail_a = branch_tails4(a, a_upper), tail_b = branch_tails4(b, b_upper);
+      double4 value = (lower_at_cusp - tail_a) + (upper_at_cusp - tail_b);
+      value = select4(~b_upper, tail_b - tail_a, value);
+      value = select4(a_upper, tail_a - tail_b, value);
+      store4(out + i, select4(inside, value, zero));
+    }
+    return i;
+  }
+  // branch_tail in four lanes (lane l on the upper branch where upper[l] is set).
+  NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 detail::double4 branch_tails4(detail::double4 x, detail::mask4 upper) const
+    requires std::is_same_v<Real, double>
+  {
+    using detail::broadcast4, detail::double4, detail::select4, detail::to_mask4;
+    const double4 m = broadcast4(m_);
+    const double4 P = select4(to_mask4(x > m), (x - m) * (x + m), (m - x) * (m + x)) / (broadcast4(2) * x);  // momentum_of
+    static constexpr std::array<double, 6> none{};  // a lane at or beyond the table's end: 0
+    std::array<const double*, 4> a{};
+    std::array<double, 4> t{};
+    for (std::size_t l = 0; l < 4; ++l) {
+      a[l] = none.data();
+      if (!(P[l] < edges_.back())) continue;
+      const std::size_t k = tail_interval(P[l]);
+      t[l] = (P[l] - tail_P_[k]) * tail_inverse_width_[k];
+      a[l] = (upper[l] != 0 ? upper_tail_coefficients_ : lower_tail_coefficients_).data() + 6 * k;
+    }
+    // The lanes' coefficients gathered in registers (no store and reload of single lanes).
+    double4 c[6];
+    for (std::size_t j = 0; j < 6; ++j) c[j] = double4{a[0][j], a[1][j], a[2][j], a[3][j]};
+    const double4 t4{t[0], t[1], t[2], t[3]};
+    return c[0] + t4 * (c[1] + t4 * (c[2] + t4 * (c[3] + t4 * (c[4] + t4 * c[5]))));
   }
 #endif
   // The edge interval [edges_[k], edges_[k + 1]) holding P < edges_.back(): above T/4 the edges are uniform (step T/16)
@@ -383,6 +438,13 @@ class target_energy_distribution {
   Real branch_tail(Real x, bool upper) const {
     const Real P = momentum_of(x);  // @pre x on the branch (x >= m upper, x <= m lower)
     if (!(P < edges_.back())) return Real(0);
+    const std::size_t k = tail_interval(P);
+    const Real t = (P - tail_P_[k]) * tail_inverse_width_[k];
+    const Real* a = (upper ? upper_tail_coefficients_ : lower_tail_coefficients_).data() + 6 * k;
+    return a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))));
+  }
+  // The tail table's interval [tail_P_[k], tail_P_[k + 1]) holding P < edges_.back().
+  std::size_t tail_interval(Real P) const {
     const std::size_t intervals = tail_P_.size() - 1, first_uniform = uniform_index_ * tail_split_;
     std::size_t k = 0;
     if (P >= uniform_start_) {
@@ -395,9 +457,7 @@ class target_energy_distribution {
       k = static_cast<std::size_t>(std::upper_bound(tail_P_.begin(), end, P) - tail_P_.begin());
       k = k > 0 ? k - 1 : 0;
     }
-    const Real t = (P - tail_P_[k]) * tail_inverse_width_[k];
-    const Real* a = (upper ? upper_tail_coefficients_ : lower_tail_coefficients_).data() + 6 * k;
-    return a[0] + t * (a[1] + t * (a[2] + t * (a[3] + t * (a[4] + t * a[5]))));
+    return k;
   }
 
   // The Gauss rule over x in [x_min_, x_max_]: both branches x_+ >= m >= x_-, 6 Gauss points per P-interval (the
