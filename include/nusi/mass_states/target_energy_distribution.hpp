@@ -254,7 +254,7 @@ class target_energy_distribution {
     std::size_t i = 0;
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
     if constexpr (std::is_same_v<Real, double>)
-      if (detail::use_avx2()) i = m_ == 0 ? massless_integrals_avx2(x1, x2, out, n) : massive_integrals_avx2(x1, x2, out, n);
+      if (detail::use_avx2()) i = m_ == 0 ? inverse_x_integrals_avx2<false>(x1, x2, out, n) : inverse_x_integrals_avx2<true>(x1, x2, out, n);
 #endif
     for (; i < n; ++i) out[i] = inverse_x_integral_per_MeV(x1[i], x2[i]);
   }
@@ -282,38 +282,15 @@ class target_energy_distribution {
 
  private:
 #if (defined(__GNUC__) || defined(__clang__)) && defined(__x86_64__)
-  // inverse_x_integral_per_MeV for m = 0 in four lanes, as many whole quadruples as n holds; returns how many were done.
-  NUSI_TARGET_AVX2 std::size_t massless_integrals_avx2(const double* x1, const double* x2, double* out, std::size_t n) const
+  // inverse_x_integral_per_MeV in four lanes (Massive: m > 0), the same operations, as many whole quadruples as n holds;
+  // returns how many were done. The boxes cut to the support; a lane whose box is empty gives 0 (evaluated at the
+  // support's ends, its value then replaced).
+  template <bool Massive>
+  NUSI_TARGET_AVX2 std::size_t inverse_x_integrals_avx2(const double* x1, const double* x2, double* out, std::size_t n) const
     requires std::is_same_v<Real, double>
   {
     using detail::any4, detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::select4, detail::store4, detail::to_mask4;
-    const auto& F1 = detail::fermi_dirac_one_table<double>::instance();
-    const double4 lo = broadcast4(x_min_whole_), hi = broadcast4(x_max_whole_), scale = broadcast4(inverse_2T_);
-    std::size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-      double4 a = load4(x1 + i), b = load4(x2 + i);
-      a = select4(to_mask4(a < lo), lo, a);  // std::max(x1, lo) and std::min(x2, hi), as the scalar path
-      b = select4(to_mask4(hi < b), hi, b);
-      const mask4 inside = to_mask4(b > a);
-      if (!any4(inside)) {
-        store4(out + i, broadcast4(0));
-        continue;
-      }
-      // Lanes outside are evaluated inside the support (their value then replaced by 0).
-      const double4 ya = select4(inside, a, lo) * scale, yb = select4(inside, b, hi) * scale;
-      const double4 value = broadcast4(T2_over_N_) * (F1.four(ya) - F1.four(yb));
-      store4(out + i, select4(inside, value, broadcast4(0)));
-    }
-    return i;
-  }
-  // inverse_x_integral_per_MeV for m > 0 in four lanes, the same operations: the momenta and the tails' quintics in
-  // registers, each lane's table interval found as branch_tail finds it; returns how many were done.
-  NUSI_TARGET_AVX2 std::size_t massive_integrals_avx2(const double* x1, const double* x2, double* out, std::size_t n) const
-    requires std::is_same_v<Real, double>
-  {
-    using detail::any4, detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::select4, detail::store4, detail::to_mask4;
-    const double4 lo = broadcast4(x_min_whole_), hi = broadcast4(x_max_whole_), m = broadcast4(m_), zero = broadcast4(0);
-    const double4 lower_at_cusp = broadcast4(lower_tail_at_cusp_), upper_at_cusp = broadcast4(upper_tail_at_cusp_);
+    const double4 lo = broadcast4(x_min_whole_), hi = broadcast4(x_max_whole_), zero = broadcast4(0);
     std::size_t i = 0;
     for (; i + 4 <= n; i += 4) {
       double4 a = load4(x1 + i), b = load4(x2 + i);
@@ -324,19 +301,34 @@ class target_energy_distribution {
         store4(out + i, zero);
         continue;
       }
-      // Lanes outside are evaluated at the support's ends (their value then replaced by 0).
       a = select4(inside, a, lo);
       b = select4(inside, b, hi);
-      // Both on the upper branch (a >= m), both on the lower (b <= m), or across the cusp: a's tail on its branch, b's on
-      // its own.
-      const mask4 a_upper = to_mask4(a >= m), b_upper = to_mask4(b > m);
-      const double4 tail_a = branch_tails4(a, a_upper), tail_b = branch_tails4(b, b_upper);
-      double4 value = (lower_at_cusp - tail_a) + (upper_at_cusp - tail_b);
-      value = select4(~b_upper, tail_b - tail_a, value);
-      value = select4(a_upper, tail_a - tail_b, value);
+      const double4 value = Massive ? massive_boxes4(a, b) : massless_boxes4(a, b);
       store4(out + i, select4(inside, value, zero));
     }
     return i;
+  }
+  // m = 0: T^2 (F_1(-a/2T) - F_1(-b/2T))/N, F_1 from its table.
+  NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 detail::double4 massless_boxes4(detail::double4 a, detail::double4 b) const
+    requires std::is_same_v<Real, double>
+  {
+    using detail::broadcast4, detail::double4;
+    const auto& F1 = detail::fermi_dirac_one_table<double>::instance();
+    const double4 scale = broadcast4(inverse_2T_);
+    return broadcast4(T2_over_N_) * (F1.four(a * scale) - F1.four(b * scale));
+  }
+  // m > 0: both ends on the upper branch (a >= m), both on the lower (b <= m), or across the cusp: a's tail on its
+  // branch, b's on its own.
+  NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 detail::double4 massive_boxes4(detail::double4 a, detail::double4 b) const
+    requires std::is_same_v<Real, double>
+  {
+    using detail::broadcast4, detail::double4, detail::mask4, detail::select4, detail::to_mask4;
+    const double4 m = broadcast4(m_);
+    const mask4 a_upper = to_mask4(a >= m), b_upper = to_mask4(b > m);
+    const double4 tail_a = branch_tails4(a, a_upper), tail_b = branch_tails4(b, b_upper);
+    double4 value = (broadcast4(lower_tail_at_cusp_) - tail_a) + (broadcast4(upper_tail_at_cusp_) - tail_b);
+    value = select4(~b_upper, tail_b - tail_a, value);
+    return select4(a_upper, tail_a - tail_b, value);
   }
   // branch_tail in four lanes (lane l on the upper branch where upper[l] is set).
   NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 detail::double4 branch_tails4(detail::double4 x, detail::mask4 upper) const
