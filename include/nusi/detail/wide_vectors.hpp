@@ -98,6 +98,16 @@ NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 bool any4(mask4 m) { return (m[0] | m[1] | m
 /// zeros included).
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 min4(double4 x, double4 y) { return select4(to_mask4(y < x), y, x); }
 NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 double4 max4(double4 x, double4 y) { return select4(to_mask4(x < y), y, x); }
+/// Four registers' 4 x 4 transpose stored as rows: to[l][at + r] = v[r][l] for lanes l and registers r < 4 (four
+/// unaligned stores; the rows may lie anywhere, apart).
+NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 void store_transposed4(const double4* v, double* const* to, std::size_t at) {
+  const double4 t0 = __builtin_shufflevector(v[0], v[1], 0, 4, 2, 6), t1 = __builtin_shufflevector(v[0], v[1], 1, 5, 3, 7);
+  const double4 t2 = __builtin_shufflevector(v[2], v[3], 0, 4, 2, 6), t3 = __builtin_shufflevector(v[2], v[3], 1, 5, 3, 7);
+  store4(to[0] + at, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
+  store4(to[1] + at, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
+  store4(to[2] + at, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
+  store4(to[3] + at, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
+}
 #endif
 
 /// Asks the cache for the lines of p[0 .. n) before they are written (a hint only: no effect on any value).

@@ -2285,24 +2285,34 @@ class mass_state_kernel {
             to_plus[l] = halves.plus_at(q + l);
             to_minus[l] = halves.minus_at(q + l);
           }
+          double4 plus[H * H], minus[H * H];  // entry hp * H + h, four destinations
           for (std::size_t hp = 0; hp < H; ++hp)
             for (std::size_t h = 0; h < H; ++h) {
               const double4 same = v[2 * hp * S + 2 * h], other = v[2 * hp * S + 2 * h + 1];
-              double4 plus, minus;
+              double4& sum = plus[hp * H + h];
+              double4& difference = minus[hp * H + h];
               if (shared) {
-                plus = same + other;
-                minus = same - other;
+                sum = same + other;
+                difference = same - other;
               } else {
                 const double4 same_partner = v[(2 * hp + 1) * S + 2 * h + 1], other_partner = v[(2 * hp + 1) * S + 2 * h];
                 far |= detail::partners_far4(same, same_partner, tolerance) | detail::partners_far4(other, other_partner, tolerance);
                 const double4 P = (same + same_partner) / detail::broadcast4(2), Q = (other + other_partner) / detail::broadcast4(2);
-                plus = P + Q;
-                minus = P - Q;
+                sum = P + Q;
+                difference = P - Q;
               }
-              for (std::size_t l = 0; l < 4; ++l) to_plus[l][hp * H + h] = plus[l];
-              if (to_minus[0])
-                for (std::size_t l = 0; l < 4; ++l) to_minus[l][hp * H + h] = minus[l];
             }
+          // Each destination's half block is contiguous: its entries four at a time (a transpose of four registers),
+          // the rest one lane at a time.
+          constexpr std::size_t whole = H * H / 4 * 4;
+          for (std::size_t entry = 0; entry < whole; entry += 4) detail::store_transposed4(plus + entry, to_plus, entry);
+          for (std::size_t entry = whole; entry < H * H; ++entry)
+            for (std::size_t l = 0; l < 4; ++l) to_plus[l][entry] = plus[entry][l];
+          if (to_minus[0]) {
+            for (std::size_t entry = 0; entry < whole; entry += 4) detail::store_transposed4(minus + entry, to_minus, entry);
+            for (std::size_t entry = whole; entry < H * H; ++entry)
+              for (std::size_t l = 0; l < 4; ++l) to_minus[l][entry] = minus[entry][l];
+          }
           if (detail::any4(far)) *halves.symmetric = false;
           continue;
         }
@@ -2316,14 +2326,7 @@ class mass_state_kernel {
           if (q + l + block_prefetch_distance < pr.count)
             detail::prefetch_for_write(blocks_.data() + block(i, jj0 + q + l + block_prefetch_distance - first_), SS);
         }
-        for (std::size_t p = 0; p < SS; p += 4) {  // rows: pairs p .. p + 3; columns: destinations q .. q + 3
-          const double4 t0 = __builtin_shufflevector(v[p], v[p + 1], 0, 4, 2, 6), t1 = __builtin_shufflevector(v[p], v[p + 1], 1, 5, 3, 7);
-          const double4 t2 = __builtin_shufflevector(v[p + 2], v[p + 3], 0, 4, 2, 6), t3 = __builtin_shufflevector(v[p + 2], v[p + 3], 1, 5, 3, 7);
-          detail::store4(B[0] + p, __builtin_shufflevector(t0, t2, 0, 1, 4, 5));
-          detail::store4(B[1] + p, __builtin_shufflevector(t1, t3, 0, 1, 4, 5));
-          detail::store4(B[2] + p, __builtin_shufflevector(t0, t2, 2, 3, 6, 7));
-          detail::store4(B[3] + p, __builtin_shufflevector(t1, t3, 2, 3, 6, 7));
-        }
+        for (std::size_t p = 0; p < SS; p += 4) detail::store_transposed4(v + p, B, p);  // pairs p .. p + 3 into four blocks
       }
     }
 #endif
