@@ -446,7 +446,7 @@ std::array<Real, 3> swapped_thermal_pole_moments(const resonance_pole<Real>& pol
       K[0] += k0;
       K[1] += k0 * v[q];
       K[2] += k0 * v[q] * v[q];
-      if (i % 2 == 0) {
+      if (error && i % 2 == 0) {  // the embedded Gauss rule: only for the error estimate
         const Real g0 = gauss_weight[i / 2] * f;
         G[0] += g0;
         G[1] += g0 * v[q];
@@ -455,7 +455,7 @@ std::array<Real, 3> swapped_thermal_pole_moments(const resonance_pole<Real>& pol
     }
     for (std::size_t k = 0; k < 3; ++k) {
       total[k] += half * K[k];
-      total_error += half * abs(K[k] - G[k]);
+      if (error) total_error += half * abs(K[k] - G[k]);
     }
   }
   if (window) {  // int_{-w}^{w} v^j/(v^2 + gamma^2) dv: zero for odd j (gamma < w/8: no cancellation in the recursion)
