@@ -76,11 +76,13 @@ NUSI_TARGET_AVX2 static void table_in_four_lanes(const double* y, double* out) {
 TEST_CASE("int rho/x in batches: four lanes at a time, massless and massive, the same bits as one at a time") {
   // Boxes inside, across the ends of and beyond the support (the lanes outside it give 0), empty and inverted boxes,
   // and F_1 past its table (y > 64: the closed form in a lane); for a massive state boxes on either branch and across
-  // the cusp x = m, the tails' uniform and bisected intervals (the 8.6 meV state's tables split in four, 50 meV's not).
+  // the cusp x = m, the tails' uniform and bisected intervals (a 0.5 meV state's tables split in four, m < 8 T; the
+  // 8.6 and 50 meV states' not), and ends at and near the uniform intervals' edges, where the four-lane guess of the
+  // interval may miss by a rounding and the lane is then found as one at a time.
   const double T = nusi::eV(1.6764e-4);
   std::mt19937_64 random(11);
   std::uniform_real_distribution<double> uniform(0, 1);
-  for (double m : {0.0, 8.6e-9, 5e-8}) {
+  for (double m : {0.0, 5e-10, 8.6e-9, 5e-8}) {
     CAPTURE(m);
     const nusi::target_energy_distribution<double> rho(m, T);
     std::vector<double> x1, x2;
@@ -91,6 +93,15 @@ TEST_CASE("int rho/x in batches: four lanes at a time, massless and massive, the
     }
     x1.push_back(0.5 * rho.max_x_MeV());
     x2.push_back(rho.max_x_MeV());
+    for (int k = 0; k < 4 * 16 * 64; ++k) {  // momenta at the tables' uniform edges T/4 + j T/64, both branches
+      const double P = T / 4 + k * T / 64, E = std::sqrt(P * P + m * m);
+      x1.push_back(m > 0 && k % 2 == 1 ? m * m / (P + E) : P + E);
+      x2.push_back(x1.back() * (1 + 1e-3));
+    }
+    for (int i = 0; m > 0 && i < 200; ++i) {  // across the cusp (rare among the boxes above for a light state)
+      x1.push_back(m * (0.5 + 0.5 * uniform(random)));
+      x2.push_back(m * (1 + uniform(random)));
+    }
     std::vector<double> one(x1.size()), portable(x1.size()), wide(x1.size());
     for (std::size_t i = 0; i < x1.size(); ++i) one[i] = rho.inverse_x_integral_per_MeV(x1[i], x2[i]);
     nusi::detail::avx2_paths_allowed() = false;

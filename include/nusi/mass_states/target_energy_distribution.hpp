@@ -334,22 +334,45 @@ class target_energy_distribution {
   NUSI_ALWAYS_INLINE NUSI_TARGET_AVX2 detail::double4 branch_tails4(detail::double4 x, detail::mask4 upper) const
     requires std::is_same_v<Real, double>
   {
-    using detail::broadcast4, detail::double4, detail::select4, detail::to_mask4;
+    using detail::broadcast4, detail::double4, detail::load4, detail::mask4, detail::select4, detail::to_mask4;
     const double4 m = broadcast4(m_);
     const double4 P = select4(to_mask4(x > m), (x - m) * (x + m), (m - x) * (m + x)) / (broadcast4(2) * x);  // momentum_of
+    // In W's uniform range the interval follows from one multiplication (tail_interval's guess, taken where it holds P:
+    // its corrections would not move it); any other lane as one at a time.
+    const double4 start = broadcast4(uniform_start_);
+    const mask4 uniform = to_mask4(P >= start) & to_mask4(P < broadcast4(edges_.back()));
+    const double4 guess = select4(uniform, (P - start) * broadcast4(double(tail_split_) / uniform_step_), broadcast4(0));
+    using int4 = int __attribute__((vector_size(16)));
+    const int4 offset = __builtin_convertvector(guess, int4);  // truncation, as static_cast<std::size_t>
+    const std::size_t intervals = tail_P_.size() - 1, first_uniform = uniform_index_ * tail_split_;
     static constexpr std::array<double, 6> none{};  // a lane at or beyond the table's end: 0
     std::array<const double*, 4> a{};
     std::array<double, 4> t{};
     for (std::size_t l = 0; l < 4; ++l) {
       a[l] = none.data();
-      if (!(P[l] < edges_.back())) continue;
-      const std::size_t k = tail_interval(P[l]);
-      t[l] = (P[l] - tail_P_[k]) * tail_inverse_width_[k];
+      const double p = P[l];
+      if (!(p < edges_.back())) continue;
+      std::size_t k = std::min(first_uniform + static_cast<std::size_t>(offset[l]), intervals - 1);
+      if (uniform[l] == 0 || p < tail_P_[k] || !(p < tail_P_[k + 1])) k = tail_interval(p);
+      t[l] = (p - tail_P_[k]) * tail_inverse_width_[k];
       a[l] = (upper[l] != 0 ? upper_tail_coefficients_ : lower_tail_coefficients_).data() + 6 * k;
     }
-    // The lanes' coefficients gathered in registers (no store and reload of single lanes).
+    // The lanes' six coefficients as two rows of four (c0..c3 and c2..c5), transposed in registers.
     double4 c[6];
-    for (std::size_t j = 0; j < 6; ++j) c[j] = double4{a[0][j], a[1][j], a[2][j], a[3][j]};
+    {
+      const double4 r0 = load4(a[0]), r1 = load4(a[1]), r2 = load4(a[2]), r3 = load4(a[3]);
+      const double4 t0 = __builtin_shufflevector(r0, r1, 0, 4, 2, 6), t1 = __builtin_shufflevector(r0, r1, 1, 5, 3, 7);
+      const double4 t2 = __builtin_shufflevector(r2, r3, 0, 4, 2, 6), t3 = __builtin_shufflevector(r2, r3, 1, 5, 3, 7);
+      c[0] = __builtin_shufflevector(t0, t2, 0, 1, 4, 5);
+      c[1] = __builtin_shufflevector(t1, t3, 0, 1, 4, 5);
+      c[2] = __builtin_shufflevector(t0, t2, 2, 3, 6, 7);
+      c[3] = __builtin_shufflevector(t1, t3, 2, 3, 6, 7);
+      const double4 s0 = load4(a[0] + 2), s1 = load4(a[1] + 2), s2 = load4(a[2] + 2), s3 = load4(a[3] + 2);
+      const double4 u0 = __builtin_shufflevector(s0, s1, 2, 6, 0, 4), u1 = __builtin_shufflevector(s0, s1, 3, 7, 1, 5);
+      const double4 u2 = __builtin_shufflevector(s2, s3, 2, 6, 0, 4), u3 = __builtin_shufflevector(s2, s3, 3, 7, 1, 5);
+      c[4] = __builtin_shufflevector(u0, u2, 0, 1, 4, 5);
+      c[5] = __builtin_shufflevector(u1, u3, 0, 1, 4, 5);
+    }
     const double4 t4{t[0], t[1], t[2], t[3]};
     return c[0] + t4 * (c[1] + t4 * (c[2] + t4 * (c[3] + t4 * (c[4] + t4 * c[5]))));
   }
