@@ -105,6 +105,8 @@ struct scattering_kinematics {
 
 namespace detail {
 inline constexpr std::size_t basis_count = static_cast<std::size_t>(scattering_basis::count);
+/// The scalar mediator's bases, s_ss .. s_su_im (the first ones in scattering_basis).
+inline constexpr std::size_t scalar_basis_count = static_cast<std::size_t>(scattering_basis::s_su_im) + 1;
 
 /// Whether a basis term's prefactor is P(s)/D(s) (resonant) with P a polynomial of degree <= 2 in s.
 inline bool resonant_basis(scattering_basis b) {

@@ -728,7 +728,11 @@ NUSI_TARGET_AVX2 void gauss_piece_moments_avx2(const Real* gx, const Real* gw, c
     const double4 one = broadcast4(1), span4 = broadcast4(span);
     const std::size_t* const interval = out.interval;
     const std::size_t columns = out.columns, stride = out.stride;
-    std::array<std::size_t, 4 * basis_count> source{};
+    std::array<std::size_t, 4 * scalar_basis_count> source{};  // four parts of the scalar bases' slots at most (else: below)
+    if (columns > source.size()) {
+      gauss_piece_moments<G, ZParam>(gx, gw, targets, K, span, from, to, origin, 0, n, out);
+      return;
+    }
     std::copy_n(out.source, columns, source.begin());
     double* const stored = out.stored;
     for (; e + 4 <= n; e += 4) {
@@ -1433,13 +1437,12 @@ class mass_state_kernel {
         const bool together = targets_together_ && K > 1 && K <= 16 && fixed_slot_shapes(slots_[b]);
         auto& targets = work.targets;
         std::size_t q = 0;
+        std::array<Real, detail::basis_count> weight{}, shape_total{};  // per target energy, entries u < used.size()
         for (const auto& node : x_nodes[b]) {
           const scattering_kinematics<Real> k{m2 + 2 * e * node.x_MeV, m2, M2, MGamma};
           const Real resonant_weight = share == 1 ? node.weight : node.weight / share;
-          std::array<Real, detail::basis_count> weight{};
           for (std::size_t u = 0; u < used.size(); ++u)
             weight[u] = detail::resonant_basis(used[u]) ? resonant_weight * resonant[u] : node.weight * detail::plain_prefactor(used[u], k);
-          std::array<Real, detail::basis_count> shape_total{};
           detail::shape_integrals(used.data(), used.size(), k, shape_total.data());
           for (std::size_t u = 0; u < used.size(); ++u) integral[u] += weight[u] * shape_total[u];
           if (with_x && !rest)
@@ -1770,7 +1773,7 @@ class mass_state_kernel {
     }
     // The batches write each part straight to its place: part (which, d) from sum source[which * D + d] of the twelve
     // (the number and energy sums of slot k at p3; p4's are p3's of the mirrored slot).
-    std::array<std::size_t, 4 * most> source{};
+    std::array<std::size_t, 4 * detail::scalar_basis_count> source{};  // fixed slots: scalar shapes only
     for (std::size_t d = 0; d < D && fixed_slots; ++d) {
       const std::size_t k = fixed[d], k4 = detail::scalar_mirror_slot[k];
       source[d] = k;
@@ -1825,7 +1828,7 @@ class mass_state_kernel {
     const std::size_t U = used.size(), intervals = j - total.lo;
     if (intervals == 0) return;
     const Real span = e - E_fmin, inverse_span = 1 / span;
-    constexpr std::size_t most = detail::basis_count;
+    constexpr std::size_t most = detail::scalar_basis_count;  // D: scalar shapes only (fixed_slot_shapes)
     const std::size_t D = shapes.D;
     const auto &slot = shapes.slot, &index = shapes.index, &fixed = shapes.fixed;
     std::array<std::size_t, most> family{};
