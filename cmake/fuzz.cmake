@@ -29,6 +29,7 @@ if(NUSI_FUZZ_CXX)
   add_custom_target(nusi_fuzz
     COMMAND ${CMAKE_COMMAND} -S ${nusi_fuzz_dir} -B ${nusi_fuzz_build} -DCMAKE_CXX_COMPILER=${NUSI_FUZZ_CXX}
             -DCMAKE_BUILD_TYPE=RelWithDebInfo -DNUSI_FUZZ_SECONDS=${NUSI_FUZZ_SECONDS} -DNUSI_SOURCE_DIR=${PROJECT_SOURCE_DIR}
+            -DNUSI_UNITY_BUILD=${NUSI_UNITY_BUILD}
     COMMAND ${CMAKE_COMMAND} --build ${nusi_fuzz_build} --target fuzz_run --parallel ${nusi_fuzz_jobs}
     COMMENT "libFuzzer: each tests/fuzz target for ${NUSI_FUZZ_SECONDS} s" VERBATIM USES_TERMINAL)
 else()

@@ -20,6 +20,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_angle_models {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -277,3 +279,5 @@ TEST_CASE("Monte Carlo angle models: a first scattering from the line of sight t
     if (model != nusi::angle_model::planar_random_walk) CHECK(same_sign == pairs);  // angles add / polar angles
   }
 }
+
+}  // namespace nusi_test_angle_models

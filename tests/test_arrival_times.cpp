@@ -16,6 +16,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_arrival_times {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 
 /// Every neutrino emitted at one energy (a user's spectrum: sampling and density are a delta).
@@ -327,3 +329,5 @@ TEST_CASE("arrival times reject bad input by name") {
   CHECK_THROWS_WITH_AS(W(s, emission, {.window_s = 0}), doctest::Contains("window_s"), E);
   CHECK_THROWS_WITH_AS(W(s, emission)(-1.0), doctest::Contains("coupling"), E);
 }
+
+}  // namespace nusi_test_arrival_times

@@ -13,6 +13,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_core_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using namespace nusi_test::reference;  // zeta3, zeta5, pi, hbar_c_cm, m_u_g, energy_per_T, sigma_coefficient
@@ -275,3 +277,5 @@ TEST_CASE("make_core_walk reads a tabulated core that reproduces the power law i
   CHECK_THROWS_WITH_AS(nusi::make_core_walk(nusi::core_inputs<double>{}, "/nonexistent/profile.csv"),
                        doctest::Contains("/nonexistent/profile.csv"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_core_bound

@@ -21,6 +21,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_cross_sections {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::relative_error;
 using nusi_test::rel;
@@ -606,3 +608,5 @@ TEST_CASE("the perturbative limit is sqrt(4 pi), and the accepted log10 ranges k
     CHECK(nusi::log10_perturbative_coupling_limit<double> < hi);
   }
 }
+
+}  // namespace nusi_test_cross_sections

@@ -9,6 +9,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_detection_detectors {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 TEST_CASE("free-proton counts match the published values of the SN 1987A detectors") {
@@ -120,3 +122,5 @@ TEST_CASE("galactic_detectors lists every Galactic detector once, each with its 
   // The forecasts' supernova: 10 kpc, near the Galactic centre (IAU 2015 parsec).
   CHECK(nusi::galactic_supernova_distance_cm<double> == nusi_test::rel(10 * 3.0856775814913673e21, 1e-15));
 }
+
+}  // namespace nusi_test_detection_detectors

@@ -14,6 +14,8 @@
 #include <boost/math/quadrature/tanh_sinh.hpp>
 #include <doctest/doctest.h>
 
+namespace nusi_test_detection_event_rates {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using R = double;
 
@@ -305,3 +307,5 @@ TEST_CASE("rebinning and folded detectors reject bad input naming the parameter"
   CHECK_THROWS_WITH_AS(f.expected_events(std::vector<R>{1.0, -1.0, 0.0}, 1.0), doctest::Contains("n[1]"), E);
   CHECK_THROWS_WITH_AS(f.expected_events(std::vector<R>{1.0, 1.0, 0.0}, -1.0), doctest::Contains("number_per_cm2"), E);
 }
+
+}  // namespace nusi_test_detection_event_rates

@@ -10,6 +10,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_detection_ibd {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 
@@ -130,3 +132,5 @@ TEST_CASE("IBD functions reject bad input naming the parameter") {
   CHECK_THROWS_WITH_AS(nusi::ibd_cross_section_cm2(10.0, bad), doctest::Contains("params.axial_mass_squared_MeV2"),
                        nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_detection_ibd

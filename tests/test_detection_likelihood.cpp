@@ -12,6 +12,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_detection_likelihood {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using R = double;
 using nusi_test::rel;
@@ -212,3 +214,5 @@ TEST_CASE("likelihood functions reject bad input naming the parameter") {
   CHECK_THROWS_WITH_AS(nusi::profiled_extended_log_likelihood<R>(1.0, two, negative, 1e-3, 1e3),
                        doctest::Contains("background_per_MeV[1]"), E);
 }
+
+}  // namespace nusi_test_detection_likelihood

@@ -13,6 +13,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_detection_sn1987a {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using R = double;
 using nusi_test::rel;
@@ -155,3 +157,5 @@ TEST_CASE("sn1987a_detectors lists K-II, IMB and Baksan in table order, each wit
     CHECK(!nusi::select_sn1987a_events(nusi::load_sn1987a_events<double>(table), nusi::sn1987a_detectors[i]).empty());
   }
 }
+
+}  // namespace nusi_test_detection_sn1987a

@@ -19,6 +19,8 @@
 #include <nusi/diffuse.hpp>
 #include <nusi/transport/propagate.hpp>
 
+namespace nusi_test_diffuse {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using namespace nusi;
 using power_component = flavour_emission<double, power_law_spectrum<double>>;
@@ -710,3 +712,5 @@ TEST_CASE("diffuse inputs are rejected with the parameter's name") {
   const auto r = run(s, rate, comps, free);
   CHECK_THROWS_WITH_AS(dsnb_event_spectrum(d, r), doctest::Contains("window"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_diffuse

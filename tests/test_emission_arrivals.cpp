@@ -18,6 +18,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_arrivals {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -204,3 +206,5 @@ TEST_CASE("arrival times with emission reject bad options by name") {
   CHECK_THROWS_WITH_AS(nusi::emission_windowed_fraction<double>(s, flux)(0.0), doctest::Contains("coupling"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::time_spread_bound(20.0, s, flux), doctest::Contains("log10_mass_MeV"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_arrivals

@@ -19,6 +19,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_detection {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -144,3 +146,5 @@ TEST_CASE("model detection hooks reject bad distances and time bins") {
   CHECK_THROWS_WITH_AS(nusi::moment_matched_emission(model.flux(nusi::supernova_flavor::nu_e_bar), -1.0),
                        doctest::Contains("distance_cm"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_detection

@@ -19,6 +19,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_event_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -281,3 +283,5 @@ TEST_CASE("the time-energy likelihood rejects bad input by name") {
   CHECK_THROWS_WITH_AS(llr.log_likelihood({}), doctest::Contains("n.size()"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(llr(0.0), doctest::Contains("coupling"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_event_bound

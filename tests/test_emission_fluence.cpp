@@ -13,6 +13,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_fluence {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -188,3 +190,5 @@ TEST_CASE("sums of pinched spectra reject bad components and energies by name") 
   CHECK_THROWS_WITH_AS(f.quantile_MeV(1.0), doctest::Contains("p"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(f.exact_probability_density_per_MeV(0.0), doctest::Contains("E_MeV"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_fluence

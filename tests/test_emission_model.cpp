@@ -19,6 +19,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_model {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -249,3 +251,5 @@ TEST_CASE("the emission model rejects bad rows, windows and conversions by name"
   CHECK_THROWS_WITH_AS(nusi::supernova_model<double>(std::nullopt, std::nullopt, std::nullopt), doctest::Contains("at least one"),
                        nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_model

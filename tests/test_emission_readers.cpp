@@ -21,6 +21,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_emission_readers {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 namespace {
@@ -261,3 +263,5 @@ TEST_CASE("malformed Nakazato tables are rejected naming file, line and column, 
   CHECK_THROWS_WITH_AS(nusi::binned_pinching_fit<double>({2.0}, {1.0}, {1.0}, 15.0), doctest::Contains("hi_MeV[0]"),
                        nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_emission_readers

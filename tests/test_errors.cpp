@@ -11,6 +11,8 @@
 
 #include <nusi/errors.hpp>
 
+namespace nusi_test_errors {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 static_assert(std::is_base_of_v<std::invalid_argument, nusi::invalid_argument>);
 static_assert(std::is_base_of_v<std::runtime_error, nusi::numerical_error>);
 
@@ -73,3 +75,5 @@ TEST_CASE("values in messages round-trip: 17 significant digits identify a doubl
     CHECK(std::strtod(nusi::detail::to_text(x).c_str(), nullptr) == x);  // strtod: denormals too
   }
 }
+
+}  // namespace nusi_test_errors

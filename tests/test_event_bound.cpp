@@ -12,6 +12,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_event_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 
 using nusi_test::setup_at;
@@ -241,3 +243,5 @@ TEST_CASE("event bounds reject bad input by name") {
                        doctest::Contains("number_per_cm2"), E);
   CHECK_THROWS_WITH_AS(nusi::expected_event_counts(near, sn, {nusi::imb<double>()}), doctest::Contains("setup.distance_cm"), E);
 }
+
+}  // namespace nusi_test_event_bound

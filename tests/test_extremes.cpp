@@ -25,6 +25,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_extremes {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using ld = long double;
 using nusi_test::rel;
@@ -908,3 +910,5 @@ TEST_CASE_TEMPLATE("float and long double transport at optical depths 1e-12, 1 a
           double(F.noise_floor) + rd.fraction_above_threshold.noise_floor + 16 * eps);
   }
 }
+
+}  // namespace nusi_test_extremes

@@ -12,6 +12,8 @@
 #include <nusi/spectra.hpp>
 #include <nusi/transport.hpp>
 
+namespace nusi_test_grid_vs_monte_carlo {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 struct point {
   double log10_mass_MeV, log10_g;
@@ -56,3 +58,5 @@ TEST_CASE("grid transport and Monte Carlo agree on F within the Monte Carlo erro
   }
   CHECK(resonant_points >= 2);
 }
+
+}  // namespace nusi_test_grid_vs_monte_carlo

@@ -28,6 +28,8 @@
 #include <nusi/time_spread_bound.hpp>
 #include <nusi/transport.hpp>
 
+namespace nusi_test_input_validation {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using R = double;
 constexpr R NaN = std::numeric_limits<R>::quiet_NaN();
@@ -322,3 +324,5 @@ TEST_CASE("resource caps: energy-angle kernels above 2^27 entries and Monte Carl
   CHECK_THROWS_WITH_AS((nusi::windowed_fraction<double, nusi::pinched_spectrum<double>>(setup, spectrum, window)),
                        doctest::Contains("options.primaries"), E);
 }
+
+}  // namespace nusi_test_input_validation

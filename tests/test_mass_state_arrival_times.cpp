@@ -23,6 +23,8 @@
 #include "mass_state_support.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_mass_state_arrival_times {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
@@ -371,3 +373,5 @@ TEST_CASE("mass-state arrival times with a thermal massless state: turned by the
   const auto grid = nusi::mass_state_fractions_above_threshold<double, nusi::pinched_spectrum<double>>(model, emission());
   CHECK(std::abs(r.fraction_above_threshold - grid.detected.value) <= 4 * r.fraction_above_threshold_error);
 }
+
+}  // namespace nusi_test_mass_state_arrival_times

@@ -12,6 +12,8 @@
 #include "mass_state_support.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_mass_state_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
@@ -111,3 +113,5 @@ TEST_CASE("the bound figure's table holds the paper preset and one curve per spe
   for (const auto& curve : t.curves)
     for (const auto& p : curve) CHECK(p.found);
 }
+
+}  // namespace nusi_test_mass_state_bound

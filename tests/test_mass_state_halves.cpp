@@ -18,6 +18,8 @@
 
 #include "mass_state_support.hpp"
 
+namespace nusi_test_mass_state_halves {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 using complex = std::complex<double>;
@@ -301,3 +303,5 @@ TEST_CASE("mass-state halves: a block whose partners differ is reported, and kin
   CHECK_FALSE(nusi::detail::kind_half_block<3>(B.data(), 3, plus.data(), minus.data()));
   CHECK_FALSE(nusi::detail::kind_half_block<0>(B.data(), 3, plus.data(), minus.data()));
 }
+
+}  // namespace nusi_test_mass_state_halves

@@ -12,6 +12,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_mass_state_monte_carlo {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
@@ -86,3 +88,5 @@ TEST_CASE("the mass-state Monte Carlo rejects bad options by name") {
   o.primaries = 1000;
   CHECK_THROWS_AS((nusi::mass_state_monte_carlo<double, nusi::pinched_spectrum<double>>(model, anti_e, o)), nusi::numerical_error);
 }
+
+}  // namespace nusi_test_mass_state_monte_carlo

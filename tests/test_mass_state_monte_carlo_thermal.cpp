@@ -14,6 +14,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_mass_state_monte_carlo_thermal {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using spectrum_t = nusi::pinched_spectrum<double>;
 using emission_t = nusi::flavour_emission<double, spectrum_t>;
@@ -157,3 +159,5 @@ TEST_CASE("the thermal Monte Carlo bounds its null collisions by name") {
   CHECK_THROWS_WITH_AS((nusi::mass_state_monte_carlo<double, spectrum_t>(thermal, anti_e, o)), doctest::Contains("max_null_collisions"),
                        nusi::numerical_error);
 }
+
+}  // namespace nusi_test_mass_state_monte_carlo_thermal

@@ -21,6 +21,8 @@
 #include "mass_state_support.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_mass_states_angles {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
@@ -445,3 +447,5 @@ TEST_CASE("mass-state energy-angle transport with thermal relics: its marginal i
     CHECK(ea.mean_angle_above_threshold_rad > 0.0);
   }
 }
+
+}  // namespace nusi_test_mass_states_angles

@@ -22,6 +22,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_mass_states_model {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 TEST_CASE("masses follow from the lightest mass and the splittings for both orderings") {
@@ -489,3 +491,5 @@ TEST_CASE("the x-weighted thermal pole moments of a narrow line give the box's m
     CHECK(mean_x == rel(number / inverse, 1e-7));
   }
 }
+
+}  // namespace nusi_test_mass_states_model

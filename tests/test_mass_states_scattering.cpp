@@ -19,6 +19,8 @@
 #include "mass_state_amplitudes.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_mass_states_scattering {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 namespace amp = nusi_test::amplitudes;
@@ -303,3 +305,5 @@ TEST_CASE("shape integrals of all bases at once equal each basis's own adaptive 
       }
     }
 }
+
+}  // namespace nusi_test_mass_states_scattering

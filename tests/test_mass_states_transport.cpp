@@ -22,6 +22,8 @@
 #include "mass_state_support.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_mass_states_transport {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
@@ -616,3 +618,5 @@ TEST_CASE("mass states: bad emission inputs are rejected by name") {
   CHECK_THROWS_WITH_AS((nusi::mass_state_kernel<double>(model.scattering(), model.relic(), grid, nusi::kernel_scope::full, k)),
                        doctest::Contains("fewest_gauss_points"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_mass_states_transport

@@ -15,6 +15,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_monte_carlo {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 
@@ -513,3 +515,5 @@ TEST_CASE("monte_carlo_propagation rejects bad input by name and bounds its work
                                                      .max_scatterings = 10000}),
                   nusi::numerical_error);
 }
+
+}  // namespace nusi_test_monte_carlo

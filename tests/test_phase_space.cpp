@@ -17,6 +17,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_phase_space {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 const double pi = boost::math::constants::pi<double>();
@@ -244,3 +246,5 @@ TEST_CASE("phase-space rejections name the function, the parameter and the range
   CHECK_THROWS_WITH_AS(nusi::integrate_phase_space<double>(g, nan, {.samples = 10}), doctest::Contains("not finite"),
                        nusi::numerical_error);
 }
+
+}  // namespace nusi_test_phase_space

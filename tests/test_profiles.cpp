@@ -11,6 +11,8 @@
 
 #include <nusi/profiles.hpp>
 
+namespace nusi_test_profiles {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 const double zeta3 = 1.2020569031595942854;
 const double pi = boost::math::constants::pi<double>();
@@ -171,3 +173,5 @@ TEST_CASE("power-law and constant profiles reject bad parameters by name") {
   const nusi::power_law_profile<double> p;
   CHECK_THROWS_WITH_AS(p.nucleon_density_per_cm3(-1.0), doctest::Contains("r_cm"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_profiles

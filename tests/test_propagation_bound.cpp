@@ -9,6 +9,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_propagation_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 const auto paper_spectrum = nusi::pinched_spectrum<double>::paper_default();
 const double log10_2 = std::log10(2.0);
@@ -130,3 +132,5 @@ TEST_CASE("the bound search tops out at the perturbative limit g = sqrt(4 pi)") 
   const double top = std::log10(std::sqrt(4 * 3.14159265358979323846));
   CHECK(nusi::propagation_bound_options<double>{}.log10_g_max == nusi_test::rel(top, 1e-15));
 }
+
+}  // namespace nusi_test_propagation_bound

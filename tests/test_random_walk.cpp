@@ -16,6 +16,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_random_walk {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using namespace nusi_test::reference;  // zeta3, zeta5, pi, hbar_c_cm, m_u_g, energy_per_T, sigma_coefficient
@@ -253,3 +255,5 @@ TEST_CASE("the quadrature's work is bounded: too few intervals for a steep profi
                                nusi::random_walk_options<double>{.max_intervals = 3});
   CHECK_THROWS_WITH_AS(walk.scatterings(), doctest::Contains("did not reach"), nusi::numerical_error);
 }
+
+}  // namespace nusi_test_random_walk

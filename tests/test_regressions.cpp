@@ -15,6 +15,8 @@
 #include <nusi/profiles.hpp>
 #include <nusi/random_walk.hpp>
 
+namespace nusi_test_regressions {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 std::string read_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -178,3 +180,5 @@ TEST_CASE("a background rate whose product with the window overflows is rejected
   REQUIRE(short_window.size() == 1);
   CHECK(short_window[0].background_per_MeV == 1e308 * 1e-8);
 }
+
+}  // namespace nusi_test_regressions

@@ -18,6 +18,8 @@
 #include <nusi/propagation_bound.hpp>
 #include <nusi/scan.hpp>
 
+namespace nusi_test_scan {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 bool same_bits(double a, double b) { return std::memcmp(&a, &b, sizeof a) == 0; }
 
@@ -344,3 +346,5 @@ TEST_CASE("scan_shares deals every job to exactly one worker, bound rows and poi
   }
   CHECK_THROWS_WITH_AS(nusi::scan_shares(runner, 0), doctest::Contains("parts"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_scan

@@ -20,6 +20,8 @@
 #include <nusi/scan.hpp>
 #include <nusi/scan_journal.hpp>
 
+namespace nusi_test_scan_journal {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 namespace fs = std::filesystem;
 
@@ -335,3 +337,5 @@ TEST_CASE("replace_folder swaps a complete folder into place: the old contents g
     CHECK(std::distance(fs::directory_iterator(dir.path), fs::directory_iterator{}) == 1);
   }
 }
+
+}  // namespace nusi_test_scan_journal

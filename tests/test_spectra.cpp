@@ -23,6 +23,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_spectra {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using ld = long double;
 const ld pi = boost::math::constants::pi<ld>();
@@ -457,3 +459,5 @@ TEST_CASE("bad spectrum parameters throw nusi::invalid_argument naming the param
   CHECK_THROWS_WITH_AS(s.quantile_MeV(1.5), doctest::Contains("p must be in (0, 1), got 1.5"), nusi::invalid_argument);
   CHECK_THROWS_WITH_AS(s.cumulative_probability(-2.0), doctest::Contains("E_MeV"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_spectra

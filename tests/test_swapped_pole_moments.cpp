@@ -23,6 +23,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_swapped_pole_moments {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 using nusi_test::rel;
 
 TEST_CASE("F_1(-y) = -Li2(-e^-y) in closed form: its known values and the quadrature of fermi_dirac_integral") {
@@ -314,3 +316,5 @@ TEST_CASE("thermal pole moments beside the support: the 16-node ln x rule agains
   }
   CHECK(compared > 1000);
 }
+
+}  // namespace nusi_test_swapped_pole_moments

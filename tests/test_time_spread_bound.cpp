@@ -11,6 +11,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_time_spread_bound {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::setup_at;
 }  // namespace
@@ -71,3 +73,5 @@ TEST_CASE("the time-spread search tops out at the perturbative limit g = sqrt(4 
   const double top = std::log10(std::sqrt(4 * std::numbers::pi));
   CHECK(nusi::time_spread_bound_options<double>{}.log10_g_max == nusi_test::rel(top, 1e-15));
 }
+
+}  // namespace nusi_test_time_spread_bound

@@ -16,6 +16,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_transport {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 
@@ -338,3 +340,5 @@ TEST_CASE_TEMPLATE("the transport works in float, double and long double with bu
           rel(d.fraction_above_threshold.value, std::max(1e-10, 1e4 * static_cast<double>(eps))));
   }
 }
+
+}  // namespace nusi_test_transport

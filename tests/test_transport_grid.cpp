@@ -12,6 +12,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_transport_grid {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::setup_at;
 using nusi_test::rel;
@@ -260,3 +262,5 @@ TEST_CASE("grids and kernels reject bad input") {
   s.exclusion_level = 1.0;
   CHECK_THROWS_WITH_AS(nusi::make_energy_grid(s, good), doctest::Contains("exclusion_level"), invalid_argument);
 }
+
+}  // namespace nusi_test_transport_grid

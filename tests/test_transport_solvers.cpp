@@ -15,6 +15,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_transport_solvers {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 
@@ -286,3 +288,5 @@ TEST_CASE("the solvers reject bad input and bound their work") {
   std::vector<double> wrong(3, 0.0), out(3);
   CHECK_THROWS_WITH_AS(sys(wrong, out, 0.0), doctest::Contains("state size"), invalid_argument);
 }
+
+}  // namespace nusi_test_transport_solvers

@@ -20,6 +20,8 @@
 #include "mass_state_support.hpp"
 #include "test_support.hpp"
 
+namespace nusi_test_transport_threads {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
@@ -130,3 +132,5 @@ TEST_CASE("threads: a thread count beyond nusi::max_threads is refused, naming t
   };
   CHECK_THROWS_WITH_AS(diffuse(), doctest::Contains("options.threads"), nusi::invalid_argument);
 }
+
+}  // namespace nusi_test_transport_threads

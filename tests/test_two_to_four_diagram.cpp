@@ -21,6 +21,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_two_to_four_diagram {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::rel;
 using cd = std::complex<double>;
@@ -478,3 +480,5 @@ TEST_CASE("diagram rejections name the function, the parameter and the range") {
   CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_low_energy_cm2(0.1, vector), doctest::Contains("med.kind"), invalid_argument);
   CHECK_THROWS_WITH_AS(nusi::sigma_2to4_diagram_narrow_width_cm2(3.0, vector), doctest::Contains("med.kind"), invalid_argument);
 }
+
+}  // namespace nusi_test_two_to_four_diagram

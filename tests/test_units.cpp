@@ -12,6 +12,8 @@
 
 #include "test_support.hpp"
 
+namespace nusi_test_units {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using nusi_test::relative_error;  // doctest::Approx is absolute below 1 and holds only a double
 constexpr long double pi_ld = boost::math::constants::pi<long double>();
@@ -82,3 +84,5 @@ TEST_CASE_TEMPLATE("cross-section and density conversions invert each other", T,
   CHECK(relative_error(nusi::MeV3_to_per_cm3(T(1)), T(1) / (hc * hc * hc)) <= 8 * eps);
   CHECK(relative_error(nusi::MeV3_to_per_cm3(1.0), 1.3014e32) <= 1e-4);  // 4-digit literal
 }
+
+}  // namespace nusi_test_units

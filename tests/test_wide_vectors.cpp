@@ -18,6 +18,8 @@
 #include "diffuse_support.hpp"
 #include "mass_state_support.hpp"
 
+namespace nusi_test_wide_vectors {  // this file's own: the suite compiles in batches of files (tests/CMakeLists.txt)
+
 namespace {
 using emission_t = nusi::flavour_emission<double, nusi::pinched_spectrum<double>>;
 const std::vector<emission_t> anti_e{{nusi::flavour::e, true, nusi::pinched_spectrum<double>::paper_default(), 1.0}};
@@ -160,3 +162,5 @@ TEST_CASE("wide vectors: four shifted solves in lanes (six species, and three: p
   check_shifted_lanes<6>();
   check_shifted_lanes<3>();
 }
+
+}  // namespace nusi_test_wide_vectors

@@ -275,6 +275,6 @@ struct arrival_command {
     return 0;
   }
 };
-const nusi_tool::registrar<arrival_command> reg("arrival",
-                                                 "arrival-time quantiles, window fraction and delay histogram (Monte Carlo)");
+const nusi_tool::registrar<arrival_command> registered_arrival("arrival",
+                                                               "arrival-time quantiles, window fraction and delay histogram (Monte Carlo)");
 }  // namespace

@@ -101,6 +101,6 @@ struct bound_propagation_command {
   }
 };
 const nusi_tool::group_registrar group("bound", "bounds g(M) on the axes of Fig. 1: propagation, sn1987a, forecast, time-spread");
-const nusi_tool::registrar<bound_propagation_command> reg("bound propagation",
-                                                           "the propagation bound g_prop(M) (Sec. IV, Fig. 1)");
+const nusi_tool::registrar<bound_propagation_command> registered_bound_propagation("bound propagation",
+                                                                                   "the propagation bound g_prop(M) (Sec. IV, Fig. 1)");
 }  // namespace

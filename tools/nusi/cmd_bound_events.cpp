@@ -290,7 +290,8 @@ struct time_spread_command {
   }
 };
 
-const nusi_tool::registrar<sn1987a_command> reg_sn("bound sn1987a", "event-level SN 1987A bound from the recorded events");
-const nusi_tool::registrar<forecast_command> reg_fc("bound forecast", "sensitivity of SK, HK, JUNO, DUNE to a Galactic supernova");
-const nusi_tool::registrar<time_spread_command> reg_ts("bound time-spread", "bound from the arrival-time spread (F_window <= level)");
+const nusi_tool::registrar<sn1987a_command> registered_bound_sn1987a("bound sn1987a", "event-level SN 1987A bound from the recorded events");
+const nusi_tool::registrar<forecast_command> registered_bound_forecast("bound forecast", "sensitivity of SK, HK, JUNO, DUNE to a Galactic supernova");
+const nusi_tool::registrar<time_spread_command> registered_bound_time_spread("bound time-spread",
+                                                                             "bound from the arrival-time spread (F_window <= level)");
 }  // namespace

@@ -78,5 +78,5 @@ struct core_command {
     return 0;
   }
 };
-const nusi_tool::registrar<core_command> reg("core", "supernova-core bound g_core(M) of Sec. III (random walk, Eq. 7)");
+const nusi_tool::registrar<core_command> registered_core("core", "supernova-core bound g_core(M) of Sec. III (random walk, Eq. 7)");
 }  // namespace

@@ -48,5 +48,5 @@ struct cross_section_command {
     return 0;
   }
 };
-const nusi_tool::registrar<cross_section_command> reg("cross-section", "cross sections of Eqs. (2)-(5) at one point");
+const nusi_tool::registrar<cross_section_command> registered_cross_section("cross-section", "cross sections of Eqs. (2)-(5) at one point");
 }  // namespace

@@ -151,6 +151,6 @@ struct diagram_command {
     return 0;
   }
 };
-const nusi_tool::registrar<diagram_command> reg("cross-section 2to4-diagram",
-                                                "sigma(2nu->4nu) of one diagram by Monte Carlo (appendix, Fig. 5)");
+const nusi_tool::registrar<diagram_command> registered_cross_section_diagram("cross-section 2to4-diagram",
+                                                                             "sigma(2nu->4nu) of one diagram by Monte Carlo (appendix, Fig. 5)");
 }  // namespace

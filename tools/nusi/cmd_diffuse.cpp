@@ -192,5 +192,6 @@ struct diffuse_command {
     return with_evolution(c, setup, nusi::power_law_components(pl, parse_composition()), o);
   }
 };
-const nusi_tool::registrar<diffuse_command> reg("diffuse", "diffuse fluxes (DSNB or a power law) through the expanding relic background");
+const nusi_tool::registrar<diffuse_command> registered_diffuse("diffuse",
+                                                              "diffuse fluxes (DSNB or a power law) through the expanding relic background");
 }  // namespace

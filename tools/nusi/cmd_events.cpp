@@ -151,5 +151,5 @@ struct events_command {
     return 0;
   }
 };
-const nusi_tool::registrar<events_command> reg("events", "expected events per detector with and without nuSI at (M, g)");
+const nusi_tool::registrar<events_command> registered_events("events", "expected events per detector with and without nuSI at (M, g)");
 }  // namespace

@@ -147,5 +147,5 @@ struct figures_command {
     return 0;
   }
 };
-const nusi_tool::registrar<figures_command> reg("figures", "compute the paper's bounds and Figs. 1-5, and Fig. 6 (CSV, PNG, summary)");
+const nusi_tool::registrar<figures_command> registered_figures("figures", "compute the paper's bounds and Figs. 1-5, and Fig. 6 (CSV, PNG, summary)");
 }  // namespace

@@ -358,6 +358,6 @@ struct propagate_command {
     return 0;
   }
 };
-const nusi_tool::registrar<propagate_command> reg("propagate",
-                                                   "F, scatterings and budgets of propagation to Earth (Sec. IV, Eq. 8)");
+const nusi_tool::registrar<propagate_command> registered_propagate("propagate",
+                                                                   "F, scatterings and budgets of propagation to Earth (Sec. IV, Eq. 8)");
 }  // namespace

@@ -70,5 +70,5 @@ struct scan_command {
     return 0;
   }
 };
-const nusi_tool::registrar<scan_command> reg("scan", "bounds and (M, g) points for many supernovae, on all cores (CSV)");
+const nusi_tool::registrar<scan_command> registered_scan("scan", "bounds and (M, g) points for many supernovae, on all cores (CSV)");
 }  // namespace
