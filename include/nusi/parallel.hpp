@@ -42,9 +42,9 @@ inline std::size_t resolve_threads(std::size_t threads, std::size_t jobs = std::
 }
 
 namespace detail {
-/// Threads kept between parallel regions. Starting a thread per region costs 20-50 us here and the new thread starts on
-/// its parent's processor, while one mass-state F spends 0.3-2 ms per region (docs/performance.md, "Threads"): with
-/// kept threads one F on 2 threads takes 0.94x (thermal) and 0.91x (at rest) the time. One pool per process, made on
+/// Threads kept between parallel regions. Starting a thread per region costs ~50 us here and the new thread starts on
+/// its parent's processor, while one mass-state F spends 0.3-2 ms per region (docs/performance.md, "Kept threads"):
+/// with kept threads one F on 2 threads takes 0.91-0.94x (thermal) and 0.80-0.88x (at rest) the time. One pool per process, made on
 /// first use and never destroyed (its threads sleep until the process ends); a forked child makes its own. It serves
 /// one parallel_for at a time, never from inside its own jobs, with at most hardware_concurrency - 1 threads: any
 /// other call starts its threads as before. A kept thread waits ~200 us for the next region, then sleeps.
@@ -53,13 +53,13 @@ class worker_pool {
   /// This process's pool, or nullptr while another thread is looking it up.
   static worker_pool* instance() {
     static std::mutex lookup;
-    static worker_pool* pool = nullptr;
+    static worker_pool* pool = nullptr;  // NOLINT(cppcoreguidelines-avoid-non-const-global-variables): changed under `lookup`
     static long owner = 0;
     const std::unique_lock<std::mutex> lock(lookup, std::try_to_lock);
     if (!lock.owns_lock()) return nullptr;
     const long pid = process_id();
     if (pool == nullptr || owner != pid) {  // a forked child's copy has no threads: a new pool, the old one kept reachable
-      pool = new worker_pool(pool);
+      pool = new worker_pool(pool);  // NOLINT(cppcoreguidelines-owning-memory): never deleted, its threads live on
       owner = pid;
     }
     return pool;
@@ -74,7 +74,9 @@ class worker_pool {
     if (!lock.owns_lock() || helpers > capacity()) return false;
     try {
       while (threads_.size() < helpers)
-        threads_.emplace_back([this, id = threads_.size(), seen = generation_.load(std::memory_order_relaxed)] { serve(id, seen); });
+        threads_.emplace_back([this, id = threads_.size(), seen = generation_.load(std::memory_order_relaxed)] {
+          serve(id, seen);
+        });
     } catch (...) {  // could not start a thread (std::system_error)
       return false;
     }
@@ -86,7 +88,8 @@ class worker_pool {
     generation_.notify_all();
     task();
     spin([&] { return pending_.load(std::memory_order_acquire) == 0; });
-    for (unsigned left; (left = pending_.load(std::memory_order_acquire)) != 0;) pending_.wait(left, std::memory_order_acquire);
+    for (unsigned left = pending_.load(std::memory_order_acquire); left != 0; left = pending_.load(std::memory_order_acquire))
+      pending_.wait(left, std::memory_order_acquire);
     return true;
   }
 
@@ -125,8 +128,8 @@ class worker_pool {
     inside_worker() = true;
     for (;;) {
       spin([&] { return generation_.load(std::memory_order_acquire) != seen; });
-      unsigned g;
-      while ((g = generation_.load(std::memory_order_acquire)) == seen) generation_.wait(seen, std::memory_order_acquire);
+      unsigned g = generation_.load(std::memory_order_acquire);
+      for (; g == seen; g = generation_.load(std::memory_order_acquire)) generation_.wait(seen, std::memory_order_acquire);
       seen = g;
       if (id >= wanted_.load(std::memory_order_relaxed)) continue;
       call_(task_);
@@ -134,7 +137,7 @@ class worker_pool {
     }
   }
 
-  [[maybe_unused]] worker_pool* previous_;  // a forked parent's pool (its threads are not in this process): kept, not destroyed
+  [[maybe_unused]] worker_pool* previous_;  // a forked parent's pool (its threads are not in this process): kept
   std::mutex busy_;
   std::vector<std::thread> threads_;
   void (*call_)(void*) = nullptr;
@@ -145,11 +148,11 @@ class worker_pool {
 }  // namespace detail
 
 /// Calls job(k) for k = 0 .. count-1 on resolve_threads(threads, count) threads (the caller's thread
-/// is one of them). Threads take the next k from a shared counter, so long and short jobs balance;
-/// job(k) must depend on k alone and write only its own result slot, so the results do not depend on
-/// the thread count. If jobs throw, no new job starts, running ones finish, and the exception of the
-/// lowest k that threw is rethrown: the same one for any thread count (k are handed out in order, so
-/// every k below one that threw has been started).
+/// is one of them; the others are kept between calls, detail::worker_pool). Threads take the next k
+/// from a shared counter, so long and short jobs balance; job(k) must depend on k alone and write only
+/// its own result slot, so the results do not depend on the thread count. If jobs throw, no new job
+/// starts, running ones finish, and the exception of the lowest k that threw is rethrown: the same one
+/// for any thread count (k are handed out in order, so every k below one that threw has been started).
 /// @throws nusi::invalid_argument if threads > max_threads (before any job runs).
 template <class Job>
 void parallel_for(std::size_t count, std::size_t threads, Job&& job) {
